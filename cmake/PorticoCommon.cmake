@@ -1,0 +1,42 @@
+# One INTERFACE target that carries the language level, warnings and Qt's safety defines,
+# so every library, executable and test in the tree is built the same way.
+add_library(portico_common INTERFACE)
+add_library(Portico::Common ALIAS portico_common)
+
+target_compile_features(portico_common INTERFACE cxx_std_20)
+target_compile_options(portico_common INTERFACE
+    $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+                                    -Wcast-align -Woverloaded-virtual -Wformat=2>)
+target_compile_definitions(portico_common INTERFACE
+    QT_NO_CAST_FROM_ASCII
+    QT_NO_CAST_TO_ASCII
+    QT_NO_CAST_FROM_BYTEARRAY
+    QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
+    QT_NO_URL_CAST_FROM_STRING
+    QT_NO_FOREACH
+    QT_NO_KEYWORDS
+    QT_USE_QSTRINGBUILDER
+    QT_STRICT_ITERATORS
+    QT_DISABLE_DEPRECATED_BEFORE=0x060400
+    $<$<CONFIG:Release>:QT_NO_DEBUG_OUTPUT>)
+if(PORTICO_WERROR)
+    target_compile_options(portico_common INTERFACE -Werror)
+endif()
+
+# portico_add_test(NAME SOURCES... LIBRARIES...): one Qt Test executable per unit, run by ctest.
+function(portico_add_test name)
+    cmake_parse_arguments(ARG "GUI" "TIMEOUT" "SOURCES;LIBRARIES" ${ARGN})
+    add_executable(${name} ${ARG_SOURCES})
+    target_link_libraries(${name} PRIVATE Portico::Common Qt6::Test ${ARG_LIBRARIES})
+    target_compile_definitions(${name} PRIVATE
+        PORTICO_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+        PORTICO_BINARY_DIR="${PROJECT_BINARY_DIR}")
+    add_test(NAME ${name} COMMAND ${name})
+    set(env "QT_QPA_PLATFORM=offscreen" "QT_LOGGING_RULES=qt.qpa.*=false")
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}")
+    if(ARG_TIMEOUT)
+        set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT})
+    else()
+        set_tests_properties(${name} PROPERTIES TIMEOUT 300)
+    endif()
+endfunction()

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "config/gatewayconfig.h"
+
+#include <QObject>
+#include <QReadWriteLock>
+
+#include <memory>
+
+namespace portico::config {
+
+// Holds the last good config and replaces it only with one that loads. Thread-safe: request
+// threads call current() while the owner reloads.
+class ConfigManager : public QObject {
+    Q_OBJECT
+public:
+    // `path` empty: the built-in config.
+    explicit ConfigManager(QString path, QObject *parent = nullptr);
+
+    QString path() const { return m_path; }
+    // Never null: before any good load it is an empty config (no routes), and lastLoadFailed().
+    std::shared_ptr<const GatewayConfig> current() const;
+    QList<Problem> lastProblems() const;   // of the last load attempt
+    bool lastLoadFailed() const;
+
+    // Loads the file again; on failure keeps the current config and returns false.
+    bool reload();
+    // Reload automatically when the file changes on disk.
+    void setWatchFile(bool watch);
+
+Q_SIGNALS:
+    void configChanged();                   // a new config is current
+    void loadFailed(const QList<Problem> &problems);
+
+private:
+    QString m_path;
+    mutable QReadWriteLock m_lock;
+    std::shared_ptr<const GatewayConfig> m_current;
+    QList<Problem> m_lastProblems;
+    bool m_lastLoadFailed = false;
+    class QFileSystemWatcher *m_watcher = nullptr;
+};
+
+} // namespace portico::config

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+// The API key format of DESIGN.md: "ptc_" + 30 random base62 characters + 6 base62 characters of
+// the CRC-32 (zlib/IEEE) of the random part, most significant digit first. Anyone can validate a
+// key offline; the gateway rejects garbled keys before any lookup.
+namespace portico::store::apikey {
+
+inline constexpr char kPrefix[] = "ptc_";
+inline constexpr int kRandomLength = 30;
+inline constexpr int kChecksumLength = 6;
+inline constexpr int kKeyLength = 4 + kRandomLength + kChecksumLength; // 40
+
+// A new key from OpenSSL's RAND_bytes, without modulo bias. Throws std::runtime_error only if the
+// system's random source fails (never silently weak).
+QString generate();
+
+// True when `key` has the prefix, the length, only base62 characters and a matching checksum.
+bool hasValidFormat(QStringView key);
+
+// The checksum part for a 30-character random part (exposed for tests).
+QString checksumFor(QStringView randomPart);
+
+// SHA-256 of the whole key as lowercase hex: the only form a key is stored in.
+QByteArray hash(QStringView key);
+
+// What may be shown of a key after creation: the prefix plus the last 4 characters.
+QString hint(QStringView key);
+
+} // namespace portico::store::apikey

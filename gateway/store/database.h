@@ -1,0 +1,89 @@
+#pragma once
+
+#include "store/result.h"
+
+#include <QObject>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+namespace portico::store {
+
+// The store: one SQL database shared by the desktop app, the gateway threads and the command
+// line, possibly in several processes at once.
+//
+// Connections: one named QSqlDatabase connection per thread, opened on first use in that thread
+// and closed when the thread ends (Qt's SQL connections must stay in their thread).
+// SQLite specifics (WAL, synchronous=FULL, busy timeout, BEGIN IMMEDIATE) live in database.cpp
+// only, so a PostgreSQL backend can follow without touching callers.
+//
+// Every committed change bumps `meta.change_counter` inside the same transaction, so readers in
+// other processes can tell cheaply that something changed, and emits changed() in this process.
+class Database : public QObject {
+    Q_OBJECT
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    // Opens (creating the file and its folder if needed) and migrates the database at `path`.
+    // Refuses a database written by a newer schema version (Error::Code::SchemaTooNew).
+    static Result<std::shared_ptr<Database>> open(const QString &path);
+
+    // The default location: <user data folder>/portico.db (QStandardPaths::AppDataLocation).
+    static QString defaultPath();
+
+    ~Database() override;
+
+    QString path() const { return m_path; }
+
+    // The calling thread's connection (opened on first use).
+    QSqlDatabase connection() const;
+
+    // The schema version written in meta.
+    int schemaVersion() const;
+
+    // The change counter as committed in the database (cheap; used to notice other processes).
+    qint64 changeCounter() const;
+
+    // Bumped on every change committed through this object, in any thread of this process.
+    quint64 localGeneration() const { return m_localGeneration.load(std::memory_order_acquire); }
+
+Q_SIGNALS:
+    // A change was committed through this object (emitted from the writing thread).
+    void changed();
+
+private:
+    explicit Database(QString path);
+    Status migrate();
+    friend class Transaction;
+    void noteCommitted();
+
+    QString m_path;
+    QString m_connectionPrefix;
+    std::atomic<quint64> m_localGeneration{0};
+};
+
+// A write transaction: BEGIN IMMEDIATE on SQLite (the write lock is taken up front, so a
+// read-modify-write never fails half-way on a lock upgrade). Rolls back unless commit() is called.
+// commit() bumps meta.change_counter first.
+class Transaction {
+public:
+    explicit Transaction(Database &db);
+    ~Transaction();
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    bool isOpen() const { return m_open; }
+    const Error &error() const { return m_error; }   // why begin or commit failed
+    QSqlDatabase connection() const { return m_connection; }
+    Status commit();
+
+private:
+    Database &m_db;
+    QSqlDatabase m_connection;
+    bool m_open = false;
+    Error m_error;
+};
+
+} // namespace portico::store

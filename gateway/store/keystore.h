@@ -1,0 +1,56 @@
+#pragma once
+
+#include "store/records.h"
+#include "store/result.h"
+
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+namespace portico::store {
+
+class Database;
+
+// Names of keys and groups: trimmed, 1..200 characters, any Unicode but no control characters.
+// Returns the trimmed name or an InvalidName error saying what is wrong.
+Result<QString> validateName(const QString &name, const QString &kind /* "key" | "group" */);
+inline constexpr int kMaxNameLength = 200;
+
+// API keys, as on the reference page. Every change writes an audit row (without any secret) in
+// the same transaction. `actor` names who makes the changes ("cli:alice", "desktop:alice").
+// Methods taking `keyRef` accept a uuid or a unique name; `groupRef` likewise.
+class KeyStore {
+public:
+    KeyStore(Database &db, QString actor);
+
+    // Creates a key named `name` in the given groups. The plaintext key is in the result, once.
+    Result<CreatedKey> createKey(const QString &name, const QStringList &groupRefs = {},
+                                 const QDateTime &expiresAt = {});
+
+    // All keys with their groups and accessible routes, sorted by creation date then name.
+    Result<QList<ApiKeyRecord>> listKeys() const;
+
+    // One key by uuid or unique name.
+    Result<ApiKeyRecord> key(const QString &keyRef) const;
+
+    Result<ApiKeyRecord> renameKey(const QString &keyRef, const QString &newName);
+    Result<ApiKeyRecord> setKeyState(const QString &keyRef, KeyState state);
+    Result<ApiKeyRecord> setKeyExpiry(const QString &keyRef, const QDateTime &expiresAt);
+    // Removes the key and its group links; its usage rows stay. Returns what was deleted.
+    Result<ApiKeyRecord> deleteKey(const QString &keyRef);
+
+    Result<ApiKeyRecord> addKeyToGroup(const QString &keyRef, const QString &groupRef);
+    Result<ApiKeyRecord> removeKeyFromGroup(const QString &keyRef, const QString &groupRef);
+
+    // Marks keys as used now; only writes when the stored value is older than a minute.
+    Status touchLastUsed(const QStringList &keyUuids, const QDateTime &when);
+
+    // Everything the gateway needs to authenticate and authorise, read in one transaction.
+    Result<AccessSnapshot> accessSnapshot() const;
+
+private:
+    Database &m_db;
+    QString m_actor;
+};
+
+} // namespace portico::store

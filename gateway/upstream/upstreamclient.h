@@ -1,0 +1,78 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QString>
+
+#include <memory>
+
+// HTTP client for upstream model servers on libcurl's multi interface. One QNetworkAccessManager
+// opens at most 6 connections per host (Qt 6.4 cannot raise it) and a streamed answer holds its
+// connection for its whole length; libcurl multi runs hundreds of transfers to one host at once
+// on a single thread and keeps connections alive between them.
+namespace portico::upstream {
+
+struct UpstreamRequest {
+    QByteArray method = "POST";
+    QByteArray url;                                // absolute http:// or https:// URL
+    QList<QPair<QByteArray, QByteArray>> headers;  // Content-Type etc.; never the client's key
+    QByteArray body;
+    int connectTimeoutMs = 10'000;
+    int totalTimeoutMs = 120'000;                  // whole transfer; 0: none
+};
+
+// Why a call ended without an HTTP answer.
+enum class FailureKind { None, Connect, Timeout, Cancelled, Other };
+
+// One upstream call. Its signals are delivered in the thread of the QObject it was created for
+// (the `context` passed to UpstreamClient::start), so a handler never needs locks.
+class UpstreamCall : public QObject {
+    Q_OBJECT
+public:
+    ~UpstreamCall() override;
+
+    // Stops the transfer (for example because the client went away). No signal follows.
+    void cancel();
+    // Back-pressure: pause receiving while the client reads slowly, resume when it drained.
+    void setPaused(bool paused);
+
+Q_SIGNALS:
+    // The status line and headers arrived (names lower-cased).
+    void responseStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers);
+    // Body bytes as they arrive, in order.
+    void dataReceived(const QByteArray &data);
+    // The call ended. failure == None: the whole answer was received (any HTTP status).
+    // Otherwise `message` says what went wrong (no secrets, no URL credentials).
+    void finished(portico::upstream::FailureKind failure, const QString &message);
+
+private:
+    friend class UpstreamClient;
+    struct State;
+    explicit UpstreamCall(std::shared_ptr<State> state, QObject *parent);
+    std::shared_ptr<State> m_state;
+};
+
+// The shared client: one libcurl multi handle driven by its own thread. Thread-safe.
+class UpstreamClient {
+public:
+    UpstreamClient();
+    ~UpstreamClient();   // cancels what is still running
+    UpstreamClient(const UpstreamClient &) = delete;
+    UpstreamClient &operator=(const UpstreamClient &) = delete;
+
+    // Starts a call. The returned object is a child of `context` and lives in its thread; its
+    // signals arrive there. Delete it (or its parent) to cancel.
+    UpstreamCall *start(const UpstreamRequest &request, QObject *context);
+
+    int activeCalls() const;
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace portico::upstream
+
+Q_DECLARE_METATYPE(portico::upstream::FailureKind)

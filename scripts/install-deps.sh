@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Portico needs to build, run and test, when any is missing.
+# Usage: scripts/install-deps.sh [--gui] [--test]
+set -euo pipefail
+
+packages=(build-essential cmake ninja-build pkg-config
+          qt6-base-dev libqt6sql6-sqlite libqt6sql6-psql
+          libyaml-cpp-dev libssl-dev libcurl4-openssl-dev zlib1g-dev)
+for arg in "$@"; do
+    case "$arg" in
+        --gui) packages+=(qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+                          libxkbcommon-dev libgl-dev qt6-qpa-plugins fonts-dejavu-core) ;;
+        --test) packages+=(python3 xvfb xauth curl) ;;
+    esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$p")
+    fi
+done
+# Node.js and npm run the end-to-end test with the official OpenAI client.
+if [[ " $* " == *" --test "* ]] && ! command -v npm >/dev/null 2>&1; then
+    missing+=(nodejs npm)
+fi
+
+if ((${#missing[@]})); then
+    echo "Installing: ${missing[*]}"
+    sudo_cmd=()
+    [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+    "${sudo_cmd[@]}" apt-get update
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
