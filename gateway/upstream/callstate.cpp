@@ -1,0 +1,161 @@
+#include "upstream/callstate.h"
+
+#include "upstream/curlmultiloop.h"
+
+#include <QMetaObject>
+#include <QPointer>
+
+namespace portico::upstream::detail {
+
+void CallState::pushStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers) {
+    std::lock_guard lock(m_mutex);
+    m_startedPending = true;
+    m_status = status;
+    m_headers = headers;
+    postLocked();
+}
+
+void CallState::pushData(const char *data, size_t size) {
+    std::lock_guard lock(m_mutex);
+    if (m_cancelled)
+        return;
+    m_data.append(data, qsizetype(size));
+    postLocked();
+}
+
+void CallState::pushFinished(FailureKind failure, const QString &message) {
+    // Before the signal can run: a handler of finished() must not still see the call counted.
+    endActive();
+    std::lock_guard lock(m_mutex);
+    m_finishedPending = true;
+    m_failure = failure;
+    m_message = message;
+    postLocked();
+}
+
+void CallState::endActive() {
+    if (m_active.exchange(false) && activeCounter)
+        activeCounter->fetch_sub(1);
+}
+
+// Posting at most one delivery at a time batches whatever the curl thread produced until the
+// call's thread gets to it, without ever holding data back.
+void CallState::postLocked() {
+    if (m_deliveryPosted || m_cancelled || !m_call)
+        return;
+    const bool deliverable =
+        m_startedPending || (!m_paused && (!m_data.isEmpty() || m_finishedPending));
+    if (!deliverable)
+        return;
+    m_deliveryPosted = true;
+    QMetaObject::invokeMethod(
+        m_call, [self = shared_from_this()] { self->deliver(); }, Qt::QueuedConnection);
+}
+
+void CallState::deliver() {
+    UpstreamCall *target = nullptr;
+    bool emitStarted = false;
+    int status = 0;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray data;
+    bool emitFinished = false;
+    FailureKind failure = FailureKind::None;
+    QString message;
+    {
+        std::lock_guard lock(m_mutex);
+        m_deliveryPosted = false;
+        if (m_cancelled || !m_call)
+            return;
+        target = m_call;
+        if (m_startedPending) {
+            emitStarted = true;
+            m_startedPending = false;
+            status = m_status;
+            headers.swap(m_headers);
+        }
+        if (!m_paused) {
+            data.swap(m_data);
+            if (m_finishedPending) {
+                emitFinished = true;
+                m_finishedPending = false;
+                failure = m_failure;
+                message = m_message;
+            }
+        }
+    }
+
+    // A slot may delete, cancel or pause the call; check before each further signal.
+    const QPointer<UpstreamCall> guard(target);
+    const auto stillWanted = [&] {
+        if (!guard)
+            return false;
+        std::lock_guard lock(m_mutex);
+        return !m_cancelled;
+    };
+    if (emitStarted) {
+        Q_EMIT target->responseStarted(status, headers);
+        if (!stillWanted())
+            return;
+    }
+    if (!data.isEmpty()) {
+        Q_EMIT target->dataReceived(data);
+        if (!stillWanted())
+            return;
+    }
+    if (emitFinished) {
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_paused) {
+                m_finishedPending = true;
+                m_failure = failure;
+                m_message = message;
+                return;
+            }
+        }
+        Q_EMIT target->finished(failure, message);
+    }
+}
+
+void CallState::attach(UpstreamCall *call) {
+    std::lock_guard lock(m_mutex);
+    m_call = call;
+}
+
+void CallState::detach() {
+    cancel();
+    std::lock_guard lock(m_mutex);
+    m_call = nullptr;
+}
+
+void CallState::cancel() {
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_cancelled)
+            return;
+        m_cancelled = true;
+        m_data.clear();
+    }
+    endActive();
+    if (const auto l = loop.lock())
+        l->remove(shared_from_this());
+}
+
+void CallState::setPaused(bool pause) {
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_paused == pause || m_cancelled)
+            return;
+        m_paused = pause;
+        if (!pause)
+            postLocked();
+    }
+    if (const auto l = loop.lock())
+        l->setPaused(shared_from_this(), pause);
+}
+
+bool CallState::isCancelled() const {
+    std::lock_guard lock(m_mutex);
+    return m_cancelled;
+}
+
+} // namespace portico::upstream::detail

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "upstream/upstreamclient.h"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+// Private to portico_upstream: what an UpstreamCall and the curl thread share.
+namespace portico::upstream::detail {
+
+class CurlMultiLoop;
+
+// The curl thread writes events in here; the call's own thread drains them (deliver()) and emits
+// the signals. Everything from `m_mutex` on is guarded by it. `m_call` is cleared by the
+// UpstreamCall destructor under the mutex, so an event is only ever posted to a live object; Qt
+// drops the events still queued for an object when it is destroyed.
+class CallState : public std::enable_shared_from_this<CallState> {
+public:
+    virtual ~CallState() = default;
+
+    // curl thread
+    void pushStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers);
+    void pushData(const char *data, size_t size);
+    void pushFinished(FailureKind failure, const QString &message);
+
+    // call thread
+    void attach(UpstreamCall *call);
+    void deliver();
+    void detach(); // the UpstreamCall is going away
+    void cancel(); // no signal after this; the curl thread is told to drop the transfer
+    void setPaused(bool paused);
+
+    // any thread
+    bool isCancelled() const;
+    void endActive(); // stops counting in activeCounter; only the first call counts
+
+    // Set once at creation, read-only afterwards.
+    std::weak_ptr<CurlMultiLoop> loop;
+    std::shared_ptr<std::atomic<int>> activeCounter; // UpstreamClient::activeCalls()
+
+private:
+    void postLocked();
+
+    std::atomic<bool> m_active{true};
+
+    mutable std::mutex m_mutex;
+    UpstreamCall *m_call = nullptr;
+    bool m_cancelled = false;
+    bool m_paused = false;
+    bool m_deliveryPosted = false;
+    bool m_startedPending = false;
+    int m_status = 0;
+    QList<QPair<QByteArray, QByteArray>> m_headers;
+    QByteArray m_data;
+    bool m_finishedPending = false;
+    FailureKind m_failure = FailureKind::None;
+    QString m_message;
+};
+
+} // namespace portico::upstream::detail
