@@ -24,7 +24,7 @@ namespace portico::store {
 class Database : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Opens (creating the file and its folder if needed) and migrates the database at `path`.
     // Refuses a database written by a newer schema version (Error::Code::SchemaTooNew).
@@ -78,8 +78,13 @@ public:
     const Error &error() const { return m_error; }   // why begin or commit failed
     QSqlDatabase connection() const { return m_connection; }
     Status commit();
+    // Commits without bumping meta.change_counter or emitting changed(): for writes that are not
+    // admin changes (usage rows, last-used times), so they do not make every reader reload.
+    Status commitQuietly();
 
 private:
+    Status finish(bool countAsChange);
+
     Database &m_db;
     QSqlDatabase m_connection;
     bool m_open = false;

@@ -43,6 +43,7 @@ public:
     Result<ApiKeyRecord> removeKeyFromGroup(const QString &keyRef, const QString &groupRef);
 
     // Marks keys as used now; only writes when the stored value is older than a minute.
+    // Not an admin change: does not bump the change counter, emit changed() or touch updatedAt.
     Status touchLastUsed(const QStringList &keyUuids, const QDateTime &when);
 
     // Everything the gateway needs to authenticate and authorise, read in one transaction.

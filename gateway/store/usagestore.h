@@ -13,10 +13,14 @@ public:
     explicit UsageStore(Database &db);
 
     // Writes all rows in one transaction (the gateway batches them off the request path).
+    // Not an admin change: does not bump the change counter nor emit Database::changed().
     Status insert(const QList<UsageRecord> &rows);
-    // Rows matching the filter, oldest first.
+    // Rows matching the filter, oldest first. `since` is inclusive, `until` exclusive; with a
+    // limit, the newest `limit` matching rows are returned (still oldest first).
     Result<QList<UsageRecord>> rows(const UsageFilter &filter) const;
-    // Totals per key (key_uuid, key_name as recorded) for rows matching the filter.
+    // Totals per key (key_uuid, key_name as recorded) for rows matching the filter. The name is
+    // the one on the key's latest row; requests without a key share one line with an empty uuid.
+    // Sorted by requests, most first; a limit keeps that many lines.
     Result<QList<UsageTotals>> totalsByKey(const UsageFilter &filter) const;
 
 private:

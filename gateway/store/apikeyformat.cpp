@@ -1,0 +1,86 @@
+#include "store/apikeyformat.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <zlib.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace portico::store::apikey {
+
+namespace {
+
+constexpr char kAlphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr int kBase = 62;
+// The largest multiple of 62 that fits in a byte: bytes at or above it are thrown away, so every
+// base62 digit is equally likely (a plain `byte % 62` would favour the first 8 digits).
+constexpr int kUnbiasedLimit = 256 - (256 % kBase); // 248
+constexpr qsizetype kPrefixLength = sizeof(kPrefix) - 1;
+
+bool isBase62(QChar c) {
+    const char16_t u = c.unicode();
+    return (u >= u'0' && u <= u'9') || (u >= u'A' && u <= u'Z') || (u >= u'a' && u <= u'z');
+}
+
+} // namespace
+
+QString generate() {
+    QString random;
+    random.reserve(kRandomLength);
+    std::array<unsigned char, 64> buffer{};
+    while (random.size() < kRandomLength) {
+        if (RAND_bytes(buffer.data(), int(buffer.size())) != 1)
+            throw std::runtime_error("the system's random number generator failed");
+        for (unsigned char byte : buffer) {
+            if (byte >= kUnbiasedLimit)
+                continue;
+            random.append(QLatin1Char(kAlphabet[byte % kBase]));
+            if (random.size() == kRandomLength)
+                break;
+        }
+    }
+    OPENSSL_cleanse(buffer.data(), buffer.size());
+    return QLatin1String(kPrefix) + random + checksumFor(random);
+}
+
+QString checksumFor(QStringView randomPart) {
+    const QByteArray bytes = randomPart.toLatin1();
+    uLong crc = crc32(0L, Z_NULL, 0);
+    crc = crc32(crc, reinterpret_cast<const Bytef *>(bytes.constData()), uInt(bytes.size()));
+    quint64 value = crc & 0xffffffffu;
+    QString digits(kChecksumLength, QLatin1Char('0'));
+    for (qsizetype i = kChecksumLength - 1; i >= 0; --i) {
+        digits[i] = QLatin1Char(kAlphabet[value % kBase]);
+        value /= kBase;
+    }
+    return digits;
+}
+
+bool hasValidFormat(QStringView key) {
+    if (key.size() != kKeyLength || !key.startsWith(QLatin1String(kPrefix)))
+        return false;
+    const QStringView body = key.mid(kPrefixLength);
+    for (QChar c : body) {
+        if (!isBase62(c))
+            return false;
+    }
+    return body.mid(kRandomLength) == checksumFor(body.left(kRandomLength));
+}
+
+QByteArray hash(QStringView key) {
+    const QByteArray bytes = key.toUtf8();
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (EVP_Digest(bytes.constData(), size_t(bytes.size()), digest.data(), &length, EVP_sha256(),
+                   nullptr) != 1)
+        throw std::runtime_error("OpenSSL could not compute SHA-256");
+    return QByteArray(reinterpret_cast<const char *>(digest.data()), qsizetype(length)).toHex();
+}
+
+QString hint(QStringView key) {
+    return QLatin1String(kPrefix) + QChar(0x2026) + key.right(4).toString();
+}
+
+} // namespace portico::store::apikey

@@ -1,0 +1,500 @@
+#include "store/database.h"
+
+#include "store/storeinternal.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QThread>
+
+#include <vector>
+
+// Everything specific to SQLite lives in this file: the driver name, the PRAGMAs, BEGIN IMMEDIATE,
+// the busy handling and the DDL dialect. The other store files use standard SQL only.
+
+namespace portico::store {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+const char kDriver[] = "QSQLITE";
+// SQLite's result codes as the QSQLITE driver reports them in nativeErrorCode().
+const char kSqliteBusy[] = "5";
+const char kSqliteLocked[] = "6";
+
+std::atomic<quint64> g_nextDatabaseId{1};
+std::atomic<quint64> g_nextThreadId{1};
+
+// Set once this thread's registry is destroyed (thread end, or exit() on the main thread): a
+// Database destroyed later, e.g. a static one, must not touch the registry or Qt's connection
+// list any more, which may already be gone. A plain bool has no destructor, so it stays readable.
+thread_local bool t_registryGone = false;
+
+// The connections this thread opened, removed when the thread ends: QSqlDatabase connections
+// must be used and closed in the thread that opened them. Also remembers why an open failed.
+struct ThreadConnections {
+    quint64 threadId = g_nextThreadId.fetch_add(1);
+    QStringList names;
+    QHash<QString, Error> failures;
+
+    ~ThreadConnections() {
+        t_registryGone = true;
+        for (const QString &name : std::as_const(names)) {
+            if (QSqlDatabase::contains(name)) {
+                QSqlDatabase::database(name, false).close();
+                QSqlDatabase::removeDatabase(name);
+            }
+        }
+    }
+};
+
+ThreadConnections &threadConnections() {
+    thread_local ThreadConnections connections;
+    return connections;
+}
+
+bool isBusy(const QSqlError &error) {
+    const QString code = error.nativeErrorCode();
+    return code == QLatin1String(kSqliteBusy) || code == QLatin1String(kSqliteLocked);
+}
+
+// BEGIN IMMEDIATE takes the write lock up front. busy_timeout already waits for other writers;
+// a few extra attempts cover a busy handler that gives up early (e.g. during a WAL checkpoint).
+Status beginImmediate(QSqlDatabase &connection) {
+    constexpr int kAttempts = 3;
+    QSqlError last;
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+        QSqlQuery query(connection);
+        if (query.exec(QStringLiteral("BEGIN IMMEDIATE")))
+            return {};
+        last = query.lastError();
+        if (!isBusy(last))
+            break;
+        QThread::msleep(25UL * (attempt + 1));
+    }
+    return detail::databaseError(last, QStringLiteral("starting a write transaction"));
+}
+
+Status execSql(QSqlDatabase &connection, const QString &sql, const QString &doing) {
+    QSqlQuery query(connection);
+    if (!query.exec(sql))
+        return detail::databaseError(query.lastError(), doing);
+    return {};
+}
+
+void rollback(QSqlDatabase &connection) {
+    QSqlQuery query(connection);
+    query.exec(QStringLiteral("ROLLBACK"));
+}
+
+Status applyConnectionSettings(QSqlDatabase &connection) {
+    // busy_timeout first: switching to WAL itself may have to wait for another process.
+    const QStringList pragmas = {
+        QStringLiteral("PRAGMA busy_timeout = %1").arg(kBusyTimeoutMs),
+        QStringLiteral("PRAGMA journal_mode = WAL"),
+        QStringLiteral("PRAGMA synchronous = FULL"),
+        QStringLiteral("PRAGMA foreign_keys = ON"),
+    };
+    for (const QString &pragma : pragmas) {
+        QSqlQuery query(connection);
+        if (!query.exec(pragma))
+            return Error{Error::Code::Database, query.lastError().databaseText()};
+    }
+    return {};
+}
+
+// One step of the schema: the statements that bring version `toVersion - 1` to `toVersion`.
+// Steps are never edited once released; a change is a new step.
+struct MigrationStep {
+    int toVersion;
+    QStringList statements;
+};
+
+const std::vector<MigrationStep> &migrationSteps() {
+    static const std::vector<MigrationStep> steps = {
+        {1,
+         {
+             QStringLiteral("CREATE TABLE meta (key VARCHAR(64) PRIMARY KEY, value TEXT NOT NULL)"),
+             QStringLiteral("INSERT INTO meta (key, value) VALUES ('schema_version', '0')"),
+             QStringLiteral("INSERT INTO meta (key, value) VALUES ('change_counter', '0')"),
+             QStringLiteral("CREATE TABLE api_keys ("
+                            " uuid VARCHAR(36) PRIMARY KEY,"
+                            " name VARCHAR(1000) NOT NULL UNIQUE,"
+                            " key_hash VARCHAR(64) NOT NULL UNIQUE,"
+                            " key_hint VARCHAR(32) NOT NULL,"
+                            " state VARCHAR(16) NOT NULL,"
+                            " created_at BIGINT NOT NULL,"
+                            " updated_at BIGINT NOT NULL,"
+                            " last_used_at BIGINT)"),
+             QStringLiteral("CREATE TABLE groups ("
+                            " uuid VARCHAR(36) PRIMARY KEY,"
+                            " name VARCHAR(1000) NOT NULL UNIQUE,"
+                            " description TEXT NOT NULL DEFAULT '',"
+                            " created_at BIGINT NOT NULL)"),
+             QStringLiteral("CREATE TABLE key_groups ("
+                            " key_uuid VARCHAR(36) NOT NULL"
+                            "  REFERENCES api_keys (uuid) ON DELETE CASCADE,"
+                            " group_uuid VARCHAR(36) NOT NULL"
+                            "  REFERENCES groups (uuid) ON DELETE CASCADE,"
+                            " PRIMARY KEY (key_uuid, group_uuid))"),
+             QStringLiteral("CREATE TABLE group_routes ("
+                            " group_uuid VARCHAR(36) NOT NULL"
+                            "  REFERENCES groups (uuid) ON DELETE CASCADE,"
+                            " route_name VARCHAR(1000) NOT NULL,"
+                            " PRIMARY KEY (group_uuid, route_name))"),
+             // INTEGER PRIMARY KEY is SQLite's auto-numbered row id (BIGSERIAL on PostgreSQL).
+             QStringLiteral("CREATE TABLE usage ("
+                            " id INTEGER PRIMARY KEY,"
+                            " time BIGINT NOT NULL,"
+                            " request_id VARCHAR(128),"
+                            " key_uuid VARCHAR(36),"
+                            " key_name VARCHAR(1000),"
+                            " route VARCHAR(1000),"
+                            " model_id VARCHAR(1000),"
+                            " provider VARCHAR(200),"
+                            " stream SMALLINT NOT NULL DEFAULT 0,"
+                            " status INTEGER NOT NULL DEFAULT 0,"
+                            " error_code VARCHAR(200),"
+                            " prompt_tokens BIGINT NOT NULL DEFAULT 0,"
+                            " completion_tokens BIGINT NOT NULL DEFAULT 0,"
+                            " cost_usd DOUBLE PRECISION NOT NULL DEFAULT 0,"
+                            " latency_ms BIGINT NOT NULL DEFAULT 0,"
+                            " ttft_ms BIGINT NOT NULL DEFAULT -1)"),
+             QStringLiteral("CREATE TABLE audit ("
+                            " id INTEGER PRIMARY KEY,"
+                            " time BIGINT NOT NULL,"
+                            " actor VARCHAR(200) NOT NULL,"
+                            " action VARCHAR(64) NOT NULL,"
+                            " object_type VARCHAR(16) NOT NULL,"
+                            " object_uuid VARCHAR(36) NOT NULL,"
+                            " details TEXT NOT NULL)"),
+         }},
+        {2,
+         {
+             QStringLiteral("ALTER TABLE api_keys ADD COLUMN expires_at BIGINT"),
+             QStringLiteral("CREATE INDEX usage_time_idx ON usage (time)"),
+             QStringLiteral("CREATE INDEX usage_key_uuid_idx ON usage (key_uuid)"),
+             QStringLiteral("CREATE INDEX audit_time_idx ON audit (time)"),
+             QStringLiteral("CREATE INDEX key_groups_group_idx ON key_groups (group_uuid)"),
+         }},
+    };
+    return steps;
+}
+
+Result<QString> readMeta(const QSqlDatabase &connection, const QString &key) {
+    QSqlQuery query(connection);
+    if (!query.prepare(QStringLiteral("SELECT value FROM meta WHERE key = ?")))
+        return detail::databaseError(query.lastError(), QStringLiteral("reading the schema"));
+    query.addBindValue(key);
+    if (!query.exec())
+        return detail::databaseError(query.lastError(), QStringLiteral("reading the schema"));
+    if (!query.next())
+        return Error{Error::Code::Database,
+                     QStringLiteral("The database has no '%1' entry in its meta table. "
+                                    "Use another database file with --db.")
+                         .arg(key)};
+    return query.value(0).toString();
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// detail helpers whose behaviour depends on the driver
+
+namespace detail {
+
+Error connectionError(const QSqlDatabase &connection) {
+    if (t_registryGone)
+        return Error{Error::Code::Database,
+                     QStringLiteral("The database cannot be used while this thread is ending.")};
+    const auto &failures = threadConnections().failures;
+    const auto it = failures.constFind(connection.connectionName());
+    if (it != failures.constEnd())
+        return *it;
+    return databaseError(connection.lastError(), QStringLiteral("opening the database"));
+}
+
+Error databaseError(const QSqlError &error, const QString &doing) {
+    const QString code = error.nativeErrorCode();
+    QString advice;
+    if (code == QLatin1String(kSqliteBusy) || code == QLatin1String(kSqliteLocked))
+        advice = QStringLiteral("Another program kept the database locked for more than %1 s; "
+                                "try again.")
+                     .arg(kBusyTimeoutMs / 1000);
+    else if (code == QLatin1String("13"))
+        advice = QStringLiteral("The disk is full; free some space and try again.");
+    else if (code == QLatin1String("8"))
+        advice = QStringLiteral("The database file is read-only; check its permissions.");
+    else if (code == QLatin1String("26"))
+        advice = QStringLiteral("The file is not a Portico database; use another file with --db.");
+    else
+        advice = QStringLiteral("Check that the disk is not full and the database file is "
+                                "writable.");
+    QString text = error.databaseText();
+    if (text.isEmpty())
+        text = error.text();
+    return Error{Error::Code::Database,
+                 QStringLiteral("Database error while %1: %2. %3").arg(doing, text, advice)};
+}
+
+ReadTransaction::ReadTransaction(Database &db)
+    : m_connection(db.connection()) {
+    if (!m_connection.isOpen()) {
+        m_error = connectionError(m_connection);
+        return;
+    }
+    // A deferred transaction in WAL mode reads one snapshot from its first SELECT to the end.
+    QSqlQuery query(m_connection);
+    if (!query.exec(QStringLiteral("BEGIN"))) {
+        m_error = databaseError(query.lastError(), QStringLiteral("starting a read transaction"));
+        return;
+    }
+    m_open = true;
+}
+
+ReadTransaction::~ReadTransaction() {
+    if (m_open) {
+        QSqlQuery query(m_connection);
+        query.exec(QStringLiteral("COMMIT"));
+    }
+}
+
+} // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+
+Database::Database(QString path)
+    : m_path(std::move(path))
+    , m_connectionPrefix(QStringLiteral("portico-store-%1").arg(g_nextDatabaseId.fetch_add(1))) {}
+
+Database::~Database() {
+    // Only this thread's connection can be closed here; connections other threads opened on this
+    // object are closed when those threads end (see ThreadConnections).
+    if (t_registryGone)
+        return;
+    const QString name =
+        m_connectionPrefix + QStringLiteral("/t%1").arg(threadConnections().threadId);
+    if (QSqlDatabase::contains(name)) {
+        QSqlDatabase::database(name, false).close();
+        QSqlDatabase::removeDatabase(name);
+    }
+    threadConnections().names.removeAll(name);
+    threadConnections().failures.remove(name);
+}
+
+QString Database::defaultPath() {
+    QString folder = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    if (folder.isEmpty())
+        folder = QDir::homePath() + QStringLiteral("/.portico");
+    return QDir(folder).filePath(QStringLiteral("portico.db"));
+}
+
+Result<std::shared_ptr<Database>> Database::open(const QString &path) {
+    if (path.trimmed().isEmpty())
+        return Error{Error::Code::InvalidInput,
+                     QStringLiteral("No database path given. Pass a file with --db.")};
+    const QFileInfo info(path);
+    const QString absolute = info.absoluteFilePath();
+    if (info.isDir())
+        return Error{Error::Code::Database,
+                     QStringLiteral("%1 is a folder, not a database file. Pass a file with --db.")
+                         .arg(absolute)};
+    if (!QDir().mkpath(info.absolutePath()))
+        return Error{Error::Code::Database,
+                     QStringLiteral("Cannot create the folder %1 for the database. Check its "
+                                    "permissions or use another file with --db.")
+                         .arg(info.absolutePath())};
+
+    std::shared_ptr<Database> db(new Database(absolute));
+    const QSqlDatabase connection = db->connection();
+    if (!connection.isOpen())
+        return detail::connectionError(connection);
+    if (Status migrated = db->migrate(); !migrated)
+        return migrated.error();
+    return db;
+}
+
+QSqlDatabase Database::connection() const {
+    if (t_registryGone)
+        return {}; // this thread is ending: callers get "not open" errors rather than a leak
+    ThreadConnections &registry = threadConnections();
+    const QString name = m_connectionPrefix + QStringLiteral("/t%1").arg(registry.threadId);
+    QSqlDatabase connection;
+    if (QSqlDatabase::contains(name)) {
+        connection = QSqlDatabase::database(name, false);
+        if (connection.isOpen())
+            return connection;
+    } else {
+        connection = QSqlDatabase::addDatabase(QLatin1String(kDriver), name);
+        registry.names.append(name);
+        connection.setDatabaseName(m_path);
+        connection.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
+    }
+
+    const auto fail = [&](const QString &reason) {
+        connection.close();
+        registry.failures.insert(
+            name, Error{Error::Code::Database,
+                        QStringLiteral("Cannot open the database %1: %2. Check that --db points "
+                                       "to a Portico database file in a writable folder.")
+                            .arg(m_path, reason)});
+        return connection;
+    };
+    if (!connection.open())
+        return fail(connection.lastError().databaseText().isEmpty()
+                        ? connection.lastError().text()
+                        : connection.lastError().databaseText());
+    if (Status settings = applyConnectionSettings(connection); !settings)
+        return fail(settings.error().message);
+    registry.failures.remove(name);
+    return connection;
+}
+
+Status Database::migrate() {
+    QSqlDatabase connection = this->connection();
+    if (Status begun = beginImmediate(connection); !begun)
+        return begun;
+
+    const auto fail = [&](const Error &error) {
+        rollback(connection);
+        return Status(error);
+    };
+
+    // Read inside the write transaction, so two processes opening a new file migrate it once.
+    const QStringList tables = connection.tables();
+    int version = 0;
+    if (tables.contains(QStringLiteral("meta"))) {
+        const Result<QString> stored = readMeta(connection, QStringLiteral("schema_version"));
+        if (!stored)
+            return fail(stored.error());
+        bool ok = false;
+        version = stored->toInt(&ok);
+        if (!ok)
+            return fail(Error{Error::Code::Database,
+                              QStringLiteral("The database %1 has an unreadable schema version. "
+                                             "Use another database file with --db.")
+                                  .arg(m_path)});
+    } else if (!tables.isEmpty()) {
+        return fail(Error{Error::Code::Database,
+                          QStringLiteral("%1 is an SQLite database but not a Portico one. "
+                                         "Use another database file with --db.")
+                              .arg(m_path)});
+    }
+
+    if (version > kSchemaVersion)
+        return fail(Error{Error::Code::SchemaTooNew,
+                          QStringLiteral("This database (%1) was written by a newer version of "
+                                         "Portico (schema %2; this build understands up to %3). "
+                                         "Upgrade Portico or use another database file with --db.")
+                              .arg(m_path)
+                              .arg(version)
+                              .arg(kSchemaVersion)});
+    if (version == kSchemaVersion) {
+        rollback(connection);
+        return {};
+    }
+
+    for (const MigrationStep &step : migrationSteps()) {
+        if (step.toVersion <= version)
+            continue;
+        for (const QString &statement : step.statements) {
+            const Status done = execSql(
+                connection, statement,
+                QStringLiteral("upgrading the database schema to version %1").arg(step.toVersion));
+            if (!done)
+                return fail(done.error());
+        }
+    }
+    {
+        QSqlQuery query(connection);
+        query.prepare(QStringLiteral("UPDATE meta SET value = ? WHERE key = 'schema_version'"));
+        query.addBindValue(QString::number(kSchemaVersion));
+        if (!query.exec())
+            return fail(detail::databaseError(query.lastError(),
+                                              QStringLiteral("recording the schema version")));
+    }
+    if (Status committed =
+            execSql(connection, QStringLiteral("COMMIT"), QStringLiteral("upgrading the schema"));
+        !committed)
+        return fail(committed.error());
+    return {};
+}
+
+int Database::schemaVersion() const {
+    const Result<QString> stored = readMeta(connection(), QStringLiteral("schema_version"));
+    return stored ? stored->toInt() : -1;
+}
+
+qint64 Database::changeCounter() const {
+    const Result<qint64> counter = detail::readChangeCounter(connection());
+    return counter ? *counter : -1;
+}
+
+void Database::noteCommitted() {
+    m_localGeneration.fetch_add(1, std::memory_order_acq_rel);
+    Q_EMIT changed();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Transaction::Transaction(Database &db)
+    : m_db(db)
+    , m_connection(db.connection()) {
+    if (!m_connection.isOpen()) {
+        m_error = detail::connectionError(m_connection);
+        return;
+    }
+    if (Status begun = beginImmediate(m_connection); !begun) {
+        m_error = begun.error();
+        return;
+    }
+    m_open = true;
+}
+
+Transaction::~Transaction() {
+    if (m_open)
+        rollback(m_connection);
+}
+
+Status Transaction::commit() {
+    return finish(true);
+}
+
+Status Transaction::commitQuietly() {
+    return finish(false);
+}
+
+Status Transaction::finish(bool countAsChange) {
+    if (!m_open)
+        return m_error.message.isEmpty()
+                   ? Error{Error::Code::Database,
+                           QStringLiteral("The transaction is no longer open.")}
+                   : m_error;
+    if (countAsChange) {
+        const Result<qint64> counter = detail::readChangeCounter(m_connection);
+        if (!counter)
+            return counter.error();
+        QSqlQuery query(m_connection);
+        query.prepare(QStringLiteral("UPDATE meta SET value = ? WHERE key = 'change_counter'"));
+        query.addBindValue(QString::number(*counter + 1));
+        if (!query.exec())
+            return detail::databaseError(query.lastError(), QStringLiteral("recording the change"));
+    }
+    if (Status committed =
+            execSql(m_connection, QStringLiteral("COMMIT"), QStringLiteral("saving the change"));
+        !committed) {
+        rollback(m_connection);
+        m_open = false;
+        m_error = committed.error();
+        return committed;
+    }
+    m_open = false;
+    if (countAsChange)
+        m_db.noteCommitted();
+    return {};
+}
+
+} // namespace portico::store

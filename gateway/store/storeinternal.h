@@ -1,0 +1,69 @@
+#pragma once
+
+// Helpers shared by the store's classes; not part of the library's interface.
+
+#include "store/records.h"
+#include "store/result.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace portico::store {
+class Database;
+}
+
+namespace portico::store::detail {
+
+// Times are BIGINT milliseconds since the epoch (UTC): sortable, and the same on PostgreSQL.
+QVariant timeToDb(const QDateTime &time);
+QDateTime timeFromDb(const QVariant &value);
+qint64 nowMs();
+// Empty strings are stored as NULL so "no key" and "no error" read the same on every backend.
+QVariant textOrNull(const QString &text);
+
+QString newUuid();
+
+Error databaseError(const QSqlError &error, const QString &doing);
+// Why the calling thread's connection could not be opened (see Database::connection()).
+Error connectionError(const QSqlDatabase &connection);
+
+// Prepares `sql` on `query`; false with `error` set when the driver refuses it.
+Status prepare(QSqlQuery &query, const QString &sql, const QString &doing);
+Status exec(QSqlQuery &query, const QString &doing);
+
+// A read-only transaction: every SELECT inside it sees the same committed state.
+// The dialect (BEGIN on SQLite) lives in database.cpp.
+class ReadTransaction {
+public:
+    explicit ReadTransaction(Database &db);
+    ~ReadTransaction();
+    ReadTransaction(const ReadTransaction &) = delete;
+    ReadTransaction &operator=(const ReadTransaction &) = delete;
+
+    bool isOpen() const { return m_open; }
+    const Error &error() const { return m_error; }
+    QSqlDatabase connection() const { return m_connection; }
+
+private:
+    QSqlDatabase m_connection;
+    bool m_open = false;
+    Error m_error;
+};
+
+// Refs are a uuid (any case, with or without braces) or an exact name (trimmed).
+Result<QString> resolveKeyUuid(const QSqlDatabase &connection, const QString &keyRef);
+Result<QString> resolveGroupUuid(const QSqlDatabase &connection, const QString &groupRef);
+
+// True when `text` contains something shaped like an API key: such text is never echoed.
+bool containsApiKey(const QString &text);
+
+Status writeAudit(const QSqlDatabase &connection, const QString &actor, const QString &action,
+                  const QString &objectType, const QString &objectUuid, const QJsonObject &details);
+
+Result<qint64> readChangeCounter(const QSqlDatabase &connection);
+
+} // namespace portico::store::detail
