@@ -7,6 +7,9 @@
 
 #include <memory>
 
+// Declared here so that the member below names Qt's class, not a new portico::config one.
+class QFileSystemWatcher;
+
 namespace portico::config {
 
 // Holds the last good config and replaces it only with one that loads. Thread-safe: request
