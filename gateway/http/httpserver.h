@@ -37,9 +37,11 @@ struct Header {
 };
 
 // The answer to one request. Lives in the worker thread of its connection; use it only there
-// (queue work back to it with QMetaObject::invokeMethod(responder, ...)). It stays valid after
-// the client has gone (writes are then dropped), until the handler calls a finishing method,
-// after which the server deletes it later: hold it in a QPointer across async work.
+// (queue work back to it with QMetaObject::invokeMethod(responder, ...)). The server deletes it
+// later once it is finished, or once the connection is gone (client left, idle close, server
+// stopped): then disconnected() is emitted first (writes from that slot are dropped) and the
+// object is deleted when control returns to the event loop. Hold it in a QPointer across async
+// work and check it.
 // Pipelined requests are answered in order: a responder that is not at the head of its
 // connection's queue buffers what it writes.
 class Responder : public QObject {
@@ -108,7 +110,8 @@ private:
     std::unique_ptr<Private> d;
 };
 
-// Parses "HOST:PORT", "[::1]:PORT", ":PORT" or "PORT" (host defaults to 127.0.0.1).
+// Parses "HOST:PORT", "[::1]:PORT", ":PORT" or "PORT" (host defaults to 127.0.0.1;
+// "localhost" means 127.0.0.1). HOST must be an IP address. Port 0 picks a free port.
 bool parseListenAddress(const QString &text, QHostAddress *address, quint16 *port,
                         QString *error);
 

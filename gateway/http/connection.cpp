@@ -1,0 +1,311 @@
+#include "http/connection.h"
+
+#include "http/connectionresponder.h"
+#include "http/httpmessages.h"
+
+#if defined(Q_OS_UNIX)
+#include <sys/socket.h>
+#endif
+
+namespace portico::http {
+
+namespace {
+
+// How long a closing connection keeps reading (and dropping) what the client still sends, so
+// that the kernel does not reset the connection before the client has read our last answer.
+constexpr int lingerMs = 2000;
+constexpr qint64 readChunkBytes = 256 * 1024;
+
+} // namespace
+
+Connection::Connection(std::shared_ptr<ServerState> state, QObject *parent)
+    : QObject(parent)
+    , m_state(std::move(state))
+    , m_parser(m_state->limits.maxHeaderBytes, m_state->limits.maxBodyBytes) {
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &Connection::onTimeout);
+    m_lingerTimer.setSingleShot(true);
+    connect(&m_lingerTimer, &QTimer::timeout, this, [this] {
+        if (m_socket)
+            m_socket->abort();
+        teardown();
+    });
+}
+
+Connection::~Connection() {
+    m_destroying = true;
+    teardown();
+    releaseSlot();
+}
+
+bool Connection::start(qintptr descriptor, bool counted, bool reject) {
+    m_counted = counted;
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qWarning("portico::http: cannot adopt an accepted connection: %s",
+                 qPrintable(socket->errorString()));
+        return false;
+    }
+    m_socket = socket;
+    m_peerAddress = socket->peerAddress();
+    m_peerPort = socket->peerPort();
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    // A bounded read buffer lets a paused connection (pipelining cap) push back on the client.
+    socket->setReadBufferSize(readChunkBytes);
+    connect(socket, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
+    connect(socket, &QTcpSocket::bytesWritten, this, &Connection::onBytesWritten);
+    connect(socket, &QTcpSocket::disconnected, this, &Connection::teardown);
+    connect(socket, &QTcpSocket::errorOccurred, this, [this] {
+        if (m_socket && m_socket->state() == QAbstractSocket::UnconnectedState)
+            teardown();
+    });
+
+    if (reject) {
+        answerError(503, "server_busy",
+                    QStringLiteral("The gateway already has %1 open connections, its limit. "
+                                   "Retry in a moment, reuse connections (keep-alive), or raise "
+                                   "the connection limit.")
+                        .arg(m_state->limits.maxConnections),
+                    {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")}});
+        return true;
+    }
+    updateTimer();
+    if (socket->bytesAvailable() > 0)
+        processInput();
+    return true;
+}
+
+void Connection::closeNow() {
+    m_closing = true;
+    teardown();
+}
+
+void Connection::writeToSocket(const QByteArray &data) {
+    if (m_socket && !m_gone)
+        m_socket->write(data);
+}
+
+qint64 Connection::socketPendingBytes() const {
+    return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
+void Connection::responderFinished(ConnectionResponder *responder) {
+    if (!m_gone && !m_queue.empty() && m_queue.front() == responder)
+        advance();
+}
+
+void Connection::onReadyRead() {
+    if (m_gone || !m_socket)
+        return;
+    if (m_lingering) {
+        m_socket->readAll();
+        return;
+    }
+    processInput();
+}
+
+void Connection::onBytesWritten() {
+    if (m_gone)
+        return;
+    if (m_closing) {
+        shutdownWriteIfFlushed();
+        return;
+    }
+    // A handler may react to drained() by finishing; work on a copy.
+    const std::deque<ConnectionResponder *> queue = m_queue;
+    for (ConnectionResponder *responder : queue) {
+        if (m_gone)
+            return;
+        responder->checkDrained();
+    }
+}
+
+void Connection::onTimeout() {
+    if (m_gone || m_closing)
+        return;
+    switch (m_timerMode) {
+    case TimerMode::Idle:
+        m_stopParsing = true;
+        beginClose();
+        break;
+    case TimerMode::Head:
+        answerError(408, "request_timeout",
+                    QStringLiteral("The request headers did not arrive within %1 ms. Send the "
+                                   "whole request without pausing.")
+                        .arg(m_state->limits.headerTimeoutMs));
+        break;
+    case TimerMode::Body:
+        answerError(408, "request_timeout",
+                    QStringLiteral("The request body stopped arriving for %1 ms. Send the "
+                                   "whole request without pausing.")
+                        .arg(m_state->limits.idleTimeoutMs));
+        break;
+    case TimerMode::None:
+        break;
+    }
+}
+
+void Connection::processInput() {
+    if (m_gone || m_inProcess || !m_socket)
+        return;
+    m_inProcess = true;
+    const auto maxQueued = static_cast<size_t>(std::max(1, m_state->limits.maxPipelinedRequests));
+    while (!m_gone && !m_stopParsing && m_queue.size() <= maxQueued) {
+        const RequestParser::Status status = m_parser.parse();
+        if (status == RequestParser::Status::NeedMore) {
+            if (!m_socket || m_socket->bytesAvailable() <= 0)
+                break;
+            m_parser.append(m_socket->read(readChunkBytes));
+        } else if (status == RequestParser::Status::HeadersReady) {
+            // Only when no earlier answer is pending: a 100 must not land inside one.
+            if (m_parser.expectsContinue() && m_queue.empty())
+                writeToSocket(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
+        } else if (status == RequestParser::Status::Complete) {
+            dispatch(m_parser.takeRequest());
+        } else {
+            const RequestError error = m_parser.error();
+            answerError(error.status, error.code, error.message);
+            break;
+        }
+    }
+    m_inProcess = false;
+    updateTimer();
+}
+
+void Connection::dispatch(Request request) {
+    request.peerAddress = m_peerAddress;
+    request.peerPort = m_peerPort;
+    if (!request.keepAlive)
+        m_stopParsing = true;
+    auto *responder = new ConnectionResponder(this, request.keepAlive, m_parser.isHttp10(),
+                                              request.method == "HEAD");
+    enqueue(responder);
+    if (m_state->handler) {
+        m_state->handler(request, responder);
+    } else {
+        responder->send(500, QByteArrayLiteral("application/json"),
+                        errorJson(QStringLiteral("The server has no request handler."),
+                                  QByteArrayLiteral("internal_error"),
+                                  QByteArrayLiteral("server_error")));
+    }
+}
+
+void Connection::answerError(int status, const QByteArray &code, const QString &message,
+                             const QList<Header> &extraHeaders) {
+    m_stopParsing = true;
+    auto *responder = new ConnectionResponder(this, false, m_parser.isHttp10(), false);
+    enqueue(responder);
+    const QByteArray type = status >= 500 && status != 501 && status != 505
+                                ? QByteArrayLiteral("server_error")
+                                : QByteArrayLiteral("invalid_request_error");
+    responder->send(status, QByteArrayLiteral("application/json"), errorJson(message, code, type),
+                    extraHeaders);
+}
+
+void Connection::enqueue(ConnectionResponder *responder) {
+    m_queue.push_back(responder);
+    if (m_queue.size() == 1)
+        responder->becomeHead();
+    updateTimer();
+}
+
+void Connection::advance() {
+    while (!m_gone && !m_queue.empty() && m_queue.front()->isFinished()) {
+        ConnectionResponder *done = m_queue.front();
+        m_queue.pop_front();
+        const bool keepAlive = done->keepsAlive();
+        done->detach();
+        done->deleteLater();
+        if (!keepAlive) {
+            beginClose();
+            return;
+        }
+        if (!m_queue.empty())
+            m_queue.front()->becomeHead();
+    }
+    if (!m_gone && !m_inProcess)
+        processInput();
+}
+
+void Connection::beginClose() {
+    if (m_gone || m_closing)
+        return;
+    m_closing = true;
+    m_stopParsing = true;
+    m_timer.stop();
+    // Requests read after the one that closes the connection are never answered.
+    const std::deque<ConnectionResponder *> rest = std::exchange(m_queue, {});
+    for (ConnectionResponder *responder : rest) {
+        responder->detach();
+        responder->deleteLater();
+    }
+    shutdownWriteIfFlushed();
+}
+
+void Connection::shutdownWriteIfFlushed() {
+    if (m_gone || m_lingering || !m_socket || m_socket->bytesToWrite() > 0)
+        return;
+    m_lingering = true;
+#if defined(Q_OS_UNIX)
+    // Half-close: the client sees the end of our answer, and what it still sends is read and
+    // dropped instead of making the kernel reset the connection under its feet.
+    ::shutdown(static_cast<int>(m_socket->socketDescriptor()), SHUT_WR);
+    m_socket->readAll();
+    m_lingerTimer.start(lingerMs);
+#else
+    m_socket->disconnectFromHost();
+#endif
+}
+
+void Connection::updateTimer() {
+    if (m_gone || m_closing) {
+        m_timer.stop();
+        m_timerMode = TimerMode::None;
+        return;
+    }
+    TimerMode mode = TimerMode::Idle;
+    if (!m_queue.empty())
+        mode = TimerMode::None;
+    else if (m_parser.isReadingBody())
+        mode = TimerMode::Body;
+    else if (m_parser.isReadingHead())
+        mode = TimerMode::Head;
+
+    if (mode == TimerMode::None) {
+        m_timer.stop();
+    } else if (mode != m_timerMode || mode == TimerMode::Body) {
+        // The head timeout runs from the first byte of the head (a slow drip of header bytes
+        // must not keep extending it); the body timeout restarts on every read.
+        m_timer.start(mode == TimerMode::Head ? m_state->limits.headerTimeoutMs
+                                              : m_state->limits.idleTimeoutMs);
+    }
+    m_timerMode = mode;
+}
+
+void Connection::teardown() {
+    if (m_gone)
+        return;
+    m_gone = true;
+    m_timer.stop();
+    m_lingerTimer.stop();
+    const std::deque<ConnectionResponder *> pending = std::exchange(m_queue, {});
+    for (ConnectionResponder *responder : pending) {
+        responder->detach();
+        responder->deleteLater();
+    }
+    releaseSlot();
+    if (m_socket && m_socket->state() != QAbstractSocket::UnconnectedState)
+        m_socket->abort();
+    Q_EMIT closed(this);
+    if (!m_destroying)
+        deleteLater();
+}
+
+void Connection::releaseSlot() {
+    if (m_counted) {
+        m_counted = false;
+        m_state->openConnections.fetch_sub(1);
+    }
+}
+
+} // namespace portico::http

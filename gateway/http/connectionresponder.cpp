@@ -1,0 +1,152 @@
+#include "http/connectionresponder.h"
+
+#include "http/connection.h"
+#include "http/httpmessages.h"
+
+namespace portico::http {
+
+ConnectionResponder::ConnectionResponder(Connection *connection, bool keepAlive, bool http10,
+                                         bool headRequest)
+    : m_connection(connection)
+    , m_keepAlive(keepAlive)
+    , m_http10(http10)
+    , m_headRequest(headRequest) {}
+
+void ConnectionResponder::send(int status, const QByteArray &contentType, const QByteArray &body,
+                               const QList<Header> &extraHeaders) {
+    if (m_state != State::Fresh) {
+        qWarning("portico::http: send() on a responder that has already answered");
+        return;
+    }
+    QByteArray framing;
+    if (status >= 200 && status != 204 && status != 304)
+        framing = QByteArrayLiteral("Content-Length: ") + QByteArray::number(body.size()) +
+                  QByteArrayLiteral("\r\n");
+    QByteArray out = head(status, contentType, extraHeaders, framing);
+    if (statusHasBody(status) && !m_headRequest)
+        out += body;
+    write(out);
+    finish();
+}
+
+void ConnectionResponder::beginChunked(int status, const QByteArray &contentType,
+                                       const QList<Header> &extraHeaders) {
+    if (m_state != State::Fresh) {
+        qWarning("portico::http: beginChunked() on a responder that has already answered");
+        return;
+    }
+    m_state = State::Streaming;
+    m_bodyless = m_headRequest || !statusHasBody(status);
+    QByteArray framing;
+    if (!statusHasBody(status)) {
+        // No body and no framing header.
+    } else if (m_http10) {
+        // An HTTP/1.0 client does not know chunked coding: the end of the body is the close.
+        m_rawStream = true;
+        m_keepAlive = false;
+    } else {
+        framing = QByteArrayLiteral("Transfer-Encoding: chunked\r\n");
+    }
+    write(head(status, contentType, extraHeaders, framing));
+}
+
+void ConnectionResponder::writeChunk(const QByteArray &data) {
+    if (m_state != State::Streaming || data.isEmpty() || m_bodyless)
+        return;
+    if (m_rawStream) {
+        write(data);
+        return;
+    }
+    write(QByteArray::number(data.size(), 16) + QByteArrayLiteral("\r\n") + data +
+          QByteArrayLiteral("\r\n"));
+}
+
+void ConnectionResponder::endChunked() {
+    if (m_state != State::Streaming)
+        return;
+    if (!m_rawStream && !m_bodyless)
+        write(QByteArrayLiteral("0\r\n\r\n"));
+    finish();
+}
+
+bool ConnectionResponder::isConnected() const {
+    return m_connection && m_connection->isOpen();
+}
+
+qint64 ConnectionResponder::pendingBytes() const {
+    if (!m_connection)
+        return 0;
+    return m_connection->socketPendingBytes() + m_buffer.size();
+}
+
+void ConnectionResponder::becomeHead() {
+    m_atHead = true;
+    if (!m_buffer.isEmpty() && m_connection)
+        m_connection->writeToSocket(std::exchange(m_buffer, {}));
+}
+
+void ConnectionResponder::detach() {
+    m_connection = nullptr;
+    m_buffer.clear();
+    if (m_state != State::Finished && !m_disconnectedEmitted) {
+        m_disconnectedEmitted = true;
+        Q_EMIT disconnected();
+    }
+}
+
+void ConnectionResponder::checkDrained() {
+    if (m_aboveHighWater && m_connection && pendingBytes() < m_connection->limits().lowWaterBytes) {
+        m_aboveHighWater = false;
+        Q_EMIT drained();
+    }
+}
+
+QByteArray ConnectionResponder::head(int status, const QByteArray &contentType,
+                                     const QList<Header> &extraHeaders, const QByteArray &framing) {
+    for (const Header &header : extraHeaders) {
+        if (header.name.compare("Connection", Qt::CaseInsensitive) == 0 &&
+            header.value.toLower().contains("close"))
+            m_keepAlive = false;
+    }
+    if (m_connection && m_connection->isClosing())
+        m_keepAlive = false;
+
+    QByteArray out;
+    out.reserve(256);
+    out += QByteArrayLiteral("HTTP/1.1 ") + QByteArray::number(status) + ' ' +
+           reasonPhrase(status) + QByteArrayLiteral("\r\nDate: ") + httpDateNow() +
+           QByteArrayLiteral("\r\n");
+    if (!contentType.isEmpty() && statusHasBody(status))
+        out += QByteArrayLiteral("Content-Type: ") + contentType + QByteArrayLiteral("\r\n");
+    out += framing;
+    if (!m_keepAlive)
+        out += QByteArrayLiteral("Connection: close\r\n");
+    else if (m_http10)
+        out += QByteArrayLiteral("Connection: keep-alive\r\n");
+    for (const Header &header : extraHeaders) {
+        if (header.name.compare("Connection", Qt::CaseInsensitive) == 0)
+            continue;
+        out += header.name + QByteArrayLiteral(": ") + header.value + QByteArrayLiteral("\r\n");
+    }
+    out += QByteArrayLiteral("\r\n");
+    return out;
+}
+
+void ConnectionResponder::write(const QByteArray &data) {
+    if (!m_connection || data.isEmpty())
+        return;
+    if (m_atHead)
+        m_connection->writeToSocket(data);
+    else
+        m_buffer += data;
+    if (pendingBytes() >= m_connection->limits().highWaterBytes)
+        m_aboveHighWater = true;
+}
+
+void ConnectionResponder::finish() {
+    m_state = State::Finished;
+    if (m_connection)
+        m_connection->responderFinished(this);
+}
+
+} // namespace portico::http
