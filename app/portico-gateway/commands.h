@@ -1,0 +1,20 @@
+#pragma once
+
+#include "commandline.h"
+
+#include <QList>
+
+// The commands of portico-gateway, one family per source file.
+namespace portico::cli {
+
+QList<CommandSpec> keyCommands();   // keycommands.cpp
+QList<CommandSpec> groupCommands(); // groupcommands.cpp
+QList<CommandSpec> routeCommands(); // routecommands.cpp: routes list, config check
+QList<CommandSpec> usageCommands(); // usagecommand.cpp
+QList<CommandSpec> serveCommands(); // servecommand.cpp
+
+inline QList<CommandSpec> allCommands() {
+    return keyCommands() + groupCommands() + routeCommands() + usageCommands() + serveCommands();
+}
+
+} // namespace portico::cli

@@ -1,0 +1,36 @@
+// portico-gateway: the headless gateway and the admin command line (keys, groups, routes,
+// config, usage, serve). See `portico-gateway --help`.
+#include "clicontext.h"
+#include "commandline.h"
+#include "commands.h"
+
+#include <QCoreApplication>
+
+int main(int argc, char *argv[]) {
+    using namespace portico::cli;
+
+    QCoreApplication app(argc, argv);
+    // The same names as the desktop app, so both find the same store and config folders.
+    QCoreApplication::setOrganizationName(QStringLiteral("Portico"));
+    QCoreApplication::setApplicationName(QStringLiteral("portico"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PORTICO_VERSION));
+
+    CommandLine commandLine(allCommands());
+    switch (commandLine.parse(QCoreApplication::arguments().mid(1))) {
+    case CommandLine::Outcome::Help:
+        CliContext::printOut(commandLine.helpText());
+        return kExitOk;
+    case CommandLine::Outcome::Version:
+        CliContext::printOut(
+            QStringLiteral("portico-gateway %1\n").arg(QCoreApplication::applicationVersion()));
+        return kExitOk;
+    case CommandLine::Outcome::UsageError:
+        CliContext::printErr(QStringLiteral("portico-gateway: ") + commandLine.errorMessage() +
+                             QLatin1Char('\n'));
+        return kExitUsage;
+    case CommandLine::Outcome::Run:
+        break;
+    }
+    CliContext context(commandLine);
+    return commandLine.command()->run(context);
+}
