@@ -2,6 +2,8 @@
 
 #include "store/database.h"
 #include "store/storeinternal.h"
+#include "store/usagerollup.h"
+#include "store/usagewhere.h"
 
 namespace portico::store {
 
@@ -49,6 +51,12 @@ UsageStore::UsageStore(Database &db)
 Status UsageStore::insert(const QList<UsageRecord> &rows) {
     if (rows.isEmpty())
         return {};
+    // The raw rows and the roll-up must agree on the time of a row without one.
+    QList<UsageRecord> stamped = rows;
+    for (UsageRecord &row : stamped) {
+        if (!row.time.isValid())
+            row.time = QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC);
+    }
     Transaction tx(m_db);
     if (!tx.isOpen())
         return tx.error();
@@ -64,8 +72,8 @@ Status UsageStore::insert(const QList<UsageRecord> &rows) {
                     doing);
         !s)
         return s;
-    for (const UsageRecord &row : rows) {
-        query.bindValue(0, row.time.isValid() ? row.time.toMSecsSinceEpoch() : nowMs());
+    for (const UsageRecord &row : std::as_const(stamped)) {
+        query.bindValue(0, row.time.toMSecsSinceEpoch());
         query.bindValue(1, textOrNull(row.requestId));
         query.bindValue(2, textOrNull(row.keyUuid));
         query.bindValue(3, textOrNull(row.keyName));
@@ -84,6 +92,8 @@ Status UsageStore::insert(const QList<UsageRecord> &rows) {
             return s;
     }
     query.finish();
+    if (Status s = UsageRollup::add(tx.connection(), stamped); !s)
+        return s;
     return tx.commitQuietly();
 }
 
@@ -186,6 +196,155 @@ Result<QList<UsageTotals>> UsageStore::totalsByKey(const UsageFilter &filter) co
         result.append(totals);
     }
     return result;
+}
+
+namespace {
+
+const char kRecordColumns[] =
+    "time, request_id, key_uuid, key_name, route, model_id, provider, stream, status, "
+    "error_code, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms";
+
+UsageRecord recordAt(const QSqlQuery &query) {
+    UsageRecord row;
+    row.time = timeFromDb(query.value(0));
+    row.requestId = query.value(1).toString();
+    row.keyUuid = query.value(2).toString();
+    row.keyName = query.value(3).toString();
+    row.route = query.value(4).toString();
+    row.modelId = query.value(5).toString();
+    row.provider = query.value(6).toString();
+    row.stream = query.value(7).toInt() != 0;
+    row.status = query.value(8).toInt();
+    row.errorCode = query.value(9).toString();
+    row.promptTokens = query.value(10).toLongLong();
+    row.completionTokens = query.value(11).toLongLong();
+    row.costUsd = query.value(12).toDouble();
+    row.latencyMs = query.value(13).toLongLong();
+    row.ttftMs = query.value(14).toLongLong();
+    return row;
+}
+
+} // namespace
+
+Result<QList<UsageRecord>> UsageStore::page(const UsageQuery &query, qint64 offset,
+                                            int limit) const {
+    const QString doing = QStringLiteral("reading usage");
+    ReadTransaction tx(m_db);
+    if (!tx.isOpen())
+        return tx.error();
+    const Result<UsageWhere> where = usageWhere(tx.connection(), query, UsageTable::Raw);
+    if (!where)
+        return where.error();
+    QList<UsageRecord> result;
+    if (where->matchesNothing || limit == 0)
+        return result;
+    QSqlQuery row(tx.connection());
+    row.setForwardOnly(true);
+    // LIMIT -1 means "no limit" on SQLite; PostgreSQL spells it LIMIT ALL.
+    if (Status s = prepare(row,
+                           QStringLiteral("SELECT ") + QLatin1String(kRecordColumns) +
+                               QStringLiteral(" FROM usage") + where->sql +
+                               QStringLiteral(" ORDER BY time DESC, id DESC LIMIT ? OFFSET ?"),
+                           doing);
+        !s)
+        return s.error();
+    for (const QVariant &value : where->values)
+        row.addBindValue(value);
+    row.addBindValue(limit < 0 ? -1 : limit);
+    row.addBindValue(std::max<qint64>(0, offset));
+    if (Status s = exec(row, doing); !s)
+        return s.error();
+    while (row.next())
+        result.append(recordAt(row));
+    return result;
+}
+
+Result<qint64> UsageStore::count(const UsageQuery &query) const {
+    const QString doing = QStringLiteral("counting usage");
+    ReadTransaction tx(m_db);
+    if (!tx.isOpen())
+        return tx.error();
+    const Result<UsageWhere> where = usageWhere(tx.connection(), query, UsageTable::Raw);
+    if (!where)
+        return where.error();
+    if (where->matchesNothing)
+        return qint64(0);
+    QSqlQuery row(tx.connection());
+    if (Status s = prepare(row, QStringLiteral("SELECT COUNT(*) FROM usage") + where->sql, doing);
+        !s)
+        return s.error();
+    for (const QVariant &value : where->values)
+        row.addBindValue(value);
+    if (Status s = exec(row, doing); !s)
+        return s.error();
+    if (!row.next())
+        return qint64(0);
+    return row.value(0).toLongLong();
+}
+
+Status UsageStore::forEach(const UsageQuery &query,
+                           const std::function<bool(const UsageRecord &)> &visit) const {
+    const QString doing = QStringLiteral("reading usage");
+    ReadTransaction tx(m_db);
+    if (!tx.isOpen())
+        return tx.error();
+    const Result<UsageWhere> where = usageWhere(tx.connection(), query, UsageTable::Raw);
+    if (!where)
+        return where.error();
+    if (where->matchesNothing)
+        return {};
+    QSqlQuery row(tx.connection());
+    row.setForwardOnly(true);
+    if (Status s = prepare(row,
+                           QStringLiteral("SELECT ") + QLatin1String(kRecordColumns) +
+                               QStringLiteral(" FROM usage") + where->sql +
+                               QStringLiteral(" ORDER BY time, id"),
+                           doing);
+        !s)
+        return s;
+    for (const QVariant &value : where->values)
+        row.addBindValue(value);
+    if (Status s = exec(row, doing); !s)
+        return s;
+    while (row.next()) {
+        if (!visit(recordAt(row)))
+            break;
+    }
+    return {};
+}
+
+// Small batches: each holds the write lock only briefly, so the gateway's usage writes are not
+// held up behind a long delete.
+Result<qint64> UsageStore::pruneRawUsage(const QDateTime &olderThan) {
+    if (!olderThan.isValid())
+        return Error{Error::Code::InvalidInput,
+                     QStringLiteral("Pruning usage needs a date: rows older than it are deleted.")};
+    constexpr int kBatchRows = 5000;
+    const QString doing = QStringLiteral("pruning old usage rows");
+    qint64 deleted = 0;
+    for (;;) {
+        Transaction tx(m_db);
+        if (!tx.isOpen())
+            return tx.error();
+        QSqlQuery query(tx.connection());
+        if (Status s = prepare(query,
+                               QStringLiteral("DELETE FROM usage WHERE id IN (SELECT id FROM "
+                                              "usage WHERE time < ? ORDER BY time LIMIT ?)"),
+                               doing);
+            !s)
+            return s.error();
+        query.addBindValue(olderThan.toMSecsSinceEpoch());
+        query.addBindValue(kBatchRows);
+        if (Status s = exec(query, doing); !s)
+            return s.error();
+        const int affected = query.numRowsAffected();
+        query.finish();
+        if (Status s = tx.commitQuietly(); !s)
+            return s.error();
+        deleted += std::max(0, affected);
+        if (affected < kBatchRows)
+            return deleted;
+    }
 }
 
 AuditLog::AuditLog(Database &db)

@@ -2,6 +2,9 @@
 
 #include "store/records.h"
 #include "store/result.h"
+#include "store/usagequery.h"
+
+#include <functional>
 
 namespace portico::store {
 
@@ -22,6 +25,19 @@ public:
     // the one on the key's latest row; requests without a key share one line with an empty uuid.
     // Sorted by requests, most first; a limit keeps that many lines.
     Result<QList<UsageTotals>> totalsByKey(const UsageFilter &filter) const;
+
+    // Raw rows for drill-down: those matching the query, newest first, skipping `offset`;
+    // limit -1: all. query.limit is ignored. Aggregates come from UsageAggregates instead.
+    Result<QList<UsageRecord>> page(const UsageQuery &query, qint64 offset, int limit) const;
+    // The number of raw rows matching the query (page count, export progress).
+    Result<qint64> count(const UsageQuery &query) const;
+    // Calls `visit` with each raw row matching the query, oldest first, without loading them all
+    // (CSV export); stops early when `visit` returns false. query.limit is ignored.
+    Status forEach(const UsageQuery &query,
+                   const std::function<bool(const UsageRecord &)> &visit) const;
+    // Retention: deletes raw rows older than `olderThan`, in small transactions so the gateway
+    // keeps writing meanwhile. The hourly aggregates are kept. Returns how many rows went.
+    Result<qint64> pruneRawUsage(const QDateTime &olderThan);
 
 private:
     Database &m_db;

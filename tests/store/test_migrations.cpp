@@ -141,8 +141,8 @@ void TestMigrations::upgradesVersion1AndKeepsData() {
     auto opened = Database::open(path);
     QVERIFY2(opened.ok(), qPrintable(opened.error().message));
     std::shared_ptr<Database> db = *opened;
-    QCOMPARE(db->schemaVersion(), 2);
-    QCOMPARE(Database::kSchemaVersion, 2);
+    QCOMPARE(db->schemaVersion(), 3);
+    QCOMPARE(Database::kSchemaVersion, 3);
     QCOMPARE(db->changeCounter(), 5);
 
     KeyStore keys(*db, QStringLiteral("test"));
@@ -184,7 +184,7 @@ void TestMigrations::upgradesVersion1AndKeepsData() {
     db.reset();
     auto reopened = Database::open(path);
     QVERIFY(reopened.ok());
-    QCOMPARE((*reopened)->schemaVersion(), 2);
+    QCOMPARE((*reopened)->schemaVersion(), 3);
     QCOMPARE((*reopened)->changeCounter(), 6);
 }
 
@@ -204,7 +204,7 @@ void TestMigrations::newerSchemaIsRefused() {
     QCOMPARE(refused.error().code, Error::Code::SchemaTooNew);
     QCOMPARE(refused.error().message,
              QStringLiteral("This database (%1) was written by a newer version of Portico (schema "
-                            "7; this build understands up to 2). Upgrade Portico or use another "
+                            "7; this build understands up to 3). Upgrade Portico or use another "
                             "database file with --db.")
                  .arg(QFileInfo(path).absoluteFilePath()));
     // Refusing changed nothing: the version is still the newer one.

@@ -1,0 +1,214 @@
+#include "store/usagerollup.h"
+
+#include "store/storeinternal.h"
+
+#include <QHash>
+
+#include <algorithm>
+#include <cmath>
+
+namespace portico::store {
+
+using namespace detail;
+
+namespace {
+
+// The sums of one line of usage_hourly or usage_daily, accumulated from a batch before it is
+// written.
+struct HourLine {
+    qint64 bucketStart = 0;
+    QString keyUuid;
+    QString route;
+    QString modelId;
+    int status = 0;
+    QString keyName;
+    QString provider;
+    qint64 requests = 0;
+    qint64 errors = 0;
+    qint64 streamRequests = 0;
+    qint64 promptTokens = 0;
+    qint64 completionTokens = 0;
+    double costUsd = 0.0;
+    qint64 latencySumMs = 0;
+    qint64 latencyMaxMs = 0;
+    qint64 ttftSumMs = 0;
+    qint64 ttftCount = 0;
+    UsageRollup::Histogram histogram{};
+    qint64 lastTime = 0;
+};
+
+QString upsertSql(const QString &table) {
+    QStringList histogramColumns;
+    QStringList histogramUpdates;
+    for (int i = 0; i < UsageRollup::kLatencyBuckets; ++i) {
+        const QString column = UsageRollup::histogramColumn(i);
+        histogramColumns.append(column);
+        histogramUpdates.append(column + QStringLiteral(" = usage_hourly.") + column +
+                                QStringLiteral(" + excluded.") + column);
+    }
+    const int columnCount = 17 + UsageRollup::kLatencyBuckets + 1;
+    QStringList placeholders;
+    for (int i = 0; i < columnCount; ++i)
+        placeholders.append(QStringLiteral("?"));
+    // The name and provider follow the latest request, as the raw rows' latest row would.
+    QString sql =
+        QStringLiteral("INSERT INTO usage_hourly (bucket_start, key_uuid, route, model_id, status, "
+                       "key_name, provider, requests, errors, stream_requests, prompt_tokens, "
+                       "completion_tokens, cost_usd, latency_sum_ms, latency_max_ms, ttft_sum_ms, "
+                       "ttft_count, ") +
+        histogramColumns.join(QStringLiteral(", ")) + QStringLiteral(", last_time) VALUES (") +
+        placeholders.join(QStringLiteral(", ")) +
+        QStringLiteral(
+            ") ON CONFLICT (bucket_start, key_uuid, route, model_id, status) DO UPDATE SET "
+            "key_name = CASE WHEN excluded.last_time >= usage_hourly.last_time "
+            "THEN excluded.key_name ELSE usage_hourly.key_name END, "
+            "provider = CASE WHEN excluded.last_time >= usage_hourly.last_time "
+            "THEN excluded.provider ELSE usage_hourly.provider END, "
+            "requests = usage_hourly.requests + excluded.requests, "
+            "errors = usage_hourly.errors + excluded.errors, "
+            "stream_requests = usage_hourly.stream_requests + excluded.stream_requests, "
+            "prompt_tokens = usage_hourly.prompt_tokens + excluded.prompt_tokens, "
+            "completion_tokens = usage_hourly.completion_tokens + excluded.completion_tokens, "
+            "cost_usd = usage_hourly.cost_usd + excluded.cost_usd, "
+            "latency_sum_ms = usage_hourly.latency_sum_ms + excluded.latency_sum_ms, "
+            "latency_max_ms = CASE WHEN excluded.latency_max_ms > usage_hourly.latency_max_ms "
+            "THEN excluded.latency_max_ms ELSE usage_hourly.latency_max_ms END, "
+            "ttft_sum_ms = usage_hourly.ttft_sum_ms + excluded.ttft_sum_ms, "
+            "ttft_count = usage_hourly.ttft_count + excluded.ttft_count, ") +
+        histogramUpdates.join(QStringLiteral(", ")) +
+        QStringLiteral(", last_time = CASE WHEN excluded.last_time > usage_hourly.last_time "
+                       "THEN excluded.last_time ELSE usage_hourly.last_time END");
+    return sql.replace(QStringLiteral("usage_hourly"), table);
+}
+
+qint64 bucketStart(qint64 ms, qint64 bucketMs) {
+    return ms - (((ms % bucketMs) + bucketMs) % bucketMs);
+}
+
+} // namespace
+
+int UsageRollup::latencyBucket(qint64 latencyMs) {
+    const auto it = std::lower_bound(kLatencyBoundsMs.begin(), kLatencyBoundsMs.end(), latencyMs);
+    return int(it - kLatencyBoundsMs.begin());
+}
+
+qint64 UsageRollup::hourStart(qint64 ms) {
+    return ms - (((ms % kHourMs) + kHourMs) % kHourMs);
+}
+
+qint64 UsageRollup::approximateQuantile(const Histogram &counts, double fraction,
+                                        qint64 maxLatencyMs) {
+    qint64 total = 0;
+    for (const qint64 count : counts)
+        total += count;
+    if (total <= 0)
+        return 0;
+    const qint64 rank = std::max<qint64>(1, qint64(std::ceil(fraction * double(total))));
+    qint64 seen = 0;
+    for (int i = 0; i < kLatencyBuckets; ++i) {
+        seen += counts[size_t(i)];
+        if (seen >= rank)
+            return i < int(kLatencyBoundsMs.size())
+                       ? std::min(kLatencyBoundsMs[size_t(i)], maxLatencyMs)
+                       : maxLatencyMs;
+    }
+    return maxLatencyMs;
+}
+
+QString UsageRollup::histogramColumn(int bucket) {
+    return QStringLiteral("lat_b") + QString::number(bucket);
+}
+
+Status UsageRollup::add(const QSqlDatabase &connection, const QList<UsageRecord> &rows) {
+    if (rows.isEmpty())
+        return {};
+    if (Status s = addTo(connection, QStringLiteral("usage_hourly"), kHourMs, rows); !s)
+        return s;
+    return addTo(connection, QStringLiteral("usage_daily"), kDayMs, rows);
+}
+
+// A batch usually holds many requests of the same key, route and hour: summing them here first
+// turns thousands of upserts into a handful.
+Status UsageRollup::addTo(const QSqlDatabase &connection, const QString &table, qint64 bucketMs,
+                          const QList<UsageRecord> &rows) {
+    QList<HourLine> lines;
+    QHash<QString, qsizetype> lineIndex;
+    const QChar separator(0x1f);
+    for (const UsageRecord &row : rows) {
+        const qint64 time = row.time.isValid() ? row.time.toMSecsSinceEpoch() : nowMs();
+        const qint64 bucket = bucketStart(time, bucketMs);
+        const QString id = QString::number(bucket) + separator + row.keyUuid + separator +
+                           row.route + separator + row.modelId + separator +
+                           QString::number(row.status);
+        auto found = lineIndex.constFind(id);
+        if (found == lineIndex.constEnd()) {
+            HourLine line;
+            line.bucketStart = bucket;
+            line.keyUuid = row.keyUuid;
+            line.route = row.route;
+            line.modelId = row.modelId;
+            line.status = row.status;
+            line.lastTime = time;
+            line.keyName = row.keyName;
+            line.provider = row.provider;
+            lines.append(line);
+            found = lineIndex.insert(id, lines.size() - 1);
+        }
+        HourLine &line = lines[*found];
+        if (time >= line.lastTime) {
+            line.lastTime = time;
+            line.keyName = row.keyName;
+            line.provider = row.provider;
+        }
+        ++line.requests;
+        if (row.status >= 400)
+            ++line.errors;
+        if (row.stream)
+            ++line.streamRequests;
+        line.promptTokens += row.promptTokens;
+        line.completionTokens += row.completionTokens;
+        line.costUsd += row.costUsd;
+        line.latencySumMs += row.latencyMs;
+        line.latencyMaxMs = std::max(line.latencyMaxMs, row.latencyMs);
+        if (row.ttftMs >= 0) {
+            line.ttftSumMs += row.ttftMs;
+            ++line.ttftCount;
+        }
+        ++line.histogram[size_t(latencyBucket(row.latencyMs))];
+    }
+
+    const QString doing = QStringLiteral("updating the usage summary");
+    QSqlQuery query(connection);
+    if (Status s = prepare(query, upsertSql(table), doing); !s)
+        return s;
+    // "" rather than NULL: NULLs never conflict, so they would defeat the upsert.
+    for (const HourLine &line : std::as_const(lines)) {
+        int column = 0;
+        query.bindValue(column++, line.bucketStart);
+        query.bindValue(column++, line.keyUuid.isNull() ? QStringLiteral("") : line.keyUuid);
+        query.bindValue(column++, line.route.isNull() ? QStringLiteral("") : line.route);
+        query.bindValue(column++, line.modelId.isNull() ? QStringLiteral("") : line.modelId);
+        query.bindValue(column++, line.status);
+        query.bindValue(column++, line.keyName.isNull() ? QStringLiteral("") : line.keyName);
+        query.bindValue(column++, line.provider.isNull() ? QStringLiteral("") : line.provider);
+        query.bindValue(column++, line.requests);
+        query.bindValue(column++, line.errors);
+        query.bindValue(column++, line.streamRequests);
+        query.bindValue(column++, line.promptTokens);
+        query.bindValue(column++, line.completionTokens);
+        query.bindValue(column++, line.costUsd);
+        query.bindValue(column++, line.latencySumMs);
+        query.bindValue(column++, line.latencyMaxMs);
+        query.bindValue(column++, line.ttftSumMs);
+        query.bindValue(column++, line.ttftCount);
+        for (const qint64 count : line.histogram)
+            query.bindValue(column++, count);
+        query.bindValue(column++, line.lastTime);
+        if (Status s = exec(query, doing); !s)
+            return s;
+    }
+    query.finish();
+    return {};
+}
+
+} // namespace portico::store
