@@ -42,7 +42,8 @@ QString CommandSpec::usageLine() const {
         if (option.takesValue())
             line += QLatin1Char(' ') + option.valueName;
         line += QLatin1Char(']');
-        if (option.name == QLatin1String("group"))
+        // `usage` filters by one group; the key commands take several.
+        if (option.name == QLatin1String("group") && path.value(0) != QLatin1String("usage"))
             line += QStringLiteral("...");
     }
     return line;
