@@ -41,7 +41,8 @@ public:
     // Stops listening, finishes or cancels requests in flight and flushes usage rows.
     void stop();
     bool isListening() const;
-    QString listenAddress() const;    // "127.0.0.1:8000"
+    QString listenAddress() const; // "127.0.0.1:8000"
+    quint16 port() const; // the bound port (useful after listening on port 0); 0 if not listening
     QString errorString() const;
 
 Q_SIGNALS:

@@ -1,0 +1,134 @@
+#include "server/accesscache.h"
+
+#include "store/database.h"
+#include "store/keystore.h"
+
+#include <QDeadlineTimer>
+#include <QLoggingCategory>
+#include <QThread>
+
+namespace portico::server {
+
+namespace {
+Q_LOGGING_CATEGORY(lcAccess, "portico.gateway.access")
+constexpr int kPollIntervalMs = 250;
+} // namespace
+
+AccessCache::AccessCache(std::shared_ptr<store::Database> database)
+    : m_database(std::move(database))
+    , m_index(std::make_shared<Index>()) {}
+
+AccessCache::~AccessCache() {
+    stop();
+}
+
+void AccessCache::start() {
+    reload(true);
+    if (m_poller)
+        return;
+    {
+        QMutexLocker locker(&m_pollMutex);
+        m_stopping = false;
+    }
+    // A thread of its own rather than a QTimer in the owner's thread: the desktop window may be
+    // busy, and revocations from other processes must still land within a second.
+    m_poller = QThread::create([this] {
+        QMutexLocker locker(&m_pollMutex);
+        while (!m_stopping) {
+            m_pollWake.wait(&m_pollMutex, QDeadlineTimer(kPollIntervalMs));
+            if (m_stopping)
+                break;
+            locker.unlock();
+            pollOtherProcesses();
+            locker.relock();
+        }
+    });
+    m_poller->setObjectName(QStringLiteral("portico-access-poller"));
+    m_poller->start();
+}
+
+void AccessCache::stop() {
+    if (!m_poller)
+        return;
+    {
+        QMutexLocker locker(&m_pollMutex);
+        m_stopping = true;
+        m_pollWake.wakeAll();
+    }
+    m_poller->wait();
+    delete m_poller;
+    m_poller = nullptr;
+}
+
+std::optional<AccessCache::Key> AccessCache::findByHash(const QByteArray &keyHash) {
+    refreshIfChangedLocally();
+    std::shared_ptr<const Index> index;
+    {
+        QReadLocker locker(&m_indexLock);
+        index = m_index;
+    }
+    const auto it = index->byHash.constFind(keyHash);
+    if (it == index->byHash.constEnd())
+        return std::nullopt;
+    return *it;
+}
+
+void AccessCache::refreshIfChangedLocally() {
+    if (m_loaded.load() && m_database->localGeneration() == m_loadedGeneration.load())
+        return;
+    reload(false);
+}
+
+void AccessCache::pollOtherProcesses() {
+    const qint64 counter = m_database->changeCounter();
+    if (counter == m_loadedCounter.load() &&
+        m_database->localGeneration() == m_loadedGeneration.load())
+        return;
+    reload(true);
+}
+
+void AccessCache::reload(bool force) {
+    QMutexLocker locker(&m_reloadMutex);
+    // Read before the snapshot: a change committed meanwhile makes the next lookup reload again.
+    const quint64 generation = m_database->localGeneration();
+    if (!force && m_loaded.load() && generation == m_loadedGeneration.load())
+        return;
+
+    const store::KeyStore keys(*m_database, QStringLiteral("gateway"));
+    const auto snapshot = keys.accessSnapshot();
+    if (!snapshot) {
+        if (m_lastLoadOk.exchange(false))
+            qCWarning(lcAccess).noquote()
+                << "Cannot read the keys from the store:" << snapshot.error().message;
+        return;
+    }
+    m_lastLoadOk = true;
+
+    QHash<QString, QStringList> routesByGroup;
+    for (const auto &group : snapshot->groups)
+        routesByGroup.insert(group.uuid, group.routes);
+
+    auto index = std::make_shared<Index>();
+    index->byHash.reserve(snapshot->keys.size());
+    for (const auto &stored : snapshot->keys) {
+        Key key;
+        key.uuid = stored.uuid;
+        key.name = stored.name;
+        key.state = stored.state;
+        key.expiresAt = stored.expiresAt;
+        for (const auto &groupUuid : stored.groupUuids) {
+            for (const auto &route : routesByGroup.value(groupUuid))
+                key.routes.insert(route);
+        }
+        index->byHash.insert(stored.hash, std::move(key));
+    }
+    {
+        QWriteLocker writeLocker(&m_indexLock);
+        m_index = std::move(index);
+    }
+    m_loadedGeneration = generation;
+    m_loadedCounter = snapshot->changeCounter;
+    m_loaded = true;
+}
+
+} // namespace portico::server

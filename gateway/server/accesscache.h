@@ -1,0 +1,78 @@
+#pragma once
+
+#include "store/records.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QHash>
+#include <QMutex>
+#include <QReadWriteLock>
+#include <QSet>
+#include <QString>
+#include <QWaitCondition>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+class QThread;
+
+namespace portico::store {
+class Database;
+}
+
+namespace portico::server {
+
+// The keys, their groups and the routes they reach, in memory, so that the request path never
+// queries the database. It never outlives a change: a change committed through the same
+// Database object is seen by the very next lookup (Database::localGeneration), and a change made
+// by another process is noticed by a poller comparing Database::changeCounter every 250 ms.
+class AccessCache {
+public:
+    struct Key {
+        QString uuid;
+        QString name;
+        store::KeyState state = store::KeyState::Active;
+        QDateTime expiresAt;
+        QSet<QString> routes; // route names reachable through the key's groups
+    };
+
+    explicit AccessCache(std::shared_ptr<store::Database> database);
+    ~AccessCache();
+    AccessCache(const AccessCache &) = delete;
+    AccessCache &operator=(const AccessCache &) = delete;
+
+    // Loads the snapshot and starts the poller thread.
+    void start();
+    void stop();
+
+    // The key whose stored hash is `keyHash`, from a snapshot no older than the last change.
+    std::optional<Key> findByHash(const QByteArray &keyHash);
+
+    // False when the last attempt to read the store failed (the previous snapshot is kept).
+    bool storeReachable() const { return m_lastLoadOk.load(); }
+
+private:
+    struct Index {
+        QHash<QByteArray, Key> byHash;
+    };
+    void refreshIfChangedLocally();
+    void pollOtherProcesses();
+    void reload(bool force);
+
+    std::shared_ptr<store::Database> m_database;
+    mutable QReadWriteLock m_indexLock;
+    std::shared_ptr<const Index> m_index;
+    QMutex m_reloadMutex;
+    std::atomic<quint64> m_loadedGeneration{0};
+    std::atomic<qint64> m_loadedCounter{-1};
+    std::atomic<bool> m_loaded{false};
+    std::atomic<bool> m_lastLoadOk{true};
+
+    QMutex m_pollMutex;
+    QWaitCondition m_pollWake;
+    bool m_stopping = false;
+    QThread *m_poller = nullptr;
+};
+
+} // namespace portico::server

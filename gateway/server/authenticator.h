@@ -1,0 +1,32 @@
+#pragma once
+
+#include "server/accesscache.h"
+#include "server/apierror.h"
+
+#include <QByteArray>
+#include <QDateTime>
+
+#include <optional>
+
+namespace portico::server {
+
+// Checks "Authorization: Bearer <key>" in the order of the reference page's troubleshooting
+// section: header present and well-formed, key format and checksum (before any lookup), key
+// known, enabled, not expired. Refusals are 401 answers whose messages never contain the key.
+class Authenticator {
+public:
+    struct Outcome {
+        std::optional<AccessCache::Key> key; // set when authenticated
+        ApiError error;                      // set otherwise
+        bool ok() const { return key.has_value(); }
+    };
+
+    explicit Authenticator(AccessCache &cache);
+
+    Outcome authenticate(const QByteArray &authorizationHeader, const QDateTime &now) const;
+
+private:
+    AccessCache &m_cache;
+};
+
+} // namespace portico::server

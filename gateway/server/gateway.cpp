@@ -1,0 +1,137 @@
+#include "server/gateway.h"
+
+#include "config/configmanager.h"
+#include "http/httpserver.h"
+#include "server/accesscache.h"
+#include "server/gatewayservices.h"
+#include "server/ratelimiter.h"
+#include "server/requestrouter.h"
+#include "server/usagerecorder.h"
+#include "store/database.h"
+#include "upstream/upstreamclient.h"
+
+#include <QDeadlineTimer>
+#include <QThread>
+
+namespace portico::server {
+
+namespace {
+constexpr int kStopGraceMs = 3000;
+}
+
+class Gateway::Private {
+public:
+    std::shared_ptr<store::Database> database;
+    std::shared_ptr<config::ConfigManager> config;
+    GatewayOptions options;
+    std::unique_ptr<upstream::UpstreamClient> upstream;
+    std::unique_ptr<AccessCache> access;
+    std::unique_ptr<UsageRecorder> usage;
+    std::unique_ptr<RateLimiter> limiter;
+    std::unique_ptr<GatewayServices> services;
+    std::unique_ptr<RequestRouter> router;
+    std::unique_ptr<http::Server> server;
+    QString error;
+};
+
+Gateway::Gateway(std::shared_ptr<store::Database> database,
+                 std::shared_ptr<config::ConfigManager> config, GatewayOptions options,
+                 QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>()) {
+    d->database = std::move(database);
+    d->config = std::move(config);
+    d->options = options;
+}
+
+Gateway::~Gateway() {
+    stop();
+}
+
+bool Gateway::start() {
+    if (d->server)
+        return true;
+    d->error.clear();
+
+    http::Limits limits;
+    limits.workerThreads = std::max(1, d->options.workerThreads);
+    limits.idleTimeoutMs = d->options.idleTimeoutMs;
+    limits.maxConnections = d->options.maxConnections;
+    limits.maxBodyBytes = d->options.maxBodyBytes;
+
+    d->upstream = std::make_unique<upstream::UpstreamClient>();
+    d->access = std::make_unique<AccessCache>(d->database);
+    d->usage = std::make_unique<UsageRecorder>(d->database);
+    d->limiter = std::make_unique<RateLimiter>();
+    d->services = std::make_unique<GatewayServices>();
+    d->services->database = d->database;
+    d->services->config = d->config;
+    d->services->upstream = d->upstream.get();
+    d->services->access = d->access.get();
+    d->services->usage = d->usage.get();
+    d->services->limiter = d->limiter.get();
+    d->services->limits = limits;
+    d->router = std::make_unique<RequestRouter>(*d->services);
+
+    d->access->start();
+    d->usage->start();
+
+    RequestRouter *router = d->router.get();
+    d->server = std::make_unique<http::Server>(
+        [router](const http::Request &request, http::Responder *responder) {
+            router->handle(request, responder);
+        },
+        limits);
+    if (!d->server->listen(d->options.address, d->options.port)) {
+        d->error = d->server->errorString() +
+                   QStringLiteral(": stop the other program or choose another port");
+        if (!d->error.contains(QLatin1String("in use")))
+            d->error = d->server->errorString();
+        d->server.reset();
+        d->router.reset();
+        d->access->stop();
+        d->usage->stop();
+        return false;
+    }
+    Q_EMIT listeningChanged(true);
+    return true;
+}
+
+void Gateway::stop() {
+    if (!d->server)
+        return;
+    d->server->close();
+    // Requests in flight see their clients go and write their usage rows; give them a moment.
+    const QDeadlineTimer deadline(kStopGraceMs);
+    while (d->services->requestsInFlight.load() > 0 && !deadline.hasExpired())
+        QThread::msleep(5);
+    d->server.reset();
+    d->upstream.reset();
+    d->access->stop();
+    d->usage->stop();
+    d->router.reset();
+    Q_EMIT listeningChanged(false);
+}
+
+bool Gateway::isListening() const {
+    return d->server && d->server->isListening();
+}
+
+QString Gateway::listenAddress() const {
+    const QHostAddress address = d->server ? d->server->address() : d->options.address;
+    const quint16 port = d->server ? d->server->port() : d->options.port;
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+                             ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                             : address.toString();
+    return host + QLatin1Char(':') + QString::number(port);
+}
+
+quint16 Gateway::port() const {
+    return d->server ? d->server->port() : 0;
+}
+
+QString Gateway::errorString() const {
+    return d->error;
+}
+
+} // namespace portico::server

@@ -1,0 +1,91 @@
+// The gateway as an OpenAI client sees it: run by run_e2e.sh against `portico-gateway serve`,
+// with PORTICO_BASE_URL (".../v1") and PORTICO_KEY (a key in a group granting demo and limited).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import OpenAI from 'openai';
+
+const baseURL = process.env.PORTICO_BASE_URL;
+const apiKey = process.env.PORTICO_KEY;
+assert.ok(baseURL, 'PORTICO_BASE_URL is not set');
+assert.ok(apiKey, 'PORTICO_KEY is not set');
+
+// No retries: a refused request must surface as its typed error at once.
+const client = new OpenAI({ baseURL, apiKey, maxRetries: 0 });
+const messages = [{ role: 'user', content: 'Hello!' }];
+
+async function rejectsWith(promise, ErrorClass, status) {
+  await assert.rejects(promise, (error) => {
+    assert.ok(error instanceof ErrorClass, `expected ${ErrorClass.name}, got ${error?.constructor?.name}`);
+    assert.equal(error.status, status);
+    assert.ok(!String(error.message).includes(apiKey), 'an error message contains the key');
+    return true;
+  });
+}
+
+test('chat completion', async () => {
+  const completion = await client.chat.completions.create({ model: 'demo', messages });
+  assert.equal(completion.choices[0].message.content, 'Echo: Hello!');
+  assert.equal(completion.choices[0].finish_reason, 'stop');
+  assert.ok(completion.usage.total_tokens > 0);
+});
+
+test('streamed chat completion', async () => {
+  const stream = await client.chat.completions.create({
+    model: 'demo',
+    messages: [{ role: 'user', content: 'stream these words please' }],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  let text = '';
+  let chunks = 0;
+  let usage = null;
+  for await (const chunk of stream) {
+    chunks += 1;
+    if (chunk.usage) usage = chunk.usage;
+    text += chunk.choices[0]?.delta?.content ?? '';
+  }
+  assert.equal(text, 'Echo: stream these words please');
+  assert.ok(chunks > 3, `only ${chunks} chunks`);
+  assert.ok(usage && usage.completion_tokens > 0);
+});
+
+test('models lists the routes the key can reach', async () => {
+  const ids = [];
+  for await (const model of client.models.list()) ids.push(model.id);
+  assert.ok(ids.includes('demo'));
+  assert.ok(ids.includes('limited'));
+  assert.ok(!ids.includes('secret'), 'a route no group of the key grants is listed');
+});
+
+test('embeddings', async () => {
+  const result = await client.embeddings.create({ model: 'demo', input: ['first text', 'second'] });
+  assert.equal(result.data.length, 2);
+  assert.ok(result.data[0].embedding.length > 0);
+});
+
+test('unknown key: AuthenticationError', async () => {
+  const stranger = new OpenAI({ baseURL, apiKey: 'ptc_not-a-real-key', maxRetries: 0 });
+  await rejectsWith(stranger.chat.completions.create({ model: 'demo', messages }),
+                    OpenAI.AuthenticationError, 401);
+});
+
+test('route not granted: PermissionDeniedError', async () => {
+  await rejectsWith(client.chat.completions.create({ model: 'secret', messages }),
+                    OpenAI.PermissionDeniedError, 403);
+});
+
+test('unknown route: NotFoundError', async () => {
+  await rejectsWith(client.chat.completions.create({ model: 'no-such-route', messages }),
+                    OpenAI.NotFoundError, 404);
+});
+
+test('invalid request: BadRequestError', async () => {
+  await rejectsWith(client.chat.completions.create({ model: 'demo', messages: [] }),
+                    OpenAI.BadRequestError, 400);
+});
+
+test('route rate limit: RateLimitError', async () => {
+  await client.chat.completions.create({ model: 'limited', messages });
+  await rejectsWith(client.chat.completions.create({ model: 'limited', messages }),
+                    OpenAI.RateLimitError, 429);
+});
