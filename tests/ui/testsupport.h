@@ -1,0 +1,122 @@
+#pragma once
+
+// Shared set-up of the GUI tests: a real store in a temporary folder, a real config file, the
+// store watcher, and QSettings kept away from the user's files.
+
+#include "config/configmanager.h"
+#include "store/database.h"
+#include "store/groupstore.h"
+#include "store/keystore.h"
+#include "ui/appcontext.h"
+#include "ui/storewatcher.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+namespace portico::test {
+
+inline const QByteArray kTestConfig = QByteArrayLiteral("chat_models:\n"
+                                                        "  - model_id: demo\n"
+                                                        "    model: mock/echo\n"
+                                                        "routes:\n"
+                                                        "  demo:\n"
+                                                        "    chat_models: [demo]\n"
+                                                        "  assistant:\n"
+                                                        "    chat_models: [demo]\n");
+
+// Call from initTestCase(): settings and standard paths go to temporary places.
+inline void isolateSettings(const QTemporaryDir &dir) {
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                       dir.filePath(QStringLiteral("settings")));
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
+                       dir.filePath(QStringLiteral("settings")));
+}
+
+class UiFixture {
+public:
+    bool open() {
+        if (!dir.isValid())
+            return false;
+        const QString configFile = dir.filePath(QStringLiteral("config.yaml"));
+        QFile file(configFile);
+        if (!file.open(QIODevice::WriteOnly) || file.write(kTestConfig) != kTestConfig.size())
+            return false;
+        file.close();
+        auto opened = store::Database::open(dir.filePath(QStringLiteral("portico.db")));
+        if (!opened) {
+            qWarning("store: %s", qPrintable(opened.error().message));
+            return false;
+        }
+        database = opened.value();
+        config = std::make_shared<config::ConfigManager>(configFile);
+        if (config->lastLoadFailed())
+            return false;
+        watcher = std::make_unique<ui::StoreWatcher>(database, nullptr, 100);
+        context.database = database;
+        context.config = config;
+        context.actor = QStringLiteral("test:ui");
+        context.gatewayBaseUrl = [] { return QString(); };
+        context.storeWatcher = watcher.get();
+        return true;
+    }
+
+    store::KeyStore keys() { return store::KeyStore(*database, QStringLiteral("test:setup")); }
+    store::GroupStore groups() {
+        return store::GroupStore(*database, QStringLiteral("test:setup"));
+    }
+
+    QString createGroup(const QString &name, const QStringList &routes = {}) {
+        auto group = groups().createGroup(name);
+        if (!group)
+            return {};
+        for (const auto &route : routes)
+            groups().addRoute(group->uuid, route);
+        return group->uuid;
+    }
+
+    // Creates a key; the plaintext is dropped: tests that need it go through the UI.
+    QString createKey(const QString &name, const QStringList &groupUuids = {}) {
+        auto created = keys().createKey(name, groupUuids);
+        return created ? created->record.uuid : QString();
+    }
+
+    QTemporaryDir dir;
+    std::shared_ptr<store::Database> database;
+    std::shared_ptr<config::ConfigManager> config;
+    std::unique_ptr<ui::StoreWatcher> watcher;
+    ui::AppContext context;
+};
+
+// The widget of type T named `name` under `parent`, or under any top-level widget.
+template <typename T> T *findWidget(const QString &name, QObject *parent = nullptr) {
+    if (parent) {
+        if (auto *found = parent->findChild<T *>(name))
+            return found;
+    }
+    for (QWidget *top : QApplication::topLevelWidgets()) {
+        if (auto *candidate = qobject_cast<T *>(top);
+            candidate && (name.isEmpty() || top->objectName() == name) && top->isVisible())
+            return candidate;
+        if (auto *found = top->findChild<T *>(name))
+            return found;
+    }
+    return nullptr;
+}
+
+// The visible top-level dialog of type T.
+template <typename T> T *visibleDialog() {
+    for (QWidget *top : QApplication::topLevelWidgets()) {
+        if (auto *dialog = qobject_cast<T *>(top); dialog && dialog->isVisible())
+            return dialog;
+    }
+    return nullptr;
+}
+
+} // namespace portico::test

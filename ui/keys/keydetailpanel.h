@@ -1,0 +1,87 @@
+#pragma once
+
+#include "store/records.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QStackedWidget;
+class QTableWidget;
+
+namespace portico::ui {
+
+struct AppContext;
+class KeyUsageSummary;
+
+// The detail panel beside the keys table: General Information (with rename in place and
+// enable/disable), Associated Groups (remove, Add to Group) and Accessible Routes (with the group
+// granting each and a mark where config.yaml no longer has the route), and Delete.
+// Changes go straight to the store; the panel shows the updated key at once.
+class KeyDetailPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit KeyDetailPanel(AppContext &context, QWidget *parent = nullptr);
+
+    // Shows `key`. A rename in progress on the same key is kept (a reload must not eat typing).
+    void showKey(const store::ApiKeyRecord &key);
+    // Nothing selected.
+    void clear();
+    QString keyUuid() const { return m_key ? m_key->uuid : QString(); }
+    bool isRenaming() const;
+
+    // Whether the current config.yaml defines `route`.
+    bool routeExistsInConfig(const QString &route) const;
+
+public Q_SLOTS:
+    void startRename();
+    void openAddToGroup();
+    void refresh(); // the config changed: routes may have appeared or disappeared
+
+Q_SIGNALS:
+    void deleteRequested(const QString &keyUuid);
+    // A change made in the panel, with the key as the store returned it.
+    void keyChanged(const portico::store::ApiKeyRecord &key);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    QWidget *buildDetails();
+    void fill();
+    void fillGroups();
+    void fillRoutes();
+    void saveRename();
+    void cancelRename();
+    void showRenameError(const QString &message);
+    void toggleState();
+    void removeFromGroup(const QString &groupUuid);
+    void applyChange(const store::ApiKeyRecord &key);
+
+    AppContext &m_context;
+    std::optional<store::ApiKeyRecord> m_key;
+
+    QStackedWidget *m_pages = nullptr;
+    QLabel *m_title = nullptr;
+    QLabel *m_stateBadge = nullptr;
+    QStackedWidget *m_nameStack = nullptr;
+    QLabel *m_name = nullptr;
+    QLineEdit *m_nameEdit = nullptr;
+    QLabel *m_nameError = nullptr;
+    QLineEdit *m_uuid = nullptr;
+    QLabel *m_hint = nullptr;
+    QLabel *m_created = nullptr;
+    QLabel *m_lastUsed = nullptr;
+    QLabel *m_state = nullptr;
+    QPushButton *m_stateButton = nullptr;
+    QTableWidget *m_groups = nullptr;
+    QLabel *m_noGroups = nullptr;
+    QTableWidget *m_routes = nullptr;
+    KeyUsageSummary *m_usage = nullptr;
+    QLabel *m_noRoutes = nullptr;
+};
+
+} // namespace portico::ui

@@ -1,0 +1,266 @@
+#include "ui/mainwindow.h"
+
+#include "ui/appcontext.h"
+#include "ui/dashboard/dashboardpage.h"
+#include "ui/keys/keyspage.h"
+#include "ui/messagebox.h"
+#include "ui/usage/usagepage.h"
+
+#if __has_include("ui/groups/groupspage.h")
+#include "ui/groups/groupspage.h"
+#define PORTICO_HAS_GROUPS_PAGE 1
+#endif
+#if __has_include("ui/routes/routespage.h")
+#include "ui/routes/routespage.h"
+#define PORTICO_HAS_ROUTES_PAGE 1
+#endif
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QStyle>
+
+namespace portico::ui {
+
+namespace {
+const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
+const QString kStateKey = QStringLiteral("mainWindow/state");
+const QString kPageKey = QStringLiteral("mainWindow/page");
+const QString kKeysSplitterKey = QStringLiteral("keysPage/splitter");
+
+#if !defined(PORTICO_HAS_GROUPS_PAGE) || !defined(PORTICO_HAS_ROUTES_PAGE)
+// A page that is not built yet still gets its place in the navigation.
+QWidget *placeholderPage(const QString &text, QWidget *parent) {
+    auto *label = new QLabel(text, parent);
+    label->setAlignment(Qt::AlignCenter);
+    label->setForegroundRole(QPalette::PlaceholderText);
+    return label;
+}
+#endif
+} // namespace
+
+MainWindow::MainWindow(AppContext &context, QWidget *parent)
+    : QMainWindow(parent)
+    , m_context(context) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Portico"));
+
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+
+    m_navigation = new QListWidget(central);
+    m_navigation->setObjectName(QStringLiteral("navigation"));
+    m_navigation->setFrameShape(QFrame::NoFrame);
+    m_navigation->setIconSize(QSize(20, 20));
+    m_navigation->setSpacing(2);
+    m_navigation->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Expanding);
+    m_navigation->setAutoFillBackground(true);
+    m_navigation->setBackgroundRole(QPalette::AlternateBase);
+    m_pages = new QStackedWidget(central);
+    m_pages->setObjectName(QStringLiteral("pages"));
+    layout->addWidget(m_navigation);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+
+    m_keysPage = new KeysPage(m_context, m_pages);
+    addPage(m_keysPage, tr("Keys"), QStringLiteral("dialog-password"));
+#ifdef PORTICO_HAS_GROUPS_PAGE
+    addPage(new GroupsPage(m_context, m_pages), tr("Groups"), QStringLiteral("system-users"));
+#else
+    addPage(placeholderPage(tr("Groups"), m_pages), tr("Groups"), QStringLiteral("system-users"));
+#endif
+#ifdef PORTICO_HAS_ROUTES_PAGE
+    addPage(new RoutesPage(m_context, m_pages), tr("Routes"), QStringLiteral("network-server"));
+#else
+    addPage(placeholderPage(tr("Routes"), m_pages), tr("Routes"), QStringLiteral("network-server"));
+#endif
+    addPage(new DashboardPage(m_context, m_pages), tr("Dashboard"),
+            QStringLiteral("utilities-system-monitor"));
+    auto *usagePage = new UsagePage(m_context, m_pages);
+    addPage(usagePage, tr("Usage"), QStringLiteral("office-chart-bar"));
+    connect(usagePage, &UsagePage::statusMessage, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 5000); });
+    {
+        // Wide enough for the longest title in any language, icon and padding included.
+        int width = 0;
+        for (int i = 0; i < m_navigation->count(); ++i)
+            width = qMax(width, fontMetrics().horizontalAdvance(m_navigation->item(i)->text()));
+        m_navigation->setFixedWidth(width + m_navigation->iconSize().width() + 48);
+    }
+    connect(m_navigation, &QListWidget::currentRowChanged, m_pages,
+            &QStackedWidget::setCurrentIndex);
+    m_navigation->setCurrentRow(KeysPageIndex);
+
+    buildMenus();
+    buildStatusBar();
+    connect(m_keysPage, &KeysPage::statusMessage, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 5000); });
+
+    resize(1200, 760);
+    restoreSettings();
+    setGatewayStatus(false, {}, {});
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::addPage(QWidget *page, const QString &title, const QString &iconName) {
+    m_pages->addWidget(page);
+    auto *item = new QListWidgetItem(QIcon::fromTheme(iconName), title, m_navigation);
+    item->setSizeHint(QSize(0, fontMetrics().height() + 16));
+}
+
+int MainWindow::currentPage() const {
+    return m_pages->currentIndex();
+}
+
+void MainWindow::setCurrentPage(int page) {
+    if (page >= 0 && page < m_pages->count())
+        m_navigation->setCurrentRow(page);
+}
+
+void MainWindow::buildMenus() {
+    auto *file = menuBar()->addMenu(tr("&File"));
+    auto *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setObjectName(QStringLiteral("quitAction"));
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+
+    auto *keys = menuBar()->addMenu(tr("&Keys"));
+    // The key commands switch to the Keys page first, so they work from any page.
+    auto showKeys = [this] { setCurrentPage(KeysPageIndex); };
+    for (QAction *action : {m_keysPage->newKeyAction(), m_keysPage->findAction()})
+        connect(action, &QAction::triggered, this, showKeys, Qt::DirectConnection);
+    keys->addAction(m_keysPage->newKeyAction());
+    keys->addAction(m_keysPage->renameAction());
+    keys->addAction(m_keysPage->deleteKeyAction());
+    keys->addSeparator();
+    keys->addAction(m_keysPage->copyUuidAction());
+    keys->addAction(m_keysPage->findAction());
+    // Window-wide shortcuts need the actions on the window itself.
+    addAction(m_keysPage->newKeyAction());
+    addAction(m_keysPage->findAction());
+
+    auto *view = menuBar()->addMenu(tr("&View"));
+    const QStringList titles = {tr("&Keys"), tr("&Groups"), tr("&Routes"), tr("&Dashboard"),
+                                tr("&Usage")};
+    for (int i = 0; i < m_pages->count() && i < titles.size(); ++i) {
+        auto *action = view->addAction(titles.at(i), this, [this, i] {
+            setCurrentPage(i);
+            m_pages->currentWidget()->setFocus();
+        });
+        action->setShortcut(QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)));
+    }
+
+    auto *gateway = menuBar()->addMenu(tr("&Gateway"));
+    m_startGateway = gateway->addAction(tr("&Start Gateway"), this, [this] {
+        showGatewayStarting();
+        Q_EMIT startGatewayRequested();
+    });
+    m_startGateway->setObjectName(QStringLiteral("startGatewayAction"));
+    m_stopGateway =
+        gateway->addAction(tr("S&top Gateway"), this, &MainWindow::stopGatewayRequested);
+    m_stopGateway->setObjectName(QStringLiteral("stopGatewayAction"));
+    auto *port = gateway->addAction(tr("Use Another &Port…"), this, &MainWindow::chooseAnotherPort);
+    port->setObjectName(QStringLiteral("choosePortAction"));
+
+    auto *help = menuBar()->addMenu(tr("&Help"));
+    auto *about = help->addAction(tr("&About Portico"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::buildStatusBar() {
+    m_gatewayStatus = new QLabel(statusBar());
+    m_gatewayStatus->setObjectName(QStringLiteral("gatewayStatusLabel"));
+    m_gatewayStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_choosePortButton = new QPushButton(tr("Use Another Port…"), statusBar());
+    m_choosePortButton->setObjectName(QStringLiteral("choosePortButton"));
+    m_choosePortButton->setFlat(true);
+    m_choosePortButton->hide();
+    connect(m_choosePortButton, &QPushButton::clicked, this, &MainWindow::chooseAnotherPort);
+    statusBar()->addPermanentWidget(m_gatewayStatus);
+    statusBar()->addPermanentWidget(m_choosePortButton);
+}
+
+void MainWindow::setGatewayStatus(bool listening, const QString &address, const QString &error) {
+    m_gatewayListening = listening;
+    m_gatewayAddress = address;
+    m_gatewayError = error;
+    m_gatewayStatus->setText(gatewayStatusText());
+    m_gatewayStatus->setToolTip(error);
+    m_startGateway->setEnabled(!listening);
+    m_stopGateway->setEnabled(listening);
+    m_choosePortButton->setVisible(!listening && !error.isEmpty());
+}
+
+void MainWindow::showGatewayStarting() {
+    m_gatewayStatus->setText(tr("Gateway starting…"));
+    m_gatewayStatus->setToolTip({});
+    m_startGateway->setEnabled(false);
+    m_choosePortButton->hide();
+}
+
+QString MainWindow::gatewayStatusText() const {
+    if (m_gatewayListening)
+        return tr("Gateway listening on http://%1").arg(m_gatewayAddress);
+    if (!m_gatewayError.isEmpty())
+        return tr("Gateway not running: %1").arg(m_gatewayError);
+    return tr("Gateway stopped");
+}
+
+void MainWindow::chooseAnotherPort() {
+    quint16 current = 8000;
+    if (const int colon = m_gatewayAddress.lastIndexOf(u':'); colon >= 0)
+        current = m_gatewayAddress.mid(colon + 1).toUShort();
+    const auto port = MessageBox::getInteger(
+        this, tr("Use Another Port"), tr("Port for the gateway on this computer (1024–65535):"),
+        current < 65535 ? current + 1 : 8001, 1024, 65535);
+    if (port) {
+        showGatewayStarting();
+        Q_EMIT gatewayPortRequested(quint16(*port));
+    }
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this, tr("About Portico"),
+        tr("<h3>Portico %1</h3><p>A desktop admin app with a local, OpenAI-compatible AI "
+           "gateway.</p><p>API keys authenticate requests; groups give keys access to the "
+           "routes of config.yaml.</p>")
+            .arg(QApplication::applicationVersion().toHtmlEscaped()));
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    if (const QByteArray geometry = settings.value(kGeometryKey).toByteArray(); !geometry.isEmpty())
+        restoreGeometry(geometry);
+    restoreState(settings.value(kStateKey).toByteArray());
+    m_keysPage->splitter()->restoreState(settings.value(kKeysSplitterKey).toByteArray());
+    setCurrentPage(settings.value(kPageKey, int(KeysPageIndex)).toInt());
+}
+
+void MainWindow::saveSettings() const {
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    settings.setValue(kKeysSplitterKey, m_keysPage->splitter()->saveState());
+    settings.setValue(kPageKey, currentPage());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event) {
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace portico::ui

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QListWidget;
+class QPushButton;
+class QStackedWidget;
+
+namespace portico::ui {
+
+struct AppContext;
+class KeysPage;
+
+// The shell: navigation on the left (Keys, Groups, Routes; Dashboard, Usage and Logs will join),
+// the pages in a stack, menus, and a status bar saying whether the embedded gateway listens.
+// The window does not own the gateway: it asks for start/stop through signals and is told the
+// outcome through setGatewayStatus(), so it never waits for the gateway's thread.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(AppContext &context, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    enum Page {
+        KeysPageIndex,
+        GroupsPageIndex,
+        RoutesPageIndex,
+        DashboardPageIndex,
+        UsagePageIndex
+    };
+    int currentPage() const;
+    void setCurrentPage(int page);
+    KeysPage *keysPage() const { return m_keysPage; }
+
+    QString gatewayStatusText() const;
+
+public Q_SLOTS:
+    // listening: where ("127.0.0.1:8000"); not listening: why (empty when stopped on purpose).
+    void setGatewayStatus(bool listening, const QString &address, const QString &error);
+    // Until the gateway's thread reports back.
+    void showGatewayStarting();
+
+Q_SIGNALS:
+    void startGatewayRequested();
+    void stopGatewayRequested();
+    // The user chose another port after the configured one was taken.
+    void gatewayPortRequested(quint16 port);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void buildStatusBar();
+    void addPage(QWidget *page, const QString &title, const QString &iconName);
+    void chooseAnotherPort();
+    void restoreSettings();
+    void saveSettings() const;
+    void showAbout();
+
+    AppContext &m_context;
+    QListWidget *m_navigation = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    KeysPage *m_keysPage = nullptr;
+
+    QLabel *m_gatewayStatus = nullptr;
+    QPushButton *m_choosePortButton = nullptr;
+    QAction *m_startGateway = nullptr;
+    QAction *m_stopGateway = nullptr;
+    bool m_gatewayListening = false;
+    QString m_gatewayAddress;
+    QString m_gatewayError;
+};
+
+} // namespace portico::ui
