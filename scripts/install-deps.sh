@@ -9,7 +9,8 @@ packages=(build-essential cmake ninja-build pkg-config
 for arg in "$@"; do
     case "$arg" in
         --gui) packages+=(qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-                          libxkbcommon-dev libgl-dev qt6-qpa-plugins fonts-dejavu-core) ;;
+                          libxkbcommon-dev libgl-dev libqt6opengl6-dev qt6-qpa-plugins
+                          qt6-translations-l10n fonts-dejavu-core) ;;
         --test) packages+=(python3 xvfb xauth curl) ;;
     esac
 done

@@ -1,0 +1,97 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>portico::ui::GroupsPage</name>
+    <message numerus="yes">
+        <source>Its %n key(s) lose no access: other groups grant the same routes.</source>
+        <translation>
+            <numerusform>Its key loses no access: other groups grant the same routes.</numerusform>
+            <numerusform>Its %n keys lose no access: other groups grant the same routes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n key(s) will lose access:</source>
+        <translation>
+            <numerusform>%n key will lose access:</numerusform>
+            <numerusform>%n keys will lose access:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>• %1: %n key(s)</source>
+        <translation>
+            <numerusform>• %1: %n key</numerusform>
+            <numerusform>• %1: %n keys</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n other key(s) keep their access through other groups.</source>
+        <translation>
+            <numerusform>%n other key keeps its access through other groups.</numerusform>
+            <numerusform>%n other keys keep their access through other groups.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::RoutesPage</name>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n error</numerusform>
+            <numerusform>%n errors</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n warning</numerusform>
+            <numerusform>%n warnings</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>hour</numerusform>
+            <numerusform>%n hours</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>second</numerusform>
+            <numerusform>%n seconds</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::UsagePage</name>
+    <message numerus="yes">
+        <source>Exported %n line(s).</source>
+        <translation>
+            <numerusform>Exported %n line.</numerusform>
+            <numerusform>Exported %n lines.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n request(s).</source>
+        <translation>
+            <numerusform>Exported %n request.</numerusform>
+            <numerusform>Exported %n requests.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

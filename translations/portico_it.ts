@@ -1,0 +1,1499 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="it_IT">
+<context>
+    <name>main</name>
+    <message>
+        <source>Portico: API keys, groups and routes, with a local OpenAI-compatible gateway.</source>
+        <translation>Portico: chiavi API, gruppi e route, con un gateway locale compatibile con OpenAI.</translation>
+    </message>
+    <message>
+        <source>The SQLite store (env PORTICO_DB; default: %1).</source>
+        <translation>Il database SQLite (variabile PORTICO_DB; predefinito: %1).</translation>
+    </message>
+    <message>
+        <source>The config.yaml to use (env PORTICO_CONFIG).</source>
+        <translation>Il config.yaml da usare (variabile PORTICO_CONFIG).</translation>
+    </message>
+    <message>
+        <source>Where the gateway listens (env PORTICO_LISTEN; default 127.0.0.1:8000).</source>
+        <translation>Indirizzo su cui il gateway è in ascolto (variabile PORTICO_LISTEN; predefinito 127.0.0.1:8000).</translation>
+    </message>
+    <message>
+        <source>Do not start the embedded gateway.</source>
+        <translation>Non avviare il gateway integrato.</translation>
+    </message>
+    <message>
+        <source>Portico</source>
+        <translation>Portico</translation>
+    </message>
+    <message>
+        <source>Cannot open the store %1:
+%2</source>
+        <translation>Impossibile aprire il database %1:
+%2</translation>
+    </message>
+    <message>
+        <source>--listen %1 is not HOST:PORT: %2</source>
+        <translation>--listen %1 non è nella forma HOST:PORTA: %2</translation>
+    </message>
+    <message>
+        <source>%1 does not load: %2</source>
+        <translation>%1 non si carica: %2</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::AddToGroupDialog</name>
+    <message>
+        <source>Add to Group</source>
+        <translation>Aggiungi al gruppo</translation>
+    </message>
+    <message>
+        <source>Choose a group for “%1”. The key gains access to every route the group grants.</source>
+        <translation>Scegli un gruppo per «%1». La chiave avrà accesso a tutte le route concesse dal gruppo.</translation>
+    </message>
+    <message>
+        <source>Search groups</source>
+        <translation>Cerca gruppi</translation>
+    </message>
+    <message>
+        <source>The key is already in every group. Create a new group on the Groups page.</source>
+        <translation>La chiave fa già parte di tutti i gruppi. Crea un nuovo gruppo nella pagina Gruppi.</translation>
+    </message>
+    <message>
+        <source>No group matches the search.</source>
+        <translation>Nessun gruppo corrisponde alla ricerca.</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>Conferma</translation>
+    </message>
+    <message>
+        <source>This group grants no route yet.</source>
+        <translation>Questo gruppo non concede ancora nessuna route.</translation>
+    </message>
+    <message>
+        <source>Routes this group grants: %1</source>
+        <translation>Route concesse da questo gruppo: %1</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::CreateKeyDialog</name>
+    <message>
+        <source>Create Key</source>
+        <translation>Crea chiave</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>&amp;Nome</translation>
+    </message>
+    <message>
+        <source>e.g. Production App Key</source>
+        <translation>ad es. Chiave app di produzione</translation>
+    </message>
+    <message>
+        <source>&amp;Groups (optional)</source>
+        <translation>&amp;Gruppi (facoltativi)</translation>
+    </message>
+    <message>
+        <source>The key can use every route granted by the groups it belongs to. You can add it to groups later.</source>
+        <translation>La chiave può usare tutte le route concesse dai gruppi di cui fa parte. Puoi aggiungerla ai gruppi anche in seguito.</translation>
+    </message>
+    <message>
+        <source>Grants no route yet</source>
+        <translation>Non concede ancora nessuna route</translation>
+    </message>
+    <message>
+        <source>Grants: %1</source>
+        <translation>Concede: %1</translation>
+    </message>
+    <message>
+        <source>Groups (optional)</source>
+        <translation>Gruppi (facoltativi)</translation>
+    </message>
+    <message>
+        <source>There are no groups yet. Create one on the Groups page, then add the key to it from the key&apos;s details.</source>
+        <translation>Non ci sono ancora gruppi. Creane uno nella pagina Gruppi, poi aggiungi la chiave dai dettagli della chiave.</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Crea</translation>
+    </message>
+    <message>
+        <source>A name is required.</source>
+        <translation>Il nome è obbligatorio.</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::DashboardPage</name>
+    <message>
+        <source>Dashboard</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>Requests over time</source>
+        <translation>Richieste nel tempo</translation>
+    </message>
+    <message>
+        <source>Cost over time (USD)</source>
+        <translation>Costo nel tempo (USD)</translation>
+    </message>
+    <message>
+        <source>Requests by status</source>
+        <translation>Richieste per stato</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Chiave</translation>
+    </message>
+    <message>
+        <source>Cost (USD)</source>
+        <translation>Costo (USD)</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Richieste</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Errori</translation>
+    </message>
+    <message>
+        <source>Top keys by cost</source>
+        <translation>Chiavi con il costo più alto</translation>
+    </message>
+    <message>
+        <source>Top routes by requests</source>
+        <translation>Route con più richieste</translation>
+    </message>
+    <message>
+        <source>Prompt tokens</source>
+        <translation>Token del prompt</translation>
+    </message>
+    <message>
+        <source>Completion tokens</source>
+        <translation>Token della risposta</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Caricamento…</translation>
+    </message>
+    <message>
+        <source>Could not read usage: %1</source>
+        <translation>Impossibile leggere i dati di utilizzo: %1</translation>
+    </message>
+    <message>
+        <source>(no key)</source>
+        <translation>(nessuna chiave)</translation>
+    </message>
+    <message>
+        <source>(deleted)</source>
+        <translation>(eliminata)</translation>
+    </message>
+    <message>
+        <source>(no route)</source>
+        <translation>(nessuna route)</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::GroupsPage</name>
+    <message>
+        <source>Groups</source>
+        <translation>Gruppi</translation>
+    </message>
+    <message>
+        <source>A group gives every key in it access to the routes it grants.</source>
+        <translation>Un gruppo dà a tutte le sue chiavi l&apos;accesso alle route che concede.</translation>
+    </message>
+    <message>
+        <source>New group name</source>
+        <translation>Nome del nuovo gruppo</translation>
+    </message>
+    <message>
+        <source>Description (optional)</source>
+        <translation>Descrizione (facoltativa)</translation>
+    </message>
+    <message>
+        <source>Description of the new group</source>
+        <translation>Descrizione del nuovo gruppo</translation>
+    </message>
+    <message>
+        <source>Create Group</source>
+        <translation>Crea gruppo</translation>
+    </message>
+    <message>
+        <source>Group Name</source>
+        <translation>Nome gruppo</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Descrizione</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>Membri</translation>
+    </message>
+    <message>
+        <source>Routes</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>Creation Date</source>
+        <translation>Data di creazione</translation>
+    </message>
+    <message>
+        <source>No groups yet.
+
+Type a name above and click Create Group, then tick the routes the group grants and add keys to it.</source>
+        <translation>Non ci sono ancora gruppi.
+
+Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il gruppo concede e aggiungi le chiavi.</translation>
+    </message>
+    <message>
+        <source>Select a group to see its members and the routes it grants.</source>
+        <translation>Seleziona un gruppo per vederne i membri e le route che concede.</translation>
+    </message>
+    <message>
+        <source>General Information</source>
+        <translation>Informazioni generali</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nome:</translation>
+    </message>
+    <message>
+        <source>&amp;Description:</source>
+        <translation>&amp;Descrizione:</translation>
+    </message>
+    <message>
+        <source>UUID:</source>
+        <translation>UUID:</translation>
+    </message>
+    <message>
+        <source>Creation Date:</source>
+        <translation>Data di creazione:</translation>
+    </message>
+    <message>
+        <source>Save Changes</source>
+        <translation>Salva modifiche</translation>
+    </message>
+    <message>
+        <source>Delete Group…</source>
+        <translation>Elimina gruppo…</translation>
+    </message>
+    <message>
+        <source>Member Keys</source>
+        <translation>Chiavi del gruppo</translation>
+    </message>
+    <message>
+        <source>Key Name</source>
+        <translation>Nome chiave</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Stato</translation>
+    </message>
+    <message>
+        <source>Key UUID</source>
+        <translation>UUID chiave</translation>
+    </message>
+    <message>
+        <source>Key to add</source>
+        <translation>Chiave da aggiungere</translation>
+    </message>
+    <message>
+        <source>Add Key</source>
+        <translation>Aggiungi chiave</translation>
+    </message>
+    <message>
+        <source>Remove from Group</source>
+        <translation>Rimuovi dal gruppo</translation>
+    </message>
+    <message>
+        <source>Granted Routes</source>
+        <translation>Route concesse</translation>
+    </message>
+    <message>
+        <source>Every key in this group can call the checked routes of config.yaml.</source>
+        <translation>Tutte le chiavi di questo gruppo possono chiamare le route di config.yaml spuntate.</translation>
+    </message>
+    <message>
+        <source>Could not read the groups: %1</source>
+        <translation>Impossibile leggere i gruppi: %1</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Attiva</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>Disattivata</translation>
+    </message>
+    <message>
+        <source>No keys yet</source>
+        <translation>Ancora nessuna chiave</translation>
+    </message>
+    <message>
+        <source>Every key is in this group</source>
+        <translation>Tutte le chiavi sono già in questo gruppo</translation>
+    </message>
+    <message>
+        <source>%1 — missing from config.yaml</source>
+        <translation>%1 — assente da config.yaml</translation>
+    </message>
+    <message>
+        <source>This group still grants “%1”, but config.yaml no longer defines it: requests to it fail until the route is back. Untick it to drop the grant.</source>
+        <translation>Questo gruppo concede ancora «%1», ma config.yaml non la definisce più: le richieste falliscono finché la route non torna. Togli la spunta per revocare la concessione.</translation>
+    </message>
+    <message>
+        <source>Models: %1</source>
+        <translation>Modelli: %1</translation>
+    </message>
+    <message>
+        <source>config.yaml defines no routes yet. Add routes there, then tick them here.</source>
+        <translation>config.yaml non definisce ancora nessuna route. Aggiungile lì, poi spuntale qui.</translation>
+    </message>
+    <message>
+        <source>Enter a name for the group.</source>
+        <translation>Inserisci un nome per il gruppo.</translation>
+    </message>
+    <message>
+        <source>The name is too long: at most %1 characters.</source>
+        <translation>Il nome è troppo lungo: al massimo %1 caratteri.</translation>
+    </message>
+    <message>
+        <source>The name cannot contain control characters.</source>
+        <translation>Il nome non può contenere caratteri di controllo.</translation>
+    </message>
+    <message>
+        <source>A group named “%1” already exists.</source>
+        <translation>Esiste già un gruppo di nome «%1».</translation>
+    </message>
+    <message>
+        <source>Could not create the group: %1</source>
+        <translation>Impossibile creare il gruppo: %1</translation>
+    </message>
+    <message>
+        <source>Could not rename the group: %1</source>
+        <translation>Impossibile rinominare il gruppo: %1</translation>
+    </message>
+    <message>
+        <source>Could not change the description: %1</source>
+        <translation>Impossibile modificare la descrizione: %1</translation>
+    </message>
+    <message>
+        <source>It grants no routes, so no key loses access.</source>
+        <translation>Non concede nessuna route, quindi nessuna chiave perde l&apos;accesso.</translation>
+    </message>
+    <message>
+        <source>It grants: %1.</source>
+        <translation>Concede: %1.</translation>
+    </message>
+    <message>
+        <source>No key is in this group, so no key loses access.</source>
+        <translation>Il gruppo non contiene chiavi, quindi nessuna chiave perde l&apos;accesso.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Its %n key(s) lose no access: other groups grant the same routes.</source>
+        <translation>
+            <numerusform>La sua chiave non perde nessun accesso: altri gruppi concedono le stesse route.</numerusform>
+            <numerusform>Le sue %n chiavi non perdono nessun accesso: altri gruppi concedono le stesse route.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n key(s) will lose access:</source>
+        <translation>
+            <numerusform>%n chiave perderà l&apos;accesso:</numerusform>
+            <numerusform>%n chiavi perderanno l&apos;accesso:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>• %1: %n key(s)</source>
+        <translation>
+            <numerusform>• %1: %n chiave</numerusform>
+            <numerusform>• %1: %n chiavi</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n other key(s) keep their access through other groups.</source>
+        <translation>
+            <numerusform>%n altra chiave mantiene l&apos;accesso tramite altri gruppi.</numerusform>
+            <numerusform>Altre %n chiavi mantengono l&apos;accesso tramite altri gruppi.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The keys themselves are not deleted. This cannot be undone.</source>
+        <translation>Le chiavi non vengono eliminate. L&apos;operazione non si può annullare.</translation>
+    </message>
+    <message>
+        <source>Delete Group</source>
+        <translation>Elimina gruppo</translation>
+    </message>
+    <message>
+        <source>Delete the group “%1”?</source>
+        <translation>Eliminare il gruppo «%1»?</translation>
+    </message>
+    <message>
+        <source>Could not delete the group: %1</source>
+        <translation>Impossibile eliminare il gruppo: %1</translation>
+    </message>
+    <message>
+        <source>Could not add the key to the group: %1</source>
+        <translation>Impossibile aggiungere la chiave al gruppo: %1</translation>
+    </message>
+    <message>
+        <source>Could not remove the key from the group: %1</source>
+        <translation>Impossibile rimuovere la chiave dal gruppo: %1</translation>
+    </message>
+    <message>
+        <source>Could not change the routes of the group: %1</source>
+        <translation>Impossibile modificare le route del gruppo: %1</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::KeyActionsDelegate</name>
+    <message>
+        <source>View</source>
+        <translation>Visualizza</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Modifica</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Elimina</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::KeyDetailPanel</name>
+    <message>
+        <source>Select a key to see its details.</source>
+        <translation>Seleziona una chiave per vederne i dettagli.</translation>
+    </message>
+    <message>
+        <source>General Information</source>
+        <translation>Informazioni generali</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Modifica</translation>
+    </message>
+    <message>
+        <source>Rename the key (F2). The key value itself never changes.</source>
+        <translation>Rinomina la chiave (F2). Il valore della chiave non cambia mai.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Salva</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annulla</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copia</translation>
+    </message>
+    <message>
+        <source>Copy the UUID</source>
+        <translation>Copia l&apos;UUID</translation>
+    </message>
+    <message>
+        <source>UUID</source>
+        <translation>UUID</translation>
+    </message>
+    <message>
+        <source>The key is masked for security: it was shown only at creation.</source>
+        <translation>Per sicurezza la chiave è mascherata: è stata mostrata solo al momento della creazione.</translation>
+    </message>
+    <message>
+        <source>API Key</source>
+        <translation>Chiave API</translation>
+    </message>
+    <message>
+        <source>Creation Date</source>
+        <translation>Data di creazione</translation>
+    </message>
+    <message>
+        <source>Last Used</source>
+        <translation>Ultimo utilizzo</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Stato</translation>
+    </message>
+    <message>
+        <source>Associated Groups</source>
+        <translation>Gruppi associati</translation>
+    </message>
+    <message>
+        <source>Group Name</source>
+        <translation>Nome gruppo</translation>
+    </message>
+    <message>
+        <source>Group UUID</source>
+        <translation>UUID gruppo</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>Azioni</translation>
+    </message>
+    <message>
+        <source>This key is in no group, so it cannot reach any route. Add it to a group.</source>
+        <translation>Questa chiave non fa parte di nessun gruppo, quindi non può raggiungere nessuna route. Aggiungila a un gruppo.</translation>
+    </message>
+    <message>
+        <source>Add to Group</source>
+        <translation>Aggiungi al gruppo</translation>
+    </message>
+    <message>
+        <source>The key gains access to every route associated with the group.</source>
+        <translation>La chiave ottiene l&apos;accesso a tutte le route associate al gruppo.</translation>
+    </message>
+    <message>
+        <source>Accessible Routes</source>
+        <translation>Route accessibili</translation>
+    </message>
+    <message>
+        <source>Route Name</source>
+        <translation>Nome route</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Gruppo</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Stato</translation>
+    </message>
+    <message>
+        <source>No accessible routes: none of this key&apos;s groups grants a route.</source>
+        <translation>Nessuna route accessibile: nessuno dei gruppi di questa chiave concede una route.</translation>
+    </message>
+    <message>
+        <source>Delete Key…</source>
+        <translation>Elimina chiave…</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Mai</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Attiva</translation>
+    </message>
+    <message>
+        <source>Disabled: requests with this key are refused</source>
+        <translation>Disattivata: le richieste con questa chiave vengono rifiutate</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>Disattiva</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>Attiva</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>Disattivata</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Rimuovi</translation>
+    </message>
+    <message>
+        <source>Remove the key from “%1”</source>
+        <translation>Rimuovi la chiave da «%1»</translation>
+    </message>
+    <message>
+        <source>Available</source>
+        <translation>Disponibile</translation>
+    </message>
+    <message>
+        <source>Missing from config.yaml</source>
+        <translation>Assente da config.yaml</translation>
+    </message>
+    <message>
+        <source>The group grants “%1” but the current config.yaml has no such route: requests to it are refused with 404.</source>
+        <translation>Il gruppo concede «%1», ma il config.yaml attuale non ha questa route: le richieste vengono rifiutate con 404.</translation>
+    </message>
+    <message>
+        <source>A name is required.</source>
+        <translation>Il nome è obbligatorio.</translation>
+    </message>
+    <message>
+        <source>Could Not Change the State</source>
+        <translation>Impossibile cambiare lo stato</translation>
+    </message>
+    <message>
+        <source>Could Not Remove the Key from the Group</source>
+        <translation>Impossibile rimuovere la chiave dal gruppo</translation>
+    </message>
+    <message>
+        <source>Could Not Read the Groups</source>
+        <translation>Impossibile leggere i gruppi</translation>
+    </message>
+    <message>
+        <source>Could Not Add the Key to the Group</source>
+        <translation>Impossibile aggiungere la chiave al gruppo</translation>
+    </message>
+    <message>
+        <source>Usage (last 30 days)</source>
+        <translation>Utilizzo (ultimi 30 giorni)</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::KeyUsageSummary</name>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Ultime 24 ore</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Ultimi 7 giorni</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Ultimi 30 giorni</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>Dall&apos;inizio</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>Periodo:</translation>
+    </message>
+    <message>
+        <source>Requests:</source>
+        <translation>Richieste:</translation>
+    </message>
+    <message>
+        <source>Tokens (prompt / completion):</source>
+        <translation>Token (prompt / risposta):</translation>
+    </message>
+    <message>
+        <source>Cost:</source>
+        <translation>Costo:</translation>
+    </message>
+    <message>
+        <source>Last used:</source>
+        <translation>Ultimo utilizzo:</translation>
+    </message>
+    <message>
+        <source>Could not read usage: %1</source>
+        <translation>Impossibile leggere i dati di utilizzo: %1</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Mai</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::KeysPage</name>
+    <message>
+        <source>&amp;New Key…</source>
+        <translation>&amp;Nuova chiave…</translation>
+    </message>
+    <message>
+        <source>&amp;Delete Key…</source>
+        <translation>&amp;Elimina chiave…</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>&amp;Trova…</translation>
+    </message>
+    <message>
+        <source>&amp;Copy UUID</source>
+        <translation>&amp;Copia UUID</translation>
+    </message>
+    <message>
+        <source>&amp;Rename Key</source>
+        <translation>&amp;Rinomina chiave</translation>
+    </message>
+    <message>
+        <source>API Keys</source>
+        <translation>Chiavi API</translation>
+    </message>
+    <message>
+        <source>Search by name or UUID</source>
+        <translation>Cerca per nome o UUID</translation>
+    </message>
+    <message>
+        <source>All groups</source>
+        <translation>Tutti i gruppi</translation>
+    </message>
+    <message>
+        <source>Show only the keys of one group</source>
+        <translation>Mostra solo le chiavi di un gruppo</translation>
+    </message>
+    <message>
+        <source>Create Key</source>
+        <translation>Crea chiave</translation>
+    </message>
+    <message>
+        <source>Create a new API key (%1)</source>
+        <translation>Crea una nuova chiave API (%1)</translation>
+    </message>
+    <message>
+        <source>No API keys yet. Click Create Key to make the first one.</source>
+        <translation>Non ci sono ancora chiavi API. Fai clic su Crea chiave per creare la prima.</translation>
+    </message>
+    <message>
+        <source>A key authenticates requests to the gateway. Put it in a group to give it access to the group&apos;s routes.</source>
+        <translation>Una chiave autentica le richieste al gateway. Inseriscila in un gruppo per darle accesso alle route del gruppo.</translation>
+    </message>
+    <message>
+        <source>No key matches the search or the group filter.</source>
+        <translation>Nessuna chiave corrisponde alla ricerca o al filtro per gruppo.</translation>
+    </message>
+    <message>
+        <source>Clear Search and Filter</source>
+        <translation>Azzera ricerca e filtro</translation>
+    </message>
+    <message>
+        <source>Could not read the keys: %1</source>
+        <translation>Impossibile leggere le chiavi: %1</translation>
+    </message>
+    <message>
+        <source>Key “%1” created.</source>
+        <translation>Chiave «%1» creata.</translation>
+    </message>
+    <message>
+        <source>Deleting a key:</source>
+        <translation>Eliminare una chiave:</translation>
+    </message>
+    <message>
+        <source>is irreversible;</source>
+        <translation>è irreversibile;</translation>
+    </message>
+    <message>
+        <source>removes the key from all groups;</source>
+        <translation>la rimuove da tutti i gruppi;</translation>
+    </message>
+    <message>
+        <source>immediately invalidates all future requests with this key.</source>
+        <translation>invalida subito tutte le richieste future fatte con questa chiave.</translation>
+    </message>
+    <message>
+        <source>Historical metrics remain available.</source>
+        <translation>Le metriche storiche restano disponibili.</translation>
+    </message>
+    <message>
+        <source>Delete Key?</source>
+        <translation>Eliminare la chiave?</translation>
+    </message>
+    <message>
+        <source>Delete the key “%1”?</source>
+        <translation>Eliminare la chiave «%1»?</translation>
+    </message>
+    <message>
+        <source>Could Not Delete the Key</source>
+        <translation>Impossibile eliminare la chiave</translation>
+    </message>
+    <message>
+        <source>Key “%1” deleted.</source>
+        <translation>Chiave «%1» eliminata.</translation>
+    </message>
+    <message>
+        <source>UUID copied.</source>
+        <translation>UUID copiato.</translation>
+    </message>
+    <message>
+        <source>1 key</source>
+        <translation>1 chiave</translation>
+    </message>
+    <message>
+        <source>%1 keys</source>
+        <translation>%1 chiavi</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 di %2</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::KeysTableModel</name>
+    <message>
+        <source>No group</source>
+        <translation>Nessun gruppo</translation>
+    </message>
+    <message>
+        <source>%1 (disabled)</source>
+        <translation>%1 (disattivata)</translation>
+    </message>
+    <message>
+        <source>Key Name</source>
+        <translation>Nome chiave</translation>
+    </message>
+    <message>
+        <source>UUID</source>
+        <translation>UUID</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>Gruppi</translation>
+    </message>
+    <message>
+        <source>Accessible Routes</source>
+        <translation>Route accessibili</translation>
+    </message>
+    <message>
+        <source>Creation Date</source>
+        <translation>Data di creazione</translation>
+    </message>
+    <message>
+        <source>Actions</source>
+        <translation>Azioni</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::MainWindow</name>
+    <message>
+        <source>Portico</source>
+        <translation>Portico</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Chiavi</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>Gruppi</translation>
+    </message>
+    <message>
+        <source>Routes</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Esci</translation>
+    </message>
+    <message>
+        <source>&amp;Keys</source>
+        <translation>&amp;Chiavi</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Visualizza</translation>
+    </message>
+    <message>
+        <source>&amp;Groups</source>
+        <translation>&amp;Gruppi</translation>
+    </message>
+    <message>
+        <source>&amp;Routes</source>
+        <translation>&amp;Route</translation>
+    </message>
+    <message>
+        <source>&amp;Gateway</source>
+        <translation>&amp;Gateway</translation>
+    </message>
+    <message>
+        <source>&amp;Start Gateway</source>
+        <translation>&amp;Avvia gateway</translation>
+    </message>
+    <message>
+        <source>S&amp;top Gateway</source>
+        <translation>&amp;Ferma gateway</translation>
+    </message>
+    <message>
+        <source>Use Another &amp;Port…</source>
+        <translation>Usa un&apos;altra &amp;porta…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aiuto</translation>
+    </message>
+    <message>
+        <source>&amp;About Portico</source>
+        <translation>&amp;Informazioni su Portico</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Informazioni su &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Use Another Port…</source>
+        <translation>Usa un&apos;altra porta…</translation>
+    </message>
+    <message>
+        <source>Gateway listening on http://%1</source>
+        <translation>Gateway in ascolto su http://%1</translation>
+    </message>
+    <message>
+        <source>Gateway not running: %1</source>
+        <translation>Gateway non in esecuzione: %1</translation>
+    </message>
+    <message>
+        <source>Gateway stopped</source>
+        <translation>Gateway fermo</translation>
+    </message>
+    <message>
+        <source>Use Another Port</source>
+        <translation>Usa un&apos;altra porta</translation>
+    </message>
+    <message>
+        <source>Port for the gateway on this computer (1024–65535):</source>
+        <translation>Porta del gateway su questo computer (1024–65535):</translation>
+    </message>
+    <message>
+        <source>About Portico</source>
+        <translation>Informazioni su Portico</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Portico %1&lt;/h3&gt;&lt;p&gt;A desktop admin app with a local, OpenAI-compatible AI gateway.&lt;/p&gt;&lt;p&gt;API keys authenticate requests; groups give keys access to the routes of config.yaml.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Portico %1&lt;/h3&gt;&lt;p&gt;Un&apos;applicazione desktop di amministrazione con un gateway AI locale compatibile con OpenAI.&lt;/p&gt;&lt;p&gt;Le chiavi API autenticano le richieste; i gruppi danno alle chiavi l&apos;accesso alle route di config.yaml.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Gateway starting…</source>
+        <translation>Avvio del gateway…</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>Utilizzo</translation>
+    </message>
+    <message>
+        <source>&amp;Dashboard</source>
+        <translation>&amp;Dashboard</translation>
+    </message>
+    <message>
+        <source>&amp;Usage</source>
+        <translation>&amp;Utilizzo</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::OneTimeKeyDialog</name>
+    <message>
+        <source>API Key Created</source>
+        <translation>Chiave API creata</translation>
+    </message>
+    <message>
+        <source>Key “%1” created</source>
+        <translation>Chiave «%1» creata</translation>
+    </message>
+    <message>
+        <source>Save this key now. It is shown only once and cannot be retrieved later.</source>
+        <translation>Salva subito questa chiave. Viene mostrata una sola volta e non potrà essere recuperata in seguito.</translation>
+    </message>
+    <message>
+        <source>You need it to authenticate requests. If it is lost, create a new key and delete this one.</source>
+        <translation>Serve per autenticare le richieste. Se la perdi, crea una nuova chiave ed elimina questa.</translation>
+    </message>
+    <message>
+        <source>API &amp;key</source>
+        <translation>&amp;Chiave API</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>C&amp;opia</translation>
+    </message>
+    <message>
+        <source>Copied. The clipboard will be cleared in 60 seconds.</source>
+        <translation>Copiata. Gli appunti verranno svuotati tra 60 secondi.</translation>
+    </message>
+    <message>
+        <source>Use it</source>
+        <translation>Come usarla</translation>
+    </message>
+    <message>
+        <source>curl</source>
+        <translation>curl</translation>
+    </message>
+    <message>
+        <source>Python (OpenAI SDK)</source>
+        <translation>Python (SDK OpenAI)</translation>
+    </message>
+    <message>
+        <source>JavaScript (fetch)</source>
+        <translation>JavaScript (fetch)</translation>
+    </message>
+    <message>
+        <source>This key is in no group that grants a route yet, so requests will be refused until you add it to one. The examples use the route “%1”.</source>
+        <translation>Questa chiave non fa ancora parte di un gruppo che conceda una route, quindi le richieste verranno rifiutate finché non la aggiungi a uno. Gli esempi usano la route «%1».</translation>
+    </message>
+    <message>
+        <source>The examples use the route “%1”, which this key can reach.</source>
+        <translation>Gli esempi usano la route «%1», raggiungibile con questa chiave.</translation>
+    </message>
+    <message>
+        <source>The gateway is stopped: start it from the Gateway menu.</source>
+        <translation>Il gateway è fermo: avvialo dal menu Gateway.</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fatto</translation>
+    </message>
+    <message>
+        <source>Copy Example</source>
+        <translation>Copia esempio</translation>
+    </message>
+    <message>
+        <source>Close Without Copying?</source>
+        <translation>Chiudere senza copiare?</translation>
+    </message>
+    <message>
+        <source>You have not copied the key. Once this window is closed it cannot be shown again.</source>
+        <translation>Non hai copiato la chiave. Una volta chiusa questa finestra non potrà più essere mostrata.</translation>
+    </message>
+    <message>
+        <source>Close anyway, or go back and copy it?</source>
+        <translation>Chiudere comunque o tornare indietro a copiarla?</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::PeriodSelector</name>
+    <message>
+        <source>Last hour</source>
+        <translation>Ultima ora</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Ultime 24 ore</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Ultimi 7 giorni</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Ultimi 30 giorni</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>Dall&apos;inizio</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Personalizzato</translation>
+    </message>
+    <message>
+        <source>Period:</source>
+        <translation>Periodo:</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::RoutesPage</name>
+    <message>
+        <source>Routes</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>The routes defined in config.yaml. A request names a route in its “model” field; a key can call a route when one of its groups grants it.</source>
+        <translation>Le route definite in config.yaml. Una richiesta indica la route nel campo «model»; una chiave può chiamare una route se uno dei suoi gruppi la concede.</translation>
+    </message>
+    <message>
+        <source>Config file:</source>
+        <translation>File di configurazione:</translation>
+    </message>
+    <message>
+        <source>&amp;Reload</source>
+        <translation>&amp;Ricarica</translation>
+    </message>
+    <message>
+        <source>Read config.yaml again</source>
+        <translation>Rileggi config.yaml</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>Chat Models</source>
+        <translation>Modelli chat</translation>
+    </message>
+    <message>
+        <source>Embedding Models</source>
+        <translation>Modelli di embedding</translation>
+    </message>
+    <message>
+        <source>Providers</source>
+        <translation>Provider</translation>
+    </message>
+    <message>
+        <source>Limits</source>
+        <translation>Limiti</translation>
+    </message>
+    <message>
+        <source>Fallbacks</source>
+        <translation>Fallback</translation>
+    </message>
+    <message>
+        <source>Granted To</source>
+        <translation>Concessa a</translation>
+    </message>
+    <message>
+        <source>Try It</source>
+        <translation>Provala</translation>
+    </message>
+    <message>
+        <source>curl example</source>
+        <translation>esempio curl</translation>
+    </message>
+    <message>
+        <source>&amp;Copy Example</source>
+        <translation>&amp;Copia esempio</translation>
+    </message>
+    <message>
+        <source>Problems in config.yaml</source>
+        <translation>Problemi in config.yaml</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Gravità</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Dove</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problema</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>Copiato.</translation>
+    </message>
+    <message>
+        <source>built-in default config (no file)</source>
+        <translation>configurazione predefinita integrata (nessun file)</translation>
+    </message>
+    <message>
+        <source>no group</source>
+        <translation>nessun gruppo</translation>
+    </message>
+    <message>
+        <source>No group grants this route yet, so no key can call it. Tick it on the Groups page.</source>
+        <translation>Nessun gruppo concede ancora questa route, quindi nessuna chiave può chiamarla. Spuntala nella pagina Gruppi.</translation>
+    </message>
+    <message>
+        <source>%1 (granted by %2)</source>
+        <translation>%1 (concessa da %2)</translation>
+    </message>
+    <message>
+        <source>Granted by groups but missing from config.yaml: %1. Requests to these routes fail until config.yaml defines them again.</source>
+        <translation>Concesse da gruppi ma assenti da config.yaml: %1. Le richieste a queste route falliscono finché config.yaml non le definisce di nuovo.</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Errore</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Avviso</translation>
+    </message>
+    <message>
+        <source>No problems found.</source>
+        <translation>Nessun problema trovato.</translation>
+    </message>
+    <message>
+        <source>%1, %2.</source>
+        <translation>%1, %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n error(s)</source>
+        <translation>
+            <numerusform>%n errore</numerusform>
+            <numerusform>%n errori</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n warning(s)</source>
+        <translation>
+            <numerusform>%n avviso</numerusform>
+            <numerusform>%n avvisi</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>config.yaml has errors and was not loaded. The last good config is still in use: the routes below are the ones the gateway serves.</source>
+        <translation>config.yaml contiene errori e non è stato caricato. È ancora in uso l&apos;ultima configurazione valida: le route qui sotto sono quelle servite dal gateway.</translation>
+    </message>
+    <message>
+        <source>config.yaml has errors and no good config was loaded yet, so the gateway serves no routes. Fix the problems below, then click Reload.</source>
+        <translation>config.yaml contiene errori e non è ancora stata caricata nessuna configurazione valida, quindi il gateway non serve nessuna route. Correggi i problemi qui sotto, poi fai clic su Ricarica.</translation>
+    </message>
+    <message>
+        <source>Select a route to see how to call it.</source>
+        <translation>Seleziona una route per vedere come chiamarla.</translation>
+    </message>
+    <message>
+        <source>Call “%1” with curl. Replace YOUR_API_KEY with a key whose groups grant this route.</source>
+        <translation>Chiama «%1» con curl. Sostituisci YOUR_API_KEY con una chiave i cui gruppi concedano questa route.</translation>
+    </message>
+    <message>
+        <source>The gateway is stopped: start it to try this example.</source>
+        <translation>Il gateway è fermo: avvialo per provare questo esempio.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>giorno</numerusform>
+            <numerusform>%n giorni</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>ora</numerusform>
+            <numerusform>%n ore</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>minuto</numerusform>
+            <numerusform>%n minuti</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s)</source>
+        <translation>
+            <numerusform>secondo</numerusform>
+            <numerusform>%n secondi</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 requests per %2</source>
+        <translation>%1 richieste ogni %2</translation>
+    </message>
+    <message>
+        <source>%1 input tokens</source>
+        <translation>%1 token in ingresso</translation>
+    </message>
+    <message>
+        <source>%1 output tokens</source>
+        <translation>%1 token in uscita</translation>
+    </message>
+    <message>
+        <source>%1 per %2</source>
+        <translation>%1 ogni %2</translation>
+    </message>
+    <message>
+        <source>US$%1 per %2</source>
+        <translation>%1 USD ogni %2</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>nessuno</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::UsagePage</name>
+    <message>
+        <source>(no key)</source>
+        <translation>(nessuna chiave)</translation>
+    </message>
+    <message>
+        <source>(deleted)</source>
+        <translation>(eliminata)</translation>
+    </message>
+    <message>
+        <source>By key</source>
+        <translation>Per chiave</translation>
+    </message>
+    <message>
+        <source>By route</source>
+        <translation>Per route</translation>
+    </message>
+    <message>
+        <source>All keys</source>
+        <translation>Tutte le chiavi</translation>
+    </message>
+    <message>
+        <source>All groups</source>
+        <translation>Tutti i gruppi</translation>
+    </message>
+    <message>
+        <source>All routes</source>
+        <translation>Tutte le route</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>Tutti gli stati</translation>
+    </message>
+    <message>
+        <source>Successes</source>
+        <translation>Riuscite</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Errori</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aggiorna</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Esporta CSV…</translation>
+    </message>
+    <message>
+        <source>Double-click a key to see its requests.</source>
+        <translation>Fai doppio clic su una chiave per vederne le richieste.</translation>
+    </message>
+    <message>
+        <source>← Back to totals</source>
+        <translation>← Torna ai totali</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Ora</translation>
+    </message>
+    <message>
+        <source>Request ID</source>
+        <translation>ID richiesta</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modello</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Stato</translation>
+    </message>
+    <message>
+        <source>Stream</source>
+        <translation>Stream</translation>
+    </message>
+    <message>
+        <source>Prompt tokens</source>
+        <translation>Token del prompt</translation>
+    </message>
+    <message>
+        <source>Completion tokens</source>
+        <translation>Token della risposta</translation>
+    </message>
+    <message>
+        <source>Cost (USD)</source>
+        <translation>Costo (USD)</translation>
+    </message>
+    <message>
+        <source>Latency (ms)</source>
+        <translation>Latenza (ms)</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Errore</translation>
+    </message>
+    <message>
+        <source>Load more</source>
+        <translation>Carica altre</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Caricamento…</translation>
+    </message>
+    <message>
+        <source>Could not read usage: %1</source>
+        <translation>Impossibile leggere i dati di utilizzo: %1</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Chiave</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Richieste</translation>
+    </message>
+    <message>
+        <source>Avg latency (ms)</source>
+        <translation>Latenza media (ms)</translation>
+    </message>
+    <message>
+        <source>p95 latency (ms)</source>
+        <translation>Latenza p95 (ms)</translation>
+    </message>
+    <message>
+        <source>Last request</source>
+        <translation>Ultima richiesta</translation>
+    </message>
+    <message>
+        <source>(no route)</source>
+        <translation>(nessuna route)</translation>
+    </message>
+    <message>
+        <source>This key was deleted; its history is kept.</source>
+        <translation>Questa chiave è stata eliminata; il suo storico resta disponibile.</translation>
+    </message>
+    <message>
+        <source>Requests of %1</source>
+        <translation>Richieste di %1</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>sì</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>%1 of %2 requests</source>
+        <translation>%1 di %2 richieste</translation>
+    </message>
+    <message>
+        <source>Export usage</source>
+        <translation>Esporta l&apos;utilizzo</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>File CSV (*.csv)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n line(s).</source>
+        <translation>
+            <numerusform>Esportata %n riga.</numerusform>
+            <numerusform>Esportate %n righe.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>Impossibile scrivere %1: %2</translation>
+    </message>
+    <message>
+        <source>Exporting requests…</source>
+        <translation>Esportazione delle richieste…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annulla</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n request(s).</source>
+        <translation>
+            <numerusform>Esportata %n richiesta.</numerusform>
+            <numerusform>Esportate %n richieste.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export cancelled.</source>
+        <translation>Esportazione annullata.</translation>
+    </message>
+</context>
+</TS>
