@@ -1,0 +1,89 @@
+#pragma once
+
+#include "store/usagequery.h"
+
+#include <QTimer>
+#include <QWidget>
+
+class QChart;
+class QGridLayout;
+class QLabel;
+class QStackedWidget;
+class QTableWidget;
+
+namespace portico::ui {
+
+struct AppContext;
+class PeriodSelector;
+
+// Everything the dashboard shows for one period, read in a worker thread.
+struct DashboardData {
+    store::UsageAggregate totals;
+    QList<store::UsageSeriesPoint> series;
+    QList<store::UsageAggregate> topKeys;
+    QList<store::UsageAggregate> topRoutes;
+    QList<store::UsageStatusCount> statuses;
+    bool hourBuckets = true;
+    QDateTime since;
+    QDateTime until;
+    QString error;
+};
+
+// The Dashboard page: totals for the chosen period, requests and cost over time, top keys by cost,
+// top routes by requests and requests per status. Read from the roll-up in a worker thread, so
+// the window stays responsive on a store of millions of rows; refreshed every 2 seconds while
+// visible (usage writes do not bump the change counter) and on every store change.
+class DashboardPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit DashboardPage(AppContext &context, QWidget *parent = nullptr);
+    ~DashboardPage() override;
+
+    PeriodSelector *periodSelector() const { return m_period; }
+    bool isLoading() const { return m_loading; }
+    // The figures shown, as of the last finished load.
+    const DashboardData &data() const { return m_data; }
+    // Loads finished since the page was built (tests wait for it to move).
+    int loadCount() const { return m_loadCount; }
+
+public Q_SLOTS:
+    void refresh();
+
+Q_SIGNALS:
+    void loaded();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
+private:
+    QWidget *buildTiles();
+    QLabel *addTile(QGridLayout *grid, int column, const QString &title, const QString &objectName);
+    void apply(const DashboardData &data);
+    void updateTimeCharts();
+    void updateStatusChart();
+    static void fillTable(QTableWidget *table, const QList<store::UsageAggregate> &lines,
+                          bool byKey);
+
+    AppContext &m_context;
+    PeriodSelector *m_period = nullptr;
+    QLabel *m_state = nullptr;
+    QLabel *m_requests = nullptr;
+    QLabel *m_errors = nullptr;
+    QLabel *m_promptTokens = nullptr;
+    QLabel *m_completionTokens = nullptr;
+    QLabel *m_cost = nullptr;
+    QChart *m_requestsChart = nullptr;
+    QChart *m_costChart = nullptr;
+    QChart *m_statusChart = nullptr;
+    QTableWidget *m_topKeys = nullptr;
+    QTableWidget *m_topRoutes = nullptr;
+    QTimer m_refreshTimer;
+
+    DashboardData m_data;
+    bool m_loading = false;
+    bool m_reloadWanted = false; // a refresh was asked while a load ran
+    int m_loadCount = 0;
+};
+
+} // namespace portico::ui

@@ -1,0 +1,150 @@
+#include "ui/usage/keyusagesummary.h"
+
+#include "store/database.h"
+#include "store/usageaggregates.h"
+#include "ui/appcontext.h"
+#include "ui/dashboard/backgroundquery.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLocale>
+
+namespace portico::ui {
+
+namespace {
+struct SummaryResult {
+    store::UsageAggregate totals;
+    QString error;
+};
+} // namespace
+
+KeyUsageSummary::KeyUsageSummary(AppContext &context, QWidget *parent)
+    : QWidget(parent)
+    , m_context(context) {
+    m_period = new QComboBox(this);
+    m_period->setObjectName(QStringLiteral("keyUsagePeriod"));
+    m_period->addItem(tr("Last 24 hours"), 1);
+    m_period->addItem(tr("Last 7 days"), 7);
+    m_period->addItem(tr("Last 30 days"), 30);
+    m_period->addItem(tr("All time"), 0);
+    m_period->setCurrentIndex(2);
+    m_requests = new QLabel(this);
+    m_requests->setObjectName(QStringLiteral("keyUsageRequests"));
+    m_tokens = new QLabel(this);
+    m_tokens->setObjectName(QStringLiteral("keyUsageTokens"));
+    m_cost = new QLabel(this);
+    m_cost->setObjectName(QStringLiteral("keyUsageCost"));
+    m_lastUsed = new QLabel(this);
+    m_lastUsed->setObjectName(QStringLiteral("keyUsageLastUsed"));
+
+    auto *form = new QFormLayout(this);
+    form->setContentsMargins(0, 0, 0, 0);
+    form->addRow(tr("Period:"), m_period);
+    form->addRow(tr("Requests:"), m_requests);
+    form->addRow(tr("Tokens (prompt / completion):"), m_tokens);
+    form->addRow(tr("Cost:"), m_cost);
+    form->addRow(tr("Last used:"), m_lastUsed);
+
+    connect(m_period, &QComboBox::currentIndexChanged, this, &KeyUsageSummary::refresh);
+    m_refreshTimer.setInterval(5000);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &KeyUsageSummary::refresh);
+    display({}, {});
+}
+
+void KeyUsageSummary::showEvent(QShowEvent *event) {
+    QWidget::showEvent(event);
+    m_refreshTimer.start();
+    refresh();
+}
+
+void KeyUsageSummary::hideEvent(QHideEvent *event) {
+    QWidget::hideEvent(event);
+    m_refreshTimer.stop();
+}
+
+void KeyUsageSummary::setKeyUuid(const QString &keyUuid) {
+    m_keyUuid = keyUuid;
+    ++m_generation; // a load still running for the previous key is dropped
+    refresh();
+}
+
+void KeyUsageSummary::setPeriodDays(int days) {
+    const int index = m_period->findData(days);
+    if (index >= 0)
+        m_period->setCurrentIndex(index);
+}
+
+void KeyUsageSummary::refresh() {
+    if (m_keyUuid.isEmpty()) {
+        ++m_generation;
+        m_loading = false;
+        display({}, {});
+        return;
+    }
+    if (m_loading) {
+        m_reloadWanted = true;
+        return;
+    }
+    m_loading = true;
+    m_reloadWanted = false;
+    store::UsageQuery query;
+    query.keyUuids = QStringList{m_keyUuid};
+    const int days = m_period->currentData().toInt();
+    query.until = QDateTime::currentDateTimeUtc();
+    if (days > 0)
+        query.since = query.until.addDays(-days);
+    const quint64 generation = ++m_generation;
+    runInBackground(
+        this,
+        [database = m_context.database, query] {
+            SummaryResult result;
+            const store::UsageAggregates aggregates(*database);
+            auto totals = aggregates.totals(query);
+            if (!totals) {
+                result.error = totals.error().message;
+                return result;
+            }
+            result.totals = totals.value();
+            // Last used whatever the period: a key idle for the period was still used before.
+            if (query.since.isValid()) {
+                store::UsageQuery ever = query;
+                ever.since = QDateTime();
+                auto allTime = aggregates.totals(ever);
+                if (allTime)
+                    result.totals.lastTime = allTime->lastTime;
+            }
+            return result;
+        },
+        [this, generation](const SummaryResult &result) {
+            m_loading = false;
+            if (generation == m_generation) {
+                ++m_loadCount;
+                display(result.totals, result.error);
+                Q_EMIT loaded();
+            }
+            if (m_reloadWanted)
+                refresh();
+        });
+}
+
+void KeyUsageSummary::display(const store::UsageAggregate &totals, const QString &error) {
+    m_totals = totals;
+    const QLocale locale;
+    if (!error.isEmpty()) {
+        m_requests->setText(tr("Could not read usage: %1").arg(error));
+        m_tokens->clear();
+        m_cost->clear();
+        m_lastUsed->clear();
+        return;
+    }
+    m_requests->setText(locale.toString(totals.requests));
+    m_tokens->setText(tr("%1 / %2").arg(locale.toString(totals.promptTokens),
+                                        locale.toString(totals.completionTokens)));
+    m_cost->setText(QStringLiteral("$") + locale.toString(totals.costUsd, 'f', 4));
+    m_lastUsed->setText(totals.lastTime.isValid()
+                            ? locale.toString(totals.lastTime.toLocalTime(), QLocale::ShortFormat)
+                            : tr("Never"));
+}
+
+} // namespace portico::ui
