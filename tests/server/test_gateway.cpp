@@ -15,6 +15,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -102,6 +103,7 @@ private Q_SLOTS:
     void retriesAndFallback();
     void revocationInProcess();
     void revocationFromOtherConnection();
+    void revocationFromAnotherProcess();
     void concurrentRequests();
     void usageRows();
 
@@ -713,6 +715,24 @@ void TestGateway::revocationFromOtherConnection() {
     QVERIFY(other->wait(10000));
     delete other;
     QVERIFY(deleted);
+    QTRY_VERIFY_WITH_TIMEOUT(post("/v1/chat/completions", chatBody("demo"), key).status == 401,
+                             2000);
+}
+
+void TestGateway::revocationFromAnotherProcess() {
+    store::KeyStore keys(*m_db, QStringLiteral("test"));
+    auto created = keys.createKey(QStringLiteral("revoked by the cli"), {QStringLiteral("all")});
+    QVERIFY(created.ok());
+    const QString key = created->key;
+    QCOMPARE(post("/v1/chat/completions", chatBody("demo"), key).status, 200);
+
+    // The real command line, in its own process, on the same database file.
+    QProcess cli;
+    cli.start(QStringLiteral(PORTICO_GATEWAY_BINARY),
+              {QStringLiteral("--db"), m_db->path(), QStringLiteral("keys"),
+               QStringLiteral("delete"), created->record.uuid});
+    QVERIFY(cli.waitForFinished(30000));
+    QCOMPARE(cli.exitCode(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(post("/v1/chat/completions", chatBody("demo"), key).status == 401,
                              2000);
 }
