@@ -1,6 +1,7 @@
 #include "server/completionexchange.h"
 
 #include "server/gatewayservices.h"
+#include "server/metrics.h"
 #include "server/mockprovider.h"
 #include "server/ratelimiter.h"
 #include "server/requestcontext.h"
@@ -43,7 +44,9 @@ CompletionExchange::CompletionExchange(std::shared_ptr<RequestContext> context, 
     : m_context(std::move(context))
     , m_plan(std::move(plan)) {}
 
-CompletionExchange::~CompletionExchange() = default;
+CompletionExchange::~CompletionExchange() {
+    countStreamClosed();
+}
 
 void CompletionExchange::start() {
     http::Responder *responder = m_context->responder();
@@ -166,6 +169,7 @@ void CompletionExchange::answerFromMock() {
         responder->endChunked();
     }
     m_streaming = true;
+    countStreamOpened();
     finish(200, {});
 }
 
@@ -183,6 +187,7 @@ void CompletionExchange::onResponseStarted(int status,
         if (responder)
             responder->beginChunked(200, "text/event-stream", extra);
         m_streaming = true;
+        countStreamOpened();
     }
 }
 
@@ -201,6 +206,7 @@ void CompletionExchange::onData(const QByteArray &data) {
             QStringLiteral("upstream_answer_too_large"),
             QStringLiteral("The upstream model %1 sent an answer larger than %2 MiB.")
                 .arg(modelLabel(), QString::number(kMaxUpstreamBodyBytes / (1024 * 1024))));
+        recordUpstreamError(failure.error.code);
         failWith(failure);
         return;
     }
@@ -280,6 +286,7 @@ void CompletionExchange::onFinished(upstream::FailureKind failure, const QString
             error.message = QStringLiteral("The upstream model %1 stopped in the middle of the "
                                            "stream: %2")
                                 .arg(modelLabel(), message);
+            recordUpstreamError(code);
             endStream(error.status, code, &error);
         }
         return;
@@ -367,6 +374,7 @@ CompletionExchange::Failure CompletionExchange::failureFromStatus() const {
 }
 
 void CompletionExchange::handleFailure(const Failure &failure) {
+    recordUpstreamError(failure.error.code);
     if (failure.retryable && m_attempt < model().retryAttempts) {
         ++m_attempt;
         // A short, growing pause: an overloaded upstream gets a moment to recover.
@@ -386,6 +394,7 @@ void CompletionExchange::failWith(const Failure &failure) {
     if (m_done)
         return;
     m_done = true;
+    countStreamClosed();
     if (m_call) {
         m_call->cancel();
         m_call->deleteLater();
@@ -411,6 +420,7 @@ void CompletionExchange::succeedNonStream() {
             QStringLiteral("The upstream model %1 answered HTTP %2 with a body that is not a JSON "
                            "object.")
                 .arg(modelLabel(), QString::number(m_upstreamStatus)));
+        recordUpstreamError(failure.error.code);
         failWith(failure);
         return;
     }
@@ -436,6 +446,7 @@ void CompletionExchange::finish(int status, const QString &errorCode) {
     if (m_done)
         return;
     m_done = true;
+    countStreamClosed();
     if (m_call) {
         m_call->cancel();
         m_call->deleteLater();
@@ -467,6 +478,37 @@ void CompletionExchange::onClientGone() {
             responder->send(499, "application/json", QByteArray());
     }
     finish(499, QStringLiteral("client_disconnected"));
+}
+
+void CompletionExchange::recordUpstreamError(const QString &errorCode) {
+    MetricsRegistry *metrics = m_context->services().metrics;
+    if (!metrics)
+        return;
+    // A fixed vocabulary: an upstream's own error codes would make the label set unbounded.
+    static const QStringList transportKinds{
+        QStringLiteral("timeout"), QStringLiteral("unreachable"),
+        QStringLiteral("stream_interrupted"), QStringLiteral("answer_too_large"),
+        QStringLiteral("invalid_answer")};
+    QString kind = errorCode.startsWith(QLatin1String("upstream_")) ? errorCode.mid(9) : errorCode;
+    if (!transportKinds.contains(kind))
+        kind = m_upstreamStatus > 0 ? QStringLiteral("http_") + QString::number(m_upstreamStatus)
+                                    : QStringLiteral("other");
+    metrics->recordUpstreamError(model().modelId, kind);
+}
+
+void CompletionExchange::countStreamOpened() {
+    MetricsRegistry *metrics = m_context->services().metrics;
+    if (m_streamCounted || !metrics)
+        return;
+    m_streamCounted = true;
+    metrics->streamOpened();
+}
+
+void CompletionExchange::countStreamClosed() {
+    if (!m_streamCounted)
+        return;
+    m_streamCounted = false;
+    m_context->services().metrics->streamClosed();
 }
 
 } // namespace portico::server

@@ -69,6 +69,9 @@ private:
     void failWith(const Failure &failure);
     void recordModel();
     QString modelLabel() const;
+    void recordUpstreamError(const QString &errorCode);
+    void countStreamOpened();
+    void countStreamClosed();
 
     std::shared_ptr<RequestContext> m_context;
     Plan m_plan;
@@ -78,7 +81,8 @@ private:
     int m_upstreamStatus = 0;
     QList<QPair<QByteArray, QByteArray>> m_upstreamHeaders;
     QByteArray m_upstreamBody;
-    bool m_streaming = false; // the 200 status line went to the client
+    bool m_streaming = false;     // the 200 status line went to the client
+    bool m_streamCounted = false; // in portico_active_streams
     bool m_paused = false;
     bool m_done = false;
     SseEventSplitter m_splitter;

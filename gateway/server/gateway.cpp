@@ -4,6 +4,7 @@
 #include "http/httpserver.h"
 #include "server/accesscache.h"
 #include "server/gatewayservices.h"
+#include "server/metrics.h"
 #include "server/ratelimiter.h"
 #include "server/requestrouter.h"
 #include "server/usagerecorder.h"
@@ -28,6 +29,8 @@ public:
     std::unique_ptr<AccessCache> access;
     std::unique_ptr<UsageRecorder> usage;
     std::unique_ptr<RateLimiter> limiter;
+    // Outlives restarts: the counters cover the gateway object's whole life.
+    std::unique_ptr<MetricsRegistry> metrics;
     std::unique_ptr<GatewayServices> services;
     std::unique_ptr<RequestRouter> router;
     std::unique_ptr<http::Server> server;
@@ -42,6 +45,7 @@ Gateway::Gateway(std::shared_ptr<store::Database> database,
     d->database = std::move(database);
     d->config = std::move(config);
     d->options = options;
+    d->metrics = std::make_unique<MetricsRegistry>(QStringLiteral(PORTICO_VERSION));
 }
 
 Gateway::~Gateway() {
@@ -70,6 +74,7 @@ bool Gateway::start() {
     d->services->access = d->access.get();
     d->services->usage = d->usage.get();
     d->services->limiter = d->limiter.get();
+    d->services->metrics = d->metrics.get();
     d->services->limits = limits;
     d->router = std::make_unique<RequestRouter>(*d->services);
 

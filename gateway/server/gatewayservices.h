@@ -22,6 +22,7 @@ namespace portico::server {
 class AccessCache;
 class UsageRecorder;
 class RateLimiter;
+class MetricsRegistry;
 
 // What request handling shares across worker threads; owned by the Gateway, outlives the
 // HTTP server. Every member is thread-safe.
@@ -32,6 +33,7 @@ struct GatewayServices {
     AccessCache *access = nullptr;
     UsageRecorder *usage = nullptr;
     RateLimiter *limiter = nullptr;
+    MetricsRegistry *metrics = nullptr;
     http::Limits limits;
     qint64 startedAtSecs = QDateTime::currentSecsSinceEpoch();
     std::atomic<int> requestsInFlight{0};

@@ -1,6 +1,7 @@
 #include "server/requestcontext.h"
 
 #include "server/gatewayservices.h"
+#include "server/metrics.h"
 #include "server/usagerecorder.h"
 
 #include <QRandomGenerator>
@@ -59,8 +60,12 @@ void RequestContext::finish(int status, const QString &errorCode) {
     m_usage.status = status;
     m_usage.errorCode = errorCode;
     m_usage.latencyMs = m_clock.elapsed();
-    if (m_recordUsage)
+    if (m_recordUsage) {
+        // The metrics count exactly the requests that get a usage row.
+        if (m_services.metrics)
+            m_services.metrics->recordRequest(m_usage);
         m_services.usage->submit(m_usage);
+    }
     --m_services.requestsInFlight;
 }
 

@@ -5,6 +5,7 @@
 #include "server/completionexchange.h"
 #include "server/gatewayservices.h"
 #include "server/healthhandler.h"
+#include "server/metrics.h"
 #include "server/modelshandler.h"
 #include "server/ratelimiter.h"
 #include "server/requestcontext.h"
@@ -38,6 +39,18 @@ bool authenticate(RequestContext &context, const http::Request &request,
     return true;
 }
 
+// Like /health, /metrics needs no key: Prometheus scrapers carry none. It names keys, so it is
+// served only where the gateway itself listens (loopback unless the operator chose otherwise),
+// never on a separate, wider listener.
+void serveMetrics(RequestContext &context) {
+    context.setRecordUsage(false);
+    const QByteArray body =
+        context.services().metrics ? context.services().metrics->render() : QByteArray();
+    if (http::Responder *responder = context.responder())
+        responder->send(200, MetricsRegistry::kContentType, body, context.commonHeaders());
+    context.finish(200, {});
+}
+
 QString configFileLabel(const config::GatewayConfig &config) {
     return config.sourceFile.isEmpty() ? QStringLiteral("the built-in config") : config.sourceFile;
 }
@@ -66,6 +79,12 @@ void RequestRouter::handle(const http::Request &request, http::Responder *respon
         HealthHandler::handle(*context);
         return;
     }
+    if (path == "/metrics") {
+        if (!isGet)
+            return wrongMethod("GET");
+        serveMetrics(*context);
+        return;
+    }
     if (path == "/chat/completions" || path == "/embeddings") {
         if (!isPost)
             return wrongMethod("POST");
@@ -84,7 +103,7 @@ void RequestRouter::handle(const http::Request &request, http::Responder *respon
     context->sendError(ApiError::notFound(
         QStringLiteral("not_found"),
         QStringLiteral("There is no endpoint %1 %2. The gateway serves POST /v1/chat/completions, "
-                       "POST /v1/embeddings, GET /v1/models and GET /health.")
+                       "POST /v1/embeddings, GET /v1/models, GET /health and GET /metrics.")
             .arg(QString::fromLatin1(request.method), QString::fromUtf8(request.path.left(200)))));
 }
 

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 
 const baseURL = process.env.PORTICO_BASE_URL;
 const apiKey = process.env.PORTICO_KEY;
@@ -88,4 +89,38 @@ test('route rate limit: RateLimitError', async () => {
   await client.chat.completions.create({ model: 'limited', messages });
   await rejectsWith(client.chat.completions.create({ model: 'limited', messages }),
                     OpenAI.RateLimitError, 429);
+});
+
+// Last: the requests above must show in the counters. /metrics needs no key, like /health.
+test('metrics parse with a Prometheus text-format parser', async () => {
+  const response = await fetch(baseURL.replace(/\/v1\/?$/, '') + '/metrics');
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
+  const text = await response.text();
+  assert.ok(!text.includes(apiKey), 'the metrics contain the key');
+  const families = new Map(parsePrometheusTextFormat(text).map((family) => [family.name, family]));
+  const expected = {
+    portico_requests_total: 'COUNTER',
+    portico_prompt_tokens_total: 'COUNTER',
+    portico_completion_tokens_total: 'COUNTER',
+    portico_cost_usd_total: 'COUNTER',
+    portico_request_duration_seconds: 'HISTOGRAM',
+    portico_time_to_first_token_seconds: 'HISTOGRAM',
+    portico_active_streams: 'GAUGE',
+    portico_upstream_errors_total: 'COUNTER',
+    portico_up: 'GAUGE',
+    portico_build_info: 'GAUGE',
+  };
+  for (const [name, type] of Object.entries(expected)) {
+    assert.equal(families.get(name)?.type, type, name);
+    assert.ok(families.get(name).help, `${name} has no HELP`);
+  }
+  const served = families
+    .get('portico_requests_total')
+    .metrics.filter((m) => m.labels.route === 'demo' && m.labels.key === 'e2e key' && m.labels.status === '200')
+    .reduce((sum, m) => sum + Number(m.value), 0);
+  assert.ok(served >= 2, `requests_total for demo/e2e key/200 is ${served}`);
+  // The parser folds labelled histograms into one sample (it only handles histograms labelled by
+  // `le` alone), so their buckets are checked by tests/server/test_metrics.cpp instead.
+  assert.equal(Number(families.get('portico_active_streams').metrics[0].value), 0);
 });
