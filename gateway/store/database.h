@@ -75,7 +75,7 @@ public:
     Transaction &operator=(const Transaction &) = delete;
 
     bool isOpen() const { return m_open; }
-    const Error &error() const { return m_error; }   // why begin or commit failed
+    const Error &error() const { return m_error; } // why begin or commit failed
     QSqlDatabase connection() const { return m_connection; }
     Status commit();
     // Commits without bumping meta.change_counter or emitting changed(): for writes that are not

@@ -116,16 +116,6 @@ Status checkGroupNameFree(const QSqlDatabase &connection, const QString &name,
     return {};
 }
 
-Status run(const QSqlDatabase &connection, const QString &sql, const QVariantList &values,
-           const QString &doing) {
-    QSqlQuery query(connection);
-    if (Status s = prepare(query, sql, doing); !s)
-        return s;
-    for (const QVariant &value : values)
-        query.addBindValue(value);
-    return exec(query, doing);
-}
-
 // A null QString binds as SQL NULL; descriptions are NOT NULL and default to empty text.
 QString emptyIfNull(const QString &text) {
     return text.isNull() ? QString(QLatin1String("")) : text;

@@ -16,7 +16,7 @@ public:
     GroupStore(Database &db, QString actor);
 
     Result<GroupRecord> createGroup(const QString &name, const QString &description = {});
-    Result<QList<GroupRecord>> listGroups() const;           // sorted by name
+    Result<QList<GroupRecord>> listGroups() const;            // sorted by name
     Result<GroupRecord> group(const QString &groupRef) const; // uuid or unique name
     Result<GroupRecord> renameGroup(const QString &groupRef, const QString &newName);
     Result<GroupRecord> setDescription(const QString &groupRef, const QString &description);

@@ -253,38 +253,23 @@ Result<CreatedKey> KeyStore::createKey(const QString &name, const QStringList &g
     const qint64 now = nowMs();
     const QString doing = QStringLiteral("creating the key");
     {
-        QSqlQuery query(connection);
-        if (Status s =
-                prepare(query,
-                        QStringLiteral("INSERT INTO api_keys (uuid, name, key_hash, key_hint, "
-                                       "state, created_at, updated_at, last_used_at, "
-                                       "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                        doing);
+        if (Status s = run(connection,
+                           QStringLiteral("INSERT INTO api_keys (uuid, name, key_hash, key_hint, "
+                                          "state, created_at, updated_at, last_used_at, "
+                                          "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                           {uuid, *validName, QString::fromLatin1(apikey::hash(key)),
+                            apikey::hint(key), toString(KeyState::Active), now, now,
+                            timeToDb(QDateTime()), timeToDb(expiresAt)},
+                           doing);
             !s)
-            return s.error();
-        query.addBindValue(uuid);
-        query.addBindValue(*validName);
-        query.addBindValue(QString::fromLatin1(apikey::hash(key)));
-        query.addBindValue(apikey::hint(key));
-        query.addBindValue(toString(KeyState::Active));
-        query.addBindValue(now);
-        query.addBindValue(now);
-        query.addBindValue(timeToDb(QDateTime()));
-        query.addBindValue(timeToDb(expiresAt));
-        if (Status s = exec(query, doing); !s)
             return s.error();
     }
     for (const QString &groupUuid : std::as_const(groupUuids)) {
-        QSqlQuery query(connection);
-        if (Status s = prepare(query,
-                               QStringLiteral("INSERT INTO key_groups (key_uuid, group_uuid) "
-                                              "VALUES (?, ?)"),
-                               doing);
+        if (Status s = run(connection,
+                           QStringLiteral("INSERT INTO key_groups (key_uuid, group_uuid) "
+                                          "VALUES (?, ?)"),
+                           {uuid, groupUuid}, doing);
             !s)
-            return s.error();
-        query.addBindValue(uuid);
-        query.addBindValue(groupUuid);
-        if (Status s = exec(query, doing); !s)
             return s.error();
     }
     QJsonObject details{{QStringLiteral("name"), *validName},
@@ -341,17 +326,11 @@ Result<ApiKeyRecord> KeyStore::renameKey(const QString &keyRef, const QString &n
         return free.error();
 
     const QString doing = QStringLiteral("renaming the key");
-    QSqlQuery query(connection);
-    if (Status s = prepare(query,
-                           QStringLiteral("UPDATE api_keys SET name = ?, updated_at = ? "
-                                          "WHERE uuid = ?"),
-                           doing);
+    if (Status s = run(connection,
+                       QStringLiteral("UPDATE api_keys SET name = ?, updated_at = ? "
+                                      "WHERE uuid = ?"),
+                       {*validName, nowMs(), *uuid}, doing);
         !s)
-        return s.error();
-    query.addBindValue(*validName);
-    query.addBindValue(nowMs());
-    query.addBindValue(*uuid);
-    if (Status s = exec(query, doing); !s)
         return s.error();
     if (Status s = writeAudit(
             connection, m_actor, QStringLiteral("key.rename"), QStringLiteral("key"), *uuid,
@@ -381,17 +360,11 @@ Result<ApiKeyRecord> KeyStore::setKeyState(const QString &keyRef, KeyState state
         return before;
 
     const QString doing = QStringLiteral("changing the key's state");
-    QSqlQuery query(connection);
-    if (Status s = prepare(query,
-                           QStringLiteral("UPDATE api_keys SET state = ?, updated_at = ? "
-                                          "WHERE uuid = ?"),
-                           doing);
+    if (Status s = run(connection,
+                       QStringLiteral("UPDATE api_keys SET state = ?, updated_at = ? "
+                                      "WHERE uuid = ?"),
+                       {toString(state), nowMs(), *uuid}, doing);
         !s)
-        return s.error();
-    query.addBindValue(toString(state));
-    query.addBindValue(nowMs());
-    query.addBindValue(*uuid);
-    if (Status s = exec(query, doing); !s)
         return s.error();
     const QString action =
         state == KeyState::Active ? QStringLiteral("key.enable") : QStringLiteral("key.disable");
@@ -423,17 +396,11 @@ Result<ApiKeyRecord> KeyStore::setKeyExpiry(const QString &keyRef, const QDateTi
         return before;
 
     const QString doing = QStringLiteral("changing the key's expiry");
-    QSqlQuery query(connection);
-    if (Status s = prepare(query,
-                           QStringLiteral("UPDATE api_keys SET expires_at = ?, updated_at = ? "
-                                          "WHERE uuid = ?"),
-                           doing);
+    if (Status s = run(connection,
+                       QStringLiteral("UPDATE api_keys SET expires_at = ?, updated_at = ? "
+                                      "WHERE uuid = ?"),
+                       {timeToDb(expiresAt), nowMs(), *uuid}, doing);
         !s)
-        return s.error();
-    query.addBindValue(timeToDb(expiresAt));
-    query.addBindValue(nowMs());
-    query.addBindValue(*uuid);
-    if (Status s = exec(query, doing); !s)
         return s.error();
     const auto isoOrNull = [](const QDateTime &time) {
         return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs))
@@ -509,16 +476,11 @@ Result<ApiKeyRecord> KeyStore::addKeyToGroup(const QString &keyRef, const QStrin
         return loadKey(connection, *uuid); // already there: nothing to change or audit
 
     const QString doing = QStringLiteral("adding the key to the group");
-    QSqlQuery query(connection);
-    if (Status s = prepare(query,
-                           QStringLiteral("INSERT INTO key_groups (key_uuid, group_uuid) "
-                                          "VALUES (?, ?)"),
-                           doing);
+    if (Status s = run(connection,
+                       QStringLiteral("INSERT INTO key_groups (key_uuid, group_uuid) "
+                                      "VALUES (?, ?)"),
+                       {*uuid, *groupUuid}, doing);
         !s)
-        return s.error();
-    query.addBindValue(*uuid);
-    query.addBindValue(*groupUuid);
-    if (Status s = exec(query, doing); !s)
         return s.error();
     Result<ApiKeyRecord> after = loadKey(connection, *uuid);
     if (!after)
@@ -566,16 +528,11 @@ Result<ApiKeyRecord> KeyStore::removeKeyFromGroup(const QString &keyRef, const Q
                          .arg(before->name, *nameOfGroup, before->uuid)};
 
     const QString doing = QStringLiteral("removing the key from the group");
-    QSqlQuery query(connection);
-    if (Status s = prepare(query,
-                           QStringLiteral("DELETE FROM key_groups WHERE key_uuid = ? AND "
-                                          "group_uuid = ?"),
-                           doing);
+    if (Status s = run(connection,
+                       QStringLiteral("DELETE FROM key_groups WHERE key_uuid = ? AND "
+                                      "group_uuid = ?"),
+                       {*uuid, *groupUuid}, doing);
         !s)
-        return s.error();
-    query.addBindValue(*uuid);
-    query.addBindValue(*groupUuid);
-    if (Status s = exec(query, doing); !s)
         return s.error();
     if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.remove_group"),
                               QStringLiteral("key"), *uuid,

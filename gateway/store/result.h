@@ -11,24 +11,25 @@ namespace portico::store {
 // and never contains a secret.
 struct Error {
     enum class Code {
-        NotFound,      // no key/group with that uuid or name
-        Ambiguous,     // a name matches several objects: use the uuid
-        Duplicate,     // the name is taken
-        InvalidName,   // empty after trimming, too long, or control characters
-        InvalidInput,  // any other bad argument
-        SchemaTooNew,  // the database was written by a newer Portico
-        Database,      // the SQL driver failed (disk full, locked too long, ...)
+        NotFound,     // no key/group with that uuid or name
+        Ambiguous,    // a name matches several objects: use the uuid
+        Duplicate,    // the name is taken
+        InvalidName,  // empty after trimming, too long, or control characters
+        InvalidInput, // any other bad argument
+        SchemaTooNew, // the database was written by a newer Portico
+        Database,     // the SQL driver failed (disk full, locked too long, ...)
     };
     Code code = Code::Database;
     QString message;
 };
 
 // A value or an Error. Kept tiny on purpose: C++20 has no std::expected.
-template <typename T>
-class Result {
+template <typename T> class Result {
 public:
-    Result(T value) : m_value(std::move(value)) {}
-    Result(Error error) : m_error(std::move(error)) {}
+    Result(T value)
+        : m_value(std::move(value)) {}
+    Result(Error error)
+        : m_error(std::move(error)) {}
 
     bool ok() const { return m_value.has_value(); }
     explicit operator bool() const { return ok(); }
@@ -48,7 +49,9 @@ private:
 class Status {
 public:
     Status() = default;
-    Status(Error error) : m_failed(true), m_error(std::move(error)) {}
+    Status(Error error)
+        : m_failed(true)
+        , m_error(std::move(error)) {}
 
     bool ok() const { return !m_failed; }
     explicit operator bool() const { return ok(); }

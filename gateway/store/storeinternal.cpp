@@ -46,6 +46,16 @@ Status exec(QSqlQuery &query, const QString &doing) {
     return {};
 }
 
+Status run(const QSqlDatabase &connection, const QString &sql, const QVariantList &values,
+           const QString &doing) {
+    QSqlQuery query(connection);
+    if (Status s = prepare(query, sql, doing); !s)
+        return s;
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    return exec(query, doing);
+}
+
 bool containsApiKey(const QString &text) {
     static const QRegularExpression candidate(QStringLiteral("ptc_[0-9A-Za-z]{36}"));
     auto matches = candidate.globalMatch(text);

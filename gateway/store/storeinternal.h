@@ -11,6 +11,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+#include <QVariantList>
 
 namespace portico::store {
 class Database;
@@ -34,6 +35,9 @@ Error connectionError(const QSqlDatabase &connection);
 // Prepares `sql` on `query`; false with `error` set when the driver refuses it.
 Status prepare(QSqlQuery &query, const QString &sql, const QString &doing);
 Status exec(QSqlQuery &query, const QString &doing);
+// Prepares, binds `values` in order and runs a statement whose result is not read (the writes).
+Status run(const QSqlDatabase &connection, const QString &sql, const QVariantList &values,
+           const QString &doing);
 
 // A read-only transaction: every SELECT inside it sees the same committed state.
 // The dialect (BEGIN on SQLite) lives in database.cpp.
