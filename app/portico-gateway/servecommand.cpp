@@ -1,5 +1,5 @@
 // serve [--listen HOST:PORT] [--workers N] [--idle-timeout SECONDS] [--max-connections N]
-//       [--max-body-bytes N]
+//       [--max-body-bytes N] [--log-file PATH]
 #include "clicontext.h"
 #include "commands.h"
 #include "signalwatcher.h"
@@ -7,6 +7,7 @@
 #include "config/configmanager.h"
 #include "http/httpserver.h"
 #include "server/gateway.h"
+#include "server/gatewaylog.h"
 #include "store/database.h"
 
 #include <QCoreApplication>
@@ -74,6 +75,14 @@ int serve(CliContext &context) {
     options.idleTimeoutMs = int(idleSeconds * 1000);
     options.maxConnections = int(maxConnections);
     options.maxBodyBytes = maxBodyBytes;
+
+    QString logFile = line.value(QStringLiteral("log-file"));
+    if (logFile.isEmpty())
+        logFile = QStringLiteral("-");
+    options.log = std::make_shared<server::GatewayLog>();
+    QString logError;
+    if (!options.log->setJsonOutput(logFile, &logError))
+        return context.fail(QStringLiteral("log-file"), logError);
 
     std::shared_ptr<store::Database> database = context.sharedDatabase();
     if (!database)
@@ -155,7 +164,10 @@ QList<CommandSpec> serveCommands() {
           {QStringLiteral("max-connections"), QStringLiteral("N"),
            QStringLiteral("refuse connections beyond this many (default 1024)")},
           {QStringLiteral("max-body-bytes"), QStringLiteral("N"),
-           QStringLiteral("refuse larger request bodies with 413 (default 10 MiB)")}},
+           QStringLiteral("refuse larger request bodies with 413 (default 10 MiB)")},
+          {QStringLiteral("log-file"), QStringLiteral("PATH"),
+           QStringLiteral("append the structured log as JSON lines to PATH ('-': stderr, the "
+                          "default)")}},
          QStringLiteral("Run the OpenAI-compatible gateway until SIGINT or SIGTERM."),
          QStringLiteral("The config is watched and reloaded when it changes (and on SIGHUP); "
                         "a broken file is refused\nand the last good config keeps serving. A "

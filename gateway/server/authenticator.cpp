@@ -16,6 +16,13 @@ Authenticator::Outcome refuse(const QString &code, const QString &message) {
     return outcome;
 }
 
+Authenticator::Outcome refuseWithLabel(const QString &keyLabel, const QString &code,
+                                       const QString &message) {
+    Authenticator::Outcome outcome = refuse(code, message);
+    outcome.keyLabel = keyLabel;
+    return outcome;
+}
+
 } // namespace
 
 Authenticator::Authenticator(AccessCache &cache)
@@ -57,25 +64,29 @@ Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizati
 
     const auto found = m_cache.findByHash(store::apikey::hash(key));
     if (!found) {
-        return refuse(QStringLiteral("invalid_api_key"),
-                      QStringLiteral("The API key is not known to this gateway: it was deleted or "
-                                     "belongs to another Portico installation. Check that you use "
-                                     "the right key, or create a new one."));
+        return refuseWithLabel(
+            store::apikey::hint(key), QStringLiteral("invalid_api_key"),
+            QStringLiteral("The API key is not known to this gateway: it was deleted or "
+                           "belongs to another Portico installation. Check that you use "
+                           "the right key, or create a new one."));
     }
     if (found->state != store::KeyState::Active) {
-        return refuse(QStringLiteral("api_key_disabled"),
-                      QStringLiteral("The API key '%1' is disabled. Enable it again or use "
-                                     "another key.")
-                          .arg(found->name));
+        return refuseWithLabel(
+            found->name, QStringLiteral("api_key_disabled"),
+            QStringLiteral("The API key '%1' is disabled. Enable it again or use "
+                           "another key.")
+                .arg(found->name));
     }
     if (found->expiresAt.isValid() && found->expiresAt <= now) {
-        return refuse(QStringLiteral("api_key_expired"),
-                      QStringLiteral("The API key '%1' expired on %2. Give it a new expiry date "
-                                     "or create a new key.")
-                          .arg(found->name, found->expiresAt.toUTC().toString(Qt::ISODate)));
+        return refuseWithLabel(
+            found->name, QStringLiteral("api_key_expired"),
+            QStringLiteral("The API key '%1' expired on %2. Give it a new expiry date "
+                           "or create a new key.")
+                .arg(found->name, found->expiresAt.toUTC().toString(Qt::ISODate)));
     }
     Outcome outcome;
     outcome.key = *found;
+    outcome.keyLabel = found->name;
     return outcome;
 }
 

@@ -18,6 +18,9 @@ public:
     struct Outcome {
         std::optional<AccessCache::Key> key; // set when authenticated
         ApiError error;                      // set otherwise
+        // For the log: the key's name when it was found, its hint when well-formed but unknown,
+        // empty when missing or malformed. Never the key.
+        QString keyLabel;
         bool ok() const { return key.has_value(); }
     };
 

@@ -1,5 +1,6 @@
 #include "server/completionexchange.h"
 
+#include "server/gatewaylog.h"
 #include "server/gatewayservices.h"
 #include "server/metrics.h"
 #include "server/mockprovider.h"
@@ -481,9 +482,6 @@ void CompletionExchange::onClientGone() {
 }
 
 void CompletionExchange::recordUpstreamError(const QString &errorCode) {
-    MetricsRegistry *metrics = m_context->services().metrics;
-    if (!metrics)
-        return;
     // A fixed vocabulary: an upstream's own error codes would make the label set unbounded.
     static const QStringList transportKinds{
         QStringLiteral("timeout"), QStringLiteral("unreachable"),
@@ -493,7 +491,13 @@ void CompletionExchange::recordUpstreamError(const QString &errorCode) {
     if (!transportKinds.contains(kind))
         kind = m_upstreamStatus > 0 ? QStringLiteral("http_") + QString::number(m_upstreamStatus)
                                     : QStringLiteral("other");
-    metrics->recordUpstreamError(model().modelId, kind);
+    m_context->logEvent(
+        QStringLiteral("upstream_error"), int(LogEntry::Level::Error),
+        QStringLiteral("The upstream model '%1' failed (%2)%3.")
+            .arg(model().modelId, kind,
+                 m_attempt > 0 ? QStringLiteral(", attempt %1").arg(m_attempt + 1) : QString()));
+    if (MetricsRegistry *metrics = m_context->services().metrics)
+        metrics->recordUpstreamError(model().modelId, kind);
 }
 
 void CompletionExchange::countStreamOpened() {

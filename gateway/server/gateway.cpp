@@ -3,6 +3,7 @@
 #include "config/configmanager.h"
 #include "http/httpserver.h"
 #include "server/accesscache.h"
+#include "server/gatewaylog.h"
 #include "server/gatewayservices.h"
 #include "server/metrics.h"
 #include "server/ratelimiter.h"
@@ -18,7 +19,17 @@ namespace portico::server {
 
 namespace {
 constexpr int kStopGraceMs = 3000;
+
+void logEvent(GatewayLog *log, LogEntry::Level level, const QString &event,
+              const QString &message) {
+    LogEntry entry;
+    entry.time = QDateTime::currentDateTimeUtc();
+    entry.level = level;
+    entry.event = event;
+    entry.message = message;
+    log->append(std::move(entry));
 }
+} // namespace
 
 class Gateway::Private {
 public:
@@ -46,6 +57,28 @@ Gateway::Gateway(std::shared_ptr<store::Database> database,
     d->config = std::move(config);
     d->options = options;
     d->metrics = std::make_unique<MetricsRegistry>(QStringLiteral(PORTICO_VERSION));
+    if (!d->options.log)
+        d->options.log = std::make_shared<GatewayLog>();
+    if (d->config) {
+        GatewayLog *log = d->options.log.get();
+        config::ConfigManager *manager = d->config.get();
+        connect(manager, &config::ConfigManager::configChanged, this, [log, manager]() {
+            const auto current = manager->current();
+            logEvent(log, LogEntry::Level::Info, QStringLiteral("config_reloaded"),
+                     QStringLiteral("The config was reloaded: %1 route(s).")
+                         .arg(current ? current->routes.size() : 0));
+        });
+        connect(manager, &config::ConfigManager::loadFailed, this,
+                [log](const QList<config::Problem> &problems) {
+                    QStringList lines;
+                    for (const config::Problem &problem : problems)
+                        lines += problem.toString();
+                    logEvent(log, LogEntry::Level::Error, QStringLiteral("config_rejected"),
+                             QStringLiteral("The config does not load, the last good one keeps "
+                                            "serving: ") +
+                                 lines.join(QStringLiteral("; ")));
+                });
+    }
 }
 
 Gateway::~Gateway() {
@@ -75,6 +108,7 @@ bool Gateway::start() {
     d->services->usage = d->usage.get();
     d->services->limiter = d->limiter.get();
     d->services->metrics = d->metrics.get();
+    d->services->log = d->options.log.get();
     d->services->limits = limits;
     d->router = std::make_unique<RequestRouter>(*d->services);
 
@@ -96,8 +130,12 @@ bool Gateway::start() {
         d->router.reset();
         d->access->stop();
         d->usage->stop();
+        logEvent(d->options.log.get(), LogEntry::Level::Error, QStringLiteral("start_failed"),
+                 QStringLiteral("The gateway cannot start: ") + d->error);
         return false;
     }
+    logEvent(d->options.log.get(), LogEntry::Level::Info, QStringLiteral("started"),
+             QStringLiteral("The gateway listens on %1.").arg(listenAddress()));
     Q_EMIT listeningChanged(true);
     return true;
 }
@@ -115,6 +153,8 @@ void Gateway::stop() {
     d->access->stop();
     d->usage->stop();
     d->router.reset();
+    logEvent(d->options.log.get(), LogEntry::Level::Info, QStringLiteral("stopped"),
+             QStringLiteral("The gateway stopped."));
     Q_EMIT listeningChanged(false);
 }
 
@@ -137,6 +177,10 @@ quint16 Gateway::port() const {
 
 QString Gateway::errorString() const {
     return d->error;
+}
+
+GatewayLog *Gateway::log() const {
+    return d->options.log.get();
 }
 
 } // namespace portico::server

@@ -15,6 +15,8 @@ class ConfigManager;
 
 namespace portico::server {
 
+class GatewayLog;
+
 struct GatewayOptions {
     QHostAddress address = QHostAddress::LocalHost;
     quint16 port = 8000;
@@ -22,6 +24,8 @@ struct GatewayOptions {
     int idleTimeoutMs = 60'000;
     int maxConnections = 1024;
     qint64 maxBodyBytes = 10 * 1024 * 1024;
+    // Where the gateway writes its structured log; null: the gateway makes its own.
+    std::shared_ptr<GatewayLog> log;
 };
 
 // The gateway: OpenAI-compatible API over the store and the config. Used by `portico-gateway
@@ -44,6 +48,7 @@ public:
     QString listenAddress() const; // "127.0.0.1:8000"
     quint16 port() const; // the bound port (useful after listening on port 0); 0 if not listening
     QString errorString() const;
+    GatewayLog *log() const;
 
 Q_SIGNALS:
     void listeningChanged(bool listening);

@@ -23,6 +23,7 @@ class AccessCache;
 class UsageRecorder;
 class RateLimiter;
 class MetricsRegistry;
+class GatewayLog;
 
 // What request handling shares across worker threads; owned by the Gateway, outlives the
 // HTTP server. Every member is thread-safe.
@@ -34,6 +35,7 @@ struct GatewayServices {
     UsageRecorder *usage = nullptr;
     RateLimiter *limiter = nullptr;
     MetricsRegistry *metrics = nullptr;
+    GatewayLog *log = nullptr;
     http::Limits limits;
     qint64 startedAtSecs = QDateTime::currentSecsSinceEpoch();
     std::atomic<int> requestsInFlight{0};

@@ -1,5 +1,6 @@
 #include "server/requestcontext.h"
 
+#include "server/gatewaylog.h"
 #include "server/gatewayservices.h"
 #include "server/metrics.h"
 #include "server/usagerecorder.h"
@@ -12,8 +13,9 @@ RequestContext::RequestContext(GatewayServices &services, const http::Request &r
                                http::Responder *responder)
     : m_services(services)
     , m_requestId(newRequestId())
-    , m_responder(responder) {
-    Q_UNUSED(request);
+    , m_responder(responder)
+    , m_method(QString::fromLatin1(request.method.left(16)))
+    , m_path(QString::fromUtf8(request.path.left(200))) {
     m_clock.start();
     m_usage.time = QDateTime::currentDateTimeUtc();
     m_usage.requestId = m_requestId;
@@ -49,6 +51,7 @@ void RequestContext::sendJson(int status, const QByteArray &json,
 }
 
 void RequestContext::sendError(const ApiError &error) {
+    m_logMessage = error.message;
     sendJson(error.status, error.body(), error.headers);
     finish(error.status, error.code.isEmpty() ? error.type : error.code);
 }
@@ -66,7 +69,42 @@ void RequestContext::finish(int status, const QString &errorCode) {
             m_services.metrics->recordRequest(m_usage);
         m_services.usage->submit(m_usage);
     }
+    if (m_recordUsage && m_services.log) {
+        LogEntry entry;
+        entry.time = QDateTime::currentDateTimeUtc();
+        entry.level = status >= 500   ? LogEntry::Level::Error
+                      : status >= 400 ? LogEntry::Level::Warning
+                                      : LogEntry::Level::Info;
+        entry.requestId = m_requestId;
+        entry.keyName = m_usage.keyName.isEmpty() ? m_logKey : m_usage.keyName;
+        entry.route = m_usage.route;
+        entry.status = status;
+        entry.event = QStringLiteral("request");
+        QString message = m_method + QLatin1Char(' ') + m_path + QStringLiteral(" -> ") +
+                          QString::number(status) + QStringLiteral(" in ") +
+                          QString::number(m_usage.latencyMs) + QStringLiteral(" ms");
+        if (!errorCode.isEmpty())
+            message += QStringLiteral(" (") + errorCode + QLatin1Char(')');
+        if (!m_logMessage.isEmpty())
+            message += QStringLiteral(": ") + m_logMessage;
+        entry.message = message;
+        m_services.log->append(std::move(entry));
+    }
     --m_services.requestsInFlight;
+}
+
+void RequestContext::logEvent(const QString &event, int level, const QString &message) {
+    if (!m_services.log)
+        return;
+    LogEntry entry;
+    entry.time = QDateTime::currentDateTimeUtc();
+    entry.level = LogEntry::Level(level);
+    entry.requestId = m_requestId;
+    entry.keyName = m_usage.keyName.isEmpty() ? m_logKey : m_usage.keyName;
+    entry.route = m_usage.route;
+    entry.event = event;
+    entry.message = message;
+    m_services.log->append(std::move(entry));
 }
 
 } // namespace portico::server

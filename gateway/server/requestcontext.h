@@ -40,6 +40,11 @@ public:
     bool isFinished() const { return m_finished; }
     void setRecordUsage(bool record) { m_recordUsage = record; }
 
+    // Who made the request, for the log: the key's name or hint (never the key).
+    void setLogKey(const QString &keyLabel) { m_logKey = keyLabel; }
+    // Logs an entry about this request that is not the final "request" one.
+    void logEvent(const QString &event, int level, const QString &message);
+
     static QString newRequestId();
 
 private:
@@ -50,6 +55,10 @@ private:
     store::UsageRecord m_usage;
     bool m_finished = false;
     bool m_recordUsage = true;
+    QString m_method;
+    QString m_path;
+    QString m_logKey;
+    QString m_logMessage;
 };
 
 } // namespace portico::server

@@ -29,6 +29,7 @@ bool authenticate(RequestContext &context, const http::Request &request,
     const Authenticator authenticator(*context.services().access);
     auto outcome = authenticator.authenticate(request.header("authorization"),
                                               QDateTime::currentDateTimeUtc());
+    context.setLogKey(outcome.keyLabel);
     if (!outcome.ok()) {
         context.sendError(outcome.error);
         return false;
