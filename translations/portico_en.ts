@@ -33,6 +33,23 @@
     </message>
 </context>
 <context>
+    <name>portico::ui::LogsPage</name>
+    <message numerus="yes">
+        <source>%n entry(s)</source>
+        <translation>
+            <numerusform>%n entry</numerusform>
+            <numerusform>%n entries</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n entry(s) shown</source>
+        <translation>
+            <numerusform>%1 of %n entry shown</numerusform>
+            <numerusform>%1 of %n entries shown</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>portico::ui::RoutesPage</name>
     <message numerus="yes">
         <source>%n error(s)</source>

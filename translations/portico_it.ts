@@ -862,6 +862,114 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     </message>
 </context>
 <context>
+    <name>portico::ui::LogsPage</name>
+    <message>
+        <source>All</source>
+        <translation>Tutti</translation>
+    </message>
+    <message>
+        <source>Info and above</source>
+        <translation>Info e superiori</translation>
+    </message>
+    <message>
+        <source>Warnings and errors</source>
+        <translation>Avvisi ed errori</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Errori</translation>
+    </message>
+    <message>
+        <source>Show only the entries at or above this level</source>
+        <translation>Mostra solo le voci di questo livello o superiore</translation>
+    </message>
+    <message>
+        <source>Filter by any column…</source>
+        <translation>Filtra su qualsiasi colonna…</translation>
+    </message>
+    <message>
+        <source>Live &amp;tail</source>
+        <translation>Segui in &amp;tempo reale</translation>
+    </message>
+    <message>
+        <source>Keep the newest entry in view as entries arrive</source>
+        <translation>Mantiene visibile la voce più recente man mano che arrivano</translation>
+    </message>
+    <message>
+        <source>C&amp;lear View</source>
+        <translation>&amp;Svuota vista</translation>
+    </message>
+    <message>
+        <source>Remove the entries shown here; the gateway&apos;s log itself is kept</source>
+        <translation>Rimuove le voci mostrate qui; il log del gateway resta intatto</translation>
+    </message>
+    <message>
+        <source>&amp;Level:</source>
+        <translation>&amp;Livello:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entry(s)</source>
+        <translation>
+            <numerusform>%n voce</numerusform>
+            <numerusform>%n voci</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n entry(s) shown</source>
+        <translation>
+            <numerusform>Mostrate: %1 di %n voce</numerusform>
+            <numerusform>Mostrate: %1 di %n voci</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::LogsTableModel</name>
+    <message>
+        <source>Debug</source>
+        <translation>Debug</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Avviso</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Errore</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Ora</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Livello</translation>
+    </message>
+    <message>
+        <source>Request</source>
+        <translation>Richiesta</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>Chiave</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Stato</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Messaggio</translation>
+    </message>
+</context>
+<context>
     <name>portico::ui::MainWindow</name>
     <message>
         <source>Portico</source>
@@ -982,6 +1090,14 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     <message>
         <source>&amp;Usage</source>
         <translation>&amp;Utilizzo</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation>Log</translation>
+    </message>
+    <message>
+        <source>&amp;Logs</source>
+        <translation>&amp;Log</translation>
     </message>
 </context>
 <context>

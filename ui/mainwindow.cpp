@@ -3,6 +3,7 @@
 #include "ui/appcontext.h"
 #include "ui/dashboard/dashboardpage.h"
 #include "ui/keys/keyspage.h"
+#include "ui/logs/logspage.h"
 #include "ui/messagebox.h"
 #include "ui/usage/usagepage.h"
 
@@ -91,6 +92,7 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
     addPage(usagePage, tr("Usage"), QStringLiteral("office-chart-bar"));
     connect(usagePage, &UsagePage::statusMessage, this,
             [this](const QString &message) { statusBar()->showMessage(message, 5000); });
+    addPage(new LogsPage(m_context, m_pages), tr("Logs"), QStringLiteral("text-x-generic"));
     {
         // Wide enough for the longest title in any language, icon and padding included.
         int width = 0;
@@ -152,8 +154,8 @@ void MainWindow::buildMenus() {
     addAction(m_keysPage->findAction());
 
     auto *view = menuBar()->addMenu(tr("&View"));
-    const QStringList titles = {tr("&Keys"), tr("&Groups"), tr("&Routes"), tr("&Dashboard"),
-                                tr("&Usage")};
+    const QStringList titles = {tr("&Keys"),      tr("&Groups"), tr("&Routes"),
+                                tr("&Dashboard"), tr("&Usage"),  tr("&Logs")};
     for (int i = 0; i < m_pages->count() && i < titles.size(); ++i) {
         auto *action = view->addAction(titles.at(i), this, [this, i] {
             setCurrentPage(i);

@@ -13,7 +13,7 @@ namespace portico::ui {
 struct AppContext;
 class KeysPage;
 
-// The shell: navigation on the left (Keys, Groups, Routes; Dashboard, Usage and Logs will join),
+// The shell: navigation on the left (Keys, Groups, Routes, Dashboard, Usage, Logs),
 // the pages in a stack, menus, and a status bar saying whether the embedded gateway listens.
 // The window does not own the gateway: it asks for start/stop through signals and is told the
 // outcome through setGatewayStatus(), so it never waits for the gateway's thread.
@@ -28,7 +28,8 @@ public:
         GroupsPageIndex,
         RoutesPageIndex,
         DashboardPageIndex,
-        UsagePageIndex
+        UsagePageIndex,
+        LogsPageIndex
     };
     int currentPage() const;
     void setCurrentPage(int page);

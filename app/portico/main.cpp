@@ -4,6 +4,7 @@
 
 #include "config/configmanager.h"
 #include "http/httpserver.h"
+#include "server/gatewaylog.h"
 #include "store/database.h"
 #include "ui/appcontext.h"
 #include "ui/mainwindow.h"
@@ -107,7 +108,10 @@ int main(int argc, char *argv[]) {
     if (!config.isEmpty())
         configManager->setWatchFile(true);
 
+    // One log for the embedded gateway and the Logs page, kept across gateway restarts.
+    auto gatewayLog = std::make_shared<server::GatewayLog>();
     server::GatewayOptions options;
+    options.log = gatewayLog;
     QString listen = optionOrEnvironment(parser, QStringLiteral("listen"), "PORTICO_LISTEN");
     if (listen.isEmpty())
         listen = QStringLiteral("127.0.0.1:8000");
@@ -128,6 +132,7 @@ int main(int argc, char *argv[]) {
     context.actor = actor();
     context.gatewayBaseUrl = [&gateway] { return gateway.baseUrl(); };
     context.storeWatcher = &watcher;
+    context.gatewayLog = gatewayLog;
 
     ui::MainWindow window(context);
     QObject::connect(&gateway, &app::EmbeddedGateway::statusChanged, &window,

@@ -146,7 +146,7 @@ void TestMainWindow::navigationAndSettings() {
         items.append(navigation->item(i)->text());
     QCOMPARE(items, (QStringList{QStringLiteral("Keys"), QStringLiteral("Groups"),
                                  QStringLiteral("Routes"), QStringLiteral("Dashboard"),
-                                 QStringLiteral("Usage")}));
+                                 QStringLiteral("Usage"), QStringLiteral("Logs")}));
     QCOMPARE(m_window->currentPage(), int(ui::MainWindow::KeysPageIndex));
     QCOMPARE(
         m_window->statusBar()->findChild<QLabel *>(QStringLiteral("gatewayStatusLabel"))->text(),
