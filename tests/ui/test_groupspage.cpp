@@ -93,8 +93,12 @@ void TestGroupsPage::init() {
         std::make_shared<config::ConfigManager>(m_dir->filePath(QStringLiteral("config.yaml")));
     QVERIFY(!m_config->lastLoadFailed());
     m_watcher = std::make_unique<ui::StoreWatcher>(m_db);
-    m_ctx = ui::AppContext{m_db, m_config, QStringLiteral("test:groups"),
-                           [] { return QStringLiteral("http://127.0.0.1:8000"); }, m_watcher.get()};
+    m_ctx = ui::AppContext{m_db,
+                           m_config,
+                           QStringLiteral("test:groups"),
+                           [] { return QStringLiteral("http://127.0.0.1:8000"); },
+                           m_watcher.get(),
+                           nullptr};
 }
 
 void TestGroupsPage::cleanup() {

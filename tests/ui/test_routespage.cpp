@@ -100,8 +100,12 @@ void TestRoutesPage::init() {
         std::make_shared<config::ConfigManager>(m_dir->filePath(QStringLiteral("config.yaml")));
     QVERIFY2(!m_config->lastLoadFailed(), qPrintable(m_config->lastProblems().value(0).toString()));
     m_watcher = std::make_unique<ui::StoreWatcher>(m_db);
-    m_ctx = ui::AppContext{m_db, m_config, QStringLiteral("test:routes"),
-                           [this] { return m_baseUrl; }, m_watcher.get()};
+    m_ctx = ui::AppContext{m_db,
+                           m_config,
+                           QStringLiteral("test:routes"),
+                           [this] { return m_baseUrl; },
+                           m_watcher.get(),
+                           nullptr};
 
     store::GroupStore groups(*m_db, QStringLiteral("test"));
     QVERIFY(groups.createGroup(QStringLiteral("team")).ok());
