@@ -62,15 +62,25 @@ void AccessCache::stop() {
 
 std::optional<AccessCache::Key> AccessCache::findByHash(const QByteArray &keyHash) {
     refreshIfChangedLocally();
-    std::shared_ptr<const Index> index;
-    {
-        QReadLocker locker(&m_indexLock);
-        index = m_index;
-    }
-    const auto it = index->byHash.constFind(keyHash);
-    if (it == index->byHash.constEnd())
-        return std::nullopt;
-    return *it;
+    const auto lookup = [this, &keyHash]() -> std::optional<Key> {
+        std::shared_ptr<const Index> index;
+        {
+            QReadLocker locker(&m_indexLock);
+            index = m_index;
+        }
+        const auto it = index->byHash.constFind(keyHash);
+        if (it == index->byHash.constEnd())
+            return std::nullopt;
+        return *it;
+    };
+    if (auto found = lookup())
+        return found;
+    // A key created a moment ago by another process (`portico-gateway keys create` and then
+    // curl at once, as the README shows) is not in the snapshot until the poller's next turn.
+    // Only well-formed keys with a valid checksum get here, so asking the store whether anything
+    // changed (one indexed read of meta) before refusing costs little.
+    pollOtherProcesses();
+    return lookup();
 }
 
 void AccessCache::refreshIfChangedLocally() {

@@ -104,6 +104,7 @@ private Q_SLOTS:
     void revocationInProcess();
     void revocationFromOtherConnection();
     void revocationFromAnotherProcess();
+    void keyCreatedByAnotherProcessWorksAtOnce();
     void concurrentRequests();
     void usageRows();
 
@@ -735,6 +736,20 @@ void TestGateway::revocationFromAnotherProcess() {
     QCOMPARE(cli.exitCode(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(post("/v1/chat/completions", chatBody("demo"), key).status == 401,
                              2000);
+}
+
+void TestGateway::keyCreatedByAnotherProcessWorksAtOnce() {
+    // `keys create` in a terminal, then curl straight away: no wait for the poller.
+    QProcess cli;
+    cli.start(QStringLiteral(PORTICO_GATEWAY_BINARY),
+              {QStringLiteral("--db"), m_db->path(), QStringLiteral("keys"),
+               QStringLiteral("create"), QStringLiteral("created by the cli"),
+               QStringLiteral("--group"), QStringLiteral("all")});
+    QVERIFY(cli.waitForFinished(30000));
+    QCOMPARE(cli.exitCode(), 0);
+    const QString key = QString::fromLatin1(cli.readAllStandardOutput()).trimmed();
+    QVERIFY(store::apikey::hasValidFormat(key));
+    QCOMPARE(post("/v1/chat/completions", chatBody("demo"), key).status, 200);
 }
 
 void TestGateway::concurrentRequests() {
