@@ -97,19 +97,45 @@ Status UsageStore::insert(const QList<UsageRecord> &rows) {
     return tx.commitQuietly();
 }
 
+namespace {
+
+const char kRecordColumns[] =
+    "time, request_id, key_uuid, key_name, route, model_id, provider, stream, status, "
+    "error_code, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms";
+
+UsageRecord recordAt(const QSqlQuery &query) {
+    UsageRecord row;
+    row.time = timeFromDb(query.value(0));
+    row.requestId = query.value(1).toString();
+    row.keyUuid = query.value(2).toString();
+    row.keyName = query.value(3).toString();
+    row.route = query.value(4).toString();
+    row.modelId = query.value(5).toString();
+    row.provider = query.value(6).toString();
+    row.stream = query.value(7).toInt() != 0;
+    row.status = query.value(8).toInt();
+    row.errorCode = query.value(9).toString();
+    row.promptTokens = query.value(10).toLongLong();
+    row.completionTokens = query.value(11).toLongLong();
+    row.costUsd = query.value(12).toDouble();
+    row.latencyMs = query.value(13).toLongLong();
+    row.ttftMs = query.value(14).toLongLong();
+    return row;
+}
+
+} // namespace
+
 // With a limit, the newest `limit` matching rows are returned (still oldest first): the usual
 // question is "the last N requests".
 Result<QList<UsageRecord>> UsageStore::rows(const UsageFilter &filter) const {
     const QString doing = QStringLiteral("reading usage");
     const Where where = whereFor(filter);
-    const QString columns = QStringLiteral(
-        "id, time, request_id, key_uuid, key_name, route, model_id, provider, stream, status, "
-        "error_code, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms");
+    const QString columns = QLatin1String(kRecordColumns);
     QString sql;
     if (filter.limit >= 0)
-        sql = QStringLiteral("SELECT * FROM (SELECT ") + columns + QStringLiteral(" FROM usage") +
-              where.sql + QStringLiteral(" ORDER BY time DESC, id DESC LIMIT ?) newest") +
-              QStringLiteral(" ORDER BY time, id");
+        sql = QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM (SELECT id, ") + columns +
+              QStringLiteral(" FROM usage") + where.sql +
+              QStringLiteral(" ORDER BY time DESC, id DESC LIMIT ?) newest ORDER BY time, id");
     else
         sql = QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM usage") + where.sql +
               QStringLiteral(" ORDER BY time, id");
@@ -128,25 +154,8 @@ Result<QList<UsageRecord>> UsageStore::rows(const UsageFilter &filter) const {
     if (Status s = exec(query, doing); !s)
         return s.error();
     QList<UsageRecord> result;
-    while (query.next()) {
-        UsageRecord row;
-        row.time = timeFromDb(query.value(1));
-        row.requestId = query.value(2).toString();
-        row.keyUuid = query.value(3).toString();
-        row.keyName = query.value(4).toString();
-        row.route = query.value(5).toString();
-        row.modelId = query.value(6).toString();
-        row.provider = query.value(7).toString();
-        row.stream = query.value(8).toInt() != 0;
-        row.status = query.value(9).toInt();
-        row.errorCode = query.value(10).toString();
-        row.promptTokens = query.value(11).toLongLong();
-        row.completionTokens = query.value(12).toLongLong();
-        row.costUsd = query.value(13).toDouble();
-        row.latencyMs = query.value(14).toLongLong();
-        row.ttftMs = query.value(15).toLongLong();
-        result.append(row);
-    }
+    while (query.next())
+        result.append(recordAt(query));
     return result;
 }
 
@@ -197,34 +206,6 @@ Result<QList<UsageTotals>> UsageStore::totalsByKey(const UsageFilter &filter) co
     }
     return result;
 }
-
-namespace {
-
-const char kRecordColumns[] =
-    "time, request_id, key_uuid, key_name, route, model_id, provider, stream, status, "
-    "error_code, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms";
-
-UsageRecord recordAt(const QSqlQuery &query) {
-    UsageRecord row;
-    row.time = timeFromDb(query.value(0));
-    row.requestId = query.value(1).toString();
-    row.keyUuid = query.value(2).toString();
-    row.keyName = query.value(3).toString();
-    row.route = query.value(4).toString();
-    row.modelId = query.value(5).toString();
-    row.provider = query.value(6).toString();
-    row.stream = query.value(7).toInt() != 0;
-    row.status = query.value(8).toInt();
-    row.errorCode = query.value(9).toString();
-    row.promptTokens = query.value(10).toLongLong();
-    row.completionTokens = query.value(11).toLongLong();
-    row.costUsd = query.value(12).toDouble();
-    row.latencyMs = query.value(13).toLongLong();
-    row.ttftMs = query.value(14).toLongLong();
-    return row;
-}
-
-} // namespace
 
 Result<QList<UsageRecord>> UsageStore::page(const UsageQuery &query, qint64 offset,
                                             int limit) const {
