@@ -75,12 +75,16 @@ std::optional<AccessCache::Key> AccessCache::findByHash(const QByteArray &keyHas
     };
     if (auto found = lookup())
         return found;
-    // A key created a moment ago by another process (`portico-gateway keys create` and then
-    // curl at once, as the README shows) is not in the snapshot until the poller's next turn.
     // Only well-formed keys with a valid checksum get here, so asking the store whether anything
     // changed (one indexed read of meta) before refusing costs little.
-    pollOtherProcesses();
+    refreshIfChangedElsewhere();
     return lookup();
+}
+
+bool AccessCache::refreshIfChangedElsewhere() {
+    const qint64 before = m_loadedCounter.load();
+    pollOtherProcesses();
+    return m_loadedCounter.load() != before;
 }
 
 void AccessCache::refreshIfChangedLocally() {

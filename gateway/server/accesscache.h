@@ -49,6 +49,11 @@ public:
     // The key whose stored hash is `keyHash`, from a snapshot no older than the last change.
     std::optional<Key> findByHash(const QByteArray &keyHash);
 
+    // Reloads at once if another process changed the store since the last snapshot (instead of
+    // waiting for the poller); true when it did. For refusals: a key created, or a route granted,
+    // by `portico-gateway` a moment ago must not be refused for up to a poll interval.
+    bool refreshIfChangedElsewhere();
+
     // False when the last attempt to read the store failed (the previous snapshot is kept).
     bool storeReachable() const { return m_lastLoadOk.load(); }
 

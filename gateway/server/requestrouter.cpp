@@ -145,6 +145,12 @@ void RequestRouter::handleCompletion(const std::shared_ptr<RequestContext> &cont
                 .arg(parsed.model, configFileLabel(*config))));
         return;
     }
+    // A grant made by another process a moment ago: look the key up again in a fresh snapshot
+    // before refusing (the same rule as for keys the cache does not know yet).
+    if (!key->routes.contains(route->name) &&
+        context->services().access->refreshIfChangedElsewhere() &&
+        !authenticate(*context, request, &key))
+        return;
     if (!key->routes.contains(route->name)) {
         context->sendError(ApiError::forbidden(
             QStringLiteral("route_not_allowed"),

@@ -105,6 +105,7 @@ private Q_SLOTS:
     void revocationFromOtherConnection();
     void revocationFromAnotherProcess();
     void keyCreatedByAnotherProcessWorksAtOnce();
+    void groupJoinedInAnotherProcessWorksAtOnce();
     void concurrentRequests();
     void usageRows();
 
@@ -749,6 +750,26 @@ void TestGateway::keyCreatedByAnotherProcessWorksAtOnce() {
     QCOMPARE(cli.exitCode(), 0);
     const QString key = QString::fromLatin1(cli.readAllStandardOutput()).trimmed();
     QVERIFY(store::apikey::hasValidFormat(key));
+    QCOMPARE(post("/v1/chat/completions", chatBody("demo"), key).status, 200);
+}
+
+void TestGateway::groupJoinedInAnotherProcessWorksAtOnce() {
+    store::GroupStore groups(*m_db, QStringLiteral("test"));
+    QVERIFY(groups.createGroup(QStringLiteral("joined late")).ok());
+    QVERIFY(groups.addRoute(QStringLiteral("joined late"), QStringLiteral("demo")).ok());
+    store::KeyStore keys(*m_db, QStringLiteral("test"));
+    auto created = keys.createKey(QStringLiteral("joins late"));
+    QVERIFY(created.ok());
+    const QString key = created->key;
+    QCOMPARE(post("/v1/chat/completions", chatBody("demo"), key).status, 403);
+
+    // `keys add-group` in a terminal, then the request straight away: no wait for the poller.
+    QProcess cli;
+    cli.start(QStringLiteral(PORTICO_GATEWAY_BINARY),
+              {QStringLiteral("--db"), m_db->path(), QStringLiteral("keys"),
+               QStringLiteral("add-group"), created->record.uuid, QStringLiteral("joined late")});
+    QVERIFY(cli.waitForFinished(30000));
+    QCOMPARE(cli.exitCode(), 0);
     QCOMPARE(post("/v1/chat/completions", chatBody("demo"), key).status, 200);
 }
 
