@@ -1,5 +1,6 @@
 // usage [--key KEY] [--group GROUP] [--route ROUTE] [--since ISO_TIME] [--until ISO_TIME]
 //       [--limit N] [--by key|route|model|day] [--csv]
+// usage prune [--days N] [--dry-run]
 #include "clicontext.h"
 #include "commands.h"
 #include "recordformat.h"
@@ -20,6 +21,8 @@
 #include <cstdio>
 #include <functional>
 #include <optional>
+
+#include <unistd.h>
 
 namespace portico::cli {
 
@@ -619,10 +622,116 @@ int showUsage(CliContext &context) {
     return kExitOk;
 }
 
+// Deletes raw rows as the gateway's retention does, for a store no gateway serves or to catch up
+// at once; the roll-ups stay, so `usage --by` and the dashboard still count the pruned rows.
+int pruneUsage(CliContext &context) {
+    const CommandLine &line = context.commandLine();
+    int days = 0;
+    QString source;
+    if (line.isSet(QStringLiteral("days"))) {
+        bool ok = false;
+        days = line.value(QStringLiteral("days")).toInt(&ok);
+        if (!ok || days < 1) {
+            return context.usageError(QStringLiteral("--days '%1' is not a positive number of "
+                                                     "days.")
+                                          .arg(line.value(QStringLiteral("days"))));
+        }
+        source = QStringLiteral("--days");
+    } else {
+        const config::GatewayConfig *config = context.config();
+        if (!config) {
+            return context.fail(QStringLiteral("config_invalid"),
+                                QStringLiteral("%1 does not load (see `portico-gateway config "
+                                               "check`); give the age with --days N.")
+                                    .arg(context.configLabel()));
+        }
+        days = config->usage.rawRetentionDays;
+        if (days < 1) {
+            return context.usageError(
+                QStringLiteral("no retention is set in %1: give the age with --days N, or set "
+                               "usage: { raw_retention_days: N } there.")
+                    .arg(context.configLabel()));
+        }
+        source = QStringLiteral("usage.raw_retention_days");
+    }
+    store::Database *db = context.database();
+    if (!db)
+        return kExitFailed;
+
+    const QDateTime cutoff = QDateTime::currentDateTimeUtc().addDays(-days);
+    store::UsageStore usage(*db);
+    store::UsageQuery older;
+    older.until = cutoff;
+    const auto total = usage.count(older);
+    if (!total.ok())
+        return context.fail(total.error());
+    const bool dryRun = line.isSet(QStringLiteral("dry-run"));
+    qint64 deleted = 0;
+    if (!dryRun && *total > 0) {
+        // Millions of rows take a while: show how far it got, on a terminal only.
+        const bool showProgress = !context.json() && ::isatty(STDERR_FILENO) == 1;
+        const auto progress = [&](qint64 soFar) {
+            if (showProgress && soFar > 0) {
+                CliContext::printErr(
+                    QStringLiteral("\rDeleting usage rows: %1 of %2").arg(soFar).arg(*total));
+            }
+            return true;
+        };
+        const auto result = usage.pruneRawUsage(cutoff, progress);
+        if (showProgress && *total > 0)
+            CliContext::printErr(QStringLiteral("\r\033[K"));
+        if (!result.ok())
+            return context.fail(result.error());
+        deleted = *result;
+    }
+    if (context.json()) {
+        QJsonObject out;
+        out.insert(QStringLiteral("days"), days);
+        out.insert(QStringLiteral("cutoff"), format::isoTime(cutoff));
+        out.insert(QStringLiteral("dry_run"), dryRun);
+        out.insert(dryRun ? QStringLiteral("would_delete") : QStringLiteral("deleted"),
+                   dryRun ? *total : deleted);
+        context.printJson(out);
+        return kExitOk;
+    }
+    const QString before = format::humanTime(cutoff);
+    if (dryRun) {
+        CliContext::printOut(QStringLiteral("%1 usage rows are older than %2 days (before %3, "
+                                            "%4); nothing was deleted (--dry-run).\n")
+                                 .arg(*total)
+                                 .arg(days)
+                                 .arg(before, source));
+    } else {
+        CliContext::printOut(QStringLiteral("Deleted %1 usage rows older than %2 days (before "
+                                            "%3, %4). The hourly and daily totals are kept: "
+                                            "`usage --by` and the dashboard still count them.\n")
+                                 .arg(deleted)
+                                 .arg(days)
+                                 .arg(before, source));
+    }
+    return kExitOk;
+}
+
 } // namespace
 
 QList<CommandSpec> usageCommands() {
     return {
+        // Before plain `usage`: the first command whose words match is the one that runs.
+        {{QStringLiteral("usage"), QStringLiteral("prune")},
+         {},
+         {{QStringLiteral("days"), QStringLiteral("N"),
+           QStringLiteral("delete rows older than N days (default: usage.raw_retention_days "
+                          "of config.yaml)")},
+          {QStringLiteral("dry-run"), {}, QStringLiteral("only count the rows that would go")}},
+         QStringLiteral("Delete raw usage rows older than the retention; totals are kept."),
+         QStringLiteral(
+             "Deletes the per-request usage rows older than N days, in small transactions, so a "
+             "running\ngateway keeps serving. The hourly and daily roll-ups are kept: `usage "
+             "--by`, the dashboard\nand the usage page still count the deleted rows; `usage` "
+             "(the rows) and `usage --csv` no\nlonger list them. A gateway with "
+             "usage.raw_retention_days set does this by itself every hour.\nWith --json: "
+             "{\"days\", \"cutoff\", \"dry_run\", \"deleted\" or \"would_delete\"}."),
+         pruneUsage},
         {{QStringLiteral("usage")},
          {},
          {{QStringLiteral("key"), QStringLiteral("KEY"),

@@ -453,11 +453,13 @@ LoadResult ConfigParser::parse(const QByteArray &yaml) {
                             routes = value;
                             routesKey = keyNode;
                             hasRoutes = true;
+                        } else if (key == QLatin1String("usage")) {
+                            parseUsageSettings(value, keyNode);
                         } else {
                             unsupported(keyNode, QString(), key,
                                         {QStringLiteral("chat_models"),
                                          QStringLiteral("embedding_models"),
-                                         QStringLiteral("routes")});
+                                         QStringLiteral("routes"), QStringLiteral("usage")});
                         }
                     });
                 // Models first, wherever they are in the file: routes refer to them.
@@ -1125,6 +1127,24 @@ std::optional<TokenLimit> ConfigParser::parseTokenLimit(const YAML::Node &node,
     if (window)
         limit.windowSeconds = *window;
     return ok ? std::optional<TokenLimit>(limit) : std::nullopt;
+}
+
+void ConfigParser::parseUsageSettings(const YAML::Node &node, const YAML::Node &keyNode) {
+    const QString path = QStringLiteral("usage");
+    if (!expectMap(node, keyNode, path, QStringLiteral("a map like { raw_retention_days: 90 }")))
+        return;
+    forEachEntry(
+        node, path, [&](const QString &key, const YAML::Node &entryKey, const YAML::Node &value) {
+            if (key == QLatin1String("raw_retention_days")) {
+                // A century: beyond that "for ever" (0) says what is meant.
+                constexpr qint64 kMaxRetentionDays = 36500;
+                const auto days = integer(value, entryKey, join(path, key), 0, kMaxRetentionDays);
+                if (days)
+                    m_config.usage.rawRetentionDays = int(*days);
+            } else {
+                unsupported(entryKey, path, key, {QStringLiteral("raw_retention_days")});
+            }
+        });
 }
 
 std::optional<BudgetLimit> ConfigParser::parseBudgetLimit(const YAML::Node &node,

@@ -72,11 +72,20 @@ struct RouteConfig {
     std::optional<BudgetLimit> budgetLimit;
 };
 
+// The `usage:` section: what happens to the per-request usage rows.
+struct UsageSettings {
+    // Raw rows older than this many days are deleted by the gateway (every hour and whenever the
+    // config changes); the hourly and daily roll-ups that the dashboard, the usage page and
+    // `usage --by` read are kept. 0: raw rows are kept for ever.
+    int rawRetentionDays = 0;
+};
+
 struct GatewayConfig {
     QString sourceFile;                       // absolute path, empty for built-in text
     QMap<QString, ModelConfig> chatModels;    // by model id
     QMap<QString, ModelConfig> embeddingModels;
     QMap<QString, RouteConfig> routes;        // by route name
+    UsageSettings usage;
     QList<Problem> warnings;                  // problems that did not stop the file from loading
 
     const RouteConfig *route(const QString &name) const;

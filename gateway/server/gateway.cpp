@@ -9,6 +9,7 @@
 #include "server/ratelimiter.h"
 #include "server/requestrouter.h"
 #include "server/usagerecorder.h"
+#include "server/usageretention.h"
 #include "store/database.h"
 #include "upstream/upstreamclient.h"
 
@@ -39,6 +40,7 @@ public:
     std::unique_ptr<upstream::UpstreamClient> upstream;
     std::unique_ptr<AccessCache> access;
     std::unique_ptr<UsageRecorder> usage;
+    std::unique_ptr<UsageRetention> retention;
     std::unique_ptr<RateLimiter> limiter;
     // Outlives restarts: the counters cover the gateway object's whole life.
     std::unique_ptr<MetricsRegistry> metrics;
@@ -62,7 +64,10 @@ Gateway::Gateway(std::shared_ptr<store::Database> database,
     if (d->config) {
         GatewayLog *log = d->options.log.get();
         config::ConfigManager *manager = d->config.get();
-        connect(manager, &config::ConfigManager::configChanged, this, [log, manager]() {
+        connect(manager, &config::ConfigManager::configChanged, this, [this, log, manager]() {
+            // A shorter retention applies at once, not at the next hourly pass.
+            if (d->retention)
+                d->retention->requestPass();
             const auto current = manager->current();
             logEvent(log, LogEntry::Level::Info, QStringLiteral("config_reloaded"),
                      QStringLiteral("The config was reloaded: %1 route(s).")
@@ -134,6 +139,12 @@ bool Gateway::start() {
                  QStringLiteral("The gateway cannot start: ") + d->error);
         return false;
     }
+    // Only a gateway that serves prunes: one that failed to start leaves the store alone.
+    if (d->config) {
+        d->retention =
+            std::make_unique<UsageRetention>(d->database, d->config, d->options.log.get());
+        d->retention->start();
+    }
     logEvent(d->options.log.get(), LogEntry::Level::Info, QStringLiteral("started"),
              QStringLiteral("The gateway listens on %1.").arg(listenAddress()));
     Q_EMIT listeningChanged(true);
@@ -152,6 +163,7 @@ void Gateway::stop() {
     d->upstream.reset();
     d->access->stop();
     d->usage->stop();
+    d->retention.reset();
     d->router.reset();
     logEvent(d->options.log.get(), LogEntry::Level::Info, QStringLiteral("stopped"),
              QStringLiteral("The gateway stopped."));

@@ -296,7 +296,8 @@ Status UsageStore::forEach(const UsageQuery &query,
 
 // Small batches: each holds the write lock only briefly, so the gateway's usage writes are not
 // held up behind a long delete.
-Result<qint64> UsageStore::pruneRawUsage(const QDateTime &olderThan) {
+Result<qint64> UsageStore::pruneRawUsage(const QDateTime &olderThan,
+                                         const std::function<bool(qint64)> &keepGoing) {
     if (!olderThan.isValid())
         return Error{Error::Code::InvalidInput,
                      QStringLiteral("Pruning usage needs a date: rows older than it are deleted.")};
@@ -304,6 +305,8 @@ Result<qint64> UsageStore::pruneRawUsage(const QDateTime &olderThan) {
     const QString doing = QStringLiteral("pruning old usage rows");
     qint64 deleted = 0;
     for (;;) {
+        if (keepGoing && !keepGoing(deleted))
+            return deleted;
         Transaction tx(m_db);
         if (!tx.isOpen())
             return tx.error();

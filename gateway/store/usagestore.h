@@ -37,7 +37,10 @@ public:
                    const std::function<bool(const UsageRecord &)> &visit) const;
     // Retention: deletes raw rows older than `olderThan`, in small transactions so the gateway
     // keeps writing meanwhile. The hourly aggregates are kept. Returns how many rows went.
-    Result<qint64> pruneRawUsage(const QDateTime &olderThan);
+    // `keepGoing`, when given, is asked before each batch with the rows deleted so far (for
+    // progress): false ends early (the gateway stops) and returns the rows deleted until then.
+    Result<qint64> pruneRawUsage(const QDateTime &olderThan,
+                                 const std::function<bool(qint64 deletedSoFar)> &keepGoing = {});
 
 private:
     Database &m_db;

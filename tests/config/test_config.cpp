@@ -409,6 +409,29 @@ void TestConfig::problems_data() {
     QTest::newRow("second document")
         << QByteArray(kMinimal + "---\nfoo: bar\n") << true
         << QStringList{QStringLiteral("7:1:warning:only the first YAML document is read")};
+    QTest::newRow("usage retention")
+        << QByteArray(kMinimal + "usage:\n  raw_retention_days: 90\n") << true << QStringList();
+    QTest::newRow("usage retention zero: keep for ever")
+        << QByteArray(kMinimal + "usage: { raw_retention_days: 0 }\n") << true << QStringList();
+    QTest::newRow("usage retention negative")
+        << QByteArray(kMinimal + "usage:\n  raw_retention_days: -7\n") << false
+        << QStringList{QStringLiteral("8:23:error:usage.raw_retention_days: must not be "
+                                      "negative, found -7")};
+    QTest::newRow("usage retention not a number")
+        << QByteArray(kMinimal + "usage:\n  raw_retention_days: monthly\n") << false
+        << QStringList{QStringLiteral("8:23:error:usage.raw_retention_days: must be a whole "
+                                      "number, found 'monthly'")};
+    QTest::newRow("usage retention too long")
+        << QByteArray(kMinimal + "usage:\n  raw_retention_days: 100000\n") << false
+        << QStringList{QStringLiteral("8:23:error:usage.raw_retention_days: must be at most")};
+    QTest::newRow("usage retention typo")
+        << QByteArray(kMinimal + "usage:\n  raw_retention_day: 9\n") << true
+        << QStringList{QStringLiteral("8:3:warning:usage: 'raw_retention_day' is not a setting "
+                                      "Portico knows and is ignored; did you mean "
+                                      "'raw_retention_days'?")};
+    QTest::newRow("usage not a map")
+        << QByteArray(kMinimal + "usage: 30\n") << false
+        << QStringList{QStringLiteral("7:8:error:usage: expected a map")};
 }
 
 void TestConfig::problems() {
@@ -515,6 +538,7 @@ void TestConfig::fullConfigValues() {
     QVERIFY(assistant->budgetLimit);
     QCOMPARE(assistant->budgetLimit->windowSeconds, 86400);
     QCOMPARE(assistant->budgetLimit->maxBudgetUsd, 5.5);
+    QCOMPARE(config.usage.rawRetentionDays, 45);
 
     const RouteConfig *demoRoute = config.route(QStringLiteral("demo"));
     QVERIFY(demoRoute);
@@ -643,7 +667,8 @@ void TestConfig::bundledConfig() {
     for (const QByteArray &line : text.split('\n')) {
         const QByteArray trimmed = line.trimmed();
         if (trimmed.startsWith("# - model_id:") || trimmed.startsWith("#   ") ||
-            trimmed.startsWith("# assistant:") || trimmed.startsWith("# embedding_models:")) {
+            trimmed.startsWith("# assistant:") || trimmed.startsWith("# embedding_models:") ||
+            trimmed.startsWith("# usage:")) {
             const qsizetype hash = line.indexOf('#');
             uncommented += line.left(hash) + line.mid(hash + 2) + '\n';
         } else {
@@ -665,6 +690,7 @@ void TestConfig::bundledConfig() {
     QCOMPARE(assistant->fallbacks.size(), 1);
     QCOMPARE(examples.config->chatModels.size(), 3);
     QCOMPARE(examples.config->embeddingModels.size(), 1);
+    QCOMPARE(examples.config->usage.rawRetentionDays, 90);
 }
 
 void TestConfig::secretFromSecretsFile() {

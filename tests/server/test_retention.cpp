@@ -1,0 +1,310 @@
+// The usage retention on the real gateway and the real command line: usage.raw_retention_days
+// makes the gateway delete raw usage rows older than that many days (at start, and at once when
+// the config changes), the hourly and daily roll-ups keep counting them, requests keep being
+// recorded, and `portico-gateway usage prune` does the same by hand.
+
+#include "httptestclient.h"
+
+#include "config/configmanager.h"
+#include "server/gateway.h"
+#include "server/gatewaylog.h"
+#include "store/database.h"
+#include "store/groupstore.h"
+#include "store/keystore.h"
+#include "store/usageaggregates.h"
+#include "store/usagestore.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace portico;
+
+namespace {
+
+constexpr int kOldRows = 120;   // 40 days old
+constexpr int kMiddleRows = 30; // 10 days old
+constexpr int kRecentRows = 12; // an hour old
+
+QByteArray configText(const QByteArray &usageSection) {
+    return "chat_models:\n  - model_id: demo\n    model: mock/echo\n"
+           "routes:\n  demo: { chat_models: [demo] }\n" +
+           usageSection;
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes) {
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+           file.write(bytes) == bytes.size();
+}
+
+struct CliRun {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+} // namespace
+
+class TestRetention : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void gatewayPrunesOldRowsAndKeepsTotals();
+    void shorterRetentionAppliesOnConfigChange();
+    void noRetentionKeepsEverything();
+    void pruneCommandUsesConfigOrDays();
+    void pruneCommandRefusesBadInput();
+
+private:
+    void seedRows();
+    qint64 rawRows() const;
+    store::UsageAggregate totals() const;
+    void startGateway(const QByteArray &usageSection);
+    CliRun runCli(const QStringList &arguments) const;
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::shared_ptr<store::Database> m_db;
+    std::shared_ptr<config::ConfigManager> m_config;
+    std::shared_ptr<server::GatewayLog> m_log;
+    std::unique_ptr<server::Gateway> m_gateway;
+    QString m_key;
+};
+
+void TestRetention::init() {
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    auto opened = store::Database::open(m_dir->filePath(QStringLiteral("portico.db")));
+    QVERIFY2(opened.ok(), qPrintable(opened.error().message));
+    m_db = opened.value();
+    store::GroupStore groups(*m_db, QStringLiteral("test"));
+    QVERIFY(groups.createGroup(QStringLiteral("users")).ok());
+    QVERIFY(groups.addRoute(QStringLiteral("users"), QStringLiteral("demo")).ok());
+    store::KeyStore keys(*m_db, QStringLiteral("test"));
+    auto created = keys.createKey(QStringLiteral("retained"), {QStringLiteral("users")});
+    QVERIFY(created.ok());
+    m_key = created->key;
+    seedRows();
+}
+
+void TestRetention::cleanup() {
+    m_gateway.reset();
+    m_config.reset();
+    m_log.reset();
+    m_db.reset();
+    m_dir.reset();
+}
+
+// Rows as the gateway writes them (UsageStore::insert maintains the roll-ups), at three ages.
+void TestRetention::seedRows() {
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QList<store::UsageRecord> rows;
+    const auto add = [&](int count, const QDateTime &time, const QString &tag) {
+        for (int i = 0; i < count; ++i) {
+            store::UsageRecord row;
+            row.time = time.addSecs(i);
+            row.requestId = tag + QString::number(i);
+            row.keyUuid = QStringLiteral("00000000-0000-4000-8000-000000000001");
+            row.keyName = QStringLiteral("history");
+            row.route = QStringLiteral("demo");
+            row.modelId = QStringLiteral("demo");
+            row.provider = QStringLiteral("mock");
+            row.status = i % 10 == 0 ? 500 : 200;
+            row.promptTokens = 10;
+            row.completionTokens = 5;
+            row.costUsd = 0.001;
+            row.latencyMs = 20;
+            rows.append(row);
+        }
+    };
+    add(kOldRows, now.addDays(-40), QStringLiteral("old-"));
+    add(kMiddleRows, now.addDays(-10), QStringLiteral("middle-"));
+    add(kRecentRows, now.addSecs(-3600), QStringLiteral("recent-"));
+    store::UsageStore usage(*m_db);
+    const store::Status inserted = usage.insert(rows);
+    QVERIFY2(inserted.ok(), qPrintable(inserted.error().message));
+    QCOMPARE(rawRows(), qint64(kOldRows + kMiddleRows + kRecentRows));
+}
+
+qint64 TestRetention::rawRows() const {
+    store::UsageStore usage(*m_db);
+    const auto count = usage.count(store::UsageQuery{});
+    return count.ok() ? *count : -1;
+}
+
+store::UsageAggregate TestRetention::totals() const {
+    store::UsageAggregates aggregates(*m_db);
+    const auto result = aggregates.totals(store::UsageQuery{});
+    return result.ok() ? *result : store::UsageAggregate{};
+}
+
+void TestRetention::startGateway(const QByteArray &usageSection) {
+    const QString path = m_dir->filePath(QStringLiteral("config.yaml"));
+    QVERIFY(writeFile(path, configText(usageSection)));
+    m_config = std::make_shared<config::ConfigManager>(path);
+    QVERIFY(!m_config->lastLoadFailed());
+    m_log = std::make_shared<server::GatewayLog>(1000);
+    server::GatewayOptions options;
+    options.port = 0;
+    options.log = m_log;
+    m_gateway = std::make_unique<server::Gateway>(m_db, m_config, options);
+    QVERIFY2(m_gateway->start(), qPrintable(m_gateway->errorString()));
+}
+
+CliRun TestRetention::runCli(const QStringList &arguments) const {
+    QProcess process;
+    process.start(QStringLiteral(PORTICO_GATEWAY_BINARY),
+                  QStringList{QStringLiteral("--db"), m_db->path(), QStringLiteral("--config"),
+                              m_dir->filePath(QStringLiteral("config.yaml"))} +
+                      arguments);
+    CliRun run;
+    if (!process.waitForFinished(60000))
+        return run;
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+void TestRetention::gatewayPrunesOldRowsAndKeepsTotals() {
+    const store::UsageAggregate before = totals();
+    QCOMPARE(before.requests, qint64(kOldRows + kMiddleRows + kRecentRows));
+
+    startGateway("usage:\n  raw_retention_days: 30\n");
+    QTRY_COMPARE_WITH_TIMEOUT(rawRows(), qint64(kMiddleRows + kRecentRows), 15000);
+
+    // The roll-ups still count every request, with the same errors, tokens and cost.
+    const store::UsageAggregate after = totals();
+    QCOMPARE(after.requests, before.requests);
+    QCOMPARE(after.errors, before.errors);
+    QCOMPARE(after.promptTokens, before.promptTokens);
+    QCOMPARE(after.completionTokens, before.completionTokens);
+    QVERIFY(qAbs(after.costUsd - before.costUsd) < 1e-9);
+
+    // The log says what happened, and where the setting is.
+    bool logged = false;
+    for (const server::LogEntry &entry : m_log->entries()) {
+        if (entry.event == QLatin1String("usage_pruned")) {
+            logged = entry.message.contains(QString::number(kOldRows)) &&
+                     entry.message.contains(QLatin1String("usage.raw_retention_days"));
+        }
+    }
+    QVERIFY(logged);
+
+    // The gateway still records new requests after pruning.
+    const auto response = HttpTestClient::fetch(
+        m_gateway->port(), "POST", "/v1/chat/completions",
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + m_key.toLatin1()}},
+        R"({"model":"demo","messages":[{"role":"user","content":"still here"}]})");
+    QCOMPARE(response.status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(rawRows(), qint64(kMiddleRows + kRecentRows + 1), 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(totals().requests, before.requests + 1, 15000);
+}
+
+void TestRetention::shorterRetentionAppliesOnConfigChange() {
+    startGateway("usage:\n  raw_retention_days: 30\n");
+    QTRY_COMPARE_WITH_TIMEOUT(rawRows(), qint64(kMiddleRows + kRecentRows), 15000);
+
+    // Not at the next hourly pass: as soon as the new config is current.
+    QVERIFY(writeFile(m_config->path(), configText("usage: { raw_retention_days: 5 }\n")));
+    QVERIFY(m_config->reload());
+    QCOMPARE(m_config->current()->usage.rawRetentionDays, 5);
+    QTRY_COMPARE_WITH_TIMEOUT(rawRows(), qint64(kRecentRows), 15000);
+    QCOMPARE(totals().requests, qint64(kOldRows + kMiddleRows + kRecentRows));
+
+    // A broken config keeps the last good one, and its retention: nothing more goes.
+    QVERIFY(writeFile(m_config->path(), configText("usage: { raw_retention_days: -1 }\n")));
+    QVERIFY(!m_config->reload());
+    QCOMPARE(m_config->current()->usage.rawRetentionDays, 5);
+    QTest::qWait(300);
+    QCOMPARE(rawRows(), qint64(kRecentRows));
+}
+
+void TestRetention::noRetentionKeepsEverything() {
+    startGateway(QByteArray());
+    QCOMPARE(m_config->current()->usage.rawRetentionDays, 0);
+    // A request proves the gateway ran long enough to have made its start-up pass.
+    const auto response = HttpTestClient::fetch(
+        m_gateway->port(), "POST", "/v1/chat/completions",
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + m_key.toLatin1()}},
+        R"({"model":"demo","messages":[{"role":"user","content":"hi"}]})");
+    QCOMPARE(response.status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(rawRows(), qint64(kOldRows + kMiddleRows + kRecentRows + 1), 15000);
+    m_gateway->stop();
+    QCOMPARE(rawRows(), qint64(kOldRows + kMiddleRows + kRecentRows + 1));
+    for (const server::LogEntry &entry : m_log->entries())
+        QVERIFY(!entry.event.startsWith(QLatin1String("usage_prune")));
+}
+
+void TestRetention::pruneCommandUsesConfigOrDays() {
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("config.yaml")),
+                      configText("usage:\n  raw_retention_days: 30\n")));
+
+    // --dry-run counts and deletes nothing.
+    CliRun run = runCli({QStringLiteral("usage"), QStringLiteral("prune"),
+                         QStringLiteral("--dry-run"), QStringLiteral("--json")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QJsonObject out = QJsonDocument::fromJson(run.out).object();
+    QCOMPARE(out.value(QStringLiteral("would_delete")).toInteger(), qint64(kOldRows));
+    QCOMPARE(out.value(QStringLiteral("days")).toInt(), 30);
+    QCOMPARE(rawRows(), qint64(kOldRows + kMiddleRows + kRecentRows));
+
+    // The config's retention.
+    run = runCli({QStringLiteral("usage"), QStringLiteral("prune")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY2(run.out.contains("Deleted 120 usage rows older than 30 days"), run.out.constData());
+    QVERIFY(run.out.contains("usage.raw_retention_days"));
+    QCOMPARE(rawRows(), qint64(kMiddleRows + kRecentRows));
+
+    // --days overrides it.
+    run = runCli({QStringLiteral("usage"), QStringLiteral("prune"), QStringLiteral("--days"),
+                  QStringLiteral("5"), QStringLiteral("--json")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    out = QJsonDocument::fromJson(run.out).object();
+    QCOMPARE(out.value(QStringLiteral("deleted")).toInteger(), qint64(kMiddleRows));
+    QVERIFY(!out.value(QStringLiteral("cutoff")).toString().isEmpty());
+    QCOMPARE(rawRows(), qint64(kRecentRows));
+
+    // `usage --by day` still counts the pruned rows: it reads the roll-ups.
+    run = runCli({QStringLiteral("usage"), QStringLiteral("--by"), QStringLiteral("key"),
+                  QStringLiteral("--json")});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QJsonObject byKey = QJsonDocument::fromJson(run.out).object();
+    QCOMPARE(byKey.value(QStringLiteral("totals"))
+                 .toObject()
+                 .value(QStringLiteral("requests"))
+                 .toInteger(),
+             qint64(kOldRows + kMiddleRows + kRecentRows));
+}
+
+void TestRetention::pruneCommandRefusesBadInput() {
+    // No retention in the config and no --days: a usage error that says what to do.
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("config.yaml")), configText(QByteArray())));
+    CliRun run = runCli({QStringLiteral("usage"), QStringLiteral("prune")});
+    QCOMPARE(run.exitCode, 2);
+    QVERIFY2(run.err.contains("--days") && run.err.contains("raw_retention_days"),
+             run.err.constData());
+
+    for (const char *bad : {"0", "-3", "ten", "1.5"}) {
+        run = runCli({QStringLiteral("usage"), QStringLiteral("prune"), QStringLiteral("--days"),
+                      QString::fromLatin1(bad)});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("--days"), run.err.constData());
+    }
+
+    // A broken config with no --days: refused, nothing deleted.
+    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("config.yaml")),
+                      configText("usage: { raw_retention_days: often }\n")));
+    run = runCli({QStringLiteral("usage"), QStringLiteral("prune")});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains("config check"), run.err.constData());
+    QCOMPARE(rawRows(), qint64(kOldRows + kMiddleRows + kRecentRows));
+}
+
+QTEST_GUILESS_MAIN(TestRetention)
+#include "test_retention.moc"
