@@ -1,6 +1,7 @@
 #include "clicontext.h"
 
 #include "commandline.h"
+#include "store/apikeyformat.h"
 #include "store/database.h"
 
 #include <QDir>
@@ -8,7 +9,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QStandardPaths>
 
 #include <cstdio>
@@ -118,9 +118,7 @@ void CliContext::printOut(const QString &text) {
 
 QString CliContext::redacted(const QString &text) {
     // Whatever a user typed may be echoed in a message; an API key pasted by mistake must not be.
-    static const QRegularExpression apiKey(QStringLiteral("ptc_[0-9A-Za-z]{36}"));
-    QString result = text;
-    return result.replace(apiKey, QStringLiteral("ptc_…(an API key, not shown)"));
+    return store::apikey::redacted(text);
 }
 
 void CliContext::printErr(const QString &text) {

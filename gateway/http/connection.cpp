@@ -195,6 +195,24 @@ void Connection::answerError(int status, const QByteArray &code, const QString &
     m_stopParsing = true;
     auto *responder = new ConnectionResponder(this, false, m_parser.isHttp10(), false);
     enqueue(responder);
+    if (m_state->rejectionHandler) {
+        Rejection rejection;
+        rejection.status = status;
+        rejection.code = code;
+        rejection.message = message;
+        rejection.extraHeaders = extraHeaders;
+        rejection.headRead = m_parser.isHeadRead();
+        Request partial;
+        if (rejection.headRead) {
+            partial = m_parser.currentRequest();
+            partial.body.clear();
+        }
+        partial.peerAddress = m_peerAddress;
+        partial.peerPort = m_peerPort;
+        partial.keepAlive = false;
+        m_state->rejectionHandler(partial, rejection, responder);
+        return;
+    }
     const QByteArray type = status >= 500 && status != 501 && status != 505
                                 ? QByteArrayLiteral("server_error")
                                 : QByteArrayLiteral("invalid_request_error");

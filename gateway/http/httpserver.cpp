@@ -91,6 +91,11 @@ Server::~Server() {
     close();
 }
 
+void Server::setRejectionHandler(RejectionHandler handler) {
+    Q_ASSERT(!isListening()); // the workers read the state without a lock
+    d->state->rejectionHandler = std::move(handler);
+}
+
 bool Server::listen(const QHostAddress &address, quint16 port) {
     if (isListening()) {
         d->errorString = QStringLiteral("The server is already listening on %1.")

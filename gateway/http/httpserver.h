@@ -18,15 +18,15 @@
 namespace portico::http {
 
 struct Request {
-    QByteArray method;                          // "GET", "POST", ...
-    QByteArray target;                          // as sent: "/v1/models?x=1"
-    QByteArray path;                            // "/v1/models"
-    QByteArray query;                           // "x=1"
+    QByteArray method;                            // "GET", "POST", ...
+    QByteArray target;                            // as sent: "/v1/models?x=1"
+    QByteArray path;                              // "/v1/models"
+    QByteArray query;                             // "x=1"
     QList<QPair<QByteArray, QByteArray>> headers; // names as sent
     QByteArray body;
     QHostAddress peerAddress;
     quint16 peerPort = 0;
-    bool keepAlive = true;                      // false for "Connection: close" or HTTP/1.0
+    bool keepAlive = true; // false for "Connection: close" or HTTP/1.0
     // First value of a header, case-insensitive name; empty if absent.
     QByteArray header(QByteArrayView name) const;
 };
@@ -77,15 +77,32 @@ protected:
 // Called in a worker thread for each complete request. Must eventually finish the responder.
 using Handler = std::function<void(const Request &request, Responder *responder)>;
 
+// A request the server refused itself, before any handler saw it: body or headers too large,
+// malformed HTTP, too slow, or one connection too many. The answer is an OpenAI-style error.
+struct Rejection {
+    int status = 400;
+    QByteArray code;            // "request_too_large", "server_busy", ...
+    QString message;            // for the client: what to change
+    QList<Header> extraHeaders; // e.g. Retry-After
+    // The request line and headers were read, so the partial request's method, path and
+    // headers are set (a body too large, a body too slow); otherwise they are empty.
+    bool headRead = false;
+};
+// Called in the worker thread instead of the server's own answer to a rejection, so that the
+// application can log and count it like any other request. Must send the rejection's status with
+// its message (and extra headers) on the responder; the connection closes after it.
+using RejectionHandler =
+    std::function<void(const Request &partial, const Rejection &rejection, Responder *responder)>;
+
 struct Limits {
-    int workerThreads = 2;            // connections are spread over this many event-loop threads
-    int maxConnections = 1024;        // more are accepted and closed at once with a 503
-    int idleTimeoutMs = 60'000;       // a keep-alive connection with no request in flight
-    int headerTimeoutMs = 30'000;     // a request whose headers do not arrive in time
-    qint64 maxHeaderBytes = 32 * 1024;        // else 431
-    qint64 maxBodyBytes = 10 * 1024 * 1024;   // else 413
-    int maxPipelinedRequests = 16;    // requests queued behind an unfinished one on one connection
-    qint64 highWaterBytes = 1024 * 1024;      // back-pressure: see Responder::drained
+    int workerThreads = 2;             // connections are spread over this many event-loop threads
+    int maxConnections = 1024;         // more are accepted and closed at once with a 503
+    int idleTimeoutMs = 60'000;        // a keep-alive connection with no request in flight
+    int headerTimeoutMs = 30'000;      // a request whose headers do not arrive in time
+    qint64 maxHeaderBytes = 32 * 1024; // else 431
+    qint64 maxBodyBytes = 10 * 1024 * 1024; // else 413
+    int maxPipelinedRequests = 16; // requests queued behind an unfinished one on one connection
+    qint64 highWaterBytes = 1024 * 1024; // back-pressure: see Responder::drained
     qint64 lowWaterBytes = 256 * 1024;
 };
 
@@ -95,13 +112,16 @@ public:
     explicit Server(Handler handler, Limits limits = {}, QObject *parent = nullptr);
     ~Server() override;
 
+    // Before listen(). Without one, the server answers rejections itself.
+    void setRejectionHandler(RejectionHandler handler);
+
     // Starts listening; on failure returns false and errorString() says why
     // (for example "127.0.0.1:8000 is already in use").
     bool listen(const QHostAddress &address, quint16 port);
-    void close();                      // stops listening and closes all connections
+    void close(); // stops listening and closes all connections
     bool isListening() const;
     QHostAddress address() const;
-    quint16 port() const;              // the real port (after listening on port 0)
+    quint16 port() const; // the real port (after listening on port 0)
     QString errorString() const;
     int openConnections() const;
 
@@ -112,7 +132,6 @@ private:
 
 // Parses "HOST:PORT", "[::1]:PORT", ":PORT" or "PORT" (host defaults to 127.0.0.1;
 // "localhost" means 127.0.0.1). HOST must be an IP address. Port 0 picks a free port.
-bool parseListenAddress(const QString &text, QHostAddress *address, quint16 *port,
-                        QString *error);
+bool parseListenAddress(const QString &text, QHostAddress *address, quint16 *port, QString *error);
 
 } // namespace portico::http

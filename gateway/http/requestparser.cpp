@@ -136,6 +136,7 @@ RequestParser::Status RequestParser::parse() {
 Request RequestParser::takeRequest() {
     Request request = std::move(m_request);
     m_request = Request{};
+    m_headRead = false;
     m_state = State::Head;
     m_expectContinue = false;
     m_bodyRemaining = 0;
@@ -260,6 +261,7 @@ RequestParser::Status RequestParser::parseHeadLines(const QByteArray &head) {
     m_http10 = version[7] == '0';
 
     m_request = Request{};
+    m_headRead = false;
     m_request.method = parts[0];
     m_request.target = parts[1];
     QByteArray pathAndQuery = parts[1];
@@ -296,6 +298,7 @@ RequestParser::Status RequestParser::parseHeadLines(const QByteArray &head) {
         }
         m_request.headers.append({line.left(colon), value});
     }
+    m_headRead = true;
 
     const QList<QByteArray> connectionTokens = headerTokens(m_request, "Connection");
     m_request.keepAlive =

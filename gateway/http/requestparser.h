@@ -32,6 +32,10 @@ public:
     Status parse();
     Request takeRequest();
     const RequestError &error() const { return m_error; }
+    // The request being read: its method, path and headers once its head is read (also after an
+    // error in its body), empty before.
+    const Request &currentRequest() const { return m_request; }
+    bool isHeadRead() const { return m_headRead; }
 
     // The request being read asked for "Expect: 100-continue" and has a body still to come.
     bool expectsContinue() const;
@@ -65,6 +69,7 @@ private:
     qint64 m_trailerBytes = 0;
     qsizetype m_headScanned = 0; // bytes of the current head already searched for its end
     bool m_http10 = false;
+    bool m_headRead = false; // the request line and headers of m_request are complete
     bool m_expectContinue = false;
 };
 

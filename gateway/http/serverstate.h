@@ -10,6 +10,7 @@ namespace portico::http {
 // then only read, except the connection count.
 struct ServerState {
     Handler handler;
+    RejectionHandler rejectionHandler;
     Limits limits;
     std::atomic<int> openConnections{0};
 };

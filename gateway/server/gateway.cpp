@@ -126,6 +126,11 @@ bool Gateway::start() {
             router->handle(request, responder);
         },
         limits);
+    d->server->setRejectionHandler([router](const http::Request &partial,
+                                            const http::Rejection &rejection,
+                                            http::Responder *responder) {
+        router->handleRejection(partial, rejection, responder);
+    });
     if (!d->server->listen(d->options.address, d->options.port)) {
         d->error = d->server->errorString() +
                    QStringLiteral(": stop the other program or choose another port");

@@ -1,5 +1,7 @@
 #include "server/gatewaylog.h"
 
+#include "store/apikeyformat.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -83,6 +85,11 @@ bool GatewayLog::setJsonOutput(const QString &path, QString *error) {
 void GatewayLog::append(LogEntry entry) {
     if (!entry.time.isValid())
         entry.time = QDateTime::currentDateTimeUtc();
+    // Every writer already logs names and hints only; this is the net under them, for text that
+    // echoes what a client sent (a malformed header line, a path with a key pasted into it).
+    entry.message = store::apikey::redacted(entry.message);
+    entry.keyName = store::apikey::redacted(entry.keyName);
+    entry.route = store::apikey::redacted(entry.route);
     {
         QMutexLocker locker(&d->mutex);
         d->ring.push_back(entry);

@@ -108,6 +108,32 @@ void RequestRouter::handle(const http::Request &request, http::Responder *respon
             .arg(QString::fromLatin1(request.method), QString::fromUtf8(request.path.left(200)))));
 }
 
+void RequestRouter::handleRejection(const http::Request &partial, const http::Rejection &rejection,
+                                    http::Responder *responder) {
+    auto context = std::make_shared<RequestContext>(m_services, partial, responder);
+    const QByteArray authorization = partial.header("authorization");
+    if (!authorization.isEmpty()) {
+        // Only to say whose request it was: the refusal stands whatever the key.
+        const Authenticator authenticator(*m_services.access);
+        const auto outcome =
+            authenticator.authenticate(authorization, QDateTime::currentDateTimeUtc());
+        context->setLogKey(outcome.keyLabel);
+        if (outcome.ok()) {
+            context->usage().keyUuid = outcome.key->uuid;
+            context->usage().keyName = outcome.key->name;
+        }
+    }
+    ApiError error;
+    error.status = rejection.status;
+    error.type = rejection.status >= 500 && rejection.status != 501 && rejection.status != 505
+                     ? QStringLiteral("server_error")
+                     : QStringLiteral("invalid_request_error");
+    error.code = QString::fromLatin1(rejection.code);
+    error.message = rejection.message;
+    error.headers = rejection.extraHeaders;
+    context->sendError(error);
+}
+
 void RequestRouter::handleModels(const std::shared_ptr<RequestContext> &context,
                                  const http::Request &request, const QString &route) {
     std::optional<AccessCache::Key> key;

@@ -17,6 +17,11 @@ public:
     explicit RequestRouter(GatewayServices &services);
 
     void handle(const http::Request &request, http::Responder *responder);
+    // A request the HTTP server refused before it was complete (too large, malformed, too slow,
+    // too many connections): answered, logged, counted and recorded like every other request,
+    // with its key when the headers were read and name a valid one.
+    void handleRejection(const http::Request &partial, const http::Rejection &rejection,
+                         http::Responder *responder);
 
 private:
     void handleCompletion(const std::shared_ptr<RequestContext> &context,

@@ -1,5 +1,7 @@
 #include "store/apikeyformat.h"
 
+#include <QRegularExpression>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -81,6 +83,15 @@ QByteArray hash(QStringView key) {
 
 QString hint(QStringView key) {
     return QLatin1String(kPrefix) + QChar(0x2026) + key.right(4).toString();
+}
+
+QString redacted(const QString &text) {
+    if (!text.contains(QLatin1String(kPrefix)))
+        return text; // the common case, without a regular expression
+    static const QRegularExpression keyLike(QStringLiteral("ptc_[0-9A-Za-z]{16,}"));
+    QString result = text;
+    return result.replace(keyLike, QLatin1String(kPrefix) + QChar(0x2026) +
+                                       QStringLiteral("(an API key, not shown)"));
 }
 
 } // namespace portico::store::apikey

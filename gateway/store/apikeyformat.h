@@ -29,4 +29,9 @@ QByteArray hash(QStringView key);
 // What may be shown of a key after creation: the prefix plus the last 4 characters.
 QString hint(QStringView key);
 
+// `text` with anything that looks like a key, or a long piece of one ("ptc_" and 16 or more
+// base62 characters), replaced by "ptc_…(an API key, not shown)". For text that may echo what a
+// client or user sent (error messages, log lines): a pasted key must not end up in a log.
+QString redacted(const QString &text);
+
 } // namespace portico::store::apikey

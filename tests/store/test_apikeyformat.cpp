@@ -52,6 +52,7 @@ private Q_SLOTS:
     void malformedKeysAreRejected();
     void hashIsSha256Hex();
     void hintShowsPrefixAndLastFour();
+    void redactedHidesKeysAndLongPieces();
 };
 
 void TestApiKeyFormat::generatedKeysMatchTheFormat() {
@@ -173,6 +174,21 @@ void TestApiKeyFormat::hintShowsPrefixAndLastFour() {
     QVERIFY(hint.startsWith(QStringLiteral("ptc_") + QChar(0x2026)));
     QVERIFY(hint.right(4) == key.right(4));
     QVERIFY(!hint.contains(key.mid(4, 30)));
+}
+
+void TestApiKeyFormat::redactedHidesKeysAndLongPieces() {
+    const QString key = apikey::generate();
+    const QString text = QStringLiteral("header \"Authorization Bearer ") + key +
+                         QStringLiteral("\" and again:") + key;
+    const QString clean = apikey::redacted(text);
+    QVERIFY(!clean.contains(key.mid(4)));
+    QCOMPARE(clean.count(QStringLiteral("(an API key, not shown)")), 2);
+    QVERIFY(clean.startsWith(QStringLiteral("header \"Authorization Bearer ptc_")));
+    // A long piece of a key is hidden too; the hint and ordinary text are left alone.
+    QVERIFY(!apikey::redacted(key.left(24)).contains(key.mid(4, 20)));
+    const QString harmless =
+        apikey::hint(key) + QStringLiteral(" ptc_short ptc_ alone, café ☕ rooms");
+    QCOMPARE(apikey::redacted(harmless), harmless);
 }
 
 QTEST_GUILESS_MAIN(TestApiKeyFormat)
