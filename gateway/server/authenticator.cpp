@@ -71,21 +71,26 @@ Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizati
                            "the right key, or create a new one."));
     }
     if (found->state != store::KeyState::Active) {
-        return refuseWithLabel(
-            found->name, QStringLiteral("api_key_disabled"),
-            QStringLiteral("The API key '%1' is disabled. Enable it again or use "
-                           "another key.")
-                .arg(found->name));
+        Outcome outcome =
+            refuseWithLabel(found->name, QStringLiteral("api_key_disabled"),
+                            QStringLiteral("The API key '%1' is disabled. Enable it again or use "
+                                           "another key.")
+                                .arg(found->name));
+        outcome.identified = found;
+        return outcome;
     }
     if (found->expiresAt.isValid() && found->expiresAt <= now) {
-        return refuseWithLabel(
+        Outcome outcome = refuseWithLabel(
             found->name, QStringLiteral("api_key_expired"),
             QStringLiteral("The API key '%1' expired on %2. Give it a new expiry date "
                            "or create a new key.")
                 .arg(found->name, found->expiresAt.toUTC().toString(Qt::ISODate)));
+        outcome.identified = found;
+        return outcome;
     }
     Outcome outcome;
     outcome.key = *found;
+    outcome.identified = found;
     outcome.keyLabel = found->name;
     return outcome;
 }

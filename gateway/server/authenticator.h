@@ -18,6 +18,9 @@ public:
     struct Outcome {
         std::optional<AccessCache::Key> key; // set when authenticated
         ApiError error;                      // set otherwise
+        // The key the request named, also when it was refused for being disabled or expired:
+        // its usage row belongs to that key, so the admin sees a stale client still trying.
+        std::optional<AccessCache::Key> identified;
         // For the log: the key's name when it was found, its hint when well-formed but unknown,
         // empty when missing or malformed. Never the key.
         QString keyLabel;

@@ -30,6 +30,10 @@ bool authenticate(RequestContext &context, const http::Request &request,
     auto outcome = authenticator.authenticate(request.header("authorization"),
                                               QDateTime::currentDateTimeUtc());
     context.setLogKey(outcome.keyLabel);
+    if (outcome.identified) {
+        context.usage().keyUuid = outcome.identified->uuid;
+        context.usage().keyName = outcome.identified->name;
+    }
     if (!outcome.ok()) {
         context.sendError(outcome.error);
         return false;
@@ -118,9 +122,9 @@ void RequestRouter::handleRejection(const http::Request &partial, const http::Re
         const auto outcome =
             authenticator.authenticate(authorization, QDateTime::currentDateTimeUtc());
         context->setLogKey(outcome.keyLabel);
-        if (outcome.ok()) {
-            context->usage().keyUuid = outcome.key->uuid;
-            context->usage().keyName = outcome.key->name;
+        if (outcome.identified) {
+            context->usage().keyUuid = outcome.identified->uuid;
+            context->usage().keyName = outcome.identified->name;
         }
     }
     ApiError error;

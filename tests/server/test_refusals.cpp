@@ -93,6 +93,7 @@ private Q_SLOTS:
     void headersTooLargeIsRecorded();
     void malformedRequestIsRecordedWithoutTheKey();
     void connectionOverTheCapIsRecorded();
+    void disabledAndExpiredKeysOwnTheirRefusals();
 
 private:
     const server::LogEntry *logEntryFor(const QByteArray &requestId);
@@ -276,6 +277,53 @@ void TestRefusals::connectionOverTheCapIsRecorded() {
     QTRY_VERIFY_WITH_TIMEOUT(usageRowFor(requestId).has_value(), 10000);
     QCOMPARE(usageRowFor(requestId)->errorCode, QStringLiteral("server_busy"));
     held.clear();
+}
+
+// A client still using a disabled or expired key shows up under that key, not as "(no key)".
+void TestRefusals::disabledAndExpiredKeysOwnTheirRefusals() {
+    store::KeyStore keys(*m_db, QStringLiteral("test"));
+    auto disabled = keys.createKey(QStringLiteral("switched off"), {QStringLiteral("users")});
+    QVERIFY(disabled.ok());
+    QVERIFY(keys.setKeyState(QStringLiteral("switched off"), store::KeyState::Disabled).ok());
+    auto expired = keys.createKey(QStringLiteral("run out"), {QStringLiteral("users")});
+    QVERIFY(expired.ok());
+    QVERIFY(
+        keys.setKeyExpiry(QStringLiteral("run out"), QDateTime::currentDateTimeUtc().addSecs(-60))
+            .ok());
+
+    const QByteArray body = R"({"model":"demo","messages":[{"role":"user","content":"hi"}]})";
+    const struct {
+        QString key;
+        QString uuid;
+        QString name;
+        QString code;
+    } cases[] = {{disabled->key, disabled->record.uuid, QStringLiteral("switched off"),
+                  QStringLiteral("api_key_disabled")},
+                 {expired->key, expired->record.uuid, QStringLiteral("run out"),
+                  QStringLiteral("api_key_expired")}};
+    for (const auto &c : cases) {
+        // The key store's own change signal reaches the gateway's cache; wait until it refuses.
+        HttpTestClient::Response response;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (response = HttpTestClient::fetch(m_gateway->port(), "POST", "/v1/chat/completions",
+                                              {{"Content-Type", "application/json"},
+                                               {"Authorization", "Bearer " + c.key.toLatin1()}},
+                                              body))
+                    .status == 401,
+            10000);
+        const QByteArray requestId = response.header("x-request-id");
+        QTRY_VERIFY_WITH_TIMEOUT(usageRowFor(requestId).has_value(), 10000);
+        const store::UsageRecord row = *usageRowFor(requestId);
+        QCOMPARE(row.errorCode, c.code);
+        QCOMPARE(row.keyUuid, c.uuid);
+        QCOMPARE(row.keyName, c.name);
+        QTRY_VERIFY_WITH_TIMEOUT(logEntryFor(requestId), 10000);
+        QCOMPARE(logEntryFor(requestId)->keyName, c.name);
+    }
+    // A refused request does not count as the key being used.
+    const auto record = keys.key(QStringLiteral("switched off"));
+    QVERIFY(record.ok());
+    QVERIFY(!record->lastUsedAt.isValid());
 }
 
 QTEST_GUILESS_MAIN(TestRefusals)
