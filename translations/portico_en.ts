@@ -110,5 +110,12 @@
             <numerusform>Exported %n requests.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Requests older than %n day(s) are deleted (usage.raw_retention_days in config.yaml); the totals still count them.</source>
+        <translation>
+            <numerusform>Requests older than %n day are deleted (usage.raw_retention_days in config.yaml); the totals still count them.</numerusform>
+            <numerusform>Requests older than %n days are deleted (usage.raw_retention_days in config.yaml); the totals still count them.</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -1611,5 +1611,12 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <source>Export cancelled.</source>
         <translation>Esportazione annullata.</translation>
     </message>
+    <message numerus="yes">
+        <source>Requests older than %n day(s) are deleted (usage.raw_retention_days in config.yaml); the totals still count them.</source>
+        <translation>
+            <numerusform>Le richieste più vecchie di %n giorno vengono eliminate (usage.raw_retention_days in config.yaml); i totali continuano a contarle.</numerusform>
+            <numerusform>Le richieste più vecchie di %n giorni vengono eliminate (usage.raw_retention_days in config.yaml); i totali continuano a contarle.</numerusform>
+        </translation>
+    </message>
 </context>
 </TS>

@@ -1,25 +1,42 @@
 #include "ui/screenshotwalker.h"
 
+#include "ui/dashboard/dashboardpage.h"
+#include "ui/dashboard/periodselector.h"
 #include "ui/groups/groupspage.h"
 #include "ui/keys/keyspage.h"
+#include "ui/logs/logspage.h"
+#include "ui/logs/logstablemodel.h"
 #include "ui/mainwindow.h"
+#include "ui/usage/keyusagesummary.h"
+#include "ui/usage/usagepage.h"
 
 #include <QAbstractButton>
 #include <QApplication>
 #include <QDialog>
+#include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPainter>
 #include <QScreen>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTimer>
+#include <QToolTip>
+
+#include <algorithm>
 
 namespace portico::ui {
 
 namespace {
 // Long enough for layouts, fonts and a reload after a store change to settle on a busy machine.
 constexpr int kSettleMs = 700;
+constexpr int kPollMs = 250;
+
+// The key to show (PORTICO_SCREENSHOT_KEY); empty: the first one.
+QString keyToShow() {
+    return qEnvironmentVariable("PORTICO_SCREENSHOT_KEY");
+}
 } // namespace
 
 ScreenshotWalker::ScreenshotWalker(MainWindow &window, const QString &outputDir, QObject *parent)
@@ -39,17 +56,24 @@ void ScreenshotWalker::start() {
             KeysPage *keys = m_window.keysPage();
             if (keys->table()->model()->rowCount() == 0)
                 return fail(QStringLiteral("the keys table is empty: seed the store first"));
-            // The key to show (PORTICO_SCREENSHOT_KEY), else the first row.
-            const QString name = qEnvironmentVariable("PORTICO_SCREENSHOT_KEY");
+            const QString name = keyToShow();
             QAbstractItemModel *model = keys->table()->model();
             const auto found = name.isEmpty() ? QModelIndexList{}
                                               : model->match(model->index(0, 0), Qt::DisplayRole,
                                                              name, 1, Qt::MatchExactly);
             keys->table()->selectRow(found.isEmpty() ? 0 : found.first().row());
-            QTimer::singleShot(kSettleMs, this, [this] {
-                save(QStringLiteral("keys-page.png"));
-                next();
-            });
+            // The detail panel's usage section reads in a worker: show its figures, not zeros.
+            QPointer<KeyUsageSummary> summary = keys->findChild<KeyUsageSummary *>();
+            whenReady(
+                [summary] {
+                    return !summary || (!summary->isLoading() && summary->loadCount() > 0);
+                },
+                {},
+                [this] {
+                    save(QStringLiteral("keys-page.png"));
+                    next();
+                },
+                QStringLiteral("the key's usage summary did not load"));
         },
         [this] {
             auto *button =
@@ -100,6 +124,8 @@ void ScreenshotWalker::start() {
             });
         },
         [this] {
+            // "Key … created" belongs to the keys pictures, not to the other pages.
+            m_window.statusBar()->clearMessage();
             m_window.setCurrentPage(MainWindow::GroupsPageIndex);
             // The group to show (PORTICO_SCREENSHOT_GROUP), else the first row.
             auto *groups = m_window.findChild<GroupsPage *>();
@@ -122,8 +148,149 @@ void ScreenshotWalker::start() {
                 next();
             });
         },
+        [this] {
+            QPointer<DashboardPage> dashboard = m_window.findChild<DashboardPage *>();
+            if (!dashboard)
+                return fail(QStringLiteral("no DashboardPage"));
+            m_window.setCurrentPage(MainWindow::DashboardPageIndex);
+            dashboard->periodSelector()->setPreset(PeriodSelector::Last24Hours);
+            whenReady(
+                [this, dashboard] {
+                    return !dashboard || (dashboard->loadCount() > 0 && !dashboard->isLoading() &&
+                                          dashboard->data().totals.requests >= m_expectedRequests);
+                },
+                [dashboard] {
+                    if (dashboard && !dashboard->isLoading())
+                        dashboard->refresh();
+                },
+                [this] {
+                    save(QStringLiteral("dashboard-page.png"));
+                    next();
+                },
+                QStringLiteral("the dashboard did not count the requests sent"));
+        },
+        [this] {
+            QPointer<UsagePage> usage = m_window.findChild<UsagePage *>();
+            if (!usage)
+                return fail(QStringLiteral("no UsagePage"));
+            m_window.setCurrentPage(MainWindow::UsagePageIndex);
+            usage->setGrouping(store::UsageGrouping::Key);
+            usage->periodSelector()->setPreset(PeriodSelector::Last30Days);
+            const auto counted = [usage] {
+                qint64 requests = 0;
+                for (const auto &line : usage->aggregates())
+                    requests += line.requests;
+                return requests;
+            };
+            whenReady(
+                [this, usage, counted] {
+                    return !usage || (usage->loadCount() > 0 && !usage->isLoading() &&
+                                      counted() >= m_expectedRequests);
+                },
+                [usage] {
+                    if (usage && !usage->isLoading())
+                        usage->refresh();
+                },
+                [this] {
+                    save(QStringLiteral("usage-page.png"));
+                    next();
+                },
+                QStringLiteral("the usage page did not count the requests sent"));
+        },
+        [this] {
+            QPointer<UsagePage> usage = m_window.findChild<UsagePage *>();
+            if (!usage)
+                return fail(QStringLiteral("no UsagePage"));
+            const QString name = keyToShow();
+            const auto &lines = usage->aggregates();
+            const auto line = std::find_if(lines.begin(), lines.end(), [&name](const auto &l) {
+                return !l.deleted && !l.keyUuid.isEmpty() && (name.isEmpty() || l.keyName == name);
+            });
+            if (line == lines.end())
+                return fail(QStringLiteral("no usage of the key to drill into"));
+            usage->showKeyRequests(line->keyUuid, line->keyName);
+            whenReady([usage] { return !usage || !usage->drillDownRows().isEmpty(); }, {},
+                      [this, usage] {
+                          save(QStringLiteral("usage-requests.png"));
+                          if (usage)
+                              usage->closeDrillDown();
+                          next();
+                      },
+                      QStringLiteral("the key's requests did not load"));
+        },
+        [this] {
+            QPointer<LogsPage> logs = m_window.findChild<LogsPage *>();
+            if (!logs)
+                return fail(QStringLiteral("no LogsPage"));
+            m_window.setCurrentPage(MainWindow::LogsPageIndex);
+            whenReady(
+                [this, logs] {
+                    return !logs || logs->model()->rowCount() >=
+                                        qMin<qint64>(m_expectedRequests, logs->model()->capacity());
+                },
+                [logs] {
+                    if (logs)
+                        logs->model()->flush();
+                },
+                [this, logs] {
+                    if (logs)
+                        hoverNewestRefusal(*logs);
+                    // The tooltip shows why the request was refused, which the column cuts off.
+                    QTimer::singleShot(kSettleMs, this, [this] {
+                        QWidget *tip = findVisible(QStringLiteral("qtooltip_label"));
+                        save(QStringLiteral("logs-page.png"), tip, false);
+                        QToolTip::hideText();
+                        next();
+                    });
+                },
+                QStringLiteral("the logs page did not show the requests sent"));
+        },
     };
-    QTimer::singleShot(kSettleMs * 2, this, &ScreenshotWalker::next);
+    waitForTraffic(600); // two minutes at 200 ms a try: the script sends after the gateway is up
+}
+
+void ScreenshotWalker::waitForTraffic(int triesLeft) {
+    const QString path = qEnvironmentVariable("PORTICO_SCREENSHOT_TRAFFIC");
+    if (path.isEmpty()) {
+        QTimer::singleShot(kSettleMs * 2, this, &ScreenshotWalker::next);
+        return;
+    }
+    QFile file(path);
+    if (file.open(QIODevice::ReadOnly)) {
+        bool ok = false;
+        const qint64 sent = file.readAll().trimmed().toLongLong(&ok);
+        if (ok) {
+            m_expectedRequests = sent;
+            QTimer::singleShot(kSettleMs, this, &ScreenshotWalker::next);
+            return;
+        }
+    }
+    if (triesLeft <= 0) {
+        // Take the pictures anyway, but fail the walk: they would show no traffic.
+        ++m_failures;
+        qWarning("screenshots: %s never appeared", qPrintable(path));
+        next();
+        return;
+    }
+    QTimer::singleShot(200, this, [this, triesLeft] { waitForTraffic(triesLeft - 1); });
+}
+
+void ScreenshotWalker::whenReady(std::function<bool()> ready, std::function<void()> reload,
+                                 std::function<void()> then, const QString &what, int triesLeft) {
+    if (ready()) {
+        QTimer::singleShot(kSettleMs, this, std::move(then));
+        return;
+    }
+    if (triesLeft <= 0)
+        return fail(what);
+    if (reload)
+        reload();
+    QTimer::singleShot(kPollMs, this,
+                       [this, ready = std::move(ready), reload = std::move(reload),
+                        then = std::move(then), what, triesLeft]() mutable {
+                           whenReady(std::move(ready), std::move(reload), std::move(then), what,
+                                     triesLeft - 1);
+                       });
 }
 
 void ScreenshotWalker::next() {
@@ -157,21 +324,42 @@ void ScreenshotWalker::whenVisible(const QString &objectName, std::function<void
     });
 }
 
-void ScreenshotWalker::save(const QString &fileName, QWidget *dialog) {
-    // The window with the dialog painted where it sits on screen: the same picture with or
+void ScreenshotWalker::hoverNewestRefusal(LogsPage &logs) {
+    QTableView *table = logs.tableView();
+    const QAbstractItemModel *model = table->model();
+    const QRect visible = table->viewport()->rect();
+    for (int row = model->rowCount() - 1; row >= 0; --row) {
+        const int status = model->index(row, LogsTableModel::StatusColumn).data().toInt();
+        const QModelIndex message = model->index(row, LogsTableModel::MessageColumn);
+        const QRect cell = table->visualRect(message);
+        if ((status != 401 && status != 403) || !visible.contains(cell))
+            continue;
+        const QPoint at(cell.left() + cell.width() / 4, cell.center().y());
+        QToolTip::showText(table->viewport()->mapToGlobal(at),
+                           message.data(Qt::ToolTipRole).toString(), table->viewport());
+        return;
+    }
+}
+
+void ScreenshotWalker::save(const QString &fileName, QWidget *overlay, bool dim) {
+    // The window with the overlay painted where it sits on screen: the same picture with or
     // without a window manager, and on any platform plugin.
     QPixmap picture = m_window.grab();
-    if (dialog) {
+    if (overlay) {
         QPainter painter(&picture);
-        painter.fillRect(QRect(QPoint(0, 0), m_window.size()), QColor(0, 0, 0, 60));
-        const QPoint at = dialog->mapToGlobal(QPoint(0, 0)) - m_window.mapToGlobal(QPoint(0, 0));
-        painter.drawPixmap(at, dialog->grab());
+        if (dim)
+            painter.fillRect(QRect(QPoint(0, 0), m_window.size()), QColor(0, 0, 0, 60));
+        const QPoint at = overlay->mapToGlobal(QPoint(0, 0)) - m_window.mapToGlobal(QPoint(0, 0));
+        painter.drawPixmap(at, overlay->grab());
     }
     const QString path = m_outputDir.filePath(fileName);
-    if (!picture.save(path))
-        fail(QStringLiteral("cannot write ") + path);
-    else
+    if (!picture.save(path)) {
+        // Not fail(): the caller goes on to the next step itself.
+        ++m_failures;
+        qWarning("screenshots: cannot write %s", qPrintable(path));
+    } else {
         qInfo("saved %s", qPrintable(path));
+    }
 }
 
 void ScreenshotWalker::fail(const QString &what) {

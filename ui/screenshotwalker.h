@@ -11,12 +11,17 @@ class QWidget;
 
 namespace portico::ui {
 
+class LogsPage;
 class MainWindow;
 
 // Walks the window through the states the README shows (keys page with the detail panel, Add to
-// Group, Create Key, the one-time key display, groups, routes) and saves each as a PNG, then
-// quits the application. Started by the app when PORTICO_SCREENSHOT_DIR is set
-// (scripts/screenshots.sh), so the pictures come from the real app on real data.
+// Group, Create Key, the one-time key display, groups, routes, dashboard, usage with one key's
+// requests, logs) and saves each as a PNG, then quits the application. Started by the app when
+// PORTICO_SCREENSHOT_DIR is set (scripts/screenshots.sh), so the pictures come from the real app
+// on real data.
+// When PORTICO_SCREENSHOT_TRAFFIC names a file, the walk waits for it to appear: the script
+// writes there how many requests it sent through the embedded gateway once they are answered,
+// and the monitoring pictures are taken only when the pages count at least that many.
 // Widgets are found by object name; a missing one is reported and its picture skipped, so a
 // renamed widget fails loudly instead of producing a misleading screenshot.
 class ScreenshotWalker : public QObject {
@@ -35,13 +40,25 @@ private:
     void whenVisible(const QString &objectName, std::function<void(QWidget *)> then,
                      int triesLeft = 50);
     QWidget *findVisible(const QString &objectName) const;
-    void save(const QString &fileName, QWidget *dialog = nullptr);
+    void waitForTraffic(int triesLeft);
+    // Runs `then` once `ready` holds, calling `reload` between checks (the monitoring pages read
+    // in worker threads, and usage rows reach the store a moment after the answer); gives up
+    // after about 30 seconds, failing with `what`.
+    void whenReady(std::function<bool()> ready, std::function<void()> reload,
+                   std::function<void()> then, const QString &what, int triesLeft = 120);
+    // The window, with `overlay` (a dialog or tooltip) painted where it sits, the window dimmed
+    // behind it when `dim`.
+    void save(const QString &fileName, QWidget *overlay = nullptr, bool dim = true);
+    // Shows the message of the newest visible 401 or 403 as its tooltip, as a pointer resting
+    // on it would.
+    void hoverNewestRefusal(LogsPage &logs);
     void fail(const QString &what);
 
     MainWindow &m_window;
     QDir m_outputDir;
     QList<Step> m_steps;
     int m_failures = 0;
+    qint64 m_expectedRequests = 0; // sent by the script; 0 when it sent none
 };
 
 } // namespace portico::ui

@@ -26,6 +26,7 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <cmath>
 
 namespace portico::ui {
 
@@ -36,6 +37,29 @@ constexpr int kRefreshIntervalMs = 2000;
 
 QString costText(double usd) {
     return QStringLiteral("$") + QLocale().toString(usd, 'f', 4);
+}
+
+// From 0 to a round number above `highest`, with round ticks (1, 2, 2.5 or 5 times a power of
+// ten), whole numbers only for counts: "0 20 40 60", not "0 15 30 45 59".
+void setRoundRange(QValueAxis *axis, double highest, bool wholeNumbers) {
+    if (highest <= 0) {
+        axis->setRange(0, wholeNumbers ? 4.0 : 1.0);
+        axis->setTickCount(5);
+        return;
+    }
+    const double rough = highest / 4;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
+    double step = magnitude;
+    for (const double factor : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+        step = factor * magnitude;
+        if (step >= rough)
+            break;
+    }
+    if (wholeNumbers)
+        step = std::max(1.0, std::ceil(step));
+    const int intervals = int(std::floor(highest / step)) + 1; // headroom above the highest point
+    axis->setRange(0, step * intervals);
+    axis->setTickCount(intervals + 1);
 }
 
 QChart *makeChart(const QString &title) {
@@ -50,7 +74,8 @@ QChartView *makeChartView(QChart *chart, const QString &objectName, QWidget *par
     auto *view = new QChartView(chart, parent);
     view->setObjectName(objectName);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumHeight(220);
+    // With the tables' 200, low enough for the whole page to fit a 1280x800 screen unscrolled.
+    view->setMinimumHeight(200);
     return view;
 }
 
@@ -139,6 +164,7 @@ DashboardPage::DashboardPage(AppContext &context, QWidget *parent)
 
     auto *content = new QWidget;
     auto *grid = new QGridLayout(content);
+    grid->setContentsMargins(0, 0, 0, 0); // aligned with the title; the page has its margins
     grid->addWidget(buildTiles(), 0, 0, 1, 2);
     grid->addWidget(makeChartView(m_requestsChart, QStringLiteral("requestsChart"), content), 1, 0);
     grid->addWidget(makeChartView(m_costChart, QStringLiteral("costChart"), content), 1, 1);
@@ -282,13 +308,15 @@ void DashboardPage::updateTimeCharts() {
         auto *timeAxis = new QDateTimeAxis;
         timeAxis->setFormat(m_data.hourBuckets ? QStringLiteral("dd MMM HH:mm")
                                                : QStringLiteral("dd MMM"));
-        timeAxis->setTickCount(6);
+        // Six labels of "dd MMM HH:mm" do not fit side by side in a window 1280 wide; five
+        // do, and fall on whole hours for a day.
+        timeAxis->setTickCount(5);
         if (!m_data.series.isEmpty()) {
             timeAxis->setRange(m_data.series.first().bucketStart.toLocalTime(),
                                m_data.series.last().bucketStart.toLocalTime());
         }
         auto *valueAxis = new QValueAxis;
-        valueAxis->setRange(0, highest > 0 ? highest * 1.1 : 1.0);
+        setRoundRange(valueAxis, highest, chart != m_costChart);
         valueAxis->setLabelFormat(chart == m_costChart ? QStringLiteral("%.4f")
                                                        : QStringLiteral("%.0f"));
         chart->addAxis(timeAxis, Qt::AlignBottom);
@@ -322,7 +350,7 @@ void DashboardPage::updateStatusChart() {
     auto *categoryAxis = new QBarCategoryAxis;
     categoryAxis->append(categories);
     auto *valueAxis = new QValueAxis;
-    valueAxis->setRange(0, highest > 0 ? double(highest) * 1.1 : 1.0);
+    setRoundRange(valueAxis, double(highest), true);
     valueAxis->setLabelFormat(QStringLiteral("%.0f"));
     m_statusChart->addAxis(categoryAxis, Qt::AlignBottom);
     m_statusChart->addAxis(valueAxis, Qt::AlignLeft);

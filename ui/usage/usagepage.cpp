@@ -1,5 +1,6 @@
 #include "ui/usage/usagepage.h"
 
+#include "config/configmanager.h"
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "store/usageaggregates.h"
@@ -185,6 +186,10 @@ QWidget *UsagePage::buildDrillDownView() {
     back->setObjectName(QStringLiteral("usageDrillBack"));
     m_drillTitle = new QLabel(view);
     m_drillCount = new QLabel(view);
+    m_drillRetention = new QLabel(view);
+    m_drillRetention->setObjectName(QStringLiteral("usageRetentionNote"));
+    m_drillRetention->setWordWrap(true);
+    m_drillRetention->hide();
     m_drillTable = new QTableWidget(0, 11, view);
     m_drillTable->setObjectName(QStringLiteral("usageRequests"));
     m_drillTable->setHorizontalHeaderLabels({tr("Time"), tr("Request ID"), tr("Route"), tr("Model"),
@@ -196,6 +201,14 @@ QWidget *UsagePage::buildDrillDownView() {
     m_drillTable->verticalHeader()->hide();
     m_drillTable->setWordWrap(false);
     m_drillTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // A request id in full (36 characters) pushes the error column out of a window 1280 wide;
+    // its two ends are enough to find it on the Logs page, and the column can be widened.
+    m_drillTable->setTextElideMode(Qt::ElideMiddle);
+    m_drillTable->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Interactive);
+    const int requestIdWidth =
+        m_drillTable->fontMetrics().horizontalAdvance(QStringLiteral("req_012345…0123456"));
+    m_drillTable->horizontalHeader()->resizeSection(1, requestIdWidth);
+    m_drillTable->horizontalHeader()->setStretchLastSection(true);
     m_loadMore = new QPushButton(tr("Load more"), view);
     m_loadMore->setObjectName(QStringLiteral("usageLoadMore"));
 
@@ -208,6 +221,7 @@ QWidget *UsagePage::buildDrillDownView() {
     auto *layout = new QVBoxLayout(view);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
+    layout->addWidget(m_drillRetention);
     layout->addWidget(m_drillTable);
     layout->addLayout(bottom);
 
@@ -437,6 +451,16 @@ void UsagePage::rowActivated(int row) {
 void UsagePage::showKeyRequests(const QString &keyUuid, const QString &title) {
     m_drillKeyUuid = keyUuid;
     m_drillTitle->setText(tr("Requests of %1").arg(title));
+    // The totals outlive the rows: say so, or the two views seem to disagree.
+    const int retentionDays =
+        m_context.config ? m_context.config->current()->usage.rawRetentionDays : 0;
+    m_drillRetention->setVisible(retentionDays > 0);
+    if (retentionDays > 0) {
+        m_drillRetention->setText(
+            tr("Requests older than %n day(s) are deleted (usage.raw_retention_days in "
+               "config.yaml); the totals still count them.",
+               nullptr, retentionDays));
+    }
     m_stack->setCurrentIndex(1);
     loadDrillPage(true);
 }

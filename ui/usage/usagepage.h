@@ -103,6 +103,7 @@ private:
     QTableWidget *m_table = nullptr;
     QLabel *m_drillTitle = nullptr;
     QLabel *m_drillCount = nullptr;
+    QLabel *m_drillRetention = nullptr;
     QTableWidget *m_drillTable = nullptr;
     QPushButton *m_loadMore = nullptr;
     QPushButton *m_exportButton = nullptr;
