@@ -23,17 +23,25 @@ if(PORTICO_WERROR)
     target_compile_options(portico_common INTERFACE -Werror)
 endif()
 
+# Where the tests of one ctest run leave the logs of the programs they drive
+# (tests/support/testlogs.h); test_logscan scans them, and ctest's record, after all other tests.
+set(PORTICO_TEST_LOG_DIR "${PROJECT_BINARY_DIR}/test-logs")
+
 # portico_add_test(NAME SOURCES... LIBRARIES...): one Qt Test executable per unit, run by ctest.
+# Every test requires the portico_test_logs fixture (tests/logscan), so the key scan runs last.
 function(portico_add_test name)
     cmake_parse_arguments(ARG "GUI" "TIMEOUT" "SOURCES;LIBRARIES" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
-    target_link_libraries(${name} PRIVATE Portico::Common Qt6::Test ${ARG_LIBRARIES})
+    target_link_libraries(${name} PRIVATE Portico::Common Qt6::Test portico_testsupport
+                                          ${ARG_LIBRARIES})
     target_compile_definitions(${name} PRIVATE
         PORTICO_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
         PORTICO_BINARY_DIR="${PROJECT_BINARY_DIR}")
     add_test(NAME ${name} COMMAND ${name})
-    set(env "QT_QPA_PLATFORM=offscreen" "QT_LOGGING_RULES=qt.qpa.*=false")
-    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}")
+    set(env "QT_QPA_PLATFORM=offscreen" "QT_LOGGING_RULES=qt.qpa.*=false"
+            "PORTICO_TEST_LOG_DIR=${PORTICO_TEST_LOG_DIR}")
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}"
+                                            FIXTURES_REQUIRED portico_test_logs)
     if(ARG_TIMEOUT)
         set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT})
     else()

@@ -4,6 +4,7 @@
 #include "store/database.h"
 #include "store/records.h"
 #include "store/usagestore.h"
+#include "testlogs.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -112,6 +113,10 @@ private:
         run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
         run.out = process.readAllStandardOutput();
         run.err = process.readAllStandardError();
+        // Kept for the suite-wide key scan; `keys create` prints the new key on stdout by design.
+        portico::testsupport::saveTestLog(QStringLiteral("stderr.log"), run.err);
+        if (!portico::testsupport::printsNewKey(arguments))
+            portico::testsupport::saveTestLog(QStringLiteral("stdout.log"), run.out);
         return run;
     }
 
@@ -888,6 +893,9 @@ private Q_SLOTS:
 
         gateway.terminate(); // SIGTERM
         QVERIFY(gateway.waitForFinished(60'000));
+        portico::testsupport::saveTestLog(QStringLiteral("serve.log"),
+                                          err + gateway.readAllStandardError() +
+                                              gateway.readAllStandardOutput());
         QCOMPARE(gateway.exitStatus(), QProcess::NormalExit);
         QCOMPARE(gateway.exitCode(), 0);
     }

@@ -4,6 +4,7 @@
 #include "store/database.h"
 #include "store/records.h"
 #include "store/usagestore.h"
+#include "testlogs.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -188,6 +189,10 @@ private:
         result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
         result.out = process.readAllStandardOutput();
         result.err = process.readAllStandardError();
+        // Kept for the suite-wide key scan; `keys create` prints the new key on stdout by design.
+        portico::testsupport::saveTestLog(QStringLiteral("stderr.log"), result.err);
+        if (!portico::testsupport::printsNewKey(arguments))
+            portico::testsupport::saveTestLog(QStringLiteral("stdout.log"), result.out);
         return result;
     }
 

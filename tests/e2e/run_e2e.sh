@@ -16,6 +16,13 @@ cleanup() {
         kill -TERM "$serve_pid"
         wait "$serve_pid" || true
     fi
+    # The gateway's log (JSON lines on stderr) is kept for test_logscan, which checks after the
+    # whole suite that no log contains a key.
+    if [[ -n ${PORTICO_TEST_LOG_DIR:-} && -f $work/serve.log ]]; then
+        mkdir -p "$PORTICO_TEST_LOG_DIR" &&
+            cp "$work/serve.log" "$PORTICO_TEST_LOG_DIR/e2e_openai_client.serve.log" ||
+            echo "could not keep the gateway log in $PORTICO_TEST_LOG_DIR" >&2
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT

@@ -2,6 +2,7 @@
 // the real Gateway on port 0 and tests/fixtures/fake_upstream.py as the upstream model server.
 
 #include "fakeupstream.h"
+#include "gatewaytestlog.h"
 #include "httptestclient.h"
 
 #include "config/configmanager.h"
@@ -240,6 +241,8 @@ void TestGateway::initTestCase() {
 }
 
 void TestGateway::cleanupTestCase() {
+    if (m_gateway)
+        testsupport::saveGatewayLog(QStringLiteral("gateway.jsonl"), *m_gateway->log());
     m_gateway.reset();
 }
 
@@ -734,6 +737,7 @@ void TestGateway::revocationFromAnotherProcess() {
               {QStringLiteral("--db"), m_db->path(), QStringLiteral("keys"),
                QStringLiteral("delete"), created->record.uuid});
     QVERIFY(cli.waitForFinished(30000));
+    testsupport::saveTestLog(QStringLiteral("cli.stderr.log"), cli.readAllStandardError());
     QCOMPARE(cli.exitCode(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(post("/v1/chat/completions", chatBody("demo"), key).status == 401,
                              2000);
@@ -747,6 +751,8 @@ void TestGateway::keyCreatedByAnotherProcessWorksAtOnce() {
                QStringLiteral("create"), QStringLiteral("created by the cli"),
                QStringLiteral("--group"), QStringLiteral("all")});
     QVERIFY(cli.waitForFinished(30000));
+    // Its stdout is the new key (the one-time display): not a log.
+    testsupport::saveTestLog(QStringLiteral("cli.stderr.log"), cli.readAllStandardError());
     QCOMPARE(cli.exitCode(), 0);
     const QString key = QString::fromLatin1(cli.readAllStandardOutput()).trimmed();
     QVERIFY(store::apikey::hasValidFormat(key));
@@ -769,6 +775,7 @@ void TestGateway::groupJoinedInAnotherProcessWorksAtOnce() {
               {QStringLiteral("--db"), m_db->path(), QStringLiteral("keys"),
                QStringLiteral("add-group"), created->record.uuid, QStringLiteral("joined late")});
     QVERIFY(cli.waitForFinished(30000));
+    testsupport::saveTestLog(QStringLiteral("cli.stderr.log"), cli.readAllStandardError());
     QCOMPARE(cli.exitCode(), 0);
     QCOMPARE(post("/v1/chat/completions", chatBody("demo"), key).status, 200);
 }

@@ -4,6 +4,7 @@
 
 #include "fakeupstream.h"
 #include "httptestclient.h"
+#include "testlogs.h"
 
 #include "config/configmanager.h"
 #include "server/gateway.h"
@@ -194,6 +195,7 @@ void TestGatewayLog::initTestCase() {
 
 void TestGatewayLog::cleanupTestCase() {
     m_gateway.reset();
+    testsupport::saveTestLog(QStringLiteral("gateway.log"), readFile(m_logPath));
     // After the whole test: no key anywhere in what was logged.
     verifyNoKeys(readFile(m_logPath));
 }
@@ -384,6 +386,9 @@ void TestGatewayLog::serveWritesJsonLines() {
     serve.terminate();
     QVERIFY(serve.waitForFinished(30000));
     errors += serve.readAllStandardError();
+    testsupport::saveTestLog(QStringLiteral("serve.stderr.log"),
+                             errors + serve.readAllStandardOutput());
+    testsupport::saveTestLog(QStringLiteral("serve.log-file.log"), readFile(logPath));
     // The JSON lines went to the file, not stderr.
     QVERIFY(!errors.contains("\"request_id\""));
 

@@ -3,6 +3,7 @@
 // once the key has used its share of the window; other keys keep theirs; streamed answers count
 // too; every refusal is a usage row with its code.
 
+#include "gatewaytestlog.h"
 #include "httptestclient.h"
 
 #include "config/configmanager.h"
@@ -91,6 +92,8 @@ void TestLimits::initTestCase() {
 }
 
 void TestLimits::cleanupTestCase() {
+    if (m_gateway) // for test_logscan, after the whole suite
+        testsupport::saveGatewayLog(QStringLiteral("gateway.jsonl"), *m_gateway->log());
     m_gateway.reset();
 }
 

@@ -3,6 +3,7 @@
 // counters checked against the requests the test sends.
 
 #include "fakeupstream.h"
+#include "gatewaytestlog.h"
 #include "httptestclient.h"
 
 #include "config/configmanager.h"
@@ -388,6 +389,8 @@ void TestMetrics::initTestCase() {
 }
 
 void TestMetrics::cleanupTestCase() {
+    if (m_gateway)
+        testsupport::saveGatewayLog(QStringLiteral("gateway.jsonl"), *m_gateway->log());
     m_gateway.reset();
 }
 

@@ -4,6 +4,7 @@
 // headers named a valid one, and never the key itself in the log.
 
 #include "httptestclient.h"
+#include "testlogs.h"
 
 #include "config/configmanager.h"
 #include "server/gateway.h"
@@ -152,6 +153,8 @@ void TestRefusals::initTestCase() {
 
 void TestRefusals::cleanupTestCase() {
     m_gateway.reset();
+    // Every line the gateway wrote (the ring keeps 1000), for test_logscan after the suite.
+    testsupport::saveTestLog(QStringLiteral("gateway.log"), readFile(m_logPath));
     verifyNoKeyLogged();
 }
 

@@ -3,6 +3,7 @@
 // the config changes), the hourly and daily roll-ups keep counting them, requests keep being
 // recorded, and `portico-gateway usage prune` does the same by hand.
 
+#include "gatewaytestlog.h"
 #include "httptestclient.h"
 
 #include "config/configmanager.h"
@@ -93,6 +94,8 @@ void TestRetention::init() {
 }
 
 void TestRetention::cleanup() {
+    if (m_gateway)
+        testsupport::saveGatewayLog(QStringLiteral("gateway.jsonl"), *m_gateway->log());
     m_gateway.reset();
     m_config.reset();
     m_log.reset();

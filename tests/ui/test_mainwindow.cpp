@@ -120,6 +120,7 @@ void TestMainWindow::cleanup() {
 void TestMainWindow::makeWindow(quint16 port) {
     server::GatewayOptions options;
     options.port = port;
+    options.log = m_fixture->context.gatewayLog; // as the app does; kept for test_logscan
     m_gateway =
         std::make_unique<app::EmbeddedGateway>(m_fixture->database, m_fixture->config, options);
     m_fixture->context.gatewayBaseUrl = [gateway = m_gateway.get()] { return gateway->baseUrl(); };

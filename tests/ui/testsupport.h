@@ -4,6 +4,8 @@
 // store watcher, and QSettings kept away from the user's files.
 
 #include "config/configmanager.h"
+#include "gatewaytestlog.h"
+#include "server/gatewaylog.h"
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "store/keystore.h"
@@ -41,6 +43,12 @@ inline void isolateSettings(const QTemporaryDir &dir) {
 
 class UiFixture {
 public:
+    // What an embedded gateway logged is kept for the suite-wide key scan (tests/logscan).
+    ~UiFixture() {
+        if (context.gatewayLog)
+            testsupport::saveGatewayLog(QStringLiteral("gateway.jsonl"), *context.gatewayLog);
+    }
+
     bool open() {
         if (!dir.isValid())
             return false;
@@ -64,6 +72,9 @@ public:
         context.actor = QStringLiteral("test:ui");
         context.gatewayBaseUrl = [] { return QString(); };
         context.storeWatcher = watcher.get();
+        // As in the desktop app: one log for the embedded gateway (GatewayOptions::log) and the
+        // Logs page.
+        context.gatewayLog = std::make_shared<server::GatewayLog>();
         return true;
     }
 
