@@ -127,6 +127,95 @@ Status UsageRollup::add(const QSqlDatabase &connection, const QList<UsageRecord>
     return addTo(connection, QStringLiteral("usage_daily"), kDayMs, rows);
 }
 
+Status UsageRollup::rebuild(const QSqlDatabase &connection) {
+    const QString doing = QStringLiteral("rebuilding the usage summary");
+    for (const QString &sql :
+         {QStringLiteral("DELETE FROM usage_hourly"), QStringLiteral("DELETE FROM usage_daily"),
+          hourlyBackfillSql(), dailyBackfillSql()}) {
+        QSqlQuery query(connection);
+        if (!query.exec(sql))
+            return databaseError(query.lastError(), doing);
+    }
+    return {};
+}
+
+// The name and provider are those of each line's latest row, as on insert.
+QString UsageRollup::hourlyBackfillSql() {
+    return QStringLiteral(
+        "INSERT INTO usage_hourly SELECT g.bucket_start, g.key_uuid, g.route,"
+        " g.model_id, g.status, COALESCE(u.key_name, ''), COALESCE(u.provider, ''),"
+        " g.requests, g.errors, g.stream_requests, g.prompt_tokens,"
+        " g.completion_tokens, g.cost_usd, g.latency_sum_ms, g.latency_max_ms,"
+        " g.ttft_sum_ms, g.ttft_count, g.lat_b0, g.lat_b1, g.lat_b2, g.lat_b3,"
+        " g.lat_b4, g.lat_b5, g.lat_b6, g.lat_b7, g.lat_b8, g.lat_b9, g.lat_b10,"
+        " g.lat_b11, g.last_time FROM ("
+        "SELECT (time / 3600000) * 3600000 AS bucket_start,"
+        " COALESCE(key_uuid, '') AS key_uuid, COALESCE(route, '') AS route,"
+        " COALESCE(model_id, '') AS model_id, status,"
+        " COUNT(*) AS requests,"
+        " SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors,"
+        " SUM(CASE WHEN stream <> 0 THEN 1 ELSE 0 END) AS stream_requests,"
+        " SUM(prompt_tokens) AS prompt_tokens,"
+        " SUM(completion_tokens) AS completion_tokens, SUM(cost_usd) AS cost_usd,"
+        " SUM(latency_ms) AS latency_sum_ms, MAX(latency_ms) AS latency_max_ms,"
+        " SUM(CASE WHEN ttft_ms >= 0 THEN ttft_ms ELSE 0 END) AS ttft_sum_ms,"
+        " SUM(CASE WHEN ttft_ms >= 0 THEN 1 ELSE 0 END) AS ttft_count,"
+        " SUM(CASE WHEN latency_ms <= 100 THEN 1 ELSE 0 END) AS lat_b0,"
+        " SUM(CASE WHEN latency_ms > 100 AND latency_ms <= 250 THEN 1 ELSE 0 END)"
+        " AS lat_b1,"
+        " SUM(CASE WHEN latency_ms > 250 AND latency_ms <= 500 THEN 1 ELSE 0 END)"
+        " AS lat_b2,"
+        " SUM(CASE WHEN latency_ms > 500 AND latency_ms <= 1000 THEN 1 ELSE 0 END)"
+        " AS lat_b3,"
+        " SUM(CASE WHEN latency_ms > 1000 AND latency_ms <= 2000 THEN 1 ELSE 0 END)"
+        " AS lat_b4,"
+        " SUM(CASE WHEN latency_ms > 2000 AND latency_ms <= 4000 THEN 1 ELSE 0 END)"
+        " AS lat_b5,"
+        " SUM(CASE WHEN latency_ms > 4000 AND latency_ms <= 8000 THEN 1 ELSE 0 END)"
+        " AS lat_b6,"
+        " SUM(CASE WHEN latency_ms > 8000 AND latency_ms <= 15000 THEN 1 ELSE 0 END)"
+        " AS lat_b7,"
+        " SUM(CASE WHEN latency_ms > 15000 AND latency_ms <= 30000 THEN 1 ELSE 0 END)"
+        " AS lat_b8,"
+        " SUM(CASE WHEN latency_ms > 30000 AND latency_ms <= 60000 THEN 1 ELSE 0 END)"
+        " AS lat_b9,"
+        " SUM(CASE WHEN latency_ms > 60000 AND latency_ms <= 120000 THEN 1 ELSE 0 END)"
+        " AS lat_b10,"
+        " SUM(CASE WHEN latency_ms > 120000 THEN 1 ELSE 0 END) AS lat_b11,"
+        " MAX(time) AS last_time, MAX(id) AS last_id FROM usage"
+        " GROUP BY (time / 3600000) * 3600000, COALESCE(key_uuid, ''),"
+        " COALESCE(route, ''), COALESCE(model_id, ''), status) g"
+        " JOIN usage u ON u.id = g.last_id");
+}
+
+// The name and provider come from the day's last hourly line.
+QString UsageRollup::dailyBackfillSql() {
+    return QStringLiteral(
+        "INSERT INTO usage_daily SELECT g.day_start, g.key_uuid, g.route, g.model_id,"
+        " g.status, h.key_name, h.provider, g.requests, g.errors, g.stream_requests,"
+        " g.prompt_tokens, g.completion_tokens, g.cost_usd, g.latency_sum_ms,"
+        " g.latency_max_ms, g.ttft_sum_ms, g.ttft_count, g.lat_b0, g.lat_b1, g.lat_b2,"
+        " g.lat_b3, g.lat_b4, g.lat_b5, g.lat_b6, g.lat_b7, g.lat_b8, g.lat_b9,"
+        " g.lat_b10, g.lat_b11, g.last_time FROM ("
+        "SELECT (bucket_start / 86400000) * 86400000 AS day_start, key_uuid, route,"
+        " model_id, status, SUM(requests) AS requests, SUM(errors) AS errors,"
+        " SUM(stream_requests) AS stream_requests, SUM(prompt_tokens) AS prompt_tokens,"
+        " SUM(completion_tokens) AS completion_tokens, SUM(cost_usd) AS cost_usd,"
+        " SUM(latency_sum_ms) AS latency_sum_ms, MAX(latency_max_ms) AS latency_max_ms,"
+        " SUM(ttft_sum_ms) AS ttft_sum_ms, SUM(ttft_count) AS ttft_count,"
+        " SUM(lat_b0) AS lat_b0, SUM(lat_b1) AS lat_b1, SUM(lat_b2) AS lat_b2,"
+        " SUM(lat_b3) AS lat_b3, SUM(lat_b4) AS lat_b4, SUM(lat_b5) AS lat_b5,"
+        " SUM(lat_b6) AS lat_b6, SUM(lat_b7) AS lat_b7, SUM(lat_b8) AS lat_b8,"
+        " SUM(lat_b9) AS lat_b9, SUM(lat_b10) AS lat_b10, SUM(lat_b11) AS lat_b11,"
+        " MAX(last_time) AS last_time, MAX(bucket_start) AS last_bucket"
+        " FROM usage_hourly"
+        " GROUP BY (bucket_start / 86400000) * 86400000, key_uuid, route, model_id,"
+        " status) g"
+        " JOIN usage_hourly h ON h.bucket_start = g.last_bucket"
+        " AND h.key_uuid = g.key_uuid AND h.route = g.route"
+        " AND h.model_id = g.model_id AND h.status = g.status");
+}
+
 // A batch usually holds many requests of the same key, route and hour: summing them here first
 // turns thousands of upserts into a handful.
 Status UsageRollup::addTo(const QSqlDatabase &connection, const QString &table, qint64 bucketMs,

@@ -39,6 +39,17 @@ public:
     // the raw rows so both stay consistent.
     static Status add(const QSqlDatabase &connection, const QList<UsageRecord> &rows);
 
+    // Empties usage_hourly and usage_daily and fills them again from the raw usage rows, with the
+    // statements schema version 3 back-filled them with. For stores whose raw rows were written
+    // in bulk without add() (an import, a generated test store); never on a store whose raw rows
+    // retention pruned, as their lines would be lost. Call inside a write transaction.
+    static Status rebuild(const QSqlDatabase &connection);
+    // Schema version 3 runs these once on an upgraded store and rebuild() runs them again: each
+    // fills its empty table, usage_hourly from the raw rows, then usage_daily from usage_hourly.
+    // Released schema steps never change, so neither may what these statements produce.
+    static QString hourlyBackfillSql();
+    static QString dailyBackfillSql();
+
 private:
     static Status addTo(const QSqlDatabase &connection, const QString &table, qint64 bucketMs,
                         const QList<UsageRecord> &rows);

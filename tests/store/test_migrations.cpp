@@ -141,8 +141,8 @@ void TestMigrations::upgradesVersion1AndKeepsData() {
     auto opened = Database::open(path);
     QVERIFY2(opened.ok(), qPrintable(opened.error().message));
     std::shared_ptr<Database> db = *opened;
-    QCOMPARE(db->schemaVersion(), 3);
-    QCOMPARE(Database::kSchemaVersion, 3);
+    QCOMPARE(db->schemaVersion(), 4);
+    QCOMPARE(Database::kSchemaVersion, 4);
     QCOMPARE(db->changeCounter(), 5);
 
     KeyStore keys(*db, QStringLiteral("test"));
@@ -170,21 +170,32 @@ void TestMigrations::upgradesVersion1AndKeepsData() {
     QCOMPARE(UsageStore(*db).rows(filter)->size(), 1);
     QCOMPARE(AuditLog(*db).entries()->size(), 2);
 
-    // The indexes of version 2 exist.
+    // The usage indexes: time (version 2), and key with time (version 4, instead of key alone).
     QSqlQuery query(db->connection());
     QVERIFY(query.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND "
-                                      "name IN ('usage_time_idx', 'usage_key_uuid_idx')")));
-    int indexes = 0;
+                                      "name LIKE 'usage\\_%' ESCAPE '\\' AND tbl_name = "
+                                      "'usage' ORDER BY name")));
+    QStringList indexes;
     while (query.next())
-        ++indexes;
-    QCOMPARE(indexes, 2);
+        indexes << query.value(0).toString();
+    QCOMPARE(indexes,
+             (QStringList{QStringLiteral("usage_key_time_idx"), QStringLiteral("usage_time_idx")}));
+    query.finish();
+    // The drill-down's query (one key, newest first) walks the new index instead of sorting.
+    QVERIFY(query.exec(QStringLiteral("EXPLAIN QUERY PLAN SELECT id FROM usage WHERE key_uuid = "
+                                      "'x' ORDER BY time DESC, id DESC LIMIT 10")));
+    QString plan;
+    while (query.next())
+        plan += query.value(3).toString() + QLatin1Char('\n');
+    QVERIFY2(plan.contains(QLatin1String("usage_key_time_idx")), qPrintable(plan));
+    QVERIFY2(!plan.contains(QLatin1String("TEMP B-TREE")), qPrintable(plan));
     query.finish();
 
     // Opening again is a no-op.
     db.reset();
     auto reopened = Database::open(path);
     QVERIFY(reopened.ok());
-    QCOMPARE((*reopened)->schemaVersion(), 3);
+    QCOMPARE((*reopened)->schemaVersion(), 4);
     QCOMPARE((*reopened)->changeCounter(), 6);
 }
 
@@ -204,7 +215,7 @@ void TestMigrations::newerSchemaIsRefused() {
     QCOMPARE(refused.error().code, Error::Code::SchemaTooNew);
     QCOMPARE(refused.error().message,
              QStringLiteral("This database (%1) was written by a newer version of Portico (schema "
-                            "7; this build understands up to 3). Upgrade Portico or use another "
+                            "7; this build understands up to 4). Upgrade Portico or use another "
                             "database file with --db.")
                  .arg(QFileInfo(path).absoluteFilePath()));
     // Refusing changed nothing: the version is still the newer one.
