@@ -1,11 +1,13 @@
 #include "store/usagestore.h"
 #include "testsupport.h"
 #include "ui/dashboard/periodselector.h"
+#include "ui/translations.h"
 #include "ui/usage/keyusagesummary.h"
 #include "ui/usage/usagepage.h"
 #include "usagerows.h"
 
 #include <QFile>
+#include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -86,6 +88,7 @@ private Q_SLOTS:
     void filters();
     void deletedKeyIsMarked();
     void drillDownPages();
+    void drillDownSaysWhatRetentionKeeps();
     void exportAggregatesRoundTrips();
     void exportRequestsRoundTrips();
     void keyUsageSummary();
@@ -106,6 +109,8 @@ private:
 
 void TestUsagePage::initTestCase() {
     test::isolateSettings(m_settingsDir);
+    // As the app does: the English plural forms ("1 day", "30 days").
+    ui::installTranslations(*QCoreApplication::instance(), QLocale(QLocale::English));
     QVERIFY(m_fixture.open());
     m_team = m_fixture.createGroup(QStringLiteral("team"), {QStringLiteral("demo")});
     m_alice = m_fixture.createKey(QStringLiteral("alice"), {m_team});
@@ -278,6 +283,48 @@ void TestUsagePage::deletedKeyIsMarked() {
         }
     }
     QVERIFY(sawBob);
+}
+
+// With usage.raw_retention_days set, the drill-down says that older requests are gone while the
+// totals still count them; without it, it says nothing.
+void TestUsagePage::drillDownSaysWhatRetentionKeeps() {
+    const auto drillInto = [this](ui::UsagePage &page) {
+        QSignalSpy drilled(&page, &ui::UsagePage::drillDownLoaded);
+        page.showKeyRequests(m_alice, QStringLiteral("alice"));
+        QTRY_VERIFY_WITH_TIMEOUT(drilled.size() >= 1, 30000);
+    };
+    {
+        ui::UsagePage page(m_fixture.context);
+        page.show();
+        waitLoaded(page);
+        drillInto(page);
+        auto *note = page.findChild<QLabel *>(QStringLiteral("usageRetentionNote"));
+        QVERIFY(note);
+        QVERIFY(note->isHidden());
+    }
+
+    QFile file(m_fixture.config->path());
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(test::kTestConfig + "usage:\n  raw_retention_days: 30\n");
+    file.close();
+    QVERIFY(m_fixture.config->reload());
+    {
+        ui::UsagePage page(m_fixture.context);
+        page.show();
+        waitLoaded(page);
+        drillInto(page);
+        auto *note = page.findChild<QLabel *>(QStringLiteral("usageRetentionNote"));
+        QVERIFY(note && note->isVisible());
+        QVERIFY2(note->text().contains(QLatin1String("30 days")) &&
+                     note->text().contains(QLatin1String("usage.raw_retention_days")),
+                 qPrintable(note->text()));
+    }
+
+    // Back to the shared config for the other tests.
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(test::kTestConfig);
+    file.close();
+    QVERIFY(m_fixture.config->reload());
 }
 
 void TestUsagePage::drillDownPages() {
