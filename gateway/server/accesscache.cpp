@@ -1,11 +1,10 @@
 #include "server/accesscache.h"
 
+#include "server/periodicworker.h"
 #include "store/database.h"
 #include "store/keystore.h"
 
-#include <QDeadlineTimer>
 #include <QLoggingCategory>
-#include <QThread>
 
 namespace portico::server {
 
@@ -26,38 +25,15 @@ void AccessCache::start() {
     reload(true);
     if (m_poller)
         return;
-    {
-        QMutexLocker locker(&m_pollMutex);
-        m_stopping = false;
-    }
-    // A thread of its own rather than a QTimer in the owner's thread: the desktop window may be
-    // busy, and revocations from other processes must still land within a second.
-    m_poller = QThread::create([this] {
-        QMutexLocker locker(&m_pollMutex);
-        while (!m_stopping) {
-            m_pollWake.wait(&m_pollMutex, QDeadlineTimer(kPollIntervalMs));
-            if (m_stopping)
-                break;
-            locker.unlock();
-            pollOtherProcesses();
-            locker.relock();
-        }
-    });
-    m_poller->setObjectName(QStringLiteral("portico-access-poller"));
+    m_poller = std::make_unique<PeriodicWorker>(QStringLiteral("portico-access-poller"),
+                                                kPollIntervalMs, [this] { pollOtherProcesses(); });
     m_poller->start();
 }
 
 void AccessCache::stop() {
-    if (!m_poller)
-        return;
-    {
-        QMutexLocker locker(&m_pollMutex);
-        m_stopping = true;
-        m_pollWake.wakeAll();
-    }
-    m_poller->wait();
-    delete m_poller;
-    m_poller = nullptr;
+    if (m_poller)
+        m_poller->stop();
+    m_poller.reset();
 }
 
 std::optional<AccessCache::Key> AccessCache::findByHash(const QByteArray &keyHash) {

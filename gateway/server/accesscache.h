@@ -9,19 +9,18 @@
 #include <QReadWriteLock>
 #include <QSet>
 #include <QString>
-#include <QWaitCondition>
 
 #include <atomic>
 #include <memory>
 #include <optional>
-
-class QThread;
 
 namespace portico::store {
 class Database;
 }
 
 namespace portico::server {
+
+class PeriodicWorker;
 
 // The keys, their groups and the routes they reach, in memory, so that the request path never
 // queries the database. It never outlives a change: a change committed through the same
@@ -74,10 +73,9 @@ private:
     std::atomic<bool> m_loaded{false};
     std::atomic<bool> m_lastLoadOk{true};
 
-    QMutex m_pollMutex;
-    QWaitCondition m_pollWake;
-    bool m_stopping = false;
-    QThread *m_poller = nullptr;
+    // A thread of its own rather than a QTimer in the owner's thread: the desktop window may be
+    // busy, and revocations from other processes must still land within a second.
+    std::unique_ptr<PeriodicWorker> m_poller;
 };
 
 } // namespace portico::server

@@ -2,12 +2,11 @@
 
 #include "config/configmanager.h"
 #include "server/gatewaylog.h"
+#include "server/periodicworker.h"
 #include "store/database.h"
 #include "store/usagestore.h"
 
 #include <QDateTime>
-#include <QDeadlineTimer>
-#include <QThread>
 
 namespace portico::server {
 
@@ -22,64 +21,39 @@ UsageRetention::~UsageRetention() {
 }
 
 void UsageRetention::start() {
-    QMutexLocker locker(&m_mutex);
-    if (m_thread || !m_config || !m_database)
+    if (m_worker || !m_config || !m_database)
         return;
-    m_stopping = false;
-    m_passRequested = true;
-    m_thread = QThread::create([this] { run(); });
-    m_thread->setObjectName(QStringLiteral("portico-usage-retention"));
     // Pruning is housekeeping: it must not take CPU from requests being served.
-    m_thread->start(QThread::LowPriority);
+    m_worker = std::make_unique<PeriodicWorker>(
+        QStringLiteral("portico-usage-retention"), kIntervalMs, [this] { pass(); },
+        PeriodicWorker::FirstRun::AtStart, QThread::LowPriority);
+    m_worker->start();
 }
 
 void UsageRetention::stop() {
-    QThread *thread = nullptr;
-    {
-        QMutexLocker locker(&m_mutex);
-        thread = m_thread;
-        if (!thread)
-            return;
-        m_stopping = true;
-        m_wake.wakeAll();
-    }
-    thread->wait();
-    delete thread;
-    QMutexLocker locker(&m_mutex);
-    m_thread = nullptr;
+    if (!m_worker)
+        return;
+    // Stop before releasing: a pass in progress asks m_worker whether to go on.
+    m_worker->stop();
+    m_worker.reset();
 }
 
 void UsageRetention::requestPass() {
-    QMutexLocker locker(&m_mutex);
-    m_passRequested = true;
-    m_wake.wakeAll();
+    if (m_worker)
+        m_worker->wake();
 }
 
-bool UsageRetention::stopping() const {
-    QMutexLocker locker(&m_mutex);
-    return m_stopping;
-}
-
-void UsageRetention::run() {
-    for (;;) {
-        {
-            QMutexLocker locker(&m_mutex);
-            if (!m_passRequested && !m_stopping)
-                m_wake.wait(&m_mutex, QDeadlineTimer(kIntervalMs));
-            if (m_stopping)
-                return;
-            m_passRequested = false;
-        }
-        const auto config = m_config->current();
-        if (config->usage.rawRetentionDays > 0)
-            prune(config->usage.rawRetentionDays);
-    }
+void UsageRetention::pass() {
+    const auto config = m_config->current();
+    if (config->usage.rawRetentionDays > 0)
+        prune(config->usage.rawRetentionDays);
 }
 
 void UsageRetention::prune(int days) {
     const QDateTime cutoff = QDateTime::currentDateTimeUtc().addDays(-days);
     store::UsageStore usage(*m_database);
-    const auto deleted = usage.pruneRawUsage(cutoff, [this](qint64) { return !stopping(); });
+    const auto deleted =
+        usage.pruneRawUsage(cutoff, [this](qint64) { return !m_worker->isStopping(); });
     if (!m_log)
         return;
     LogEntry entry;

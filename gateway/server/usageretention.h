@@ -1,11 +1,6 @@
 #pragma once
 
-#include <QMutex>
-#include <QWaitCondition>
-
 #include <memory>
-
-class QThread;
 
 namespace portico::store {
 class Database;
@@ -17,6 +12,7 @@ class ConfigManager;
 namespace portico::server {
 
 class GatewayLog;
+class PeriodicWorker;
 
 // Applies the config's usage.raw_retention_days: deletes raw usage rows older than that many
 // days, on a thread of its own, once at start, every hour after, and at once when asked (the
@@ -39,18 +35,13 @@ public:
     void requestPass();
 
 private:
-    void run();
+    void pass();
     void prune(int days);
-    bool stopping() const;
 
     std::shared_ptr<store::Database> m_database;
     std::shared_ptr<config::ConfigManager> m_config;
     GatewayLog *m_log = nullptr;
-    mutable QMutex m_mutex;
-    QWaitCondition m_wake;
-    bool m_passRequested = true; // the first pass runs at start
-    bool m_stopping = false;
-    QThread *m_thread = nullptr;
+    std::unique_ptr<PeriodicWorker> m_worker;
 };
 
 } // namespace portico::server
