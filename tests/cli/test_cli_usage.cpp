@@ -5,6 +5,7 @@
 #include "store/records.h"
 #include "store/usagestore.h"
 #include "testlogs.h"
+#include "usagesums.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -21,6 +22,7 @@
 #include <optional>
 
 using portico::store::UsageRecord;
+using portico::testsupport::UsageSums;
 
 namespace {
 
@@ -99,21 +101,6 @@ std::optional<QList<QStringList>> parseCsv(const QString &text) {
         return std::nullopt; // the last record is not terminated
     return records;
 }
-
-// What a --by line must say, summed here from the inserted rows.
-struct Expected {
-    qint64 requests = 0;
-    qint64 errors = 0;
-    qint64 streamRequests = 0;
-    qint64 promptTokens = 0;
-    qint64 completionTokens = 0;
-    double costUsd = 0.0;
-    qint64 latencySumMs = 0;
-    qint64 minLatencyMs = std::numeric_limits<qint64>::max();
-    qint64 maxLatencyMs = 0;
-    QDateTime lastTime;
-    QString keyName; // on the latest row
-};
 
 bool closeTo(double actual, double expected) {
     return qAbs(actual - expected) <= 1e-9 * std::max(1.0, qAbs(expected));
@@ -211,29 +198,17 @@ private:
             .toString();
     }
 
-    QMap<QString, Expected> expectedBy(const QString &by,
-                                       const std::function<bool(const UsageRecord &)> &matches,
-                                       Expected *totals = nullptr) const {
-        QMap<QString, Expected> lines;
-        Expected all;
+    // What each --by line must say, summed from the matching inserted rows.
+    QMap<QString, UsageSums> expectedBy(const QString &by,
+                                        const std::function<bool(const UsageRecord &)> &matches,
+                                        UsageSums *totals = nullptr) const {
+        QMap<QString, UsageSums> lines;
+        UsageSums all;
         for (const UsageRecord &row : m_rows) {
             if (!matches(row))
                 continue;
-            for (Expected *e : {&lines[dimensionOf(row, by)], &all}) {
-                ++e->requests;
-                if (row.status >= 400)
-                    ++e->errors;
-                if (row.stream)
-                    ++e->streamRequests;
-                e->promptTokens += row.promptTokens;
-                e->completionTokens += row.completionTokens;
-                e->costUsd += row.costUsd;
-                e->latencySumMs += row.latencyMs;
-                e->minLatencyMs = std::min(e->minLatencyMs, row.latencyMs);
-                e->maxLatencyMs = std::max(e->maxLatencyMs, row.latencyMs);
-                e->lastTime = row.time; // rows are oldest first
-                e->keyName = row.keyName;
-            }
+            lines[dimensionOf(row, by)].add(row);
+            all.add(row);
         }
         if (totals)
             *totals = all;
@@ -243,8 +218,8 @@ private:
     // One --by answer against the sums of the matching inserted rows.
     void verifyAggregates(const QStringList &arguments, const QString &by,
                           const std::function<bool(const UsageRecord &)> &matches) const {
-        Expected expectedTotals;
-        const QMap<QString, Expected> expected = expectedBy(by, matches, &expectedTotals);
+        UsageSums expectedTotals;
+        const QMap<QString, UsageSums> expected = expectedBy(by, matches, &expectedTotals);
         QVERIFY(!expected.isEmpty());
         const QJsonObject result = runJson(arguments + QStringList{QStringLiteral("--by"), by});
         const QJsonArray lines = result.value(QStringLiteral("rows")).toArray();
@@ -259,7 +234,7 @@ private:
             QVERIFY2(expected.contains(id), qPrintable(id));
             QVERIFY2(!seen.contains(id), qPrintable(id));
             seen.insert(id);
-            const Expected &e = expected.value(id);
+            const UsageSums &e = expected.value(id);
             QCOMPARE(line.value(QStringLiteral("requests")).toInteger(), e.requests);
             QCOMPARE(line.value(QStringLiteral("errors")).toInteger(), e.errors);
             QCOMPARE(line.value(QStringLiteral("stream_requests")).toInteger(), e.streamRequests);
@@ -271,7 +246,7 @@ private:
             QVERIFY2(closeTo(line.value(QStringLiteral("cost_usd")).toDouble(), e.costUsd),
                      qPrintable(id));
             QVERIFY(closeTo(line.value(QStringLiteral("avg_latency_ms")).toDouble(),
-                            double(e.latencySumMs) / double(e.requests)));
+                            e.averageLatencyMs()));
             const qint64 p95 = line.value(QStringLiteral("p95_latency_ms")).toInteger();
             QVERIFY(p95 >= e.minLatencyMs && p95 <= e.maxLatencyMs);
             QCOMPARE(line.value(QStringLiteral("max_latency_ms")).toInteger(), e.maxLatencyMs);
@@ -491,10 +466,10 @@ private Q_SLOTS:
             QCOMPARE(rows.at(i)[QStringLiteral("request_id")].toString(), teamRows.at(i).requestId);
         const QJsonArray totals = listing.value(QStringLiteral("totals")).toArray();
         QCOMPARE(totals.size(), 2);
-        const QMap<QString, Expected> expected =
+        const QMap<QString, UsageSums> expected =
             expectedBy(QStringLiteral("key"), [&](const UsageRecord &row) { return inTeam(row); });
         for (const QJsonValue &total : totals) {
-            const Expected e = expected.value(total[QStringLiteral("key_uuid")].toString());
+            const UsageSums e = expected.value(total[QStringLiteral("key_uuid")].toString());
             QCOMPARE(total[QStringLiteral("requests")].toInteger(), e.requests);
             QCOMPARE(total[QStringLiteral("errors")].toInteger(), e.errors);
             QCOMPARE(total[QStringLiteral("completion_tokens")].toInteger(), e.completionTokens);

@@ -4,6 +4,7 @@
 #include "store/usageaggregates.h"
 #include "store/usagerollup.h"
 #include "store/usagestore.h"
+#include "usagesums.h"
 
 #include <QElapsedTimer>
 #include <QMap>
@@ -19,6 +20,7 @@
 #include <optional>
 
 using namespace portico::store;
+using portico::testsupport::UsageSums;
 
 namespace {
 
@@ -36,41 +38,15 @@ struct Workload {
     QString deletedUuid;
 };
 
-// What a line of aggregates must be, computed from the raw rows the test generated.
-struct Expected {
-    qint64 requests = 0;
-    qint64 errors = 0;
-    qint64 stream = 0;
-    qint64 prompt = 0;
-    qint64 completion = 0;
-    double cost = 0.0;
-    qint64 latencySum = 0;
-    qint64 latencyMax = 0;
-    qint64 ttftSum = 0;
-    qint64 ttftCount = 0;
+// What a line of aggregates must be, computed from the raw rows the test generated; with every
+// latency, for the true p95 that the roll-up's approximation is held to.
+struct ExpectedLine {
+    UsageSums sums;
     QList<qint64> latencies;
-    qint64 lastTime = -1;
-    QString keyName;
 
     void add(const UsageRecord &row) {
-        ++requests;
-        errors += row.status >= 400 ? 1 : 0;
-        stream += row.stream ? 1 : 0;
-        prompt += row.promptTokens;
-        completion += row.completionTokens;
-        cost += row.costUsd;
-        latencySum += row.latencyMs;
-        latencyMax = std::max(latencyMax, row.latencyMs);
-        if (row.ttftMs >= 0) {
-            ttftSum += row.ttftMs;
-            ++ttftCount;
-        }
+        sums.add(row);
         latencies.append(row.latencyMs);
-        const qint64 time = row.time.toMSecsSinceEpoch();
-        if (time >= lastTime) {
-            lastTime = time;
-            keyName = row.keyName;
-        }
     }
     qint64 trueP95() const {
         QList<qint64> sorted = latencies;
@@ -118,25 +94,26 @@ bool closeTo(double a, double b) {
 }
 
 // Compares one aggregate line with the raw rows' figures; says what differs.
-QString mismatch(const UsageAggregate &line, const Expected &want) {
+QString mismatch(const UsageAggregate &line, const ExpectedLine &want) {
+    const UsageSums &sums = want.sums;
     QStringList diffs;
     const auto check = [&](const char *what, qint64 got, qint64 expected) {
         if (got != expected)
             diffs.append(
                 QStringLiteral("%1 %2 != %3").arg(QLatin1String(what)).arg(got).arg(expected));
     };
-    check("requests", line.requests, want.requests);
-    check("errors", line.errors, want.errors);
-    check("stream", line.streamRequests, want.stream);
-    check("prompt", line.promptTokens, want.prompt);
-    check("completion", line.completionTokens, want.completion);
-    check("max latency", line.maxLatencyMs, want.latencyMax);
-    check("last time", line.lastTime.toMSecsSinceEpoch(), want.lastTime);
-    if (!closeTo(line.costUsd, want.cost))
-        diffs.append(QStringLiteral("cost %1 != %2").arg(line.costUsd).arg(want.cost));
-    if (!closeTo(line.avgLatencyMs, double(want.latencySum) / double(want.requests)))
+    check("requests", line.requests, sums.requests);
+    check("errors", line.errors, sums.errors);
+    check("stream", line.streamRequests, sums.streamRequests);
+    check("prompt", line.promptTokens, sums.promptTokens);
+    check("completion", line.completionTokens, sums.completionTokens);
+    check("max latency", line.maxLatencyMs, sums.maxLatencyMs);
+    check("last time", line.lastTime.toMSecsSinceEpoch(), sums.lastTime.toMSecsSinceEpoch());
+    if (!closeTo(line.costUsd, sums.costUsd))
+        diffs.append(QStringLiteral("cost %1 != %2").arg(line.costUsd).arg(sums.costUsd));
+    if (!closeTo(line.avgLatencyMs, sums.averageLatencyMs()))
         diffs.append(QStringLiteral("avg latency %1").arg(line.avgLatencyMs));
-    const double ttft = want.ttftCount > 0 ? double(want.ttftSum) / double(want.ttftCount) : -1.0;
+    const double ttft = sums.averageTtftMs();
     if (!closeTo(line.avgTtftMs, ttft))
         diffs.append(QStringLiteral("avg ttft %1 != %2").arg(line.avgTtftMs).arg(ttft));
     // The approximation never understates the p95 and stays within the true p95's bucket.
@@ -297,8 +274,8 @@ void checkAggregates(Database &db, const Workload &workload) {
         for (UsageGrouping grouping :
              {UsageGrouping::Key, UsageGrouping::Route, UsageGrouping::Model, UsageGrouping::Day,
               UsageGrouping::Hour}) {
-            QMap<QString, Expected> expected;
-            Expected total;
+            QMap<QString, ExpectedLine> expected;
+            ExpectedLine total;
             for (const UsageRecord &row : workload.rows) {
                 if (matches(row, query, team)) {
                     expected[lineId(grouping, row)].add(row);
@@ -315,12 +292,12 @@ void checkAggregates(Database &db, const Workload &workload) {
                 const UsageAggregate &line = lines->at(i);
                 const QString id = lineId(grouping, line);
                 QVERIFY2(expected.contains(id), qPrintable(where + QStringLiteral(": ") + id));
-                const Expected &want = expected.value(id);
+                const ExpectedLine &want = expected.value(id);
                 const QString diff = mismatch(line, want);
                 QVERIFY2(diff.isEmpty(), qPrintable(where + QStringLiteral(" ") + id +
                                                     QStringLiteral(": ") + diff));
                 if (grouping == UsageGrouping::Key) {
-                    QCOMPARE(line.keyName, want.keyName);
+                    QCOMPARE(line.keyName, want.sums.keyName);
                     QCOMPARE(line.deleted, !id.isEmpty() && id == workload.deletedUuid);
                 }
                 if (i > 0) {

@@ -9,7 +9,7 @@
 #include <QTableWidget>
 
 using namespace portico;
-using test::UsageSums;
+using testsupport::UsageSums;
 
 // The Dashboard page on a real store: totals, top lists and statuses match the usage rows for
 // the chosen period, and follow new rows without a store change.

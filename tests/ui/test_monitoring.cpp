@@ -18,6 +18,7 @@
 #include "ui/messagebox.h"
 #include "ui/usage/keyusagesummary.h"
 #include "ui/usage/usagepage.h"
+#include "usagesums.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -34,6 +35,7 @@
 #include <tuple>
 
 using namespace portico;
+using testsupport::UsageSums;
 
 namespace {
 
@@ -64,33 +66,6 @@ quint16 freePort() {
         return 0;
     return server.serverPort();
 }
-
-// What a surface should show for a set of usage rows.
-struct Sums {
-    qint64 requests = 0;
-    qint64 errors = 0;
-    qint64 streamRequests = 0;
-    qint64 promptTokens = 0;
-    qint64 completionTokens = 0;
-    double costUsd = 0.0;
-    QString keyName; // on the latest row
-    QDateTime lastTime;
-
-    void add(const store::UsageRecord &row) {
-        ++requests;
-        if (row.status >= 400)
-            ++errors;
-        if (row.stream)
-            ++streamRequests;
-        promptTokens += row.promptTokens;
-        completionTokens += row.completionTokens;
-        costUsd += row.costUsd;
-        if (!lastTime.isValid() || row.time >= lastTime) {
-            lastTime = row.time;
-            keyName = row.keyName;
-        }
-    }
-};
 
 // One sample of the text exposition format: name{labels} value.
 struct MetricSample {
@@ -211,9 +186,9 @@ private:
     int m_sentRequests = 0; // requests that must leave a usage row
 
     QList<store::UsageRecord> m_rows; // every raw row, oldest first
-    Sums m_all;
-    QMap<QString, Sums> m_byKey; // key uuid ("" without key)
-    QMap<QString, Sums> m_byRoute;
+    UsageSums m_all;
+    QMap<QString, UsageSums> m_byKey; // key uuid ("" without key)
+    QMap<QString, UsageSums> m_byRoute;
     QMap<int, qint64> m_byStatus;
     QSet<QString> m_existingKeys;
 };
@@ -479,7 +454,7 @@ void TestMonitoring::dashboardMatchesRows() {
     QVERIFY(!data.topKeys.isEmpty());
     for (const auto &line : data.topKeys) {
         QVERIFY2(m_byKey.contains(line.keyUuid), qPrintable(line.keyName));
-        const Sums &sums = m_byKey.value(line.keyUuid);
+        const UsageSums &sums = m_byKey.value(line.keyUuid);
         QCOMPARE(line.costUsd, sums.costUsd);
         QCOMPARE(line.requests, sums.requests);
         QCOMPARE(line.keyName, sums.keyName);
@@ -492,7 +467,7 @@ void TestMonitoring::dashboardMatchesRows() {
         QCOMPARE(line.errors, m_byRoute.value(line.route).errors);
     }
     // The charts' points add up to the totals.
-    Sums series;
+    UsageSums series;
     for (const auto &point : data.series) {
         series.requests += point.requests;
         series.errors += point.errors;
@@ -530,7 +505,7 @@ void TestMonitoring::usagePageMatchesRows() {
     QCOMPARE(page->aggregates().size(), m_byKey.size());
     for (const auto &line : page->aggregates()) {
         QVERIFY2(m_byKey.contains(line.keyUuid), qPrintable(line.keyName));
-        const Sums &sums = m_byKey.value(line.keyUuid);
+        const UsageSums &sums = m_byKey.value(line.keyUuid);
         QCOMPARE(line.keyName, sums.keyName);
         QCOMPARE(line.deleted, !line.keyUuid.isEmpty() && !m_existingKeys.contains(line.keyUuid));
         QCOMPARE(line.requests, sums.requests);
@@ -560,7 +535,7 @@ void TestMonitoring::usagePageMatchesRows() {
         QVERIFY2(labelOfKey.contains(label), qPrintable(label));
         QVERIFY2(!seen.contains(label), qPrintable(label));
         seen.insert(label);
-        const Sums &sums = m_byKey.value(labelOfKey.value(label));
+        const UsageSums &sums = m_byKey.value(labelOfKey.value(label));
         QCOMPARE(table->item(row, 1)->text(), locale.toString(sums.requests));
         QCOMPARE(table->item(row, 2)->text(), locale.toString(sums.errors));
         QCOMPARE(table->item(row, 3)->text(), locale.toString(sums.promptTokens));
@@ -582,7 +557,7 @@ void TestMonitoring::keyDetailPanelMatchesRows() {
         summary->setPeriodDays(1);
         const int loadsBefore = summary->loadCount();
         summary->refresh();
-        const Sums &sums = m_byKey.value(uuid);
+        const UsageSums &sums = m_byKey.value(uuid);
         QTRY_VERIFY_WITH_TIMEOUT(summary->loadCount() > loadsBefore && !summary->isLoading() &&
                                      summary->totals().requests == sums.requests,
                                  30000);
@@ -610,14 +585,14 @@ void TestMonitoring::metricsMatchRows() {
     using RequestLabels = std::tuple<QString, QString, int>; // route, key name, status
     using ConsumptionLabels = std::pair<QString, QString>;   // key name, route
     std::map<RequestLabels, double> expectedRequests;
-    std::map<ConsumptionLabels, Sums> expectedConsumption;
+    std::map<ConsumptionLabels, UsageSums> expectedConsumption;
     for (const store::UsageRecord &row : std::as_const(m_rows)) {
         expectedRequests[{row.route, row.keyName, row.status}] += 1;
         expectedConsumption[{row.keyName, row.route}].add(row);
     }
 
     std::map<RequestLabels, double> requests;
-    std::map<ConsumptionLabels, Sums> consumption;
+    std::map<ConsumptionLabels, UsageSums> consumption;
     // The gateway counts a request just after answering it: scrape until all are in.
     QList<MetricSample> samples;
     QString error;
@@ -711,7 +686,7 @@ void TestMonitoring::commandLineMatchesRows() {
         QVERIFY2(m_byKey.contains(uuid), qPrintable(uuid));
         QVERIFY2(!seen.contains(uuid), qPrintable(uuid));
         seen.insert(uuid);
-        const Sums &sums = m_byKey.value(uuid);
+        const UsageSums &sums = m_byKey.value(uuid);
         QCOMPARE(row.value(QStringLiteral("key_name")).toString(), sums.keyName);
         QCOMPARE(row.value(QStringLiteral("deleted")).toBool(),
                  !uuid.isEmpty() && !m_existingKeys.contains(uuid));

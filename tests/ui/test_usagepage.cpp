@@ -15,7 +15,7 @@
 #include <algorithm>
 
 using namespace portico;
-using test::UsageSums;
+using testsupport::UsageSums;
 
 namespace {
 

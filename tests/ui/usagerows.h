@@ -3,6 +3,7 @@
 // Usage rows for the monitoring page tests, and the sums the pages must show for them.
 
 #include "store/records.h"
+#include "usagesums.h"
 
 #include <QDateTime>
 #include <QList>
@@ -34,25 +35,9 @@ inline store::UsageRecord usageRow(const QString &keyUuid, const QString &keyNam
     return row;
 }
 
-struct UsageSums {
-    qint64 requests = 0;
-    qint64 errors = 0;
-    qint64 promptTokens = 0;
-    qint64 completionTokens = 0;
-    double costUsd = 0.0;
-
-    void add(const store::UsageRecord &row) {
-        ++requests;
-        errors += row.status >= 400 ? 1 : 0;
-        promptTokens += row.promptTokens;
-        completionTokens += row.completionTokens;
-        costUsd += row.costUsd;
-    }
-};
-
 template <typename Predicate>
-UsageSums sumRows(const QList<store::UsageRecord> &rows, Predicate matches) {
-    UsageSums sums;
+testsupport::UsageSums sumRows(const QList<store::UsageRecord> &rows, Predicate matches) {
+    testsupport::UsageSums sums;
     for (const auto &row : rows) {
         if (matches(row))
             sums.add(row);
