@@ -695,19 +695,18 @@ int pruneUsage(CliContext &context) {
         return kExitOk;
     }
     const QString before = format::humanTime(cutoff);
+    const QString age = days == 1 ? QStringLiteral("1 day") : QStringLiteral("%1 days").arg(days);
     if (dryRun) {
-        CliContext::printOut(QStringLiteral("%1 usage rows are older than %2 days (before %3, "
-                                            "%4); nothing was deleted (--dry-run).\n")
+        CliContext::printOut(QStringLiteral("%1 usage rows are older than %2 (before %3, %4); "
+                                            "nothing was deleted (--dry-run).\n")
                                  .arg(*total)
-                                 .arg(days)
-                                 .arg(before, source));
+                                 .arg(age, before, source));
     } else {
-        CliContext::printOut(QStringLiteral("Deleted %1 usage rows older than %2 days (before "
-                                            "%3, %4). The hourly and daily totals are kept: "
-                                            "`usage --by` and the dashboard still count them.\n")
+        CliContext::printOut(QStringLiteral("Deleted %1 usage rows older than %2 (before %3, "
+                                            "%4). The hourly and daily totals are kept: `usage "
+                                            "--by` and the dashboard still count them.\n")
                                  .arg(deleted)
-                                 .arg(days)
-                                 .arg(before, source));
+                                 .arg(age, before, source));
     }
     return kExitOk;
 }

@@ -58,21 +58,21 @@ void UsageRetention::prune(int days) {
         return;
     LogEntry entry;
     entry.time = QDateTime::currentDateTimeUtc();
+    const QString age = days == 1 ? QStringLiteral("1 day") : QStringLiteral("%1 days").arg(days);
     if (!deleted.ok()) {
         entry.level = LogEntry::Level::Error;
         entry.event = QStringLiteral("usage_prune_failed");
-        entry.message = QStringLiteral("Could not delete usage rows older than %1 days "
+        entry.message = QStringLiteral("Could not delete usage rows older than %1 "
                                        "(usage.raw_retention_days): %2")
-                            .arg(days)
-                            .arg(deleted.error().message);
+                            .arg(age, deleted.error().message);
     } else if (*deleted > 0) {
         entry.level = LogEntry::Level::Info;
         entry.event = QStringLiteral("usage_pruned");
-        entry.message = QStringLiteral("Deleted %1 usage rows older than %2 days "
+        entry.message = QStringLiteral("Deleted %1 usage rows older than %2 "
                                        "(usage.raw_retention_days); the hourly and daily totals "
                                        "are kept.")
                             .arg(*deleted)
-                            .arg(days);
+                            .arg(age);
     } else {
         return; // nothing to say every hour
     }
