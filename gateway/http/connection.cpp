@@ -195,9 +195,15 @@ void Connection::answerError(int status, const QByteArray &code, const QString &
     m_stopParsing = true;
     auto *responder = new ConnectionResponder(this, false, m_parser.isHttp10(), false);
     enqueue(responder);
+    // OpenAI's clients map the type to their error classes: "not implemented" and "version not
+    // supported" are the client's to fix, like the 4xx.
+    const QByteArray type = status >= 500 && status != 501 && status != 505
+                                ? QByteArrayLiteral("server_error")
+                                : QByteArrayLiteral("invalid_request_error");
     if (m_state->rejectionHandler) {
         Rejection rejection;
         rejection.status = status;
+        rejection.type = type;
         rejection.code = code;
         rejection.message = message;
         rejection.extraHeaders = extraHeaders;
@@ -213,9 +219,6 @@ void Connection::answerError(int status, const QByteArray &code, const QString &
         m_state->rejectionHandler(partial, rejection, responder);
         return;
     }
-    const QByteArray type = status >= 500 && status != 501 && status != 505
-                                ? QByteArrayLiteral("server_error")
-                                : QByteArrayLiteral("invalid_request_error");
     responder->send(status, QByteArrayLiteral("application/json"), errorJson(message, code, type),
                     extraHeaders);
 }

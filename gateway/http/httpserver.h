@@ -81,6 +81,7 @@ using Handler = std::function<void(const Request &request, Responder *responder)
 // malformed HTTP, too slow, or one connection too many. The answer is an OpenAI-style error.
 struct Rejection {
     int status = 400;
+    QByteArray type;            // "invalid_request_error" or "server_error"
     QByteArray code;            // "request_too_large", "server_busy", ...
     QString message;            // for the client: what to change
     QList<Header> extraHeaders; // e.g. Retry-After

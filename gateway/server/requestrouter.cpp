@@ -24,22 +24,27 @@ QByteArray apiPath(QByteArray path) {
     return path;
 }
 
-bool authenticate(RequestContext &context, const http::Request &request,
-                  std::optional<AccessCache::Key> *key) {
+// Checks the request's key and writes whose request it is on its log entry and usage row (also
+// when the key is refused but known: disabled, expired).
+Authenticator::Outcome identifyCaller(RequestContext &context, const QByteArray &authorization) {
     const Authenticator authenticator(*context.services().access);
-    auto outcome = authenticator.authenticate(request.header("authorization"),
-                                              QDateTime::currentDateTimeUtc());
+    Authenticator::Outcome outcome =
+        authenticator.authenticate(authorization, QDateTime::currentDateTimeUtc());
     context.setLogKey(outcome.keyLabel);
     if (outcome.identified) {
         context.usage().keyUuid = outcome.identified->uuid;
         context.usage().keyName = outcome.identified->name;
     }
+    return outcome;
+}
+
+bool authenticate(RequestContext &context, const http::Request &request,
+                  std::optional<AccessCache::Key> *key) {
+    Authenticator::Outcome outcome = identifyCaller(context, request.header("authorization"));
     if (!outcome.ok()) {
         context.sendError(outcome.error);
         return false;
     }
-    context.usage().keyUuid = outcome.key->uuid;
-    context.usage().keyName = outcome.key->name;
     *key = std::move(outcome.key);
     return true;
 }
@@ -115,23 +120,13 @@ void RequestRouter::handle(const http::Request &request, http::Responder *respon
 void RequestRouter::handleRejection(const http::Request &partial, const http::Rejection &rejection,
                                     http::Responder *responder) {
     auto context = std::make_shared<RequestContext>(m_services, partial, responder);
+    // Only to say whose request it was: the refusal stands whatever the key.
     const QByteArray authorization = partial.header("authorization");
-    if (!authorization.isEmpty()) {
-        // Only to say whose request it was: the refusal stands whatever the key.
-        const Authenticator authenticator(*m_services.access);
-        const auto outcome =
-            authenticator.authenticate(authorization, QDateTime::currentDateTimeUtc());
-        context->setLogKey(outcome.keyLabel);
-        if (outcome.identified) {
-            context->usage().keyUuid = outcome.identified->uuid;
-            context->usage().keyName = outcome.identified->name;
-        }
-    }
+    if (!authorization.isEmpty())
+        identifyCaller(*context, authorization);
     ApiError error;
     error.status = rejection.status;
-    error.type = rejection.status >= 500 && rejection.status != 501 && rejection.status != 505
-                     ? QStringLiteral("server_error")
-                     : QStringLiteral("invalid_request_error");
+    error.type = QString::fromLatin1(rejection.type);
     error.code = QString::fromLatin1(rejection.code);
     error.message = rejection.message;
     error.headers = rejection.extraHeaders;
