@@ -662,23 +662,28 @@ int pruneUsage(CliContext &context) {
     store::UsageStore usage(*db);
     store::UsageQuery older;
     older.until = cutoff;
-    const auto total = usage.count(older);
-    if (!total.ok())
-        return context.fail(total.error());
     const bool dryRun = line.isSet(QStringLiteral("dry-run"));
+    // Millions of rows take a while: on a terminal, show how far it got. The count is a scan of
+    // its own, so it is made only for that and for --dry-run.
+    const bool showProgress = !dryRun && !context.json() && ::isatty(STDERR_FILENO) == 1;
+    qint64 total = 0;
+    if (dryRun || showProgress) {
+        const auto counted = usage.count(older);
+        if (!counted.ok())
+            return context.fail(counted.error());
+        total = *counted;
+    }
     qint64 deleted = 0;
-    if (!dryRun && *total > 0) {
-        // Millions of rows take a while: show how far it got, on a terminal only.
-        const bool showProgress = !context.json() && ::isatty(STDERR_FILENO) == 1;
+    if (!dryRun) {
         const auto progress = [&](qint64 soFar) {
             if (showProgress && soFar > 0) {
                 CliContext::printErr(
-                    QStringLiteral("\rDeleting usage rows: %1 of %2").arg(soFar).arg(*total));
+                    QStringLiteral("\rDeleting usage rows: %1 of %2").arg(soFar).arg(total));
             }
             return true;
         };
         const auto result = usage.pruneRawUsage(cutoff, progress);
-        if (showProgress && *total > 0)
+        if (showProgress)
             CliContext::printErr(QStringLiteral("\r\033[K"));
         if (!result.ok())
             return context.fail(result.error());
@@ -690,7 +695,7 @@ int pruneUsage(CliContext &context) {
         out.insert(QStringLiteral("cutoff"), format::isoTime(cutoff));
         out.insert(QStringLiteral("dry_run"), dryRun);
         out.insert(dryRun ? QStringLiteral("would_delete") : QStringLiteral("deleted"),
-                   dryRun ? *total : deleted);
+                   dryRun ? total : deleted);
         context.printJson(out);
         return kExitOk;
     }
@@ -699,7 +704,7 @@ int pruneUsage(CliContext &context) {
     if (dryRun) {
         CliContext::printOut(QStringLiteral("%1 usage rows are older than %2 (before %3, %4); "
                                             "nothing was deleted (--dry-run).\n")
-                                 .arg(*total)
+                                 .arg(total)
                                  .arg(age, before, source));
     } else {
         CliContext::printOut(QStringLiteral("Deleted %1 usage rows older than %2 (before %3, "
