@@ -3,18 +3,14 @@
 // once the key has used its share of the window; other keys keep theirs; streamed answers count
 // too; every refusal is a usage row with its code.
 
+#include "gatewayfixture.h"
 #include "gatewaytestlog.h"
 #include "httptestclient.h"
 
-#include "config/configmanager.h"
 #include "server/gateway.h"
 #include "store/database.h"
-#include "store/groupstore.h"
-#include "store/keystore.h"
 #include "store/usagestore.h"
 
-#include <QFile>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace portico;
@@ -44,63 +40,40 @@ private Q_SLOTS:
 
 private:
     HttpTestClient::Response post(const QString &key, const QByteArray &body);
-    QString newKey(const QString &name);
-
-    QTemporaryDir m_dir;
-    std::shared_ptr<store::Database> m_db;
-    std::shared_ptr<config::ConfigManager> m_config;
+    test::GatewayFixture m_fixture;
     std::unique_ptr<server::Gateway> m_gateway;
 };
 
 void TestLimits::initTestCase() {
-    QVERIFY(m_dir.isValid());
-    const QString path = m_dir.filePath(QStringLiteral("config.yaml"));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
+    QString error;
     // 0.05 USD a token either way: one request of about 13 tokens costs more than 0.5 USD.
-    file.write("chat_models:\n"
-               "  - model_id: demo\n"
-               "    model: mock/echo\n"
-               "    input_cost_per_million_tokens: 50000\n"
-               "    output_cost_per_million_tokens: 50000\n"
-               "routes:\n"
-               "  inputs:\n"
-               "    chat_models: [demo]\n"
-               "    token_limiting: { input: { window_size: 1 hour, max_token: 10 } }\n"
-               "  outputs:\n"
-               "    chat_models: [demo]\n"
-               "    token_limiting: { output: { window_size: 1 hour, max_token: 3 } }\n"
-               "  budget:\n"
-               "    chat_models: [demo]\n"
-               "    budget_limiting: { window_size: 1 day, max_budget: 0.5 }\n");
-    file.close();
-    m_config = std::make_shared<config::ConfigManager>(path);
-    QVERIFY2(!m_config->lastLoadFailed(), "the test config does not load");
-
-    auto opened = store::Database::open(m_dir.filePath(QStringLiteral("portico.db")));
-    QVERIFY2(opened.ok(), qPrintable(opened.error().message));
-    m_db = opened.value();
-    store::GroupStore groups(*m_db, QStringLiteral("test"));
-    QVERIFY(groups.createGroup(QStringLiteral("users")).ok());
-    for (const char *route : {"inputs", "outputs", "budget"})
-        QVERIFY(groups.addRoute(QStringLiteral("users"), QString::fromLatin1(route)).ok());
-
-    server::GatewayOptions options;
-    options.port = 0;
-    m_gateway = std::make_unique<server::Gateway>(m_db, m_config, options);
-    QVERIFY2(m_gateway->start(), qPrintable(m_gateway->errorString()));
+    QVERIFY2(m_fixture.open(
+                 "chat_models:\n"
+                 "  - model_id: demo\n"
+                 "    model: mock/echo\n"
+                 "    input_cost_per_million_tokens: 50000\n"
+                 "    output_cost_per_million_tokens: 50000\n"
+                 "routes:\n"
+                 "  inputs:\n"
+                 "    chat_models: [demo]\n"
+                 "    token_limiting: { input: { window_size: 1 hour, max_token: 10 } }\n"
+                 "  outputs:\n"
+                 "    chat_models: [demo]\n"
+                 "    token_limiting: { output: { window_size: 1 hour, max_token: 3 } }\n"
+                 "  budget:\n"
+                 "    chat_models: [demo]\n"
+                 "    budget_limiting: { window_size: 1 day, max_budget: 0.5 }\n",
+                 {QStringLiteral("inputs"), QStringLiteral("outputs"), QStringLiteral("budget")},
+                 &error),
+             qPrintable(error));
+    m_gateway = m_fixture.startGateway({}, &error);
+    QVERIFY2(m_gateway, qPrintable(error));
 }
 
 void TestLimits::cleanupTestCase() {
     if (m_gateway) // for test_logscan, after the whole suite
         testsupport::saveGatewayLog(QStringLiteral("gateway.jsonl"), *m_gateway->log());
     m_gateway.reset();
-}
-
-QString TestLimits::newKey(const QString &name) {
-    store::KeyStore keys(*m_db, QStringLiteral("test"));
-    const auto created = keys.createKey(name, {QStringLiteral("users")});
-    return created.ok() ? created->key : QString();
 }
 
 HttpTestClient::Response TestLimits::post(const QString &key, const QByteArray &body) {
@@ -111,7 +84,7 @@ HttpTestClient::Response TestLimits::post(const QString &key, const QByteArray &
 }
 
 void TestLimits::inputTokenLimit() {
-    const QString key = newKey(QStringLiteral("input user"));
+    const QString key = m_fixture.createKey(QStringLiteral("input user"));
     QVERIFY(!key.isEmpty());
     // 6 tokens, then 12: the limit (10) is checked before a request, so the second one passes.
     QCOMPARE(post(key, chatBody("inputs")).status, 200);
@@ -129,12 +102,12 @@ void TestLimits::inputTokenLimit() {
     QVERIFY2(retryAfter >= 1 && retryAfter <= 3600, refused.header("retry-after").constData());
 
     // The window is per key: another key still has all of its tokens.
-    const QString other = newKey(QStringLiteral("input other"));
+    const QString other = m_fixture.createKey(QStringLiteral("input other"));
     QCOMPARE(post(other, chatBody("inputs")).status, 200);
 }
 
 void TestLimits::outputTokenLimit() {
-    const QString key = newKey(QStringLiteral("output user"));
+    const QString key = m_fixture.createKey(QStringLiteral("output user"));
     QCOMPARE(post(key, chatBody("outputs")).status, 200);
     const auto refused = post(key, chatBody("outputs"));
     QCOMPARE(refused.status, 429);
@@ -145,7 +118,7 @@ void TestLimits::outputTokenLimit() {
 }
 
 void TestLimits::streamedAnswersCount() {
-    const QString key = newKey(QStringLiteral("stream user"));
+    const QString key = m_fixture.createKey(QStringLiteral("stream user"));
     const auto streamed = post(key, chatBody("outputs", true));
     QCOMPARE(streamed.status, 200);
     QVERIFY(streamed.body.contains("data: [DONE]"));
@@ -153,7 +126,7 @@ void TestLimits::streamedAnswersCount() {
 }
 
 void TestLimits::budgetLimit() {
-    const QString key = newKey(QStringLiteral("budget user"));
+    const QString key = m_fixture.createKey(QStringLiteral("budget user"));
     QCOMPARE(post(key, chatBody("budget")).status, 200);
     const auto refused = post(key, chatBody("budget"));
     QCOMPARE(refused.status, 429);
@@ -167,11 +140,11 @@ void TestLimits::budgetLimit() {
 }
 
 void TestLimits::refusalsAreRecorded() {
-    const QString key = newKey(QStringLiteral("recorded user"));
+    const QString key = m_fixture.createKey(QStringLiteral("recorded user"));
     QCOMPARE(post(key, chatBody("budget")).status, 200);
     QCOMPARE(post(key, chatBody("budget")).status, 429);
     const auto rowsOf = [this]() {
-        store::UsageStore usage(*m_db);
+        store::UsageStore usage(*m_fixture.database);
         QList<store::UsageRecord> mine;
         const auto rows = usage.rows(store::UsageFilter{});
         if (rows.ok()) {

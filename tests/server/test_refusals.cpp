@@ -3,20 +3,18 @@
 // x-request-id, a log entry saying why, a usage row and a metrics count, with its key when the
 // headers named a valid one, and never the key itself in the log.
 
+#include "gatewayfixture.h"
 #include "httptestclient.h"
 #include "testlogs.h"
 
-#include "config/configmanager.h"
 #include "server/gateway.h"
 #include "server/gatewaylog.h"
 #include "store/database.h"
-#include "store/groupstore.h"
 #include "store/keystore.h"
 #include "store/usagestore.h"
 
 #include <QFile>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <functional>
@@ -101,9 +99,7 @@ private:
     std::optional<store::UsageRecord> usageRowFor(const QByteArray &requestId);
     void verifyNoKeyLogged();
 
-    QTemporaryDir m_dir;
-    std::shared_ptr<store::Database> m_db;
-    std::shared_ptr<config::ConfigManager> m_config;
+    test::GatewayFixture m_fixture;
     std::shared_ptr<server::GatewayLog> m_log;
     std::unique_ptr<server::Gateway> m_gateway;
     QString m_logPath;
@@ -113,42 +109,26 @@ private:
 };
 
 void TestRefusals::initTestCase() {
-    QVERIFY(m_dir.isValid());
-    const QString configPath = m_dir.filePath(QStringLiteral("config.yaml"));
-    QFile file(configPath);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("chat_models:\n  - model_id: demo\n    model: mock/echo\n"
-               "routes:\n  demo: { chat_models: [demo] }\n");
-    file.close();
-    m_config = std::make_shared<config::ConfigManager>(configPath);
-    QVERIFY(!m_config->lastLoadFailed());
-
-    auto opened = store::Database::open(m_dir.filePath(QStringLiteral("portico.db")));
-    QVERIFY2(opened.ok(), qPrintable(opened.error().message));
-    m_db = opened.value();
-    store::GroupStore groups(*m_db, QStringLiteral("test"));
-    QVERIFY(groups.createGroup(QStringLiteral("users")).ok());
-    QVERIFY(groups.addRoute(QStringLiteral("users"), QStringLiteral("demo")).ok());
-    store::KeyStore keys(*m_db, QStringLiteral("test"));
-    auto created = keys.createKey(QStringLiteral("refused key"), {QStringLiteral("users")});
-    QVERIFY(created.ok());
-    m_key = created->key;
-    m_keyUuid = created->record.uuid;
-
-    m_logPath = m_dir.filePath(QStringLiteral("gateway.log"));
-    m_log = std::make_shared<server::GatewayLog>(1000);
     QString error;
+    QVERIFY2(m_fixture.open("chat_models:\n  - model_id: demo\n    model: mock/echo\n"
+                            "routes:\n  demo: { chat_models: [demo] }\n",
+                            {QStringLiteral("demo")}, &error),
+             qPrintable(error));
+    m_key = m_fixture.createKey(QStringLiteral("refused key"), &m_keyUuid);
+    QVERIFY(!m_key.isEmpty());
+
+    m_logPath = m_fixture.dir.filePath(QStringLiteral("gateway.log"));
+    m_log = std::make_shared<server::GatewayLog>(1000);
     QVERIFY2(m_log->setJsonOutput(m_logPath, &error), qPrintable(error));
     connect(m_log.get(), &server::GatewayLog::entryLogged, this,
             [this](const server::LogEntry &entry) { m_entries.append(entry); });
 
     server::GatewayOptions options;
-    options.port = 0;
     options.maxBodyBytes = kMaxBody;
     options.maxConnections = kMaxConnections;
     options.log = m_log;
-    m_gateway = std::make_unique<server::Gateway>(m_db, m_config, options);
-    QVERIFY2(m_gateway->start(), qPrintable(m_gateway->errorString()));
+    m_gateway = m_fixture.startGateway(options, &error);
+    QVERIFY2(m_gateway, qPrintable(error));
 }
 
 void TestRefusals::cleanupTestCase() {
@@ -167,7 +147,7 @@ const server::LogEntry *TestRefusals::logEntryFor(const QByteArray &requestId) {
 }
 
 std::optional<store::UsageRecord> TestRefusals::usageRowFor(const QByteArray &requestId) {
-    store::UsageStore usage(*m_db);
+    store::UsageStore usage(*m_fixture.database);
     const auto rows = usage.rows(store::UsageFilter{});
     if (!rows.ok())
         return std::nullopt;
@@ -287,7 +267,7 @@ void TestRefusals::connectionOverTheCapIsRecorded() {
 
 // A client still using a disabled or expired key shows up under that key, not as "(no key)".
 void TestRefusals::disabledAndExpiredKeysOwnTheirRefusals() {
-    store::KeyStore keys(*m_db, QStringLiteral("test"));
+    store::KeyStore keys(*m_fixture.database, QStringLiteral("test"));
     auto disabled = keys.createKey(QStringLiteral("switched off"), {QStringLiteral("users")});
     QVERIFY(disabled.ok());
     QVERIFY(keys.setKeyState(QStringLiteral("switched off"), store::KeyState::Disabled).ok());

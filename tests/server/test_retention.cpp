@@ -3,23 +3,19 @@
 // the config changes), the hourly and daily roll-ups keep counting them, requests keep being
 // recorded, and `portico-gateway usage prune` does the same by hand.
 
+#include "gatewayfixture.h"
 #include "gatewaytestlog.h"
 #include "httptestclient.h"
 
-#include "config/configmanager.h"
 #include "server/gateway.h"
 #include "server/gatewaylog.h"
 #include "store/database.h"
-#include "store/groupstore.h"
-#include "store/keystore.h"
 #include "store/usageaggregates.h"
 #include "store/usagestore.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace portico;
@@ -34,12 +30,6 @@ QByteArray configText(const QByteArray &usageSection) {
     return "chat_models:\n  - model_id: demo\n    model: mock/echo\n"
            "routes:\n  demo: { chat_models: [demo] }\n" +
            usageSection;
-}
-
-bool writeFile(const QString &path, const QByteArray &bytes) {
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
-           file.write(bytes) == bytes.size();
 }
 
 struct CliRun {
@@ -69,27 +59,20 @@ private:
     void startGateway(const QByteArray &usageSection);
     CliRun runCli(const QStringList &arguments) const;
 
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::shared_ptr<store::Database> m_db;
-    std::shared_ptr<config::ConfigManager> m_config;
+    // A new one per test function: each starts from the same seeded store.
+    std::unique_ptr<test::GatewayFixture> m_fixture;
     std::shared_ptr<server::GatewayLog> m_log;
     std::unique_ptr<server::Gateway> m_gateway;
     QString m_key;
 };
 
 void TestRetention::init() {
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    auto opened = store::Database::open(m_dir->filePath(QStringLiteral("portico.db")));
-    QVERIFY2(opened.ok(), qPrintable(opened.error().message));
-    m_db = opened.value();
-    store::GroupStore groups(*m_db, QStringLiteral("test"));
-    QVERIFY(groups.createGroup(QStringLiteral("users")).ok());
-    QVERIFY(groups.addRoute(QStringLiteral("users"), QStringLiteral("demo")).ok());
-    store::KeyStore keys(*m_db, QStringLiteral("test"));
-    auto created = keys.createKey(QStringLiteral("retained"), {QStringLiteral("users")});
-    QVERIFY(created.ok());
-    m_key = created->key;
+    m_fixture = std::make_unique<test::GatewayFixture>();
+    QString error;
+    QVERIFY2(m_fixture->open(configText(QByteArray()), {QStringLiteral("demo")}, &error),
+             qPrintable(error));
+    m_key = m_fixture->createKey(QStringLiteral("retained"));
+    QVERIFY(!m_key.isEmpty());
     seedRows();
 }
 
@@ -97,10 +80,8 @@ void TestRetention::cleanup() {
     if (m_gateway)
         testsupport::saveGatewayLog(QStringLiteral("gateway.jsonl"), *m_gateway->log());
     m_gateway.reset();
-    m_config.reset();
     m_log.reset();
-    m_db.reset();
-    m_dir.reset();
+    m_fixture.reset();
 }
 
 // Rows as the gateway writes them (UsageStore::insert maintains the roll-ups), at three ages.
@@ -128,42 +109,40 @@ void TestRetention::seedRows() {
     add(kOldRows, now.addDays(-40), QStringLiteral("old-"));
     add(kMiddleRows, now.addDays(-10), QStringLiteral("middle-"));
     add(kRecentRows, now.addSecs(-3600), QStringLiteral("recent-"));
-    store::UsageStore usage(*m_db);
+    store::UsageStore usage(*m_fixture->database);
     const store::Status inserted = usage.insert(rows);
     QVERIFY2(inserted.ok(), qPrintable(inserted.error().message));
     QCOMPARE(rawRows(), qint64(kOldRows + kMiddleRows + kRecentRows));
 }
 
 qint64 TestRetention::rawRows() const {
-    store::UsageStore usage(*m_db);
+    store::UsageStore usage(*m_fixture->database);
     const auto count = usage.count(store::UsageQuery{});
     return count.ok() ? *count : -1;
 }
 
 store::UsageAggregate TestRetention::totals() const {
-    store::UsageAggregates aggregates(*m_db);
+    store::UsageAggregates aggregates(*m_fixture->database);
     const auto result = aggregates.totals(store::UsageQuery{});
     return result.ok() ? *result : store::UsageAggregate{};
 }
 
 void TestRetention::startGateway(const QByteArray &usageSection) {
-    const QString path = m_dir->filePath(QStringLiteral("config.yaml"));
-    QVERIFY(writeFile(path, configText(usageSection)));
-    m_config = std::make_shared<config::ConfigManager>(path);
-    QVERIFY(!m_config->lastLoadFailed());
+    QVERIFY(m_fixture->writeConfig(configText(usageSection)));
+    QVERIFY(m_fixture->config->reload());
     m_log = std::make_shared<server::GatewayLog>(1000);
     server::GatewayOptions options;
-    options.port = 0;
     options.log = m_log;
-    m_gateway = std::make_unique<server::Gateway>(m_db, m_config, options);
-    QVERIFY2(m_gateway->start(), qPrintable(m_gateway->errorString()));
+    QString error;
+    m_gateway = m_fixture->startGateway(options, &error);
+    QVERIFY2(m_gateway, qPrintable(error));
 }
 
 CliRun TestRetention::runCli(const QStringList &arguments) const {
     QProcess process;
     process.start(QStringLiteral(PORTICO_GATEWAY_BINARY),
-                  QStringList{QStringLiteral("--db"), m_db->path(), QStringLiteral("--config"),
-                              m_dir->filePath(QStringLiteral("config.yaml"))} +
+                  QStringList{QStringLiteral("--db"), m_fixture->database->path(),
+                              QStringLiteral("--config"), m_fixture->configPath()} +
                       arguments);
     CliRun run;
     if (!process.waitForFinished(60000))
@@ -214,23 +193,23 @@ void TestRetention::shorterRetentionAppliesOnConfigChange() {
     QTRY_COMPARE_WITH_TIMEOUT(rawRows(), qint64(kMiddleRows + kRecentRows), 15000);
 
     // Not at the next hourly pass: as soon as the new config is current.
-    QVERIFY(writeFile(m_config->path(), configText("usage: { raw_retention_days: 5 }\n")));
-    QVERIFY(m_config->reload());
-    QCOMPARE(m_config->current()->usage.rawRetentionDays, 5);
+    QVERIFY(m_fixture->writeConfig(configText("usage: { raw_retention_days: 5 }\n")));
+    QVERIFY(m_fixture->config->reload());
+    QCOMPARE(m_fixture->config->current()->usage.rawRetentionDays, 5);
     QTRY_COMPARE_WITH_TIMEOUT(rawRows(), qint64(kRecentRows), 15000);
     QCOMPARE(totals().requests, qint64(kOldRows + kMiddleRows + kRecentRows));
 
     // A broken config keeps the last good one, and its retention: nothing more goes.
-    QVERIFY(writeFile(m_config->path(), configText("usage: { raw_retention_days: -1 }\n")));
-    QVERIFY(!m_config->reload());
-    QCOMPARE(m_config->current()->usage.rawRetentionDays, 5);
+    QVERIFY(m_fixture->writeConfig(configText("usage: { raw_retention_days: -1 }\n")));
+    QVERIFY(!m_fixture->config->reload());
+    QCOMPARE(m_fixture->config->current()->usage.rawRetentionDays, 5);
     QTest::qWait(300);
     QCOMPARE(rawRows(), qint64(kRecentRows));
 }
 
 void TestRetention::noRetentionKeepsEverything() {
     startGateway(QByteArray());
-    QCOMPARE(m_config->current()->usage.rawRetentionDays, 0);
+    QCOMPARE(m_fixture->config->current()->usage.rawRetentionDays, 0);
     // A request proves the gateway ran long enough to have made its start-up pass.
     const auto response = HttpTestClient::fetch(
         m_gateway->port(), "POST", "/v1/chat/completions",
@@ -245,8 +224,7 @@ void TestRetention::noRetentionKeepsEverything() {
 }
 
 void TestRetention::pruneCommandUsesConfigOrDays() {
-    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("config.yaml")),
-                      configText("usage:\n  raw_retention_days: 30\n")));
+    QVERIFY(m_fixture->writeConfig(configText("usage:\n  raw_retention_days: 30\n")));
 
     // --dry-run counts and deletes nothing.
     CliRun run = runCli({QStringLiteral("usage"), QStringLiteral("prune"),
@@ -287,7 +265,7 @@ void TestRetention::pruneCommandUsesConfigOrDays() {
 
 void TestRetention::pruneCommandRefusesBadInput() {
     // No retention in the config and no --days: a usage error that says what to do.
-    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("config.yaml")), configText(QByteArray())));
+    QVERIFY(m_fixture->writeConfig(configText(QByteArray())));
     CliRun run = runCli({QStringLiteral("usage"), QStringLiteral("prune")});
     QCOMPARE(run.exitCode, 2);
     QVERIFY2(run.err.contains("--days") && run.err.contains("raw_retention_days"),
@@ -301,8 +279,7 @@ void TestRetention::pruneCommandRefusesBadInput() {
     }
 
     // A broken config with no --days: refused, nothing deleted.
-    QVERIFY(writeFile(m_dir->filePath(QStringLiteral("config.yaml")),
-                      configText("usage: { raw_retention_days: often }\n")));
+    QVERIFY(m_fixture->writeConfig(configText("usage: { raw_retention_days: often }\n")));
     run = runCli({QStringLiteral("usage"), QStringLiteral("prune")});
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.err.contains("config check"), run.err.constData());
