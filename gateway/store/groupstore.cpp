@@ -137,188 +137,173 @@ Result<GroupRecord> GroupStore::createGroup(const QString &name, const QString &
     if (!validName)
         return validName.error();
     const QString cleanDescription = emptyIfNull(description.trimmed());
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    if (Status free = checkGroupNameFree(connection, *validName, {}); !free)
-        return free.error();
-    const QString uuid = newUuid();
-    if (Status s = run(connection,
-                       QStringLiteral("INSERT INTO groups (uuid, name, description, created_at) "
-                                      "VALUES (?, ?, ?, ?)"),
-                       {uuid, *validName, cleanDescription, nowMs()},
-                       QStringLiteral("creating the group"));
-        !s)
-        return s.error();
-    if (Status s = writeAudit(connection, m_actor, QStringLiteral("group.create"),
-                              QStringLiteral("group"), uuid,
-                              {{QStringLiteral("name"), *validName},
-                               {QStringLiteral("description"), cleanDescription}});
-        !s)
-        return s.error();
-    Result<GroupRecord> created = loadGroup(connection, uuid);
-    if (!created)
-        return created.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return created;
+    return writeTransaction<GroupRecord>(
+        m_db, [&](const QSqlDatabase &connection, bool & /*unchanged*/) -> Result<GroupRecord> {
+            if (Status free = checkGroupNameFree(connection, *validName, {}); !free)
+                return free.error();
+            const QString uuid = newUuid();
+            if (Status s =
+                    run(connection,
+                        QStringLiteral("INSERT INTO groups (uuid, name, description, created_at) "
+                                       "VALUES (?, ?, ?, ?)"),
+                        {uuid, *validName, cleanDescription, nowMs()},
+                        QStringLiteral("creating the group"));
+                !s)
+                return s.error();
+            if (Status s = writeAudit(connection, m_actor, QStringLiteral("group.create"),
+                                      QStringLiteral("group"), uuid,
+                                      {{QStringLiteral("name"), *validName},
+                                       {QStringLiteral("description"), cleanDescription}});
+                !s)
+                return s.error();
+            return loadGroup(connection, uuid);
+        });
 }
 
 Result<QList<GroupRecord>> GroupStore::listGroups() const {
-    ReadTransaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    return loadGroups(tx.connection());
+    return readTransaction<QList<GroupRecord>>(
+        m_db, [&](const QSqlDatabase &connection) -> Result<QList<GroupRecord>> {
+            return loadGroups(connection);
+        });
 }
 
 Result<GroupRecord> GroupStore::group(const QString &groupRef) const {
-    ReadTransaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const Result<QString> uuid = resolveGroupUuid(tx.connection(), groupRef);
-    if (!uuid)
-        return uuid.error();
-    return loadGroup(tx.connection(), *uuid);
+    return readTransaction<GroupRecord>(
+        m_db, [&](const QSqlDatabase &connection) -> Result<GroupRecord> {
+            const Result<QString> uuid = resolveGroupUuid(connection, groupRef);
+            if (!uuid)
+                return uuid.error();
+            return loadGroup(connection, *uuid);
+        });
 }
 
 Result<GroupRecord> GroupStore::renameGroup(const QString &groupRef, const QString &newName) {
     const Result<QString> validName = validateName(newName, QStringLiteral("group"));
     if (!validName)
         return validName.error();
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    const Result<QString> uuid = resolveGroupUuid(connection, groupRef);
-    if (!uuid)
-        return uuid.error();
-    const Result<GroupRecord> before = loadGroup(connection, *uuid);
-    if (!before)
-        return before.error();
-    if (before->name == *validName)
-        return before;
-    if (Status free = checkGroupNameFree(connection, *validName, *uuid); !free)
-        return free.error();
-    if (Status s = run(connection, QStringLiteral("UPDATE groups SET name = ? WHERE uuid = ?"),
-                       {*validName, *uuid}, QStringLiteral("renaming the group"));
-        !s)
-        return s.error();
-    if (Status s = writeAudit(
-            connection, m_actor, QStringLiteral("group.rename"), QStringLiteral("group"), *uuid,
-            {{QStringLiteral("old_name"), before->name}, {QStringLiteral("new_name"), *validName}});
-        !s)
-        return s.error();
-    Result<GroupRecord> after = loadGroup(connection, *uuid);
-    if (!after)
-        return after.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return after;
+    return writeTransaction<GroupRecord>(
+        m_db, [&](const QSqlDatabase &connection, bool &unchanged) -> Result<GroupRecord> {
+            const Result<QString> uuid = resolveGroupUuid(connection, groupRef);
+            if (!uuid)
+                return uuid.error();
+            const Result<GroupRecord> before = loadGroup(connection, *uuid);
+            if (!before)
+                return before.error();
+            if (before->name == *validName) {
+                unchanged = true; // already so: nothing to write or audit
+                return before;
+            }
+            if (Status free = checkGroupNameFree(connection, *validName, *uuid); !free)
+                return free.error();
+            if (Status s =
+                    run(connection, QStringLiteral("UPDATE groups SET name = ? WHERE uuid = ?"),
+                        {*validName, *uuid}, QStringLiteral("renaming the group"));
+                !s)
+                return s.error();
+            if (Status s = writeAudit(connection, m_actor, QStringLiteral("group.rename"),
+                                      QStringLiteral("group"), *uuid,
+                                      {{QStringLiteral("old_name"), before->name},
+                                       {QStringLiteral("new_name"), *validName}});
+                !s)
+                return s.error();
+            return loadGroup(connection, *uuid);
+        });
 }
 
 Result<GroupRecord> GroupStore::setDescription(const QString &groupRef,
                                                const QString &description) {
     const QString cleanDescription = emptyIfNull(description.trimmed());
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    const Result<QString> uuid = resolveGroupUuid(connection, groupRef);
-    if (!uuid)
-        return uuid.error();
-    const Result<GroupRecord> before = loadGroup(connection, *uuid);
-    if (!before)
-        return before.error();
-    if (before->description == cleanDescription)
-        return before;
-    if (Status s =
-            run(connection, QStringLiteral("UPDATE groups SET description = ? WHERE uuid = ?"),
-                {cleanDescription, *uuid}, QStringLiteral("changing the description"));
-        !s)
-        return s.error();
-    if (Status s = writeAudit(connection, m_actor, QStringLiteral("group.describe"),
-                              QStringLiteral("group"), *uuid,
-                              {{QStringLiteral("name"), before->name},
-                               {QStringLiteral("old_description"), before->description},
-                               {QStringLiteral("description"), cleanDescription}});
-        !s)
-        return s.error();
-    Result<GroupRecord> after = loadGroup(connection, *uuid);
-    if (!after)
-        return after.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return after;
+    return writeTransaction<GroupRecord>(
+        m_db, [&](const QSqlDatabase &connection, bool &unchanged) -> Result<GroupRecord> {
+            const Result<QString> uuid = resolveGroupUuid(connection, groupRef);
+            if (!uuid)
+                return uuid.error();
+            const Result<GroupRecord> before = loadGroup(connection, *uuid);
+            if (!before)
+                return before.error();
+            if (before->description == cleanDescription) {
+                unchanged = true; // already so: nothing to write or audit
+                return before;
+            }
+            if (Status s = run(
+                    connection, QStringLiteral("UPDATE groups SET description = ? WHERE uuid = ?"),
+                    {cleanDescription, *uuid}, QStringLiteral("changing the description"));
+                !s)
+                return s.error();
+            if (Status s = writeAudit(connection, m_actor, QStringLiteral("group.describe"),
+                                      QStringLiteral("group"), *uuid,
+                                      {{QStringLiteral("name"), before->name},
+                                       {QStringLiteral("old_description"), before->description},
+                                       {QStringLiteral("description"), cleanDescription}});
+                !s)
+                return s.error();
+            return loadGroup(connection, *uuid);
+        });
 }
 
 Result<GroupRecord> GroupStore::deleteGroup(const QString &groupRef) {
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    const Result<QString> uuid = resolveGroupUuid(connection, groupRef);
-    if (!uuid)
-        return uuid.error();
-    Result<GroupRecord> before = loadGroup(connection, *uuid);
-    if (!before)
-        return before.error();
-    const QString doing = QStringLiteral("deleting the group");
-    // Explicit deletes, so the result does not depend on foreign_keys=ON.
-    for (const QString &sql : {QStringLiteral("DELETE FROM key_groups WHERE group_uuid = ?"),
-                               QStringLiteral("DELETE FROM group_routes WHERE group_uuid = ?"),
-                               QStringLiteral("DELETE FROM groups WHERE uuid = ?")}) {
-        if (Status s = run(connection, sql, {*uuid}, doing); !s)
-            return s.error();
-    }
-    QJsonArray keyNames;
-    for (const KeyRef &key : std::as_const(before->keys))
-        keyNames.append(key.name);
-    if (Status s = writeAudit(
-            connection, m_actor, QStringLiteral("group.delete"), QStringLiteral("group"), *uuid,
-            {{QStringLiteral("name"), before->name},
-             {QStringLiteral("keys"), keyNames},
-             {QStringLiteral("routes"), QJsonArray::fromStringList(before->routes)}});
-        !s)
-        return s.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return before;
+    return writeTransaction<GroupRecord>(
+        m_db, [&](const QSqlDatabase &connection, bool & /*unchanged*/) -> Result<GroupRecord> {
+            const Result<QString> uuid = resolveGroupUuid(connection, groupRef);
+            if (!uuid)
+                return uuid.error();
+            Result<GroupRecord> before = loadGroup(connection, *uuid);
+            if (!before)
+                return before.error();
+            const QString doing = QStringLiteral("deleting the group");
+            // Explicit deletes, so the result does not depend on foreign_keys=ON.
+            for (const QString &sql :
+                 {QStringLiteral("DELETE FROM key_groups WHERE group_uuid = ?"),
+                  QStringLiteral("DELETE FROM group_routes WHERE group_uuid = ?"),
+                  QStringLiteral("DELETE FROM groups WHERE uuid = ?")}) {
+                if (Status s = run(connection, sql, {*uuid}, doing); !s)
+                    return s.error();
+            }
+            QJsonArray keyNames;
+            for (const KeyRef &key : std::as_const(before->keys))
+                keyNames.append(key.name);
+            if (Status s = writeAudit(
+                    connection, m_actor, QStringLiteral("group.delete"), QStringLiteral("group"),
+                    *uuid,
+                    {{QStringLiteral("name"), before->name},
+                     {QStringLiteral("keys"), keyNames},
+                     {QStringLiteral("routes"), QJsonArray::fromStringList(before->routes)}});
+                !s)
+                return s.error();
+            return before;
+        });
 }
 
 Result<GroupRecord> GroupStore::addRoute(const QString &groupRef, const QString &route) {
     const Result<QString> routeName = validateRoute(route);
     if (!routeName)
         return routeName.error();
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    const Result<QString> uuid = resolveGroupUuid(connection, groupRef);
-    if (!uuid)
-        return uuid.error();
-    const Result<GroupRecord> before = loadGroup(connection, *uuid);
-    if (!before)
-        return before.error();
-    if (before->routes.contains(*routeName))
-        return before; // already granted: nothing to change or audit
-    if (Status s = run(connection,
-                       QStringLiteral("INSERT INTO group_routes (group_uuid, route_name) "
-                                      "VALUES (?, ?)"),
-                       {*uuid, *routeName}, QStringLiteral("adding the route"));
-        !s)
-        return s.error();
-    if (Status s = writeAudit(
-            connection, m_actor, QStringLiteral("group.add_route"), QStringLiteral("group"), *uuid,
-            {{QStringLiteral("name"), before->name}, {QStringLiteral("route"), *routeName}});
-        !s)
-        return s.error();
-    Result<GroupRecord> after = loadGroup(connection, *uuid);
-    if (!after)
-        return after.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return after;
+    return writeTransaction<GroupRecord>(
+        m_db, [&](const QSqlDatabase &connection, bool &unchanged) -> Result<GroupRecord> {
+            const Result<QString> uuid = resolveGroupUuid(connection, groupRef);
+            if (!uuid)
+                return uuid.error();
+            const Result<GroupRecord> before = loadGroup(connection, *uuid);
+            if (!before)
+                return before.error();
+            if (before->routes.contains(*routeName)) {
+                unchanged = true; // already so: nothing to write or audit
+                return before;
+            }
+            if (Status s = run(connection,
+                               QStringLiteral("INSERT INTO group_routes (group_uuid, route_name) "
+                                              "VALUES (?, ?)"),
+                               {*uuid, *routeName}, QStringLiteral("adding the route"));
+                !s)
+                return s.error();
+            if (Status s = writeAudit(connection, m_actor, QStringLiteral("group.add_route"),
+                                      QStringLiteral("group"), *uuid,
+                                      {{QStringLiteral("name"), before->name},
+                                       {QStringLiteral("route"), *routeName}});
+                !s)
+                return s.error();
+            return loadGroup(connection, *uuid);
+        });
 }
 
 Result<GroupRecord> GroupStore::removeRoute(const QString &groupRef, const QString &route) {
@@ -326,39 +311,35 @@ Result<GroupRecord> GroupStore::removeRoute(const QString &groupRef, const QStri
     if (!validRoute)
         return validRoute.error();
     const QString routeName = *validRoute;
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    const Result<QString> uuid = resolveGroupUuid(connection, groupRef);
-    if (!uuid)
-        return uuid.error();
-    const Result<GroupRecord> before = loadGroup(connection, *uuid);
-    if (!before)
-        return before.error();
-    if (!before->routes.contains(routeName))
-        return Error{Error::Code::NotFound,
-                     QStringLiteral("The group '%1' does not grant a route named '%2', so there "
-                                    "is nothing to remove. Check `portico-gateway groups show "
-                                    "%3`.")
-                         .arg(before->name, routeName, before->uuid)};
-    if (Status s = run(connection,
-                       QStringLiteral("DELETE FROM group_routes WHERE group_uuid = ? AND "
-                                      "route_name = ?"),
-                       {*uuid, routeName}, QStringLiteral("removing the route"));
-        !s)
-        return s.error();
-    if (Status s = writeAudit(
-            connection, m_actor, QStringLiteral("group.remove_route"), QStringLiteral("group"),
-            *uuid, {{QStringLiteral("name"), before->name}, {QStringLiteral("route"), routeName}});
-        !s)
-        return s.error();
-    Result<GroupRecord> after = loadGroup(connection, *uuid);
-    if (!after)
-        return after.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return after;
+    return writeTransaction<GroupRecord>(
+        m_db, [&](const QSqlDatabase &connection, bool & /*unchanged*/) -> Result<GroupRecord> {
+            const Result<QString> uuid = resolveGroupUuid(connection, groupRef);
+            if (!uuid)
+                return uuid.error();
+            const Result<GroupRecord> before = loadGroup(connection, *uuid);
+            if (!before)
+                return before.error();
+            if (!before->routes.contains(routeName))
+                return Error{
+                    Error::Code::NotFound,
+                    QStringLiteral("The group '%1' does not grant a route named '%2', so there "
+                                   "is nothing to remove. Check `portico-gateway groups show "
+                                   "%3`.")
+                        .arg(before->name, routeName, before->uuid)};
+            if (Status s = run(connection,
+                               QStringLiteral("DELETE FROM group_routes WHERE group_uuid = ? AND "
+                                              "route_name = ?"),
+                               {*uuid, routeName}, QStringLiteral("removing the route"));
+                !s)
+                return s.error();
+            if (Status s = writeAudit(
+                    connection, m_actor, QStringLiteral("group.remove_route"),
+                    QStringLiteral("group"), *uuid,
+                    {{QStringLiteral("name"), before->name}, {QStringLiteral("route"), routeName}});
+                !s)
+                return s.error();
+            return loadGroup(connection, *uuid);
+        });
 }
 
 } // namespace portico::store

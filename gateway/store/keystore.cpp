@@ -216,337 +216,320 @@ Result<CreatedKey> KeyStore::createKey(const QString &name, const QStringList &g
     if (!validName)
         return validName.error();
 
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
+    return writeTransaction<CreatedKey>(
+        m_db, [&](const QSqlDatabase &connection, bool & /*unchanged*/) -> Result<CreatedKey> {
+            if (Status free = checkKeyNameFree(connection, *validName, {}); !free)
+                return free.error();
 
-    if (Status free = checkKeyNameFree(connection, *validName, {}); !free)
-        return free.error();
+            // Every group must exist before anything is written; the transaction undoes the rest
+            // anyway.
+            QStringList groupUuids;
+            QJsonArray groupNames;
+            for (const QString &ref : groupRefs) {
+                const Result<QString> groupUuid = resolveGroupUuid(connection, ref);
+                if (!groupUuid)
+                    return groupUuid.error();
+                if (groupUuids.contains(*groupUuid))
+                    continue;
+                const Result<QString> nameOfGroup = groupName(connection, *groupUuid);
+                if (!nameOfGroup)
+                    return nameOfGroup.error();
+                groupUuids.append(*groupUuid);
+                groupNames.append(*nameOfGroup);
+            }
 
-    // Every group must exist before anything is written; the transaction undoes the rest anyway.
-    QStringList groupUuids;
-    QJsonArray groupNames;
-    for (const QString &ref : groupRefs) {
-        const Result<QString> groupUuid = resolveGroupUuid(connection, ref);
-        if (!groupUuid)
-            return groupUuid.error();
-        if (groupUuids.contains(*groupUuid))
-            continue;
-        const Result<QString> nameOfGroup = groupName(connection, *groupUuid);
-        if (!nameOfGroup)
-            return nameOfGroup.error();
-        groupUuids.append(*groupUuid);
-        groupNames.append(*nameOfGroup);
-    }
+            QString key;
+            try {
+                key = apikey::generate();
+            } catch (const std::runtime_error &) {
+                return Error{
+                    Error::Code::Database,
+                    QStringLiteral("The system's random number generator failed, so no key was "
+                                   "created. Try again; if it persists, check the system's "
+                                   "entropy source.")};
+            }
+            const QString uuid = newUuid();
+            const qint64 now = nowMs();
+            const QString doing = QStringLiteral("creating the key");
+            {
+                if (Status s =
+                        run(connection,
+                            QStringLiteral("INSERT INTO api_keys (uuid, name, key_hash, key_hint, "
+                                           "state, created_at, updated_at, last_used_at, "
+                                           "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                            {uuid, *validName, QString::fromLatin1(apikey::hash(key)),
+                             apikey::hint(key), toString(KeyState::Active), now, now,
+                             timeToDb(QDateTime()), timeToDb(expiresAt)},
+                            doing);
+                    !s)
+                    return s.error();
+            }
+            for (const QString &groupUuid : std::as_const(groupUuids)) {
+                if (Status s = run(connection,
+                                   QStringLiteral("INSERT INTO key_groups (key_uuid, group_uuid) "
+                                                  "VALUES (?, ?)"),
+                                   {uuid, groupUuid}, doing);
+                    !s)
+                    return s.error();
+            }
+            QJsonObject details{{QStringLiteral("name"), *validName},
+                                {QStringLiteral("groups"), groupNames}};
+            if (expiresAt.isValid())
+                details.insert(QStringLiteral("expires_at"),
+                               expiresAt.toUTC().toString(Qt::ISODateWithMs));
+            if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.create"),
+                                      QStringLiteral("key"), uuid, details);
+                !s)
+                return s.error();
 
-    QString key;
-    try {
-        key = apikey::generate();
-    } catch (const std::runtime_error &) {
-        return Error{Error::Code::Database,
-                     QStringLiteral("The system's random number generator failed, so no key was "
-                                    "created. Try again; if it persists, check the system's "
-                                    "entropy source.")};
-    }
-    const QString uuid = newUuid();
-    const qint64 now = nowMs();
-    const QString doing = QStringLiteral("creating the key");
-    {
-        if (Status s = run(connection,
-                           QStringLiteral("INSERT INTO api_keys (uuid, name, key_hash, key_hint, "
-                                          "state, created_at, updated_at, last_used_at, "
-                                          "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                           {uuid, *validName, QString::fromLatin1(apikey::hash(key)),
-                            apikey::hint(key), toString(KeyState::Active), now, now,
-                            timeToDb(QDateTime()), timeToDb(expiresAt)},
-                           doing);
-            !s)
-            return s.error();
-    }
-    for (const QString &groupUuid : std::as_const(groupUuids)) {
-        if (Status s = run(connection,
-                           QStringLiteral("INSERT INTO key_groups (key_uuid, group_uuid) "
-                                          "VALUES (?, ?)"),
-                           {uuid, groupUuid}, doing);
-            !s)
-            return s.error();
-    }
-    QJsonObject details{{QStringLiteral("name"), *validName},
-                        {QStringLiteral("groups"), groupNames}};
-    if (expiresAt.isValid())
-        details.insert(QStringLiteral("expires_at"), expiresAt.toUTC().toString(Qt::ISODateWithMs));
-    if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.create"),
-                              QStringLiteral("key"), uuid, details);
-        !s)
-        return s.error();
-
-    Result<ApiKeyRecord> record = loadKey(connection, uuid);
-    if (!record)
-        return record.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return CreatedKey{std::move(record).value(), key};
+            Result<ApiKeyRecord> record = loadKey(connection, uuid);
+            if (!record)
+                return record.error();
+            return CreatedKey{std::move(record).value(), key};
+        });
 }
 
 Result<QList<ApiKeyRecord>> KeyStore::listKeys() const {
-    ReadTransaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    return loadKeys(tx.connection());
+    return readTransaction<QList<ApiKeyRecord>>(
+        m_db, [&](const QSqlDatabase &connection) -> Result<QList<ApiKeyRecord>> {
+            return loadKeys(connection);
+        });
 }
 
 Result<ApiKeyRecord> KeyStore::key(const QString &keyRef) const {
-    ReadTransaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const Result<QString> uuid = resolveKeyUuid(tx.connection(), keyRef);
-    if (!uuid)
-        return uuid.error();
-    return loadKey(tx.connection(), *uuid);
+    return readTransaction<ApiKeyRecord>(
+        m_db, [&](const QSqlDatabase &connection) -> Result<ApiKeyRecord> {
+            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
+            if (!uuid)
+                return uuid.error();
+            return loadKey(connection, *uuid);
+        });
 }
 
 Result<ApiKeyRecord> KeyStore::renameKey(const QString &keyRef, const QString &newName) {
     const Result<QString> validName = validateName(newName, QStringLiteral("key"));
     if (!validName)
         return validName.error();
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-    if (!uuid)
-        return uuid.error();
-    const Result<ApiKeyRecord> before = loadKey(connection, *uuid);
-    if (!before)
-        return before.error();
-    if (before->name == *validName)
-        return before;
-    if (Status free = checkKeyNameFree(connection, *validName, *uuid); !free)
-        return free.error();
+    return writeTransaction<ApiKeyRecord>(
+        m_db, [&](const QSqlDatabase &connection, bool &unchanged) -> Result<ApiKeyRecord> {
+            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
+            if (!uuid)
+                return uuid.error();
+            const Result<ApiKeyRecord> before = loadKey(connection, *uuid);
+            if (!before)
+                return before.error();
+            if (before->name == *validName) {
+                unchanged = true; // already so: nothing to write or audit
+                return before;
+            }
+            if (Status free = checkKeyNameFree(connection, *validName, *uuid); !free)
+                return free.error();
 
-    const QString doing = QStringLiteral("renaming the key");
-    if (Status s = run(connection,
-                       QStringLiteral("UPDATE api_keys SET name = ?, updated_at = ? "
-                                      "WHERE uuid = ?"),
-                       {*validName, nowMs(), *uuid}, doing);
-        !s)
-        return s.error();
-    if (Status s = writeAudit(
-            connection, m_actor, QStringLiteral("key.rename"), QStringLiteral("key"), *uuid,
-            {{QStringLiteral("old_name"), before->name}, {QStringLiteral("new_name"), *validName}});
-        !s)
-        return s.error();
-    Result<ApiKeyRecord> after = loadKey(connection, *uuid);
-    if (!after)
-        return after.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return after;
+            const QString doing = QStringLiteral("renaming the key");
+            if (Status s = run(connection,
+                               QStringLiteral("UPDATE api_keys SET name = ?, updated_at = ? "
+                                              "WHERE uuid = ?"),
+                               {*validName, nowMs(), *uuid}, doing);
+                !s)
+                return s.error();
+            if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.rename"),
+                                      QStringLiteral("key"), *uuid,
+                                      {{QStringLiteral("old_name"), before->name},
+                                       {QStringLiteral("new_name"), *validName}});
+                !s)
+                return s.error();
+            return loadKey(connection, *uuid);
+        });
 }
 
 Result<ApiKeyRecord> KeyStore::setKeyState(const QString &keyRef, KeyState state) {
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-    if (!uuid)
-        return uuid.error();
-    const Result<ApiKeyRecord> before = loadKey(connection, *uuid);
-    if (!before)
-        return before.error();
-    if (before->state == state)
-        return before;
+    return writeTransaction<ApiKeyRecord>(
+        m_db, [&](const QSqlDatabase &connection, bool &unchanged) -> Result<ApiKeyRecord> {
+            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
+            if (!uuid)
+                return uuid.error();
+            const Result<ApiKeyRecord> before = loadKey(connection, *uuid);
+            if (!before)
+                return before.error();
+            if (before->state == state) {
+                unchanged = true; // already so: nothing to write or audit
+                return before;
+            }
 
-    const QString doing = QStringLiteral("changing the key's state");
-    if (Status s = run(connection,
-                       QStringLiteral("UPDATE api_keys SET state = ?, updated_at = ? "
-                                      "WHERE uuid = ?"),
-                       {toString(state), nowMs(), *uuid}, doing);
-        !s)
-        return s.error();
-    const QString action =
-        state == KeyState::Active ? QStringLiteral("key.enable") : QStringLiteral("key.disable");
-    if (Status s = writeAudit(connection, m_actor, action, QStringLiteral("key"), *uuid,
-                              {{QStringLiteral("name"), before->name}});
-        !s)
-        return s.error();
-    Result<ApiKeyRecord> after = loadKey(connection, *uuid);
-    if (!after)
-        return after.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return after;
+            const QString doing = QStringLiteral("changing the key's state");
+            if (Status s = run(connection,
+                               QStringLiteral("UPDATE api_keys SET state = ?, updated_at = ? "
+                                              "WHERE uuid = ?"),
+                               {toString(state), nowMs(), *uuid}, doing);
+                !s)
+                return s.error();
+            const QString action = state == KeyState::Active ? QStringLiteral("key.enable")
+                                                             : QStringLiteral("key.disable");
+            if (Status s = writeAudit(connection, m_actor, action, QStringLiteral("key"), *uuid,
+                                      {{QStringLiteral("name"), before->name}});
+                !s)
+                return s.error();
+            return loadKey(connection, *uuid);
+        });
 }
 
 Result<ApiKeyRecord> KeyStore::setKeyExpiry(const QString &keyRef, const QDateTime &expiresAt) {
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-    if (!uuid)
-        return uuid.error();
-    const Result<ApiKeyRecord> before = loadKey(connection, *uuid);
-    if (!before)
-        return before.error();
-    // Stored with millisecond precision: compare what would be stored.
-    if (timeToDb(before->expiresAt) == timeToDb(expiresAt))
-        return before;
+    return writeTransaction<ApiKeyRecord>(
+        m_db, [&](const QSqlDatabase &connection, bool &unchanged) -> Result<ApiKeyRecord> {
+            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
+            if (!uuid)
+                return uuid.error();
+            const Result<ApiKeyRecord> before = loadKey(connection, *uuid);
+            if (!before)
+                return before.error();
+            // Stored with millisecond precision: compare what would be stored.
+            if (timeToDb(before->expiresAt) == timeToDb(expiresAt)) {
+                unchanged = true; // already so: nothing to write or audit
+                return before;
+            }
 
-    const QString doing = QStringLiteral("changing the key's expiry");
-    if (Status s = run(connection,
-                       QStringLiteral("UPDATE api_keys SET expires_at = ?, updated_at = ? "
-                                      "WHERE uuid = ?"),
-                       {timeToDb(expiresAt), nowMs(), *uuid}, doing);
-        !s)
-        return s.error();
-    const auto isoOrNull = [](const QDateTime &time) {
-        return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs))
-                              : QJsonValue(QJsonValue::Null);
-    };
-    if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.set_expiry"),
-                              QStringLiteral("key"), *uuid,
-                              {{QStringLiteral("name"), before->name},
-                               {QStringLiteral("old_expires_at"), isoOrNull(before->expiresAt)},
-                               {QStringLiteral("expires_at"), isoOrNull(expiresAt)}});
-        !s)
-        return s.error();
-    Result<ApiKeyRecord> after = loadKey(connection, *uuid);
-    if (!after)
-        return after.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return after;
+            const QString doing = QStringLiteral("changing the key's expiry");
+            if (Status s = run(connection,
+                               QStringLiteral("UPDATE api_keys SET expires_at = ?, updated_at = ? "
+                                              "WHERE uuid = ?"),
+                               {timeToDb(expiresAt), nowMs(), *uuid}, doing);
+                !s)
+                return s.error();
+            const auto isoOrNull = [](const QDateTime &time) {
+                return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs))
+                                      : QJsonValue(QJsonValue::Null);
+            };
+            if (Status s =
+                    writeAudit(connection, m_actor, QStringLiteral("key.set_expiry"),
+                               QStringLiteral("key"), *uuid,
+                               {{QStringLiteral("name"), before->name},
+                                {QStringLiteral("old_expires_at"), isoOrNull(before->expiresAt)},
+                                {QStringLiteral("expires_at"), isoOrNull(expiresAt)}});
+                !s)
+                return s.error();
+            return loadKey(connection, *uuid);
+        });
 }
 
 Result<ApiKeyRecord> KeyStore::deleteKey(const QString &keyRef) {
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-    if (!uuid)
-        return uuid.error();
-    Result<ApiKeyRecord> before = loadKey(connection, *uuid);
-    if (!before)
-        return before.error();
+    return writeTransaction<ApiKeyRecord>(
+        m_db, [&](const QSqlDatabase &connection, bool & /*unchanged*/) -> Result<ApiKeyRecord> {
+            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
+            if (!uuid)
+                return uuid.error();
+            Result<ApiKeyRecord> before = loadKey(connection, *uuid);
+            if (!before)
+                return before.error();
 
-    const QString doing = QStringLiteral("deleting the key");
-    // Links are deleted explicitly as well, so the result does not depend on foreign_keys=ON.
-    for (const QString &sql : {QStringLiteral("DELETE FROM key_groups WHERE key_uuid = ?"),
-                               QStringLiteral("DELETE FROM api_keys WHERE uuid = ?")}) {
-        QSqlQuery query(connection);
-        if (Status s = prepare(query, sql, doing); !s)
-            return s.error();
-        query.addBindValue(*uuid);
-        if (Status s = exec(query, doing); !s)
-            return s.error();
-    }
-    QJsonArray groupNames;
-    for (const GroupRef &group : std::as_const(before->groups))
-        groupNames.append(group.name);
-    if (Status s = writeAudit(
-            connection, m_actor, QStringLiteral("key.delete"), QStringLiteral("key"), *uuid,
-            {{QStringLiteral("name"), before->name}, {QStringLiteral("groups"), groupNames}});
-        !s)
-        return s.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return before;
+            const QString doing = QStringLiteral("deleting the key");
+            // Links are deleted explicitly as well, so the result does not depend on
+            // foreign_keys=ON.
+            for (const QString &sql : {QStringLiteral("DELETE FROM key_groups WHERE key_uuid = ?"),
+                                       QStringLiteral("DELETE FROM api_keys WHERE uuid = ?")}) {
+                QSqlQuery query(connection);
+                if (Status s = prepare(query, sql, doing); !s)
+                    return s.error();
+                query.addBindValue(*uuid);
+                if (Status s = exec(query, doing); !s)
+                    return s.error();
+            }
+            QJsonArray groupNames;
+            for (const GroupRef &group : std::as_const(before->groups))
+                groupNames.append(group.name);
+            if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.delete"),
+                                      QStringLiteral("key"), *uuid,
+                                      {{QStringLiteral("name"), before->name},
+                                       {QStringLiteral("groups"), groupNames}});
+                !s)
+                return s.error();
+            return before;
+        });
 }
 
 Result<ApiKeyRecord> KeyStore::addKeyToGroup(const QString &keyRef, const QString &groupRef) {
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-    if (!uuid)
-        return uuid.error();
-    const Result<QString> groupUuid = resolveGroupUuid(connection, groupRef);
-    if (!groupUuid)
-        return groupUuid.error();
-    Error error;
-    const bool member = isMember(connection, *uuid, *groupUuid, &error);
-    if (!error.message.isEmpty())
-        return error;
-    if (member)
-        return loadKey(connection, *uuid); // already there: nothing to change or audit
+    return writeTransaction<ApiKeyRecord>(
+        m_db, [&](const QSqlDatabase &connection, bool &unchanged) -> Result<ApiKeyRecord> {
+            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
+            if (!uuid)
+                return uuid.error();
+            const Result<QString> groupUuid = resolveGroupUuid(connection, groupRef);
+            if (!groupUuid)
+                return groupUuid.error();
+            Error error;
+            const bool member = isMember(connection, *uuid, *groupUuid, &error);
+            if (!error.message.isEmpty())
+                return error;
+            if (member) {
+                unchanged = true; // already so: nothing to write or audit
+                return loadKey(connection, *uuid);
+            }
 
-    const QString doing = QStringLiteral("adding the key to the group");
-    if (Status s = run(connection,
-                       QStringLiteral("INSERT INTO key_groups (key_uuid, group_uuid) "
-                                      "VALUES (?, ?)"),
-                       {*uuid, *groupUuid}, doing);
-        !s)
-        return s.error();
-    Result<ApiKeyRecord> after = loadKey(connection, *uuid);
-    if (!after)
-        return after.error();
-    const Result<QString> nameOfGroup = groupName(connection, *groupUuid);
-    if (!nameOfGroup)
-        return nameOfGroup.error();
-    if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.add_group"),
-                              QStringLiteral("key"), *uuid,
-                              {{QStringLiteral("name"), after->name},
-                               {QStringLiteral("group"), *nameOfGroup},
-                               {QStringLiteral("group_uuid"), *groupUuid}});
-        !s)
-        return s.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return after;
+            const QString doing = QStringLiteral("adding the key to the group");
+            if (Status s = run(connection,
+                               QStringLiteral("INSERT INTO key_groups (key_uuid, group_uuid) "
+                                              "VALUES (?, ?)"),
+                               {*uuid, *groupUuid}, doing);
+                !s)
+                return s.error();
+            Result<ApiKeyRecord> after = loadKey(connection, *uuid);
+            if (!after)
+                return after.error();
+            const Result<QString> nameOfGroup = groupName(connection, *groupUuid);
+            if (!nameOfGroup)
+                return nameOfGroup.error();
+            if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.add_group"),
+                                      QStringLiteral("key"), *uuid,
+                                      {{QStringLiteral("name"), after->name},
+                                       {QStringLiteral("group"), *nameOfGroup},
+                                       {QStringLiteral("group_uuid"), *groupUuid}});
+                !s)
+                return s.error();
+            return after;
+        });
 }
 
 Result<ApiKeyRecord> KeyStore::removeKeyFromGroup(const QString &keyRef, const QString &groupRef) {
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-    if (!uuid)
-        return uuid.error();
-    const Result<QString> groupUuid = resolveGroupUuid(connection, groupRef);
-    if (!groupUuid)
-        return groupUuid.error();
-    const Result<ApiKeyRecord> before = loadKey(connection, *uuid);
-    if (!before)
-        return before.error();
-    const Result<QString> nameOfGroup = groupName(connection, *groupUuid);
-    if (!nameOfGroup)
-        return nameOfGroup.error();
-    Error error;
-    const bool member = isMember(connection, *uuid, *groupUuid, &error);
-    if (!error.message.isEmpty())
-        return error;
-    if (!member)
-        return Error{Error::Code::NotFound,
-                     QStringLiteral("The key '%1' is not in the group '%2', so there is nothing to "
-                                    "remove. Check `portico-gateway keys show %3`.")
-                         .arg(before->name, *nameOfGroup, before->uuid)};
+    return writeTransaction<ApiKeyRecord>(
+        m_db, [&](const QSqlDatabase &connection, bool & /*unchanged*/) -> Result<ApiKeyRecord> {
+            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
+            if (!uuid)
+                return uuid.error();
+            const Result<QString> groupUuid = resolveGroupUuid(connection, groupRef);
+            if (!groupUuid)
+                return groupUuid.error();
+            const Result<ApiKeyRecord> before = loadKey(connection, *uuid);
+            if (!before)
+                return before.error();
+            const Result<QString> nameOfGroup = groupName(connection, *groupUuid);
+            if (!nameOfGroup)
+                return nameOfGroup.error();
+            Error error;
+            const bool member = isMember(connection, *uuid, *groupUuid, &error);
+            if (!error.message.isEmpty())
+                return error;
+            if (!member)
+                return Error{
+                    Error::Code::NotFound,
+                    QStringLiteral("The key '%1' is not in the group '%2', so there is nothing to "
+                                   "remove. Check `portico-gateway keys show %3`.")
+                        .arg(before->name, *nameOfGroup, before->uuid)};
 
-    const QString doing = QStringLiteral("removing the key from the group");
-    if (Status s = run(connection,
-                       QStringLiteral("DELETE FROM key_groups WHERE key_uuid = ? AND "
-                                      "group_uuid = ?"),
-                       {*uuid, *groupUuid}, doing);
-        !s)
-        return s.error();
-    if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.remove_group"),
-                              QStringLiteral("key"), *uuid,
-                              {{QStringLiteral("name"), before->name},
-                               {QStringLiteral("group"), *nameOfGroup},
-                               {QStringLiteral("group_uuid"), *groupUuid}});
-        !s)
-        return s.error();
-    Result<ApiKeyRecord> after = loadKey(connection, *uuid);
-    if (!after)
-        return after.error();
-    if (Status s = tx.commit(); !s)
-        return s.error();
-    return after;
+            const QString doing = QStringLiteral("removing the key from the group");
+            if (Status s = run(connection,
+                               QStringLiteral("DELETE FROM key_groups WHERE key_uuid = ? AND "
+                                              "group_uuid = ?"),
+                               {*uuid, *groupUuid}, doing);
+                !s)
+                return s.error();
+            if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.remove_group"),
+                                      QStringLiteral("key"), *uuid,
+                                      {{QStringLiteral("name"), before->name},
+                                       {QStringLiteral("group"), *nameOfGroup},
+                                       {QStringLiteral("group_uuid"), *groupUuid}});
+                !s)
+                return s.error();
+            return loadKey(connection, *uuid);
+        });
 }
 
 // Last-used times are bookkeeping, not admin changes: they are committed without bumping the
@@ -581,71 +564,70 @@ Status KeyStore::touchLastUsed(const QStringList &keyUuids, const QDateTime &whe
 }
 
 Result<AccessSnapshot> KeyStore::accessSnapshot() const {
-    ReadTransaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QSqlDatabase connection = tx.connection();
-    const QString doing = QStringLiteral("reading keys and groups");
-    AccessSnapshot snapshot;
+    return readTransaction<AccessSnapshot>(
+        m_db, [&](const QSqlDatabase &connection) -> Result<AccessSnapshot> {
+            const QString doing = QStringLiteral("reading keys and groups");
+            AccessSnapshot snapshot;
 
-    const Result<qint64> counter = readChangeCounter(connection);
-    if (!counter)
-        return counter.error();
-    snapshot.changeCounter = *counter;
+            const Result<qint64> counter = readChangeCounter(connection);
+            if (!counter)
+                return counter.error();
+            snapshot.changeCounter = *counter;
 
-    QHash<QString, qsizetype> keyIndex;
-    {
-        QSqlQuery query(connection);
-        if (!query.exec(QStringLiteral("SELECT uuid, name, key_hash, state, expires_at "
-                                       "FROM api_keys ORDER BY uuid")))
-            return databaseError(query.lastError(), doing);
-        while (query.next()) {
-            AccessSnapshot::Key key;
-            key.uuid = query.value(0).toString();
-            key.name = query.value(1).toString();
-            key.hash = query.value(2).toString().toLatin1();
-            key.state = stateFromDb(query.value(3).toString());
-            key.expiresAt = timeFromDb(query.value(4));
-            keyIndex.insert(key.uuid, snapshot.keys.size());
-            snapshot.keys.append(key);
-        }
-    }
-    {
-        QSqlQuery query(connection);
-        if (!query.exec(QStringLiteral("SELECT key_uuid, group_uuid FROM key_groups "
-                                       "ORDER BY key_uuid, group_uuid")))
-            return databaseError(query.lastError(), doing);
-        while (query.next()) {
-            const auto it = keyIndex.constFind(query.value(0).toString());
-            if (it != keyIndex.constEnd())
-                snapshot.keys[*it].groupUuids.append(query.value(1).toString());
-        }
-    }
-    QHash<QString, qsizetype> groupIndex;
-    {
-        QSqlQuery query(connection);
-        if (!query.exec(QStringLiteral("SELECT uuid, name FROM groups ORDER BY name")))
-            return databaseError(query.lastError(), doing);
-        while (query.next()) {
-            AccessSnapshot::Group group;
-            group.uuid = query.value(0).toString();
-            group.name = query.value(1).toString();
-            groupIndex.insert(group.uuid, snapshot.groups.size());
-            snapshot.groups.append(group);
-        }
-    }
-    {
-        QSqlQuery query(connection);
-        if (!query.exec(QStringLiteral("SELECT group_uuid, route_name FROM group_routes "
-                                       "ORDER BY group_uuid, route_name")))
-            return databaseError(query.lastError(), doing);
-        while (query.next()) {
-            const auto it = groupIndex.constFind(query.value(0).toString());
-            if (it != groupIndex.constEnd())
-                snapshot.groups[*it].routes.append(query.value(1).toString());
-        }
-    }
-    return snapshot;
+            QHash<QString, qsizetype> keyIndex;
+            {
+                QSqlQuery query(connection);
+                if (!query.exec(QStringLiteral("SELECT uuid, name, key_hash, state, expires_at "
+                                               "FROM api_keys ORDER BY uuid")))
+                    return databaseError(query.lastError(), doing);
+                while (query.next()) {
+                    AccessSnapshot::Key key;
+                    key.uuid = query.value(0).toString();
+                    key.name = query.value(1).toString();
+                    key.hash = query.value(2).toString().toLatin1();
+                    key.state = stateFromDb(query.value(3).toString());
+                    key.expiresAt = timeFromDb(query.value(4));
+                    keyIndex.insert(key.uuid, snapshot.keys.size());
+                    snapshot.keys.append(key);
+                }
+            }
+            {
+                QSqlQuery query(connection);
+                if (!query.exec(QStringLiteral("SELECT key_uuid, group_uuid FROM key_groups "
+                                               "ORDER BY key_uuid, group_uuid")))
+                    return databaseError(query.lastError(), doing);
+                while (query.next()) {
+                    const auto it = keyIndex.constFind(query.value(0).toString());
+                    if (it != keyIndex.constEnd())
+                        snapshot.keys[*it].groupUuids.append(query.value(1).toString());
+                }
+            }
+            QHash<QString, qsizetype> groupIndex;
+            {
+                QSqlQuery query(connection);
+                if (!query.exec(QStringLiteral("SELECT uuid, name FROM groups ORDER BY name")))
+                    return databaseError(query.lastError(), doing);
+                while (query.next()) {
+                    AccessSnapshot::Group group;
+                    group.uuid = query.value(0).toString();
+                    group.name = query.value(1).toString();
+                    groupIndex.insert(group.uuid, snapshot.groups.size());
+                    snapshot.groups.append(group);
+                }
+            }
+            {
+                QSqlQuery query(connection);
+                if (!query.exec(QStringLiteral("SELECT group_uuid, route_name FROM group_routes "
+                                               "ORDER BY group_uuid, route_name")))
+                    return databaseError(query.lastError(), doing);
+                while (query.next()) {
+                    const auto it = groupIndex.constFind(query.value(0).toString());
+                    if (it != groupIndex.constEnd())
+                        snapshot.groups[*it].routes.append(query.value(1).toString());
+                }
+            }
+            return snapshot;
+        });
 }
 
 } // namespace portico::store

@@ -2,6 +2,7 @@
 
 // Helpers shared by the store's classes; not part of the library's interface.
 
+#include "store/database.h"
 #include "store/records.h"
 #include "store/result.h"
 
@@ -12,10 +13,6 @@
 #include <QSqlQuery>
 #include <QVariant>
 #include <QVariantList>
-
-namespace portico::store {
-class Database;
-}
 
 namespace portico::store::detail {
 
@@ -57,6 +54,30 @@ private:
     bool m_open = false;
     Error m_error;
 };
+
+// Runs `change(connection, unchanged)` in one write transaction and commits when it returns a
+// value. An error rolls back; so does a change that sets `unchanged` (the record already is as
+// asked): nothing is committed, so the change counter stays and no reader reloads.
+template <typename T, typename Change> Result<T> writeTransaction(Database &db, Change &&change) {
+    Transaction tx(db);
+    if (!tx.isOpen())
+        return tx.error();
+    bool unchanged = false;
+    Result<T> result = change(tx.connection(), unchanged);
+    if (!result || unchanged)
+        return result;
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    return result;
+}
+
+// Runs `read(connection)` in one ReadTransaction: all its SELECTs see the same state.
+template <typename T, typename Read> Result<T> readTransaction(Database &db, Read &&read) {
+    ReadTransaction tx(db);
+    if (!tx.isOpen())
+        return tx.error();
+    return read(tx.connection());
+}
 
 // Refs are a uuid (any case, with or without braces) or an exact name (trimmed).
 Result<QString> resolveKeyUuid(const QSqlDatabase &connection, const QString &keyRef);

@@ -761,6 +761,17 @@ void TestStore::changeCounterAndSignal() {
     QCOMPARE(changed.count(), 3);
     QCOMPARE(m_db->localGeneration(), generation + 3);
 
+    // Asking for what already is commits nothing, so no reader reloads.
+    QVERIFY(m_keys->renameKey(QStringLiteral("k"), QStringLiteral("k")).ok());
+    QVERIFY(m_keys->setKeyState(QStringLiteral("k"), KeyState::Active).ok());
+    QVERIFY(m_keys->setKeyExpiry(QStringLiteral("k"), QDateTime()).ok());
+    QVERIFY(m_keys->addKeyToGroup(QStringLiteral("k"), QStringLiteral("g")).ok());
+    QVERIFY(m_groups->renameGroup(QStringLiteral("g"), QStringLiteral("g")).ok());
+    QVERIFY(m_groups->setDescription(QStringLiteral("g"), QString()).ok());
+    QCOMPARE(m_db->changeCounter(), start + 3);
+    QCOMPARE(changed.count(), 3);
+    QCOMPARE(AuditLog(*m_db).entries()->size(), 3);
+
     // Usage rows and last-used times are not admin changes.
     QVERIFY(UsageStore(*m_db)
                 .insert({usageRow(key->record.uuid, QStringLiteral("k"), QStringLiteral("r"),
