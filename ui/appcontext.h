@@ -13,7 +13,7 @@ namespace portico::config {
 class ConfigManager;
 }
 
-namespace portico::server {
+namespace portico::metering {
 class GatewayLog;
 }
 
@@ -30,7 +30,7 @@ struct AppContext {
     QString actor;                              // "desktop:<user>"
     std::function<QString()> gatewayBaseUrl;    // "http://127.0.0.1:8000", empty when stopped
     StoreWatcher *storeWatcher = nullptr;       // emits storeChanged() for any change, any process
-    std::shared_ptr<server::GatewayLog> gatewayLog; // the embedded gateway's log (Logs page)
+    std::shared_ptr<metering::GatewayLog> gatewayLog; // the embedded gateway's log (Logs page)
 };
 
 } // namespace portico::ui

@@ -6,8 +6,8 @@
 
 #include "config/configmanager.h"
 #include "http/httpserver.h"
-#include "server/gateway.h"
-#include "server/gatewaylog.h"
+#include "proxy/gateway.h"
+#include "metering/gatewaylog.h"
 #include "store/database.h"
 
 #include <QCoreApplication>
@@ -53,7 +53,7 @@ int serve(CliContext &context) {
     if (listen.isEmpty())
         listen = QStringLiteral("127.0.0.1:8000");
 
-    server::GatewayOptions options;
+    proxy::GatewayOptions options;
     QString addressError;
     if (!http::parseListenAddress(listen, &options.address, &options.port, &addressError)) {
         return context.usageError(
@@ -79,7 +79,7 @@ int serve(CliContext &context) {
     QString logFile = line.value(QStringLiteral("log-file"));
     if (logFile.isEmpty())
         logFile = QStringLiteral("-");
-    options.log = std::make_shared<server::GatewayLog>();
+    options.log = std::make_shared<metering::GatewayLog>();
     QString logError;
     if (!options.log->setJsonOutput(logFile, &logError))
         return context.fail(QStringLiteral("log-file"), logError);
@@ -119,7 +119,7 @@ int serve(CliContext &context) {
     if (!configPath.isEmpty())
         configManager->setWatchFile(true);
 
-    server::Gateway gateway(database, configManager, options);
+    proxy::Gateway gateway(database, configManager, options);
     SignalWatcher signalWatcher({SIGINT, SIGTERM, SIGHUP});
     QObject::connect(&signalWatcher, &SignalWatcher::signalReceived,
                      [&gateway, manager = configManager.get()](int signalNumber) {

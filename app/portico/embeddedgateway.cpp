@@ -9,7 +9,7 @@ namespace portico::app {
 
 EmbeddedGateway::EmbeddedGateway(std::shared_ptr<store::Database> database,
                                  std::shared_ptr<config::ConfigManager> config,
-                                 server::GatewayOptions options, QObject *parent)
+                                 proxy::GatewayOptions options, QObject *parent)
     : QObject(parent)
     , m_database(std::move(database))
     , m_config(std::move(config))
@@ -53,15 +53,15 @@ QString EmbeddedGateway::baseUrl() const {
     return m_listening ? QStringLiteral("http://") + m_address : QString();
 }
 
-void EmbeddedGateway::startInThread(server::GatewayOptions options, bool recreate) {
+void EmbeddedGateway::startInThread(proxy::GatewayOptions options, bool recreate) {
     // Gateway options are fixed at construction: a new port needs a new Gateway.
     if (recreate && m_gateway) {
         delete m_gateway;
         m_gateway = nullptr;
     }
     if (!m_gateway) {
-        m_gateway = new server::Gateway(m_database, m_config, options);
-        connect(m_gateway, &server::Gateway::listeningChanged, m_threadContext,
+        m_gateway = new proxy::Gateway(m_database, m_config, options);
+        connect(m_gateway, &proxy::Gateway::listeningChanged, m_threadContext,
                 [this](bool listening) {
                     report(listening, m_gateway->listenAddress(),
                            listening ? QString() : m_gateway->errorString());

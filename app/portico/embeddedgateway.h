@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/gateway.h"
+#include "proxy/gateway.h"
 
 #include <QObject>
 #include <QString>
@@ -25,7 +25,7 @@ class EmbeddedGateway : public QObject {
     Q_OBJECT
 public:
     EmbeddedGateway(std::shared_ptr<store::Database> database,
-                    std::shared_ptr<config::ConfigManager> config, server::GatewayOptions options,
+                    std::shared_ptr<config::ConfigManager> config, proxy::GatewayOptions options,
                     QObject *parent = nullptr);
     // Stops the gateway (flushing its usage rows) and joins its thread.
     ~EmbeddedGateway() override;
@@ -47,16 +47,16 @@ Q_SIGNALS:
 
 private:
     // Runs in the gateway's thread.
-    void startInThread(server::GatewayOptions options, bool recreate);
+    void startInThread(proxy::GatewayOptions options, bool recreate);
     void stopInThread();
     void report(bool listening, const QString &address, const QString &error);
 
     std::shared_ptr<store::Database> m_database;
     std::shared_ptr<config::ConfigManager> m_config;
-    server::GatewayOptions m_options;
+    proxy::GatewayOptions m_options;
     QThread m_thread;
     QObject *m_threadContext = nullptr;   // lives in m_thread; invokeMethod target
-    server::Gateway *m_gateway = nullptr; // created, used and deleted in m_thread only
+    proxy::Gateway *m_gateway = nullptr; // created, used and deleted in m_thread only
 
     bool m_listening = false;
     QString m_address;

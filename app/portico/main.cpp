@@ -4,7 +4,7 @@
 
 #include "config/configmanager.h"
 #include "http/httpserver.h"
-#include "server/gatewaylog.h"
+#include "metering/gatewaylog.h"
 #include "store/database.h"
 #include "ui/appcontext.h"
 #include "ui/mainwindow.h"
@@ -109,8 +109,8 @@ int main(int argc, char *argv[]) {
         configManager->setWatchFile(true);
 
     // One log for the embedded gateway and the Logs page, kept across gateway restarts.
-    auto gatewayLog = std::make_shared<server::GatewayLog>();
-    server::GatewayOptions options;
+    auto gatewayLog = std::make_shared<metering::GatewayLog>();
+    proxy::GatewayOptions options;
     options.log = gatewayLog;
     QString listen = optionOrEnvironment(parser, QStringLiteral("listen"), "PORTICO_LISTEN");
     if (listen.isEmpty())

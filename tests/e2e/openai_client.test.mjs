@@ -121,6 +121,6 @@ test('metrics parse with a Prometheus text-format parser', async () => {
     .reduce((sum, m) => sum + Number(m.value), 0);
   assert.ok(served >= 2, `requests_total for demo/e2e key/200 is ${served}`);
   // The parser folds labelled histograms into one sample (it only handles histograms labelled by
-  // `le` alone), so their buckets are checked by tests/server/test_metrics.cpp instead.
+  // `le` alone), so their buckets are checked by tests/proxy/test_metrics.cpp instead.
   assert.equal(Number(families.get('portico_active_streams').metrics[0].value), 0);
 });

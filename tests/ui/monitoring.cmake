@@ -3,7 +3,7 @@
 # the dashboard, the usage page, the key detail panel, /metrics and the real `portico-gateway
 # usage` process must then agree with the usage rows.
 if(TARGET portico_desktop AND TARGET portico-gateway)
-    set(monitoring_server_tests ${CMAKE_CURRENT_LIST_DIR}/../server)
+    set(monitoring_server_tests ${CMAKE_CURRENT_LIST_DIR}/../proxy)
     portico_add_test(test_monitoring
         SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_monitoring.cpp
                 ${CMAKE_CURRENT_LIST_DIR}/testsupport.h

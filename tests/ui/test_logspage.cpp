@@ -2,7 +2,7 @@
 // threads, level and text filters, the bound on the rows kept, live tail and Clear View.
 #include "testsupport.h"
 
-#include "server/gatewaylog.h"
+#include "metering/gatewaylog.h"
 #include "ui/logs/logsfilterproxymodel.h"
 #include "ui/logs/logspage.h"
 #include "ui/logs/logstablemodel.h"
@@ -18,16 +18,16 @@
 #include <QThread>
 
 using namespace portico;
-using Level = server::LogEntry::Level;
+using Level = metering::LogEntry::Level;
 
 namespace {
 
 constexpr int kTimeoutMs = 20'000;
 
-server::LogEntry makeEntry(int number, Level level = Level::Info, int status = 200,
+metering::LogEntry makeEntry(int number, Level level = Level::Info, int status = 200,
                            const QString &key = QStringLiteral("ci-bot"),
                            const QString &route = QStringLiteral("demo")) {
-    server::LogEntry entry;
+    metering::LogEntry entry;
     entry.level = level;
     entry.requestId = QStringLiteral("req-%1").arg(number);
     entry.keyName = key;
@@ -39,7 +39,7 @@ server::LogEntry makeEntry(int number, Level level = Level::Info, int status = 2
 }
 
 // Appends entries first..last-1 from a thread of its own, as the gateway's request threads do.
-void appendFromThread(server::GatewayLog &log, int first, int last) {
+void appendFromThread(metering::GatewayLog &log, int first, int last) {
     std::unique_ptr<QThread> thread(QThread::create([&log, first, last] {
         for (int i = first; i < last; ++i)
             log.append(makeEntry(i));
@@ -85,7 +85,7 @@ void TestLogsPage::initTestCase() {
 
 void TestLogsPage::loadsKeptEntriesThenLiveOnes() {
     ui::AppContext context;
-    context.gatewayLog = std::make_shared<server::GatewayLog>();
+    context.gatewayLog = std::make_shared<metering::GatewayLog>();
     for (int i = 0; i < 3; ++i)
         context.gatewayLog->append(makeEntry(i));
 
@@ -119,7 +119,7 @@ void TestLogsPage::loadsKeptEntriesThenLiveOnes() {
 
 void TestLogsPage::levelAndTextFilters() {
     ui::AppContext context;
-    context.gatewayLog = std::make_shared<server::GatewayLog>();
+    context.gatewayLog = std::make_shared<metering::GatewayLog>();
     auto &log = *context.gatewayLog;
     log.append(makeEntry(1, Level::Debug, 0));
     log.append(makeEntry(2, Level::Info, 200));
@@ -167,7 +167,7 @@ void TestLogsPage::levelAndTextFilters() {
     level->setCurrentIndex(2);
     QCOMPARE(page.proxy()->rowCount(), 1);
     appendFromThread(log, 6, 8); // Info: filtered out
-    server::LogEntry denied = makeEntry(8, Level::Warning, 403);
+    metering::LogEntry denied = makeEntry(8, Level::Warning, 403);
     denied.message = QStringLiteral("no group grants the route");
     log.append(denied);
     QTRY_COMPARE_WITH_TIMEOUT(page.model()->rowCount(), 8, kTimeoutMs);
@@ -178,7 +178,7 @@ void TestLogsPage::levelAndTextFilters() {
 
 void TestLogsPage::modelKeepsAtMostCapacityRows() {
     ui::LogsTableModel model(100);
-    QList<server::LogEntry> many;
+    QList<metering::LogEntry> many;
     for (int i = 0; i < 250; ++i)
         many.append(makeEntry(i));
     model.setEntries(many);
@@ -203,7 +203,7 @@ void TestLogsPage::modelKeepsAtMostCapacityRows() {
 
 void TestLogsPage::pageDropsOldestBeyondTenThousand() {
     ui::AppContext context;
-    context.gatewayLog = std::make_shared<server::GatewayLog>(20'000);
+    context.gatewayLog = std::make_shared<metering::GatewayLog>(20'000);
     ui::LogsPage page(context);
     QCOMPARE(page.model()->capacity(), 10'000);
     appendFromThread(*context.gatewayLog, 0, 12'000);
@@ -215,7 +215,7 @@ void TestLogsPage::pageDropsOldestBeyondTenThousand() {
 
 void TestLogsPage::liveTailFollowsNewest() {
     ui::AppContext context;
-    context.gatewayLog = std::make_shared<server::GatewayLog>();
+    context.gatewayLog = std::make_shared<metering::GatewayLog>();
     ui::LogsPage page(context);
     page.resize(900, 400);
     page.show();
@@ -245,7 +245,7 @@ void TestLogsPage::liveTailFollowsNewest() {
 
 void TestLogsPage::clearViewKeepsReceiving() {
     ui::AppContext context;
-    context.gatewayLog = std::make_shared<server::GatewayLog>();
+    context.gatewayLog = std::make_shared<metering::GatewayLog>();
     for (int i = 0; i < 5; ++i)
         context.gatewayLog->append(makeEntry(i));
     ui::LogsPage page(context);

@@ -118,7 +118,7 @@ void TestMainWindow::cleanup() {
 }
 
 void TestMainWindow::makeWindow(quint16 port) {
-    server::GatewayOptions options;
+    proxy::GatewayOptions options;
     options.port = port;
     options.log = m_fixture->context.gatewayLog; // as the app does; kept for test_logscan
     m_gateway =

@@ -75,7 +75,7 @@ struct MetricSample {
 };
 
 // Reads the samples of a Prometheus text exposition (comments skipped). The format itself is
-// checked strictly by tests/server/test_metrics; this only needs the values back.
+// checked strictly by tests/proxy/test_metrics; this only needs the values back.
 bool parseExposition(const QByteArray &text, QList<MetricSample> *samples, QString *error) {
     const QList<QByteArray> lines = text.split('\n');
     for (const QByteArray &rawLine : lines) {
@@ -241,7 +241,7 @@ void TestMonitoring::openStore() {
     m_context.config = m_config;
     m_context.actor = QStringLiteral("test:monitoring");
     m_context.storeWatcher = m_watcher.get();
-    m_context.gatewayLog = std::make_shared<server::GatewayLog>();
+    m_context.gatewayLog = std::make_shared<metering::GatewayLog>();
 
     store::GroupStore groups(*m_database, QStringLiteral("test:setup"));
     auto group = groups.createGroup(QStringLiteral("monitoring users"));
@@ -265,7 +265,7 @@ void TestMonitoring::openStore() {
 void TestMonitoring::startWindowAndGateway() {
     m_port = freePort();
     QVERIFY(m_port != 0);
-    server::GatewayOptions options;
+    proxy::GatewayOptions options;
     options.port = m_port;
     options.log = m_context.gatewayLog; // as the app does: the Logs page reads the same log
     m_gateway = std::make_unique<app::EmbeddedGateway>(m_database, m_config, options);

@@ -5,7 +5,7 @@
 
 #include "config/configmanager.h"
 #include "gatewaytestlog.h"
-#include "server/gatewaylog.h"
+#include "metering/gatewaylog.h"
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "store/keystore.h"
@@ -74,7 +74,7 @@ public:
         context.storeWatcher = watcher.get();
         // As in the desktop app: one log for the embedded gateway (GatewayOptions::log) and the
         // Logs page.
-        context.gatewayLog = std::make_shared<server::GatewayLog>();
+        context.gatewayLog = std::make_shared<metering::GatewayLog>();
         return true;
     }
 

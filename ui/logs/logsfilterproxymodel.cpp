@@ -7,7 +7,7 @@ namespace portico::ui {
 LogsFilterProxyModel::LogsFilterProxyModel(QObject *parent)
     : QSortFilterProxyModel(parent) {}
 
-void LogsFilterProxyModel::setMinimumLevel(server::LogEntry::Level level) {
+void LogsFilterProxyModel::setMinimumLevel(metering::LogEntry::Level level) {
     if (level == m_minimumLevel)
         return;
     m_minimumLevel = level;

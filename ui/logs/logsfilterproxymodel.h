@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/gatewaylog.h"
+#include "metering/gatewaylog.h"
 
 #include <QSortFilterProxyModel>
 
@@ -12,8 +12,8 @@ class LogsFilterProxyModel : public QSortFilterProxyModel {
 public:
     explicit LogsFilterProxyModel(QObject *parent = nullptr);
 
-    void setMinimumLevel(server::LogEntry::Level level);
-    server::LogEntry::Level minimumLevel() const { return m_minimumLevel; }
+    void setMinimumLevel(metering::LogEntry::Level level);
+    metering::LogEntry::Level minimumLevel() const { return m_minimumLevel; }
     void setSearchText(const QString &text);
     QString searchText() const { return m_searchText; }
 
@@ -21,7 +21,7 @@ protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
 
 private:
-    server::LogEntry::Level m_minimumLevel = server::LogEntry::Level::Debug;
+    metering::LogEntry::Level m_minimumLevel = metering::LogEntry::Level::Debug;
     QString m_searchText;
 };
 

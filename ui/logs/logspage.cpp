@@ -17,13 +17,13 @@
 namespace portico::ui {
 
 namespace {
-using Level = server::LogEntry::Level;
+using Level = metering::LogEntry::Level;
 
 // How many entries of the start snapshot may come again through the queued signal: those logged
 // between connecting and taking the snapshot.
 constexpr qsizetype kSnapshotOverlap = 256;
 
-bool sameEntry(const server::LogEntry &a, const server::LogEntry &b) {
+bool sameEntry(const metering::LogEntry &a, const metering::LogEntry &b) {
     return a.time == b.time && a.level == b.level && a.requestId == b.requestId &&
            a.event == b.event && a.status == b.status && a.message == b.message &&
            a.keyName == b.keyName && a.route == b.route;
@@ -122,9 +122,9 @@ LogsPage::LogsPage(AppContext &ctx, QWidget *parent)
     if (m_context.gatewayLog) {
         // Connect before the snapshot so nothing logged in between is lost; what comes twice is
         // dropped in receive().
-        connect(m_context.gatewayLog.get(), &server::GatewayLog::entryLogged, this,
+        connect(m_context.gatewayLog.get(), &metering::GatewayLog::entryLogged, this,
                 &LogsPage::receive, Qt::QueuedConnection);
-        const QList<server::LogEntry> entries = m_context.gatewayLog->entries();
+        const QList<metering::LogEntry> entries = m_context.gatewayLog->entries();
         m_model->setEntries(entries);
         m_snapshotTail = entries.mid(std::max<qsizetype>(0, entries.size() - kSnapshotOverlap));
     }
@@ -141,7 +141,7 @@ void LogsPage::setLiveTail(bool on) {
     m_liveTailBox->setChecked(on);
 }
 
-void LogsPage::receive(const server::LogEntry &entry) {
+void LogsPage::receive(const metering::LogEntry &entry) {
     if (!m_snapshotTail.isEmpty()) {
         // Entries arrive in the order they were logged: the first one not in the snapshot means
         // every later one is new too.

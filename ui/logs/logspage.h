@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/gatewaylog.h"
+#include "metering/gatewaylog.h"
 
 #include <QList>
 #include <QWidget>
@@ -33,7 +33,7 @@ public:
     void setLiveTail(bool on);
 
 private:
-    void receive(const server::LogEntry &entry);
+    void receive(const metering::LogEntry &entry);
     void applyLevelFilter();
     void followTail();
     void updateCounts();
@@ -49,7 +49,7 @@ private:
     QTableView *m_table = nullptr;
     // The newest entries of the snapshot loaded at start: a queued entryLogged that was already in
     // the snapshot is dropped instead of shown twice.
-    QList<server::LogEntry> m_snapshotTail;
+    QList<metering::LogEntry> m_snapshotTail;
 };
 
 } // namespace portico::ui

@@ -11,7 +11,7 @@
 namespace portico::ui {
 
 namespace {
-using Level = server::LogEntry::Level;
+using Level = metering::LogEntry::Level;
 
 // Long enough to gather a burst into one insertion, short enough to feel live.
 constexpr int kFlushDelayMs = 100;
@@ -54,7 +54,7 @@ LogsTableModel::LogsTableModel(int capacity, QObject *parent)
     connect(&m_flushTimer, &QTimer::timeout, this, &LogsTableModel::flush);
 }
 
-void LogsTableModel::setEntries(const QList<server::LogEntry> &entries) {
+void LogsTableModel::setEntries(const QList<metering::LogEntry> &entries) {
     beginResetModel();
     m_pending.clear();
     m_flushTimer.stop();
@@ -63,7 +63,7 @@ void LogsTableModel::setEntries(const QList<server::LogEntry> &entries) {
     endResetModel();
 }
 
-void LogsTableModel::append(const server::LogEntry &entry) {
+void LogsTableModel::append(const metering::LogEntry &entry) {
     m_pending.append(entry);
     if (!m_flushTimer.isActive())
         m_flushTimer.start();
@@ -105,7 +105,7 @@ int LogsTableModel::columnCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QString LogsTableModel::levelText(server::LogEntry::Level level) {
+QString LogsTableModel::levelText(metering::LogEntry::Level level) {
     switch (level) {
     case Level::Debug:
         return tr("Debug");
@@ -122,7 +122,7 @@ QString LogsTableModel::levelText(server::LogEntry::Level level) {
 QVariant LogsTableModel::data(const QModelIndex &index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const server::LogEntry &e = entry(index.row());
+    const metering::LogEntry &e = entry(index.row());
     if (role == LevelRole)
         return int(e.level);
     if (role == Qt::DisplayRole) {

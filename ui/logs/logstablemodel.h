@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/gatewaylog.h"
+#include "metering/gatewaylog.h"
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -32,13 +32,13 @@ public:
 
     int capacity() const { return m_capacity; }
     // Replaces every row (and any pending append) with `entries`, keeping the newest ones.
-    void setEntries(const QList<server::LogEntry> &entries);
+    void setEntries(const QList<metering::LogEntry> &entries);
     // Shown after a short delay, together with the entries appended meanwhile.
-    void append(const server::LogEntry &entry);
+    void append(const metering::LogEntry &entry);
     // Inserts the pending entries now.
     void flush();
     void clear();
-    const server::LogEntry &entry(int row) const { return m_entries.at(std::size_t(row)); }
+    const metering::LogEntry &entry(int row) const { return m_entries.at(std::size_t(row)); }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -46,12 +46,12 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
-    static QString levelText(server::LogEntry::Level level);
+    static QString levelText(metering::LogEntry::Level level);
 
 private:
     int m_capacity;
-    std::deque<server::LogEntry> m_entries;
-    QList<server::LogEntry> m_pending;
+    std::deque<metering::LogEntry> m_entries;
+    QList<metering::LogEntry> m_pending;
     QTimer m_flushTimer;
 };
 

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "store/records.h"
+
+#include <QByteArray>
+#include <QMutex>
+#include <QString>
+
+#include <array>
+#include <atomic>
+#include <map>
+#include <tuple>
+
+namespace portico::metering {
+
+// The gateway's Prometheus metrics, kept in memory since the gateway started and rendered in the
+// text exposition format 0.0.4. Request threads update it as they answer, so each family has a
+// mutex of its own and rendering holds one lock at a time. Thread-safe.
+class MetricsRegistry {
+public:
+    // Upper bounds in seconds, without +Inf.
+    static constexpr std::array<double, 13> kBucketBounds = {
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+    static constexpr char kContentType[] = "text/plain; version=0.0.4; charset=utf-8";
+
+    explicit MetricsRegistry(QString version);
+    MetricsRegistry(const MetricsRegistry &) = delete;
+    MetricsRegistry &operator=(const MetricsRegistry &) = delete;
+
+    // Counts a finished request from its usage row (refused requests too).
+    void recordRequest(const store::UsageRecord &row);
+    void streamOpened();
+    void streamClosed();
+    // One failed attempt at an upstream model; `kind` is short ("timeout", "http_500", ...).
+    void recordUpstreamError(const QString &modelId, const QString &kind);
+
+    QByteArray render() const;
+
+    // Escapes a label value as the exposition format requires (backslash, quote, newline).
+    static QByteArray escapeLabelValue(const QString &value);
+
+private:
+    struct Histogram {
+        std::array<quint64, kBucketBounds.size() + 1> buckets{}; // not cumulative; last is +Inf
+        double sum = 0;
+        quint64 count = 0;
+        void observe(double value);
+    };
+    struct Consumption {
+        qint64 promptTokens = 0;
+        qint64 completionTokens = 0;
+        double costUsd = 0;
+    };
+
+    static void renderHistogram(QByteArray &out, const char *name, const char *help,
+                                const std::map<QString, Histogram> &byRoute);
+
+    const QString m_version;
+
+    mutable QMutex m_requestsMutex;
+    std::map<std::tuple<QString, QString, int>, quint64> m_requests; // route, key, status
+
+    mutable QMutex m_consumptionMutex;
+    std::map<std::pair<QString, QString>, Consumption> m_consumption; // key, route
+
+    mutable QMutex m_durationMutex;
+    std::map<QString, Histogram> m_duration; // by route
+
+    mutable QMutex m_ttftMutex;
+    std::map<QString, Histogram> m_ttft; // by route
+
+    mutable QMutex m_upstreamMutex;
+    std::map<std::pair<QString, QString>, quint64> m_upstreamErrors; // model_id, kind
+
+    std::atomic<qint64> m_activeStreams{0};
+};
+
+} // namespace portico::metering

@@ -1,0 +1,82 @@
+#include "metering/usageretention.h"
+
+#include "config/configmanager.h"
+#include "metering/gatewaylog.h"
+#include "metering/periodicworker.h"
+#include "store/database.h"
+#include "store/usagestore.h"
+
+#include <QDateTime>
+
+namespace portico::metering {
+
+UsageRetention::UsageRetention(std::shared_ptr<store::Database> database,
+                               std::shared_ptr<config::ConfigManager> config, GatewayLog *log)
+    : m_database(std::move(database))
+    , m_config(std::move(config))
+    , m_log(log) {}
+
+UsageRetention::~UsageRetention() {
+    stop();
+}
+
+void UsageRetention::start() {
+    if (m_worker || !m_config || !m_database)
+        return;
+    // Pruning is housekeeping: it must not take CPU from requests being served.
+    m_worker = std::make_unique<PeriodicWorker>(
+        QStringLiteral("portico-usage-retention"), kIntervalMs, [this] { pass(); },
+        PeriodicWorker::FirstRun::AtStart, QThread::LowPriority);
+    m_worker->start();
+}
+
+void UsageRetention::stop() {
+    if (!m_worker)
+        return;
+    // Stop before releasing: a pass in progress asks m_worker whether to go on.
+    m_worker->stop();
+    m_worker.reset();
+}
+
+void UsageRetention::requestPass() {
+    if (m_worker)
+        m_worker->wake();
+}
+
+void UsageRetention::pass() {
+    const auto config = m_config->current();
+    if (config->usage.rawRetentionDays > 0)
+        prune(config->usage.rawRetentionDays);
+}
+
+void UsageRetention::prune(int days) {
+    const QDateTime cutoff = QDateTime::currentDateTimeUtc().addDays(-days);
+    store::UsageStore usage(*m_database);
+    const auto deleted =
+        usage.pruneRawUsage(cutoff, [this](qint64) { return !m_worker->isStopping(); });
+    if (!m_log)
+        return;
+    LogEntry entry;
+    entry.time = QDateTime::currentDateTimeUtc();
+    const QString age = days == 1 ? QStringLiteral("1 day") : QStringLiteral("%1 days").arg(days);
+    if (!deleted.ok()) {
+        entry.level = LogEntry::Level::Error;
+        entry.event = QStringLiteral("usage_prune_failed");
+        entry.message = QStringLiteral("Could not delete usage rows older than %1 "
+                                       "(usage.raw_retention_days): %2")
+                            .arg(age, deleted.error().message);
+    } else if (*deleted > 0) {
+        entry.level = LogEntry::Level::Info;
+        entry.event = QStringLiteral("usage_pruned");
+        entry.message = QStringLiteral("Deleted %1 usage rows older than %2 "
+                                       "(usage.raw_retention_days); the hourly and daily totals "
+                                       "are kept.")
+                            .arg(*deleted)
+                            .arg(age);
+    } else {
+        return; // nothing to say every hour
+    }
+    m_log->append(std::move(entry));
+}
+
+} // namespace portico::metering

@@ -1,0 +1,124 @@
+#include "proxy/accesscache.h"
+
+#include "metering/periodicworker.h"
+#include "store/database.h"
+#include "store/keystore.h"
+
+#include <QLoggingCategory>
+
+namespace portico::proxy {
+
+namespace {
+Q_LOGGING_CATEGORY(lcAccess, "portico.gateway.access")
+constexpr int kPollIntervalMs = 250;
+} // namespace
+
+AccessCache::AccessCache(std::shared_ptr<store::Database> database)
+    : m_database(std::move(database))
+    , m_index(std::make_shared<Index>()) {}
+
+AccessCache::~AccessCache() {
+    stop();
+}
+
+void AccessCache::start() {
+    reload(true);
+    if (m_poller)
+        return;
+    m_poller = std::make_unique<metering::PeriodicWorker>(QStringLiteral("portico-access-poller"),
+                                                kPollIntervalMs, [this] { pollOtherProcesses(); });
+    m_poller->start();
+}
+
+void AccessCache::stop() {
+    if (m_poller)
+        m_poller->stop();
+    m_poller.reset();
+}
+
+std::optional<AccessCache::Key> AccessCache::findByHash(const QByteArray &keyHash) {
+    refreshIfChangedLocally();
+    const auto lookup = [this, &keyHash]() -> std::optional<Key> {
+        std::shared_ptr<const Index> index;
+        {
+            QReadLocker locker(&m_indexLock);
+            index = m_index;
+        }
+        const auto it = index->byHash.constFind(keyHash);
+        if (it == index->byHash.constEnd())
+            return std::nullopt;
+        return *it;
+    };
+    if (auto found = lookup())
+        return found;
+    // Only well-formed keys with a valid checksum get here, so asking the store whether anything
+    // changed (one indexed read of meta) before refusing costs little.
+    refreshIfChangedElsewhere();
+    return lookup();
+}
+
+bool AccessCache::refreshIfChangedElsewhere() {
+    const qint64 before = m_loadedCounter.load();
+    pollOtherProcesses();
+    return m_loadedCounter.load() != before;
+}
+
+void AccessCache::refreshIfChangedLocally() {
+    if (m_loaded.load() && m_database->localGeneration() == m_loadedGeneration.load())
+        return;
+    reload(false);
+}
+
+void AccessCache::pollOtherProcesses() {
+    const qint64 counter = m_database->changeCounter();
+    if (counter == m_loadedCounter.load() &&
+        m_database->localGeneration() == m_loadedGeneration.load())
+        return;
+    reload(true);
+}
+
+void AccessCache::reload(bool force) {
+    QMutexLocker locker(&m_reloadMutex);
+    // Read before the snapshot: a change committed meanwhile makes the next lookup reload again.
+    const quint64 generation = m_database->localGeneration();
+    if (!force && m_loaded.load() && generation == m_loadedGeneration.load())
+        return;
+
+    const store::KeyStore keys(*m_database, QStringLiteral("gateway"));
+    const auto snapshot = keys.accessSnapshot();
+    if (!snapshot) {
+        if (m_lastLoadOk.exchange(false))
+            qCWarning(lcAccess).noquote()
+                << "Cannot read the keys from the store:" << snapshot.error().message;
+        return;
+    }
+    m_lastLoadOk = true;
+
+    QHash<QString, QStringList> routesByGroup;
+    for (const auto &group : snapshot->groups)
+        routesByGroup.insert(group.uuid, group.routes);
+
+    auto index = std::make_shared<Index>();
+    index->byHash.reserve(snapshot->keys.size());
+    for (const auto &stored : snapshot->keys) {
+        Key key;
+        key.uuid = stored.uuid;
+        key.name = stored.name;
+        key.state = stored.state;
+        key.expiresAt = stored.expiresAt;
+        for (const auto &groupUuid : stored.groupUuids) {
+            for (const auto &route : routesByGroup.value(groupUuid))
+                key.routes.insert(route);
+        }
+        index->byHash.insert(stored.hash, std::move(key));
+    }
+    {
+        QWriteLocker writeLocker(&m_indexLock);
+        m_index = std::move(index);
+    }
+    m_loadedGeneration = generation;
+    m_loadedCounter = snapshot->changeCounter;
+    m_loaded = true;
+}
+
+} // namespace portico::proxy

@@ -1,0 +1,98 @@
+#include "proxy/authenticator.h"
+
+#include "store/apikeyformat.h"
+
+namespace portico::proxy {
+
+namespace {
+
+bool isBase62(QChar c) {
+    return (c >= u'0' && c <= u'9') || (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z');
+}
+
+Authenticator::Outcome refuse(const QString &code, const QString &message) {
+    Authenticator::Outcome outcome;
+    outcome.error = ApiError::unauthorized(code, message);
+    return outcome;
+}
+
+Authenticator::Outcome refuseWithLabel(const QString &keyLabel, const QString &code,
+                                       const QString &message) {
+    Authenticator::Outcome outcome = refuse(code, message);
+    outcome.keyLabel = keyLabel;
+    return outcome;
+}
+
+} // namespace
+
+Authenticator::Authenticator(AccessCache &cache)
+    : m_cache(cache) {}
+
+Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizationHeader,
+                                                   const QDateTime &now) const {
+    const QByteArray header = authorizationHeader.trimmed();
+    if (header.isEmpty()) {
+        return refuse(QStringLiteral("missing_api_key"),
+                      QStringLiteral("No API key was sent. Send it in the Authorization header as "
+                                     "'Authorization: Bearer YOUR_API_KEY'."));
+    }
+    const qsizetype space = header.indexOf(' ');
+    const QByteArray scheme = space < 0 ? header : header.left(space);
+    if (scheme.compare("Bearer", Qt::CaseInsensitive) != 0 || space < 0) {
+        return refuse(QStringLiteral("invalid_authorization_header"),
+                      QStringLiteral("The Authorization header is not in the form 'Bearer "
+                                     "YOUR_API_KEY'. Check the Authorization header format."));
+    }
+    const QString key = QString::fromLatin1(header.mid(space + 1).trimmed());
+
+    bool wellFormed = key.size() == store::apikey::kKeyLength &&
+                      key.startsWith(QLatin1String(store::apikey::kPrefix));
+    for (qsizetype i = 4; wellFormed && i < key.size(); ++i)
+        wellFormed = isBase62(key.at(i));
+    if (!wellFormed) {
+        return refuse(QStringLiteral("invalid_api_key"),
+                      QStringLiteral("The API key is malformed: Portico keys start with 'ptc_' "
+                                     "and are %1 characters long. Check that the key was copied "
+                                     "completely and that the header is 'Bearer YOUR_API_KEY'.")
+                          .arg(store::apikey::kKeyLength));
+    }
+    if (!store::apikey::hasValidFormat(key)) {
+        return refuse(QStringLiteral("invalid_api_key"),
+                      QStringLiteral("The API key is not valid: its checksum does not match. "
+                                     "Check that the key was copied completely."));
+    }
+
+    const auto found = m_cache.findByHash(store::apikey::hash(key));
+    if (!found) {
+        return refuseWithLabel(
+            store::apikey::hint(key), QStringLiteral("invalid_api_key"),
+            QStringLiteral("The API key is not known to this gateway: it was deleted or "
+                           "belongs to another Portico installation. Check that you use "
+                           "the right key, or create a new one."));
+    }
+    if (found->state != store::KeyState::Active) {
+        Outcome outcome =
+            refuseWithLabel(found->name, QStringLiteral("api_key_disabled"),
+                            QStringLiteral("The API key '%1' is disabled. Enable it again or use "
+                                           "another key.")
+                                .arg(found->name));
+        outcome.identified = found;
+        return outcome;
+    }
+    if (found->expiresAt.isValid() && found->expiresAt <= now) {
+        Outcome outcome = refuseWithLabel(
+            found->name, QStringLiteral("api_key_expired"),
+            QStringLiteral("The API key '%1' expired on %2. Give it a new expiry date "
+                           "or create a new key.")
+                .arg(found->name, found->expiresAt.toUTC().toString(Qt::ISODate)));
+        outcome.identified = found;
+        return outcome;
+    }
+    Outcome outcome;
+    outcome.key = *found;
+    outcome.identified = found;
+    outcome.keyLabel = found->name;
+    return outcome;
+}
+
+} // namespace portico::proxy

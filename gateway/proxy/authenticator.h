@@ -1,0 +1,38 @@
+#pragma once
+
+#include "proxy/accesscache.h"
+#include "proxy/apierror.h"
+
+#include <QByteArray>
+#include <QDateTime>
+
+#include <optional>
+
+namespace portico::proxy {
+
+// Checks "Authorization: Bearer <key>" in the order of the reference page's troubleshooting
+// section: header present and well-formed, key format and checksum (before any lookup), key
+// known, enabled, not expired. Refusals are 401 answers whose messages never contain the key.
+class Authenticator {
+public:
+    struct Outcome {
+        std::optional<AccessCache::Key> key; // set when authenticated
+        ApiError error;                      // set otherwise
+        // The key the request named, also when it was refused for being disabled or expired:
+        // its usage row belongs to that key, so the admin sees a stale client still trying.
+        std::optional<AccessCache::Key> identified;
+        // For the log: the key's name when it was found, its hint when well-formed but unknown,
+        // empty when missing or malformed. Never the key.
+        QString keyLabel;
+        bool ok() const { return key.has_value(); }
+    };
+
+    explicit Authenticator(AccessCache &cache);
+
+    Outcome authenticate(const QByteArray &authorizationHeader, const QDateTime &now) const;
+
+private:
+    AccessCache &m_cache;
+};
+
+} // namespace portico::proxy

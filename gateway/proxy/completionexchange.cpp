@@ -1,0 +1,518 @@
+#include "proxy/completionexchange.h"
+
+#include "metering/gatewaylog.h"
+#include "proxy/gatewayservices.h"
+#include "metering/metrics.h"
+#include "proxy/mockprovider.h"
+#include "proxy/ratelimiter.h"
+#include "proxy/requestcontext.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimer>
+#include <QUrl>
+
+namespace portico::proxy {
+
+namespace {
+
+constexpr qint64 kMaxUpstreamBodyBytes = 64 * 1024 * 1024;
+constexpr int kConnectTimeoutMs = 10'000;
+
+QString upstreamMessage(const QByteArray &body) {
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    const QJsonValue error = document.object().value(QStringLiteral("error"));
+    QString message = error.isObject()
+                          ? error.toObject().value(QStringLiteral("message")).toString()
+                          : error.toString();
+    if (message.isEmpty())
+        message = QString::fromUtf8(body.left(300)).simplified();
+    return message.isEmpty() ? QStringLiteral("no details") : message;
+}
+
+QByteArray headerValue(const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView name) {
+    for (const auto &header : headers) {
+        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
+            return header.second;
+    }
+    return {};
+}
+
+} // namespace
+
+CompletionExchange::CompletionExchange(std::shared_ptr<RequestContext> context, Plan plan)
+    : m_context(std::move(context))
+    , m_plan(std::move(plan)) {}
+
+CompletionExchange::~CompletionExchange() {
+    countStreamClosed();
+}
+
+void CompletionExchange::start() {
+    http::Responder *responder = m_context->responder();
+    if (!responder || !responder->isConnected()) {
+        onClientGone();
+        return;
+    }
+    connect(responder, &http::Responder::disconnected, this, &CompletionExchange::onClientGone);
+    connect(responder, &http::Responder::drained, this, &CompletionExchange::onDrained);
+    startAttempt();
+}
+
+QString CompletionExchange::modelLabel() const {
+    return QStringLiteral("'%1' (%2/%3)").arg(model().modelId, model().provider, model().model);
+}
+
+void CompletionExchange::recordModel() {
+    auto &usage = m_context->usage();
+    usage.modelId = model().modelId;
+    usage.provider = model().provider;
+}
+
+QByteArray CompletionExchange::upstreamBody() const {
+    QJsonObject body = m_plan.body;
+    body.insert(QStringLiteral("model"), model().model);
+    // The route's params are defaults: a value the client sent explicitly wins.
+    for (auto it = model().params.constBegin(); it != model().params.constEnd(); ++it) {
+        if (!body.contains(it.key()))
+            body.insert(it.key(), it.value());
+    }
+    if (m_plan.stream && m_plan.endpoint == Endpoint::ChatCompletions) {
+        // Usage of a stream only comes in its last chunk, and only when asked for.
+        QJsonObject options = body.value(QStringLiteral("stream_options")).toObject();
+        options.insert(QStringLiteral("include_usage"), true);
+        body.insert(QStringLiteral("stream_options"), options);
+    }
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+void CompletionExchange::startAttempt() {
+    if (m_done)
+        return;
+    if (m_call)
+        m_call->deleteLater();
+    m_call = nullptr;
+    m_upstreamStatus = 0;
+    m_upstreamHeaders.clear();
+    m_upstreamBody.clear();
+    m_splitter = SseEventSplitter();
+    m_paused = false;
+    recordModel();
+
+    if (model().provider == QLatin1String("mock")) {
+        answerFromMock();
+        return;
+    }
+
+    upstream::UpstreamRequest request;
+    request.method = "POST";
+    QByteArray base = model().baseUrl.toUtf8();
+    while (base.endsWith('/'))
+        base.chop(1);
+    request.url = base + (m_plan.endpoint == Endpoint::ChatCompletions
+                              ? QByteArrayLiteral("/chat/completions")
+                              : QByteArrayLiteral("/embeddings"));
+    using HeaderPair = QPair<QByteArray, QByteArray>;
+    request.headers.append(HeaderPair("Content-Type", "application/json"));
+    request.headers.append(HeaderPair("Accept", m_plan.stream
+                                                    ? QByteArrayLiteral("text/event-stream")
+                                                    : QByteArrayLiteral("application/json")));
+    // The upstream's own key, never the client's Portico key.
+    if (!model().apiKey.isEmpty())
+        request.headers.append(HeaderPair("Authorization", "Bearer " + model().apiKey.toUtf8()));
+    request.body = upstreamBody();
+    request.totalTimeoutMs = std::max(1, model().timeoutSeconds) * 1000;
+    request.connectTimeoutMs = std::min(kConnectTimeoutMs, request.totalTimeoutMs);
+
+    m_call = m_context->services().upstream->start(request, this);
+    connect(m_call, &upstream::UpstreamCall::responseStarted, this,
+            &CompletionExchange::onResponseStarted);
+    connect(m_call, &upstream::UpstreamCall::dataReceived, this, &CompletionExchange::onData);
+    connect(m_call, &upstream::UpstreamCall::finished, this, &CompletionExchange::onFinished);
+}
+
+void CompletionExchange::answerFromMock() {
+    http::Responder *responder = m_context->responder();
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QString routeName = m_plan.route.name;
+    if (m_plan.endpoint == Endpoint::Embeddings) {
+        qint64 tokens = 0;
+        const QByteArray body = MockProvider::embeddings(m_plan.body, routeName, &tokens);
+        m_promptTokens = tokens;
+        m_completionTokens = 0;
+        m_context->markFirstToken();
+        m_context->sendJson(200, body);
+        finish(200, {});
+        return;
+    }
+    const MockProvider::Reply reply = MockProvider::chat(m_plan.body);
+    m_promptTokens = reply.promptTokens;
+    m_completionTokens = reply.completionTokens;
+    const QString id = QStringLiteral("chatcmpl-") + m_context->requestId().mid(4);
+    if (!m_plan.stream) {
+        m_context->markFirstToken();
+        m_context->sendJson(200, MockProvider::chatCompletion(reply, routeName, id, now));
+        finish(200, {});
+        return;
+    }
+    QList<http::Header> headers = m_context->commonHeaders();
+    headers.append(http::Header{"Cache-Control", "no-cache"});
+    if (responder) {
+        responder->beginChunked(200, "text/event-stream", headers);
+        const auto chunks =
+            MockProvider::chatCompletionChunks(reply, routeName, id, now, m_plan.clientWantsUsage);
+        for (const auto &chunk : chunks) {
+            if (chunk.contains("\"content\":\"") && !chunk.contains("\"content\":\"\""))
+                m_context->markFirstToken();
+            responder->writeChunk(chunk);
+        }
+        responder->endChunked();
+    }
+    m_streaming = true;
+    countStreamOpened();
+    finish(200, {});
+}
+
+void CompletionExchange::onResponseStarted(int status,
+                                           const QList<QPair<QByteArray, QByteArray>> &headers) {
+    if (m_done)
+        return;
+    m_upstreamStatus = status;
+    m_upstreamHeaders = headers;
+    if (m_plan.stream && status >= 200 && status < 300) {
+        http::Responder *responder = m_context->responder();
+        QList<http::Header> extra = m_context->commonHeaders();
+        extra.append(http::Header{"Cache-Control", "no-cache"});
+        extra.append(http::Header{"X-Accel-Buffering", "no"});
+        if (responder)
+            responder->beginChunked(200, "text/event-stream", extra);
+        m_streaming = true;
+        countStreamOpened();
+    }
+}
+
+void CompletionExchange::onData(const QByteArray &data) {
+    if (m_done)
+        return;
+    if (m_streaming) {
+        relayEvents(m_splitter.feed(data));
+        return;
+    }
+    if (m_upstreamBody.size() + data.size() > kMaxUpstreamBodyBytes) {
+        if (m_call)
+            m_call->cancel();
+        Failure failure;
+        failure.error = ApiError::badGateway(
+            QStringLiteral("upstream_answer_too_large"),
+            QStringLiteral("The upstream model %1 sent an answer larger than %2 MiB.")
+                .arg(modelLabel(), QString::number(kMaxUpstreamBodyBytes / (1024 * 1024))));
+        recordUpstreamError(failure.error.code);
+        failWith(failure);
+        return;
+    }
+    m_upstreamBody += data;
+}
+
+void CompletionExchange::relayEvents(const QList<SseEventSplitter::Event> &events) {
+    QByteArray out;
+    for (const auto &event : events) {
+        if (event.data.isEmpty() || event.data == "[DONE]") {
+            out += event.raw;
+            continue;
+        }
+        const QJsonObject chunk = QJsonDocument::fromJson(event.data).object();
+        const QJsonValue usage = chunk.value(QStringLiteral("usage"));
+        const QJsonArray choices = chunk.value(QStringLiteral("choices")).toArray();
+        if (usage.isObject()) {
+            const QJsonObject counts = usage.toObject();
+            m_promptTokens = counts.value(QStringLiteral("prompt_tokens")).toInteger();
+            m_completionTokens = counts.value(QStringLiteral("completion_tokens")).toInteger();
+            // The usage-only chunk we asked for on the client's behalf stays here.
+            if (choices.isEmpty() && !m_plan.clientWantsUsage)
+                continue;
+        }
+        if (!choices.isEmpty()) {
+            const QJsonValue content = choices.first()
+                                           .toObject()
+                                           .value(QStringLiteral("delta"))
+                                           .toObject()
+                                           .value(QStringLiteral("content"));
+            if (content.isString() && !content.toString().isEmpty())
+                m_context->markFirstToken();
+        }
+        out += event.raw;
+    }
+    http::Responder *responder = m_context->responder();
+    if (!out.isEmpty() && responder) {
+        responder->writeChunk(out);
+        applyBackPressure();
+    }
+}
+
+void CompletionExchange::applyBackPressure() {
+    http::Responder *responder = m_context->responder();
+    if (!m_paused && m_call && responder &&
+        responder->pendingBytes() > m_context->services().limits.highWaterBytes) {
+        m_paused = true;
+        m_call->setPaused(true);
+    }
+}
+
+void CompletionExchange::onDrained() {
+    if (m_paused && m_call) {
+        m_paused = false;
+        m_call->setPaused(false);
+    }
+}
+
+void CompletionExchange::onFinished(upstream::FailureKind failure, const QString &message) {
+    if (m_done)
+        return;
+    if (m_streaming) {
+        if (failure == upstream::FailureKind::None) {
+            const QByteArray rest = m_splitter.takeRest();
+            if (!rest.trimmed().isEmpty()) {
+                auto events = m_splitter.feed(rest + "\n\n");
+                relayEvents(events);
+            }
+            endStream(200, {}, nullptr);
+        } else {
+            const Failure broken = failureFromTransport(failure, message);
+            const QString code = failure == upstream::FailureKind::Timeout
+                                     ? broken.error.code
+                                     : QStringLiteral("upstream_stream_interrupted");
+            ApiError error = broken.error;
+            error.code = code;
+            error.message = QStringLiteral("The upstream model %1 stopped in the middle of the "
+                                           "stream: %2")
+                                .arg(modelLabel(), message);
+            recordUpstreamError(code);
+            endStream(error.status, code, &error);
+        }
+        return;
+    }
+    if (failure != upstream::FailureKind::None) {
+        handleFailure(failureFromTransport(failure, message));
+        return;
+    }
+    if (m_upstreamStatus >= 200 && m_upstreamStatus < 300) {
+        succeedNonStream();
+        return;
+    }
+    handleFailure(failureFromStatus());
+}
+
+CompletionExchange::Failure CompletionExchange::failureFromTransport(upstream::FailureKind failure,
+                                                                     const QString &message) const {
+    Failure result;
+    const QString where =
+        QUrl(model().baseUrl).toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
+    if (failure == upstream::FailureKind::Timeout) {
+        result.error = ApiError::gatewayTimeout(
+            QStringLiteral("upstream_timeout"),
+            QStringLiteral("The upstream model %1 at %2 did not answer within %3 seconds. Check "
+                           "that the server is not overloaded, or raise the model's timeout in "
+                           "config.yaml.")
+                .arg(modelLabel(), where, QString::number(model().timeoutSeconds)));
+        result.fallback = true;
+        return result;
+    }
+    result.error = ApiError::badGateway(
+        QStringLiteral("upstream_unreachable"),
+        QStringLiteral("The upstream model %1 could not be reached at %2: %3. Check that the "
+                       "server is running and credentials.base_url in config.yaml.")
+            .arg(modelLabel(), where, message));
+    result.retryable = true;
+    result.fallback = true;
+    return result;
+}
+
+CompletionExchange::Failure CompletionExchange::failureFromStatus() const {
+    Failure result;
+    const int status = m_upstreamStatus;
+    const QString detail = upstreamMessage(m_upstreamBody);
+    if (status == 429) {
+        bool ok = false;
+        qint64 retryAfter = headerValue(m_upstreamHeaders, "retry-after").trimmed().toLongLong(&ok);
+        result.error = ApiError::tooManyRequests(
+            QStringLiteral("upstream_rate_limited"),
+            QStringLiteral("The upstream model %1 is rate limited (HTTP 429: %2). Retry later.")
+                .arg(modelLabel(), detail),
+            ok ? retryAfter : 1);
+        result.retryable = true;
+        result.fallback = true;
+    } else if (status >= 500) {
+        result.error =
+            ApiError::badGateway(QStringLiteral("upstream_error"),
+                                 QStringLiteral("The upstream model %1 failed with HTTP %2: %3")
+                                     .arg(modelLabel(), QString::number(status), detail));
+        result.retryable = true;
+        result.fallback = true;
+    } else if (status == 401 || status == 403) {
+        // Passing this on as 401/403 would tell the client its own key is wrong.
+        result.error = ApiError::badGateway(
+            QStringLiteral("upstream_auth_failed"),
+            QStringLiteral("The upstream server refused the gateway's credentials for model %1 "
+                           "(HTTP %2: %3). Check credentials.api_key of the model in config.yaml.")
+                .arg(modelLabel(), QString::number(status), detail));
+    } else {
+        // The client's request was wrong for the upstream: pass the answer on.
+        result.error = ApiError::badRequest(QStringLiteral("upstream_rejected_request"), detail);
+        result.error.status = status >= 400 ? status : 502;
+        const QJsonDocument document = QJsonDocument::fromJson(m_upstreamBody);
+        if (document.object().value(QStringLiteral("error")).isObject()) {
+            result.relayedBody = m_upstreamBody;
+            const QJsonValue code = document.object()
+                                        .value(QStringLiteral("error"))
+                                        .toObject()
+                                        .value(QStringLiteral("code"));
+            if (code.isString())
+                result.error.code = code.toString();
+        }
+    }
+    return result;
+}
+
+void CompletionExchange::handleFailure(const Failure &failure) {
+    recordUpstreamError(failure.error.code);
+    if (failure.retryable && m_attempt < model().retryAttempts) {
+        ++m_attempt;
+        // A short, growing pause: an overloaded upstream gets a moment to recover.
+        QTimer::singleShot(50 * m_attempt, this, &CompletionExchange::startAttempt);
+        return;
+    }
+    if (failure.fallback && m_modelIndex + 1 < m_plan.models.size()) {
+        ++m_modelIndex;
+        m_attempt = 0;
+        startAttempt();
+        return;
+    }
+    failWith(failure);
+}
+
+void CompletionExchange::failWith(const Failure &failure) {
+    if (m_done)
+        return;
+    m_done = true;
+    countStreamClosed();
+    if (m_call) {
+        m_call->cancel();
+        m_call->deleteLater();
+    }
+    auto &usage = m_context->usage();
+    usage.promptTokens = 0;
+    usage.completionTokens = 0;
+    if (!failure.relayedBody.isEmpty()) {
+        m_context->sendJson(failure.error.status, failure.relayedBody);
+        m_context->finish(failure.error.status, failure.error.code);
+    } else {
+        m_context->sendError(failure.error);
+    }
+    deleteLater();
+}
+
+void CompletionExchange::succeedNonStream() {
+    const QJsonDocument document = QJsonDocument::fromJson(m_upstreamBody);
+    if (!document.isObject()) {
+        Failure failure;
+        failure.error = ApiError::badGateway(
+            QStringLiteral("upstream_invalid_answer"),
+            QStringLiteral("The upstream model %1 answered HTTP %2 with a body that is not a JSON "
+                           "object.")
+                .arg(modelLabel(), QString::number(m_upstreamStatus)));
+        recordUpstreamError(failure.error.code);
+        failWith(failure);
+        return;
+    }
+    const QJsonObject usage = document.object().value(QStringLiteral("usage")).toObject();
+    m_promptTokens = usage.value(QStringLiteral("prompt_tokens")).toInteger();
+    m_completionTokens = usage.value(QStringLiteral("completion_tokens")).toInteger();
+    m_context->markFirstToken();
+    m_context->sendJson(200, m_upstreamBody);
+    finish(200, {});
+}
+
+void CompletionExchange::endStream(int status, const QString &errorCode, const ApiError *error) {
+    http::Responder *responder = m_context->responder();
+    if (responder) {
+        if (error)
+            responder->writeChunk("data: " + error->body() + "\n\n");
+        responder->endChunked();
+    }
+    finish(status, errorCode);
+}
+
+void CompletionExchange::finish(int status, const QString &errorCode) {
+    if (m_done)
+        return;
+    m_done = true;
+    countStreamClosed();
+    if (m_call) {
+        m_call->cancel();
+        m_call->deleteLater();
+    }
+    auto &usage = m_context->usage();
+    usage.promptTokens = m_promptTokens;
+    usage.completionTokens = m_completionTokens;
+    usage.costUsd = m_promptTokens * model().inputCostPerMillionTokens / 1e6 +
+                    m_completionTokens * model().outputCostPerMillionTokens / 1e6;
+    m_context->services().limiter->recordConsumption(usage.keyUuid, m_plan.route, m_promptTokens,
+                                                     m_completionTokens, usage.costUsd,
+                                                     QDateTime::currentMSecsSinceEpoch());
+    m_context->finish(status, errorCode);
+    deleteLater();
+}
+
+void CompletionExchange::onClientGone() {
+    if (m_done)
+        return;
+    if (m_call) {
+        m_call->cancel();
+    }
+    http::Responder *responder = m_context->responder();
+    // The responder only goes away once finished, even when its client is gone.
+    if (responder) {
+        if (m_streaming)
+            responder->endChunked();
+        else
+            responder->send(499, "application/json", QByteArray());
+    }
+    finish(499, QStringLiteral("client_disconnected"));
+}
+
+void CompletionExchange::recordUpstreamError(const QString &errorCode) {
+    // A fixed vocabulary: an upstream's own error codes would make the label set unbounded.
+    static const QStringList transportKinds{
+        QStringLiteral("timeout"), QStringLiteral("unreachable"),
+        QStringLiteral("stream_interrupted"), QStringLiteral("answer_too_large"),
+        QStringLiteral("invalid_answer")};
+    QString kind = errorCode.startsWith(QLatin1String("upstream_")) ? errorCode.mid(9) : errorCode;
+    if (!transportKinds.contains(kind))
+        kind = m_upstreamStatus > 0 ? QStringLiteral("http_") + QString::number(m_upstreamStatus)
+                                    : QStringLiteral("other");
+    m_context->logEvent(
+        QStringLiteral("upstream_error"), int(metering::LogEntry::Level::Error),
+        QStringLiteral("The upstream model '%1' failed (%2)%3.")
+            .arg(model().modelId, kind,
+                 m_attempt > 0 ? QStringLiteral(", attempt %1").arg(m_attempt + 1) : QString()));
+    if (metering::MetricsRegistry *metrics = m_context->services().metrics)
+        metrics->recordUpstreamError(model().modelId, kind);
+}
+
+void CompletionExchange::countStreamOpened() {
+    metering::MetricsRegistry *metrics = m_context->services().metrics;
+    if (m_streamCounted || !metrics)
+        return;
+    m_streamCounted = true;
+    metrics->streamOpened();
+}
+
+void CompletionExchange::countStreamClosed() {
+    if (!m_streamCounted)
+        return;
+    m_streamCounted = false;
+    m_context->services().metrics->streamClosed();
+}
+
+} // namespace portico::proxy

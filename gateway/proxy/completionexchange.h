@@ -1,0 +1,93 @@
+#pragma once
+
+#include "config/gatewayconfig.h"
+#include "proxy/apierror.h"
+#include "proxy/sseeventsplitter.h"
+#include "upstream/upstreamclient.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+namespace portico::proxy {
+
+class RequestContext;
+
+// One authorised chat-completion or embeddings request, from choosing a model to the last byte:
+// tries the route's model, retries it (retry_attempts) and falls back (the route's fallback list)
+// on connection errors and 5xx/429 answers while nothing has reached the client yet, answers
+// mock models in-process, relays streams event by event with back-pressure, and fills the usage
+// row. Lives in the worker thread of its connection and deletes itself when done.
+class CompletionExchange : public QObject {
+    Q_OBJECT
+public:
+    enum class Endpoint { ChatCompletions, Embeddings };
+
+    struct Plan {
+        Endpoint endpoint = Endpoint::ChatCompletions;
+        config::RouteConfig route;
+        QList<config::ModelConfig> models; // the first, then its fallbacks
+        QJsonObject body;                  // the client's request
+        bool stream = false;
+        bool clientWantsUsage = false; // stream_options.include_usage
+    };
+
+    CompletionExchange(std::shared_ptr<RequestContext> context, Plan plan);
+    ~CompletionExchange() override;
+
+    void start();
+
+private:
+    struct Failure {
+        ApiError error;
+        QByteArray relayedBody; // an upstream 4xx answer passed on as it is
+        bool retryable = false; // same model again
+        bool fallback = false;  // next model of the chain
+    };
+
+    const config::ModelConfig &model() const { return m_plan.models.at(m_modelIndex); }
+    void startAttempt();
+    void answerFromMock();
+    QByteArray upstreamBody() const;
+
+    void onResponseStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers);
+    void onData(const QByteArray &data);
+    void onFinished(upstream::FailureKind failure, const QString &message);
+    void onClientGone();
+    void onDrained();
+
+    void relayEvents(const QList<SseEventSplitter::Event> &events);
+    void applyBackPressure();
+    Failure failureFromStatus() const;
+    Failure failureFromTransport(upstream::FailureKind failure, const QString &message) const;
+    void handleFailure(const Failure &failure);
+    void succeedNonStream();
+    void endStream(int status, const QString &errorCode, const ApiError *error);
+    void finish(int status, const QString &errorCode);
+    void failWith(const Failure &failure);
+    void recordModel();
+    QString modelLabel() const;
+    void recordUpstreamError(const QString &errorCode);
+    void countStreamOpened();
+    void countStreamClosed();
+
+    std::shared_ptr<RequestContext> m_context;
+    Plan m_plan;
+    int m_modelIndex = 0;
+    int m_attempt = 0;
+    QPointer<upstream::UpstreamCall> m_call;
+    int m_upstreamStatus = 0;
+    QList<QPair<QByteArray, QByteArray>> m_upstreamHeaders;
+    QByteArray m_upstreamBody;
+    bool m_streaming = false;     // the 200 status line went to the client
+    bool m_streamCounted = false; // in portico_active_streams
+    bool m_paused = false;
+    bool m_done = false;
+    SseEventSplitter m_splitter;
+    qint64 m_promptTokens = 0;
+    qint64 m_completionTokens = 0;
+};
+
+} // namespace portico::proxy

@@ -1,0 +1,203 @@
+#include "proxy/gateway.h"
+
+#include "config/configmanager.h"
+#include "http/httpserver.h"
+#include "proxy/accesscache.h"
+#include "metering/gatewaylog.h"
+#include "proxy/gatewayservices.h"
+#include "metering/metrics.h"
+#include "proxy/ratelimiter.h"
+#include "proxy/requestrouter.h"
+#include "metering/usagerecorder.h"
+#include "metering/usageretention.h"
+#include "store/database.h"
+#include "upstream/upstreamclient.h"
+
+#include <QDeadlineTimer>
+#include <QThread>
+
+namespace portico::proxy {
+
+namespace {
+constexpr int kStopGraceMs = 3000;
+
+void logEvent(metering::GatewayLog *log, metering::LogEntry::Level level, const QString &event,
+              const QString &message) {
+    metering::LogEntry entry;
+    entry.time = QDateTime::currentDateTimeUtc();
+    entry.level = level;
+    entry.event = event;
+    entry.message = message;
+    log->append(std::move(entry));
+}
+} // namespace
+
+class Gateway::Private {
+public:
+    std::shared_ptr<store::Database> database;
+    std::shared_ptr<config::ConfigManager> config;
+    GatewayOptions options;
+    std::unique_ptr<upstream::UpstreamClient> upstream;
+    std::unique_ptr<AccessCache> access;
+    std::unique_ptr<metering::UsageRecorder> usage;
+    std::unique_ptr<metering::UsageRetention> retention;
+    std::unique_ptr<RateLimiter> limiter;
+    // Outlives restarts: the counters cover the gateway object's whole life.
+    std::unique_ptr<metering::MetricsRegistry> metrics;
+    std::unique_ptr<GatewayServices> services;
+    std::unique_ptr<RequestRouter> router;
+    std::unique_ptr<http::Server> server;
+    QString error;
+};
+
+Gateway::Gateway(std::shared_ptr<store::Database> database,
+                 std::shared_ptr<config::ConfigManager> config, GatewayOptions options,
+                 QObject *parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>()) {
+    d->database = std::move(database);
+    d->config = std::move(config);
+    d->options = options;
+    d->metrics = std::make_unique<metering::MetricsRegistry>(QStringLiteral(PORTICO_VERSION));
+    if (!d->options.log)
+        d->options.log = std::make_shared<metering::GatewayLog>();
+    if (d->config) {
+        metering::GatewayLog *log = d->options.log.get();
+        config::ConfigManager *manager = d->config.get();
+        connect(manager, &config::ConfigManager::configChanged, this, [this, log, manager]() {
+            // A shorter retention applies at once, not at the next hourly pass.
+            if (d->retention)
+                d->retention->requestPass();
+            const auto current = manager->current();
+            logEvent(log, metering::LogEntry::Level::Info, QStringLiteral("config_reloaded"),
+                     QStringLiteral("The config was reloaded: %1 route(s).")
+                         .arg(current ? current->routes.size() : 0));
+        });
+        connect(manager, &config::ConfigManager::loadFailed, this,
+                [log](const QList<config::Problem> &problems) {
+                    QStringList lines;
+                    for (const config::Problem &problem : problems)
+                        lines += problem.toString();
+                    logEvent(log, metering::LogEntry::Level::Error, QStringLiteral("config_rejected"),
+                             QStringLiteral("The config does not load, the last good one keeps "
+                                            "serving: ") +
+                                 lines.join(QStringLiteral("; ")));
+                });
+    }
+}
+
+Gateway::~Gateway() {
+    stop();
+}
+
+bool Gateway::start() {
+    if (d->server)
+        return true;
+    d->error.clear();
+
+    http::Limits limits;
+    limits.workerThreads = std::max(1, d->options.workerThreads);
+    limits.idleTimeoutMs = d->options.idleTimeoutMs;
+    limits.maxConnections = d->options.maxConnections;
+    limits.maxBodyBytes = d->options.maxBodyBytes;
+
+    d->upstream = std::make_unique<upstream::UpstreamClient>();
+    d->access = std::make_unique<AccessCache>(d->database);
+    d->usage = std::make_unique<metering::UsageRecorder>(d->database);
+    d->limiter = std::make_unique<RateLimiter>();
+    d->services = std::make_unique<GatewayServices>();
+    d->services->database = d->database;
+    d->services->config = d->config;
+    d->services->upstream = d->upstream.get();
+    d->services->access = d->access.get();
+    d->services->usage = d->usage.get();
+    d->services->limiter = d->limiter.get();
+    d->services->metrics = d->metrics.get();
+    d->services->log = d->options.log.get();
+    d->services->limits = limits;
+    d->router = std::make_unique<RequestRouter>(*d->services);
+
+    d->access->start();
+    d->usage->start();
+
+    RequestRouter *router = d->router.get();
+    d->server = std::make_unique<http::Server>(
+        [router](const http::Request &request, http::Responder *responder) {
+            router->handle(request, responder);
+        },
+        limits);
+    d->server->setRejectionHandler([router](const http::Request &partial,
+                                            const http::Rejection &rejection,
+                                            http::Responder *responder) {
+        router->handleRejection(partial, rejection, responder);
+    });
+    if (!d->server->listen(d->options.address, d->options.port)) {
+        d->error = d->server->errorString() +
+                   QStringLiteral(": stop the other program or choose another port");
+        if (!d->error.contains(QLatin1String("in use")))
+            d->error = d->server->errorString();
+        d->server.reset();
+        d->router.reset();
+        d->access->stop();
+        d->usage->stop();
+        logEvent(d->options.log.get(), metering::LogEntry::Level::Error, QStringLiteral("start_failed"),
+                 QStringLiteral("The gateway cannot start: ") + d->error);
+        return false;
+    }
+    // Only a gateway that serves prunes: one that failed to start leaves the store alone.
+    if (d->config) {
+        d->retention =
+            std::make_unique<metering::UsageRetention>(d->database, d->config, d->options.log.get());
+        d->retention->start();
+    }
+    logEvent(d->options.log.get(), metering::LogEntry::Level::Info, QStringLiteral("started"),
+             QStringLiteral("The gateway listens on %1.").arg(listenAddress()));
+    Q_EMIT listeningChanged(true);
+    return true;
+}
+
+void Gateway::stop() {
+    if (!d->server)
+        return;
+    d->server->close();
+    // Requests in flight see their clients go and write their usage rows; give them a moment.
+    const QDeadlineTimer deadline(kStopGraceMs);
+    while (d->services->requestsInFlight.load() > 0 && !deadline.hasExpired())
+        QThread::msleep(5);
+    d->server.reset();
+    d->upstream.reset();
+    d->access->stop();
+    d->usage->stop();
+    d->retention.reset();
+    d->router.reset();
+    logEvent(d->options.log.get(), metering::LogEntry::Level::Info, QStringLiteral("stopped"),
+             QStringLiteral("The gateway stopped."));
+    Q_EMIT listeningChanged(false);
+}
+
+bool Gateway::isListening() const {
+    return d->server && d->server->isListening();
+}
+
+QString Gateway::listenAddress() const {
+    const QHostAddress address = d->server ? d->server->address() : d->options.address;
+    const quint16 port = d->server ? d->server->port() : d->options.port;
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+                             ? QLatin1Char('[') + address.toString() + QLatin1Char(']')
+                             : address.toString();
+    return host + QLatin1Char(':') + QString::number(port);
+}
+
+quint16 Gateway::port() const {
+    return d->server ? d->server->port() : 0;
+}
+
+QString Gateway::errorString() const {
+    return d->error;
+}
+
+metering::GatewayLog *Gateway::log() const {
+    return d->options.log.get();
+}
+
+} // namespace portico::proxy

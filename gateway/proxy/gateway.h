@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+
+namespace portico::store {
+class Database;
+}
+namespace portico::config {
+class ConfigManager;
+}
+
+namespace portico::metering {
+class GatewayLog;
+}
+
+namespace portico::proxy {
+
+struct GatewayOptions {
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 port = 8000;
+    int workerThreads = 2;
+    int idleTimeoutMs = 60'000;
+    int maxConnections = 1024;
+    qint64 maxBodyBytes = 10 * 1024 * 1024;
+    // Where the gateway writes its structured log; null: the gateway makes its own.
+    std::shared_ptr<metering::GatewayLog> log;
+};
+
+// The gateway: OpenAI-compatible API over the store and the config. Used by `portico-gateway
+// serve` and embedded in the desktop app (on its own threads: the window never stalls it).
+// Create and start it in one thread; request handling happens in the HTTP worker threads.
+class Gateway : public QObject {
+    Q_OBJECT
+public:
+    Gateway(std::shared_ptr<store::Database> database,
+            std::shared_ptr<config::ConfigManager> config, GatewayOptions options,
+            QObject *parent = nullptr);
+    ~Gateway() override; // stops and flushes usage rows
+
+    // Starts listening. On failure returns false; errorString() says why
+    // ("127.0.0.1:8000 is already in use: stop the other program or choose another port").
+    bool start();
+    // Stops listening, finishes or cancels requests in flight and flushes usage rows.
+    void stop();
+    bool isListening() const;
+    QString listenAddress() const; // "127.0.0.1:8000"
+    quint16 port() const; // the bound port (useful after listening on port 0); 0 if not listening
+    QString errorString() const;
+    metering::GatewayLog *log() const;
+
+Q_SIGNALS:
+    void listeningChanged(bool listening);
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace portico::proxy

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "http/httpserver.h"
+
+#include <QDateTime>
+
+#include <atomic>
+#include <memory>
+
+namespace portico::store {
+class Database;
+}
+namespace portico::config {
+class ConfigManager;
+}
+namespace portico::upstream {
+class UpstreamClient;
+}
+
+namespace portico::metering {
+class UsageRecorder;
+class MetricsRegistry;
+class GatewayLog;
+}
+
+namespace portico::proxy {
+
+class AccessCache;
+class RateLimiter;
+
+// What request handling shares across worker threads; owned by the Gateway, outlives the
+// HTTP server. Every member is thread-safe.
+struct GatewayServices {
+    std::shared_ptr<store::Database> database;
+    std::shared_ptr<config::ConfigManager> config;
+    upstream::UpstreamClient *upstream = nullptr;
+    AccessCache *access = nullptr;
+    metering::UsageRecorder *usage = nullptr;
+    RateLimiter *limiter = nullptr;
+    metering::MetricsRegistry *metrics = nullptr;
+    metering::GatewayLog *log = nullptr;
+    http::Limits limits;
+    qint64 startedAtSecs = QDateTime::currentSecsSinceEpoch();
+    std::atomic<int> requestsInFlight{0};
+};
+
+} // namespace portico::proxy

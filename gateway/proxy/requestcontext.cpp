@@ -1,0 +1,110 @@
+#include "proxy/requestcontext.h"
+
+#include "metering/gatewaylog.h"
+#include "proxy/gatewayservices.h"
+#include "metering/metrics.h"
+#include "metering/usagerecorder.h"
+
+#include <QRandomGenerator>
+
+namespace portico::proxy {
+
+RequestContext::RequestContext(GatewayServices &services, const http::Request &request,
+                               http::Responder *responder)
+    : m_services(services)
+    , m_requestId(newRequestId())
+    , m_responder(responder)
+    , m_method(QString::fromLatin1(request.method.left(16)))
+    , m_path(QString::fromUtf8(request.path.left(200))) {
+    m_clock.start();
+    m_usage.time = QDateTime::currentDateTimeUtc();
+    m_usage.requestId = m_requestId;
+    ++m_services.requestsInFlight;
+}
+
+RequestContext::~RequestContext() {
+    if (!m_finished)
+        finish(499, QStringLiteral("abandoned"));
+}
+
+QString RequestContext::newRequestId() {
+    quint32 words[4];
+    QRandomGenerator::global()->fillRange(words);
+    return QStringLiteral("req_") +
+           QString::fromLatin1(
+               QByteArray(reinterpret_cast<const char *>(words), sizeof words).toHex());
+}
+
+void RequestContext::markFirstToken() {
+    if (m_usage.ttftMs < 0)
+        m_usage.ttftMs = m_clock.elapsed();
+}
+
+QList<http::Header> RequestContext::commonHeaders() const {
+    return {{"x-request-id", m_requestId.toLatin1()}};
+}
+
+void RequestContext::sendJson(int status, const QByteArray &json,
+                              const QList<http::Header> &extra) {
+    if (m_responder)
+        m_responder->send(status, "application/json", json, commonHeaders() + extra);
+}
+
+void RequestContext::sendError(const ApiError &error) {
+    m_logMessage = error.message;
+    sendJson(error.status, error.body(), error.headers);
+    finish(error.status, error.code.isEmpty() ? error.type : error.code);
+}
+
+void RequestContext::finish(int status, const QString &errorCode) {
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_usage.status = status;
+    m_usage.errorCode = errorCode;
+    m_usage.latencyMs = m_clock.elapsed();
+    if (m_recordUsage) {
+        // The metrics count exactly the requests that get a usage row.
+        if (m_services.metrics)
+            m_services.metrics->recordRequest(m_usage);
+        m_services.usage->submit(m_usage);
+    }
+    if (m_recordUsage && m_services.log) {
+        metering::LogEntry entry;
+        entry.time = QDateTime::currentDateTimeUtc();
+        entry.level = status >= 500   ? metering::LogEntry::Level::Error
+                      : status >= 400 ? metering::LogEntry::Level::Warning
+                                      : metering::LogEntry::Level::Info;
+        entry.requestId = m_requestId;
+        entry.keyName = m_usage.keyName.isEmpty() ? m_logKey : m_usage.keyName;
+        entry.route = m_usage.route;
+        entry.status = status;
+        entry.event = QStringLiteral("request");
+        QString message = m_method + QLatin1Char(' ') + m_path + QStringLiteral(" -> ") +
+                          QString::number(status) + QStringLiteral(" in ") +
+                          QString::number(m_usage.latencyMs) + QStringLiteral(" ms");
+        if (!errorCode.isEmpty())
+            message += QStringLiteral(" (") + errorCode + QLatin1Char(')');
+        if (!m_logMessage.isEmpty())
+            message += QStringLiteral(": ") + m_logMessage;
+        entry.message = message;
+        m_services.log->append(std::move(entry));
+    }
+    --m_services.requestsInFlight;
+}
+
+void RequestContext::logEvent(const QString &event, int level, const QString &message) {
+    if (!m_services.log)
+        return;
+    metering::LogEntry entry;
+    entry.time = QDateTime::currentDateTimeUtc();
+    entry.level = metering::LogEntry::Level(level);
+    entry.requestId = m_requestId;
+    entry.keyName = m_usage.keyName.isEmpty() ? m_logKey : m_usage.keyName;
+    entry.route = m_usage.route;
+    entry.event = event;
+    entry.message = message;
+    m_services.log->append(std::move(entry));
+}
+
+} // namespace portico::proxy

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "http/httpserver.h"
+#include "proxy/apierror.h"
+#include "store/records.h"
+
+#include <QElapsedTimer>
+#include <QPointer>
+
+namespace portico::proxy {
+
+struct GatewayServices;
+
+// One request from arrival to its usage row: its id, clock, responder and the usage row being
+// filled. Every request ends in exactly one usage row (refused ones too), written when it is
+// answered or abandoned.
+class RequestContext {
+public:
+    RequestContext(GatewayServices &services, const http::Request &request,
+                   http::Responder *responder);
+    ~RequestContext();
+    RequestContext(const RequestContext &) = delete;
+    RequestContext &operator=(const RequestContext &) = delete;
+
+    GatewayServices &services() const { return m_services; }
+    const QString &requestId() const { return m_requestId; }
+    http::Responder *responder() const { return m_responder; }
+    store::UsageRecord &usage() { return m_usage; }
+    qint64 elapsedMs() const { return m_clock.elapsed(); }
+    // Marks the first token (content) sent to the client; later calls are ignored.
+    void markFirstToken();
+    // Headers every answer carries (x-request-id).
+    QList<http::Header> commonHeaders() const;
+
+    void sendJson(int status, const QByteArray &json, const QList<http::Header> &extra = {});
+    // Sends the error and records the usage row with its status and code.
+    void sendError(const ApiError &error);
+    // Writes the usage row (once); `recordUsage` false skips the row (health checks).
+    void finish(int status, const QString &errorCode);
+    bool isFinished() const { return m_finished; }
+    void setRecordUsage(bool record) { m_recordUsage = record; }
+
+    // Who made the request, for the log: the key's name or hint (never the key).
+    void setLogKey(const QString &keyLabel) { m_logKey = keyLabel; }
+    // Logs an entry about this request that is not the final "request" one.
+    void logEvent(const QString &event, int level, const QString &message);
+
+    static QString newRequestId();
+
+private:
+    GatewayServices &m_services;
+    QString m_requestId;
+    QElapsedTimer m_clock;
+    QPointer<http::Responder> m_responder;
+    store::UsageRecord m_usage;
+    bool m_finished = false;
+    bool m_recordUsage = true;
+    QString m_method;
+    QString m_path;
+    QString m_logKey;
+    QString m_logMessage;
+};
+
+} // namespace portico::proxy

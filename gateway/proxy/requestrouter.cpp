@@ -1,0 +1,243 @@
+#include "proxy/requestrouter.h"
+
+#include "config/configmanager.h"
+#include "proxy/authenticator.h"
+#include "proxy/completionexchange.h"
+#include "proxy/gatewayservices.h"
+#include "proxy/healthhandler.h"
+#include "metering/metrics.h"
+#include "proxy/modelshandler.h"
+#include "proxy/ratelimiter.h"
+#include "proxy/requestcontext.h"
+#include "proxy/requestvalidator.h"
+
+namespace portico::proxy {
+
+namespace {
+
+// Clients configured with base_url ".../v1" and those configured with the bare host both work.
+QByteArray apiPath(QByteArray path) {
+    while (path.size() > 1 && path.endsWith('/'))
+        path.chop(1);
+    if (path.startsWith("/v1/"))
+        return path.mid(3);
+    return path;
+}
+
+// Checks the request's key and writes whose request it is on its log entry and usage row (also
+// when the key is refused but known: disabled, expired).
+Authenticator::Outcome identifyCaller(RequestContext &context, const QByteArray &authorization) {
+    const Authenticator authenticator(*context.services().access);
+    Authenticator::Outcome outcome =
+        authenticator.authenticate(authorization, QDateTime::currentDateTimeUtc());
+    context.setLogKey(outcome.keyLabel);
+    if (outcome.identified) {
+        context.usage().keyUuid = outcome.identified->uuid;
+        context.usage().keyName = outcome.identified->name;
+    }
+    return outcome;
+}
+
+bool authenticate(RequestContext &context, const http::Request &request,
+                  std::optional<AccessCache::Key> *key) {
+    Authenticator::Outcome outcome = identifyCaller(context, request.header("authorization"));
+    if (!outcome.ok()) {
+        context.sendError(outcome.error);
+        return false;
+    }
+    *key = std::move(outcome.key);
+    return true;
+}
+
+// Like /health, /metrics needs no key: Prometheus scrapers carry none. It names keys, so it is
+// served only where the gateway itself listens (loopback unless the operator chose otherwise),
+// never on a separate, wider listener.
+void serveMetrics(RequestContext &context) {
+    context.setRecordUsage(false);
+    const QByteArray body =
+        context.services().metrics ? context.services().metrics->render() : QByteArray();
+    if (http::Responder *responder = context.responder())
+        responder->send(200, metering::MetricsRegistry::kContentType, body, context.commonHeaders());
+    context.finish(200, {});
+}
+
+QString configFileLabel(const config::GatewayConfig &config) {
+    return config.sourceFile.isEmpty() ? QStringLiteral("the built-in config") : config.sourceFile;
+}
+
+} // namespace
+
+RequestRouter::RequestRouter(GatewayServices &services)
+    : m_services(services) {}
+
+void RequestRouter::handle(const http::Request &request, http::Responder *responder) {
+    auto context = std::make_shared<RequestContext>(m_services, request, responder);
+    const QByteArray path = apiPath(request.path);
+    const bool isGet = request.method == "GET" || request.method == "HEAD";
+    const bool isPost = request.method == "POST";
+
+    auto wrongMethod = [&](const QByteArray &allowed) {
+        context->sendError(ApiError::methodNotAllowed(
+            allowed, QStringLiteral("%1 does not accept %2: use %3.")
+                         .arg(QString::fromLatin1(request.path),
+                              QString::fromLatin1(request.method), QString::fromLatin1(allowed))));
+    };
+
+    if (path == "/health") {
+        if (!isGet)
+            return wrongMethod("GET");
+        HealthHandler::handle(*context);
+        return;
+    }
+    if (path == "/metrics") {
+        if (!isGet)
+            return wrongMethod("GET");
+        serveMetrics(*context);
+        return;
+    }
+    if (path == "/chat/completions" || path == "/embeddings") {
+        if (!isPost)
+            return wrongMethod("POST");
+        handleCompletion(context, request, path == "/embeddings");
+        return;
+    }
+    if (path == "/models" || path.startsWith("/models/")) {
+        if (!isGet)
+            return wrongMethod("GET");
+        const QString route = path == "/models"
+                                  ? QString()
+                                  : QString::fromUtf8(QByteArray::fromPercentEncoding(path.mid(8)));
+        handleModels(context, request, route);
+        return;
+    }
+    context->sendError(ApiError::notFound(
+        QStringLiteral("not_found"),
+        QStringLiteral("There is no endpoint %1 %2. The gateway serves POST /v1/chat/completions, "
+                       "POST /v1/embeddings, GET /v1/models, GET /health and GET /metrics.")
+            .arg(QString::fromLatin1(request.method), QString::fromUtf8(request.path.left(200)))));
+}
+
+void RequestRouter::handleRejection(const http::Request &partial, const http::Rejection &rejection,
+                                    http::Responder *responder) {
+    auto context = std::make_shared<RequestContext>(m_services, partial, responder);
+    // Only to say whose request it was: the refusal stands whatever the key.
+    const QByteArray authorization = partial.header("authorization");
+    if (!authorization.isEmpty())
+        identifyCaller(*context, authorization);
+    ApiError error;
+    error.status = rejection.status;
+    error.type = QString::fromLatin1(rejection.type);
+    error.code = QString::fromLatin1(rejection.code);
+    error.message = rejection.message;
+    error.headers = rejection.extraHeaders;
+    context->sendError(error);
+}
+
+void RequestRouter::handleModels(const std::shared_ptr<RequestContext> &context,
+                                 const http::Request &request, const QString &route) {
+    std::optional<AccessCache::Key> key;
+    if (!authenticate(*context, request, &key))
+        return;
+    if (route.isEmpty())
+        ModelsHandler::list(*context, *key);
+    else
+        ModelsHandler::retrieve(*context, *key, route);
+}
+
+void RequestRouter::handleCompletion(const std::shared_ptr<RequestContext> &context,
+                                     const http::Request &request, bool embeddings) {
+    std::optional<AccessCache::Key> key;
+    if (!authenticate(*context, request, &key))
+        return;
+
+    const auto validated = embeddings ? RequestValidator::embeddings(request.body)
+                                      : RequestValidator::chatCompletion(request.body);
+    if (!validated.ok()) {
+        context->sendError(validated.error);
+        return;
+    }
+    const RequestValidator::Parsed &parsed = *validated.parsed;
+    context->usage().route = parsed.model;
+    context->usage().stream = parsed.stream;
+
+    const auto config = m_services.config->current();
+    const config::RouteConfig *route = config->route(parsed.model);
+    if (!route) {
+        context->sendError(ApiError::notFound(
+            QStringLiteral("route_not_found"),
+            QStringLiteral("The route '%1' does not exist in config.yaml (%2). Check the model "
+                           "name of your request or add the route.")
+                .arg(parsed.model, configFileLabel(*config))));
+        return;
+    }
+    // A grant made by another process a moment ago: look the key up again in a fresh snapshot
+    // before refusing (the same rule as for keys the cache does not know yet).
+    if (!key->routes.contains(route->name) &&
+        context->services().access->refreshIfChangedElsewhere() &&
+        !authenticate(*context, request, &key))
+        return;
+    if (!key->routes.contains(route->name)) {
+        context->sendError(ApiError::forbidden(
+            QStringLiteral("route_not_allowed"),
+            QStringLiteral("This API key belongs to no group that grants the route '%1'. Add the "
+                           "key to a group that has access to '%1' (portico-gateway keys "
+                           "add-group KEY GROUP) or grant the route to one of its groups.")
+                .arg(route->name)));
+        return;
+    }
+
+    const QStringList &modelIds = embeddings ? route->embeddingModels : route->chatModels;
+    if (modelIds.isEmpty()) {
+        context->sendError(ApiError::badRequest(
+            embeddings ? QStringLiteral("route_has_no_embedding_models")
+                       : QStringLiteral("route_has_no_chat_models"),
+            QStringLiteral("The route '%1' has no %2 in config.yaml (%3): use a route that has, "
+                           "or add %2 to it.")
+                .arg(route->name,
+                     embeddings ? QStringLiteral("embedding_models")
+                                : QStringLiteral("chat_models"),
+                     configFileLabel(*config)),
+            QStringLiteral("model")));
+        return;
+    }
+
+    CompletionExchange::Plan plan;
+    plan.endpoint = embeddings ? CompletionExchange::Endpoint::Embeddings
+                               : CompletionExchange::Endpoint::ChatCompletions;
+    plan.route = *route;
+    plan.body = parsed.body;
+    plan.stream = parsed.stream;
+    plan.clientWantsUsage = parsed.includeUsage;
+    auto findModel = [&](const QString &id) {
+        return embeddings ? config->embeddingModel(id) : config->chatModel(id);
+    };
+    QStringList chain{modelIds.first()};
+    for (const auto &fallback : route->fallbacks) {
+        if (fallback.target == modelIds.first())
+            chain += fallback.fallbacks;
+    }
+    for (const auto &id : chain) {
+        if (const config::ModelConfig *model = findModel(id))
+            plan.models.append(*model);
+    }
+    if (plan.models.isEmpty()) {
+        context->sendError(ApiError::internal(
+            QStringLiteral("The route '%1' names the model '%2', which config.yaml (%3) does not "
+                           "define.")
+                .arg(route->name, modelIds.first(), configFileLabel(*config))));
+        return;
+    }
+
+    const auto decision =
+        m_services.limiter->admit(key->uuid, *route, QDateTime::currentMSecsSinceEpoch());
+    if (!decision.allowed) {
+        context->sendError(
+            ApiError::tooManyRequests(decision.code, decision.message, decision.retryAfterSeconds));
+        return;
+    }
+
+    auto *exchange = new CompletionExchange(context, std::move(plan));
+    exchange->start();
+}
+
+} // namespace portico::proxy
