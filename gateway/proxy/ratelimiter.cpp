@@ -1,117 +1,132 @@
 #include "proxy/ratelimiter.h"
 
+#include <QStringBuilder>
+
 #include <algorithm>
 
 namespace portico::proxy {
 
-namespace {
-
-QString windowId(const QString &keyUuid, const QString &route, qint64 windowMs) {
-    return keyUuid % u'\n' % route % u'\n' % QString::number(windowMs);
+qint64 LimitWindows::windowMs(const Limit &limit) {
+    return std::max<qint64>(1, limit.windowSeconds) * 1000;
 }
 
-qint64 secondsUntil(qint64 endMs, qint64 nowMs) {
-    return std::max<qint64>(1, (endMs - nowMs + 999) / 1000);
+LimitWindows::Window &LimitWindows::current(const QString &subject, const Limit &limit,
+                                            qint64 nowMs) {
+    const qint64 length = windowMs(limit);
+    const qint64 start = nowMs - (nowMs % length);
+    Window &window = m_windows[subject % u'\n' % limit.measure % u'\n' % QString::number(length)];
+    if (window.startMs != start)
+        window = Window{start, 0.0};
+    return window;
+}
+
+std::optional<qint64> LimitWindows::retryAfter(const QString &subject, const Limit &limit,
+                                               qint64 nowMs) {
+    if (limit.max <= 0)
+        return std::nullopt;
+    const Window &window = current(subject, limit, nowMs);
+    if (window.used < limit.max)
+        return std::nullopt;
+    return std::max<qint64>(1, (window.startMs + windowMs(limit) - nowMs + 999) / 1000);
+}
+
+void LimitWindows::add(const QString &subject, const Limit &limit, double amount, qint64 nowMs) {
+    current(subject, limit, nowMs).used += amount;
+}
+
+namespace {
+
+QString subjectOf(const QString &keyUuid, const config::RouteConfig &route) {
+    return keyUuid % u'\n' % route.name;
+}
+
+LimitWindows::Limit inputTokens(const config::TokenLimit &limit) {
+    return {QLatin1String("input_tokens"), limit.windowSeconds, double(limit.maxInputTokens)};
+}
+
+LimitWindows::Limit outputTokens(const config::TokenLimit &limit) {
+    return {QLatin1String("output_tokens"), limit.windowSeconds, double(limit.maxOutputTokens)};
+}
+
+LimitWindows::Limit budget(const config::BudgetLimit &limit) {
+    return {QLatin1String("cost_usd"), limit.windowSeconds, limit.maxBudgetUsd};
+}
+
+LimitWindows::Limit requests(const config::RateLimit &limit) {
+    return {QLatin1String("requests"), limit.windowSeconds, double(limit.maxRequests)};
+}
+
+RateLimiter::Decision refusal(qint64 retryAfterSeconds, const QString &code,
+                              const QString &message) {
+    return {false, retryAfterSeconds, code, message};
 }
 
 } // namespace
 
-RateLimiter::Window &RateLimiter::current(QHash<QString, Window> &windows, const QString &id,
-                                          qint64 windowMs, qint64 nowMs) {
-    const qint64 start = nowMs - (nowMs % windowMs);
-    Window &window = windows[id];
-    if (window.startMs != start)
-        window = Window{start, 0, 0, 0, 0.0};
-    return window;
-}
-
+// Tokens first, then budget, then requests: a request refused for tokens or budget does not count
+// against the request limit.
 RateLimiter::Decision RateLimiter::admit(const QString &keyUuid, const config::RouteConfig &route,
                                          qint64 nowMs) {
-    Decision decision;
     QMutexLocker locker(&m_mutex);
+    const QString subject = subjectOf(keyUuid, route);
 
-    if (route.tokenLimit &&
-        (route.tokenLimit->maxInputTokens > 0 || route.tokenLimit->maxOutputTokens > 0)) {
-        const qint64 windowMs = std::max<qint64>(1, route.tokenLimit->windowSeconds) * 1000;
-        Window &window =
-            current(m_tokenWindows, windowId(keyUuid, route.name, windowMs), windowMs, nowMs);
-        const bool inputSpent = route.tokenLimit->maxInputTokens > 0 &&
-                                window.inputTokens >= route.tokenLimit->maxInputTokens;
-        const bool outputSpent = route.tokenLimit->maxOutputTokens > 0 &&
-                                 window.outputTokens >= route.tokenLimit->maxOutputTokens;
-        if (inputSpent || outputSpent) {
-            decision.allowed = false;
-            decision.retryAfterSeconds = secondsUntil(window.startMs + windowMs, nowMs);
-            decision.code = QStringLiteral("token_limit_exceeded");
-            decision.message =
-                QStringLiteral("This API key has used the %1 tokens the route '%2' allows per "
-                               "%3 seconds. Retry in %4 seconds, or raise the route's token "
-                               "limit in config.yaml.")
-                    .arg(inputSpent ? QStringLiteral("input") : QStringLiteral("output"),
-                         route.name, QString::number(route.tokenLimit->windowSeconds),
-                         QString::number(decision.retryAfterSeconds));
-            return decision;
+    if (route.tokenLimit) {
+        const config::TokenLimit &tokens = *route.tokenLimit;
+        for (const auto &[limit, kind] :
+             {std::pair{inputTokens(tokens), QStringLiteral("input")},
+              std::pair{outputTokens(tokens), QStringLiteral("output")}}) {
+            if (const auto retry = m_windows.retryAfter(subject, limit, nowMs)) {
+                return refusal(
+                    *retry, QStringLiteral("token_limit_exceeded"),
+                    QStringLiteral("This API key has used the %1 tokens the route '%2' allows per "
+                                   "%3 seconds. Retry in %4 seconds, or raise the route's token "
+                                   "limit in config.yaml.")
+                        .arg(kind, route.name, QString::number(tokens.windowSeconds),
+                             QString::number(*retry)));
+            }
         }
     }
 
-    if (route.budgetLimit && route.budgetLimit->maxBudgetUsd > 0) {
-        const qint64 windowMs = std::max<qint64>(1, route.budgetLimit->windowSeconds) * 1000;
-        Window &window =
-            current(m_budgetWindows, windowId(keyUuid, route.name, windowMs), windowMs, nowMs);
-        if (window.costUsd >= route.budgetLimit->maxBudgetUsd) {
-            decision.allowed = false;
-            decision.retryAfterSeconds = secondsUntil(window.startMs + windowMs, nowMs);
-            decision.code = QStringLiteral("budget_exceeded");
-            decision.message =
+    if (route.budgetLimit) {
+        const config::BudgetLimit &spend = *route.budgetLimit;
+        if (const auto retry = m_windows.retryAfter(subject, budget(spend), nowMs)) {
+            return refusal(
+                *retry, QStringLiteral("budget_exceeded"),
                 QStringLiteral("This API key has spent the budget of %1 USD the route '%2' "
                                "allows per %3 seconds. Retry in %4 seconds, or raise the route's "
                                "budget in config.yaml.")
-                    .arg(QString::number(route.budgetLimit->maxBudgetUsd), route.name,
-                         QString::number(route.budgetLimit->windowSeconds),
-                         QString::number(decision.retryAfterSeconds));
-            return decision;
+                    .arg(QString::number(spend.maxBudgetUsd), route.name,
+                         QString::number(spend.windowSeconds), QString::number(*retry)));
         }
     }
 
     if (route.rateLimit && route.rateLimit->maxRequests > 0) {
-        const qint64 windowMs = std::max<qint64>(1, route.rateLimit->windowSeconds) * 1000;
-        Window &window =
-            current(m_requestWindows, windowId(keyUuid, route.name, windowMs), windowMs, nowMs);
-        if (window.requests >= route.rateLimit->maxRequests) {
-            decision.allowed = false;
-            decision.retryAfterSeconds = secondsUntil(window.startMs + windowMs, nowMs);
-            decision.code = QStringLiteral("rate_limit_exceeded");
-            decision.message =
+        const config::RateLimit &rate = *route.rateLimit;
+        if (const auto retry = m_windows.retryAfter(subject, requests(rate), nowMs)) {
+            return refusal(
+                *retry, QStringLiteral("rate_limit_exceeded"),
                 QStringLiteral("This API key has made the %1 requests the route '%2' allows per "
                                "%3 seconds. Retry in %4 seconds, or raise rate_limiting."
                                "max_requests of the route in config.yaml.")
-                    .arg(QString::number(route.rateLimit->maxRequests), route.name,
-                         QString::number(route.rateLimit->windowSeconds),
-                         QString::number(decision.retryAfterSeconds));
-            return decision;
+                    .arg(QString::number(rate.maxRequests), route.name,
+                         QString::number(rate.windowSeconds), QString::number(*retry)));
         }
-        ++window.requests;
+        m_windows.add(subject, requests(rate), 1, nowMs);
     }
-    return decision;
+    return {};
 }
 
 void RateLimiter::recordConsumption(const QString &keyUuid, const config::RouteConfig &route,
                                     qint64 promptTokens, qint64 completionTokens, double costUsd,
                                     qint64 nowMs) {
     QMutexLocker locker(&m_mutex);
+    const QString subject = subjectOf(keyUuid, route);
     if (route.tokenLimit) {
-        const qint64 windowMs = std::max<qint64>(1, route.tokenLimit->windowSeconds) * 1000;
-        Window &window =
-            current(m_tokenWindows, windowId(keyUuid, route.name, windowMs), windowMs, nowMs);
-        window.inputTokens += promptTokens;
-        window.outputTokens += completionTokens;
+        m_windows.add(subject, inputTokens(*route.tokenLimit), double(promptTokens), nowMs);
+        m_windows.add(subject, outputTokens(*route.tokenLimit), double(completionTokens), nowMs);
     }
-    if (route.budgetLimit) {
-        const qint64 windowMs = std::max<qint64>(1, route.budgetLimit->windowSeconds) * 1000;
-        Window &window =
-            current(m_budgetWindows, windowId(keyUuid, route.name, windowMs), windowMs, nowMs);
-        window.costUsd += costUsd;
-    }
+    if (route.budgetLimit)
+        m_windows.add(subject, budget(*route.budgetLimit), costUsd, nowMs);
 }
 
 } // namespace portico::proxy
