@@ -107,6 +107,39 @@ Status applyConnectionSettings(QSqlDatabase &connection) {
     return {};
 }
 
+// The hourly and the daily roll-up have the same columns; only the bucket differs. Released
+// steps must keep creating the very same SQL text, which test_migrations checks.
+QString rollupTableSql(const QString &table) {
+    return QStringLiteral("CREATE TABLE ") + table +
+           QStringLiteral(" ("
+                          " bucket_start BIGINT NOT NULL,"
+                          " key_uuid VARCHAR(36) NOT NULL,"
+                          " route VARCHAR(1000) NOT NULL,"
+                          " model_id VARCHAR(1000) NOT NULL,"
+                          " status INTEGER NOT NULL,"
+                          " key_name VARCHAR(1000) NOT NULL,"
+                          " provider VARCHAR(200) NOT NULL,"
+                          " requests BIGINT NOT NULL,"
+                          " errors BIGINT NOT NULL,"
+                          " stream_requests BIGINT NOT NULL,"
+                          " prompt_tokens BIGINT NOT NULL,"
+                          " completion_tokens BIGINT NOT NULL,"
+                          " cost_usd DOUBLE PRECISION NOT NULL,"
+                          " latency_sum_ms BIGINT NOT NULL,"
+                          " latency_max_ms BIGINT NOT NULL,"
+                          " ttft_sum_ms BIGINT NOT NULL,"
+                          " ttft_count BIGINT NOT NULL,"
+                          " lat_b0 BIGINT NOT NULL, lat_b1 BIGINT NOT NULL,"
+                          " lat_b2 BIGINT NOT NULL, lat_b3 BIGINT NOT NULL,"
+                          " lat_b4 BIGINT NOT NULL, lat_b5 BIGINT NOT NULL,"
+                          " lat_b6 BIGINT NOT NULL, lat_b7 BIGINT NOT NULL,"
+                          " lat_b8 BIGINT NOT NULL, lat_b9 BIGINT NOT NULL,"
+                          " lat_b10 BIGINT NOT NULL, lat_b11 BIGINT NOT NULL,"
+                          " last_time BIGINT NOT NULL,"
+                          " PRIMARY KEY (bucket_start, key_uuid, route, model_id, status))"
+                          " WITHOUT ROWID");
+}
+
 // One step of the schema: the statements that bring version `toVersion - 1` to `toVersion`.
 // Steps are never edited once released; a change is a new step.
 struct MigrationStep {
@@ -186,66 +219,14 @@ const std::vector<MigrationStep> &migrationSteps() {
         // clustered by hour, which is the order every monitoring query reads them in.
         {3,
          {
-             QStringLiteral("CREATE TABLE usage_hourly ("
-                            " bucket_start BIGINT NOT NULL,"
-                            " key_uuid VARCHAR(36) NOT NULL,"
-                            " route VARCHAR(1000) NOT NULL,"
-                            " model_id VARCHAR(1000) NOT NULL,"
-                            " status INTEGER NOT NULL,"
-                            " key_name VARCHAR(1000) NOT NULL,"
-                            " provider VARCHAR(200) NOT NULL,"
-                            " requests BIGINT NOT NULL,"
-                            " errors BIGINT NOT NULL,"
-                            " stream_requests BIGINT NOT NULL,"
-                            " prompt_tokens BIGINT NOT NULL,"
-                            " completion_tokens BIGINT NOT NULL,"
-                            " cost_usd DOUBLE PRECISION NOT NULL,"
-                            " latency_sum_ms BIGINT NOT NULL,"
-                            " latency_max_ms BIGINT NOT NULL,"
-                            " ttft_sum_ms BIGINT NOT NULL,"
-                            " ttft_count BIGINT NOT NULL,"
-                            " lat_b0 BIGINT NOT NULL, lat_b1 BIGINT NOT NULL,"
-                            " lat_b2 BIGINT NOT NULL, lat_b3 BIGINT NOT NULL,"
-                            " lat_b4 BIGINT NOT NULL, lat_b5 BIGINT NOT NULL,"
-                            " lat_b6 BIGINT NOT NULL, lat_b7 BIGINT NOT NULL,"
-                            " lat_b8 BIGINT NOT NULL, lat_b9 BIGINT NOT NULL,"
-                            " lat_b10 BIGINT NOT NULL, lat_b11 BIGINT NOT NULL,"
-                            " last_time BIGINT NOT NULL,"
-                            " PRIMARY KEY (bucket_start, key_uuid, route, model_id, status))"
-                            " WITHOUT ROWID"),
+             rollupTableSql(QStringLiteral("usage_hourly")),
              // The back-fill statements live in UsageRollup, so that UsageRollup::rebuild()
              // runs the very same ones; they must keep their results unchanged.
              UsageRollup::hourlyBackfillSql(),
              QStringLiteral("CREATE INDEX usage_hourly_key_idx ON usage_hourly (key_uuid, "
                             "bucket_start)"),
              // The same per UTC day, for long periods; back-filled from the hourly lines.
-             QStringLiteral("CREATE TABLE usage_daily ("
-                            " bucket_start BIGINT NOT NULL,"
-                            " key_uuid VARCHAR(36) NOT NULL,"
-                            " route VARCHAR(1000) NOT NULL,"
-                            " model_id VARCHAR(1000) NOT NULL,"
-                            " status INTEGER NOT NULL,"
-                            " key_name VARCHAR(1000) NOT NULL,"
-                            " provider VARCHAR(200) NOT NULL,"
-                            " requests BIGINT NOT NULL,"
-                            " errors BIGINT NOT NULL,"
-                            " stream_requests BIGINT NOT NULL,"
-                            " prompt_tokens BIGINT NOT NULL,"
-                            " completion_tokens BIGINT NOT NULL,"
-                            " cost_usd DOUBLE PRECISION NOT NULL,"
-                            " latency_sum_ms BIGINT NOT NULL,"
-                            " latency_max_ms BIGINT NOT NULL,"
-                            " ttft_sum_ms BIGINT NOT NULL,"
-                            " ttft_count BIGINT NOT NULL,"
-                            " lat_b0 BIGINT NOT NULL, lat_b1 BIGINT NOT NULL,"
-                            " lat_b2 BIGINT NOT NULL, lat_b3 BIGINT NOT NULL,"
-                            " lat_b4 BIGINT NOT NULL, lat_b5 BIGINT NOT NULL,"
-                            " lat_b6 BIGINT NOT NULL, lat_b7 BIGINT NOT NULL,"
-                            " lat_b8 BIGINT NOT NULL, lat_b9 BIGINT NOT NULL,"
-                            " lat_b10 BIGINT NOT NULL, lat_b11 BIGINT NOT NULL,"
-                            " last_time BIGINT NOT NULL,"
-                            " PRIMARY KEY (bucket_start, key_uuid, route, model_id, status))"
-                            " WITHOUT ROWID"),
+             rollupTableSql(QStringLiteral("usage_daily")),
              UsageRollup::dailyBackfillSql(),
              QStringLiteral("CREATE INDEX usage_daily_key_idx ON usage_daily (key_uuid, "
                             "bucket_start)"),

@@ -1,4 +1,5 @@
 #include "store/apikeyformat.h"
+#include "store/auditlog.h"
 #include "store/database.h"
 #include "store/keystore.h"
 #include "store/usagestore.h"
@@ -93,6 +94,35 @@ QStringList version1Schema() {
 // Destroyed after main() returns, after this thread's connection registry: must not crash.
 std::shared_ptr<Database> g_keptUntilExit;
 
+// The roll-up tables as version 3 of the schema created them, kept verbatim: the one definition
+// both now come from must keep writing exactly this text into sqlite_master.
+QString version3RollupTable(const QString &table) {
+    return QStringLiteral("CREATE TABLE ") + table +
+           QStringLiteral(" ( bucket_start BIGINT NOT NULL, key_uuid VARCHAR(36) NOT NULL, route "
+                          "VARCHAR(1000) NOT NULL, model_id VARCHAR(1000) NOT NULL, status "
+                          "INTEGER NOT NULL, key_name VARCHAR(1000) NOT NULL, provider "
+                          "VARCHAR(200) NOT NULL, requests BIGINT NOT NULL, errors BIGINT NOT "
+                          "NULL, stream_requests BIGINT NOT NULL, prompt_tokens BIGINT NOT NULL, "
+                          "completion_tokens BIGINT NOT NULL, cost_usd DOUBLE PRECISION NOT "
+                          "NULL, latency_sum_ms BIGINT NOT NULL, latency_max_ms BIGINT NOT NULL, "
+                          "ttft_sum_ms BIGINT NOT NULL, ttft_count BIGINT NOT NULL, lat_b0 "
+                          "BIGINT NOT NULL, lat_b1 BIGINT NOT NULL, lat_b2 BIGINT NOT NULL, "
+                          "lat_b3 BIGINT NOT NULL, lat_b4 BIGINT NOT NULL, lat_b5 BIGINT NOT "
+                          "NULL, lat_b6 BIGINT NOT NULL, lat_b7 BIGINT NOT NULL, lat_b8 BIGINT "
+                          "NOT NULL, lat_b9 BIGINT NOT NULL, lat_b10 BIGINT NOT NULL, lat_b11 "
+                          "BIGINT NOT NULL, last_time BIGINT NOT NULL, PRIMARY KEY (bucket_start, "
+                          "key_uuid, route, model_id, status)) WITHOUT ROWID");
+}
+
+void compareRollupTables(const QString &path) {
+    for (const QString table : {QStringLiteral("usage_hourly"), QStringLiteral("usage_daily")}) {
+        QCOMPARE(rawValue(path, QStringLiteral("SELECT sql FROM sqlite_master WHERE type = "
+                                               "'table' AND name = '%1'")
+                                    .arg(table)),
+                 version3RollupTable(table));
+    }
+}
+
 const QString kKeyUuid = QStringLiteral("11111111-2222-3333-4444-555555555555");
 const QString kGroupUuid = QStringLiteral("66666666-7777-8888-9999-000000000000");
 
@@ -110,6 +140,7 @@ private Q_SLOTS:
     void badPathsAreRefused();
     void defaultPathIsAFile();
     void databaseMayOutliveMain();
+    void rollupTablesKeepTheirSql();
 };
 
 void TestMigrations::upgradesVersion1AndKeepsData() {
@@ -165,9 +196,9 @@ void TestMigrations::upgradesVersion1AndKeepsData() {
     QCOMPARE(keys.setKeyExpiry(kKeyUuid, expiry)->expiresAt, expiry);
     QCOMPARE(db->changeCounter(), 6);
 
-    UsageFilter filter;
-    filter.keyUuid = kKeyUuid;
-    QCOMPARE(UsageStore(*db).rows(filter)->size(), 1);
+    UsageQuery legacyRows;
+    legacyRows.keyUuids = {kKeyUuid};
+    QCOMPARE(UsageStore(*db).rows(legacyRows)->size(), 1);
     QCOMPARE(AuditLog(*db).entries()->size(), 2);
 
     // The usage indexes: time (version 2), and key with time (version 4, instead of key alone).
@@ -321,6 +352,22 @@ void TestMigrations::databaseMayOutliveMain() {
     QVERIFY(opened.ok());
     g_keptUntilExit = *opened;
     QVERIFY(KeyStore(*g_keptUntilExit, QStringLiteral("test")).createKey(QStringLiteral("k")).ok());
+}
+
+// A fresh store and one upgraded from version 1 both hold the roll-up tables exactly as released.
+void TestMigrations::rollupTablesKeepTheirSql() {
+    QTemporaryDir dir;
+    const QString fresh = dir.filePath(QStringLiteral("fresh.db"));
+    QVERIFY(Database::open(fresh).ok());
+    compareRollupTables(fresh);
+
+    const QString upgraded = dir.filePath(QStringLiteral("upgraded.db"));
+    QStringList statements = version1Schema();
+    statements << QStringLiteral("INSERT INTO meta VALUES ('schema_version', '1')")
+               << QStringLiteral("INSERT INTO meta VALUES ('change_counter', '0')");
+    QVERIFY(runRaw(upgraded, statements));
+    QVERIFY(Database::open(upgraded).ok());
+    compareRollupTables(upgraded);
 }
 
 QTEST_GUILESS_MAIN(TestMigrations)
