@@ -9,17 +9,16 @@
 #include "store/database.h"
 #include "store/keystore.h"
 #include "store/usageaggregates.h"
+#include "store/usagecsv.h"
 #include "store/usagestore.h"
 
-#include <QHash>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QLocale>
 #include <QUuid>
 
 #include <algorithm>
 #include <cstdio>
-#include <functional>
 #include <optional>
 
 #include <unistd.h>
@@ -28,14 +27,11 @@ namespace portico::cli {
 
 namespace {
 
-// What the options select. The plain listing without --group keeps reading through the
-// UsageFilter it always used; everything else goes through the UsageQuery.
+// What the options select: every reading, listing, totals, --by and --csv, takes the query.
 struct Selection {
-    store::UsageFilter filter;
     store::UsageQuery query;
     std::optional<store::UsageGrouping> grouping;
     bool csv = false;
-    bool byGroup = false;
     int limit = -1;
 };
 
@@ -50,194 +46,33 @@ QString oneLine(const QString &text) {
     return result;
 }
 
-// Shortest text that reads back as the same double, without exponent for small costs.
-QString numberText(double value) {
-    return QString::number(value, 'f', QLocale::FloatingPointShortest);
+// A column value as JSON: missing is null.
+QJsonValue jsonOf(const QVariant &value) {
+    return value.isValid() ? QJsonValue::fromVariant(value) : QJsonValue(QJsonValue::Null);
 }
 
-// RFC 4180 fields and records, buffered: a large export is written in blocks, not a flush
-// per row.
-class CsvWriter {
+// The CSV goes to stdout through stdio, as all the command's other output.
+class StdoutCsv {
 public:
-    CsvWriter() = default;
-    CsvWriter(const CsvWriter &) = delete;
-    CsvWriter &operator=(const CsvWriter &) = delete;
-    ~CsvWriter() { flush(); }
-
-    static QString field(const QString &text) {
-        const bool needsQuotes =
-            text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')) ||
-            text.contains(QLatin1Char('\n')) || text.contains(QLatin1Char('\r')) ||
-            text.startsWith(QLatin1Char(' ')) || text.endsWith(QLatin1Char(' '));
-        if (!needsQuotes)
-            return text;
-        QString quoted = text;
-        quoted.replace(QLatin1Char('"'), QLatin1String("\"\""));
-        return QLatin1Char('"') + quoted + QLatin1Char('"');
+    StdoutCsv()
+        : m_writer(m_out) {
+        m_out.open(stdout, QIODevice::WriteOnly | QIODevice::Unbuffered,
+                   QFileDevice::DontCloseHandle);
     }
-
-    void addRecord(const QStringList &fields) {
-        QString record;
-        for (qsizetype i = 0; i < fields.size(); ++i) {
-            if (i > 0)
-                record += QLatin1Char(',');
-            record += field(fields.at(i));
-        }
-        record += QLatin1String("\r\n");
-        m_buffer += record.toUtf8();
-        if (m_buffer.size() >= kBlockBytes)
-            flush();
-    }
-
+    bool add(const QStringList &fields) { return m_writer.add(fields); }
     // False when stdout could not take the text (disk full, closed pipe).
-    bool flush() {
-        if (!m_buffer.isEmpty()) {
-            if (std::fwrite(m_buffer.constData(), 1, size_t(m_buffer.size()), stdout) !=
-                size_t(m_buffer.size()))
-                m_failed = true;
-            m_buffer.clear();
-        }
-        if (std::fflush(stdout) != 0)
-            m_failed = true;
-        return !m_failed;
-    }
+    bool flush() { return m_writer.flush() && m_out.flush(); }
 
 private:
-    static constexpr qsizetype kBlockBytes = 64 * 1024;
-    QByteArray m_buffer;
-    bool m_failed = false;
+    QFile m_out;
+    store::UsageCsvWriter m_writer;
 };
 
-// The raw row columns of --csv: those of the JSON row, in the same order.
-const QStringList &rawCsvColumns() {
-    static const QStringList columns{
-        QStringLiteral("time"),          QStringLiteral("request_id"),
-        QStringLiteral("key_uuid"),      QStringLiteral("key_name"),
-        QStringLiteral("route"),         QStringLiteral("model_id"),
-        QStringLiteral("provider"),      QStringLiteral("stream"),
-        QStringLiteral("status"),        QStringLiteral("error_code"),
-        QStringLiteral("prompt_tokens"), QStringLiteral("completion_tokens"),
-        QStringLiteral("cost_usd"),      QStringLiteral("latency_ms"),
-        QStringLiteral("ttft_ms"),
-    };
-    return columns;
-}
-
-QStringList rawCsvRecord(const store::UsageRecord &row) {
-    return {
-        format::isoTime(row.time, true).toString(),
-        row.requestId,
-        row.keyUuid,
-        row.keyName,
-        row.route,
-        row.modelId,
-        row.provider,
-        row.stream ? QStringLiteral("true") : QStringLiteral("false"),
-        QString::number(row.status),
-        row.errorCode,
-        QString::number(row.promptTokens),
-        QString::number(row.completionTokens),
-        numberText(row.costUsd),
-        QString::number(row.latencyMs),
-        row.ttftMs < 0 ? QString() : QString::number(row.ttftMs),
-    };
-}
-
-QString csvText(const QJsonValue &value) {
-    switch (value.type()) {
-    case QJsonValue::Bool:
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Double: {
-        const QVariant number = value.toVariant();
-        if (number.typeId() == QMetaType::LongLong)
-            return QString::number(number.toLongLong());
-        return numberText(value.toDouble());
-    }
-    case QJsonValue::String:
-        return value.toString();
-    default:
-        return {};
-    }
-}
-
-QJsonValue stringOrNull(const QString &text) {
-    return text.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
-}
-
-// One column of the --by output: its JSON name (also the CSV header) and its value.
-struct AggregateColumn {
-    QString name;
-    std::function<QJsonValue(const store::UsageAggregate &)> value;
-};
-
-QString dayText(const QDateTime &bucketStart) {
-    return bucketStart.toUTC().date().toString(Qt::ISODate);
-}
-
-QList<AggregateColumn> aggregateColumns(store::UsageGrouping grouping) {
-    using Line = store::UsageAggregate;
-    QList<AggregateColumn> columns;
-    switch (grouping) {
-    case store::UsageGrouping::Key:
-        columns << AggregateColumn{QStringLiteral("key_uuid"),
-                                   [](const Line &l) { return stringOrNull(l.keyUuid); }}
-                << AggregateColumn{QStringLiteral("key_name"),
-                                   [](const Line &l) { return stringOrNull(l.keyName); }}
-                << AggregateColumn{QStringLiteral("deleted"),
-                                   [](const Line &l) { return QJsonValue(l.deleted); }};
-        break;
-    case store::UsageGrouping::Route:
-        columns << AggregateColumn{QStringLiteral("route"),
-                                   [](const Line &l) { return QJsonValue(l.route); }};
-        break;
-    case store::UsageGrouping::Model:
-        columns << AggregateColumn{QStringLiteral("model_id"),
-                                   [](const Line &l) { return QJsonValue(l.modelId); }};
-        break;
-    case store::UsageGrouping::Day:
-    case store::UsageGrouping::Hour:
-        columns << AggregateColumn{QStringLiteral("day"), [](const Line &l) {
-                                       return QJsonValue(dayText(l.bucketStart));
-                                   }};
-        break;
-    }
-    columns << AggregateColumn{QStringLiteral("requests"),
-                               [](const Line &l) { return QJsonValue(l.requests); }}
-            << AggregateColumn{QStringLiteral("errors"),
-                               [](const Line &l) { return QJsonValue(l.errors); }}
-            << AggregateColumn{QStringLiteral("stream_requests"),
-                               [](const Line &l) { return QJsonValue(l.streamRequests); }}
-            << AggregateColumn{QStringLiteral("prompt_tokens"),
-                               [](const Line &l) { return QJsonValue(l.promptTokens); }}
-            << AggregateColumn{QStringLiteral("completion_tokens"),
-                               [](const Line &l) { return QJsonValue(l.completionTokens); }}
-            << AggregateColumn{QStringLiteral("total_tokens"),
-                               [](const Line &l) {
-                                   return QJsonValue(l.promptTokens + l.completionTokens);
-                               }}
-            << AggregateColumn{QStringLiteral("cost_usd"),
-                               [](const Line &l) { return QJsonValue(l.costUsd); }}
-            << AggregateColumn{QStringLiteral("avg_latency_ms"),
-                               [](const Line &l) { return QJsonValue(l.avgLatencyMs); }}
-            << AggregateColumn{QStringLiteral("p95_latency_ms"),
-                               [](const Line &l) { return QJsonValue(l.p95LatencyMs); }}
-            << AggregateColumn{QStringLiteral("max_latency_ms"),
-                               [](const Line &l) { return QJsonValue(l.maxLatencyMs); }}
-            << AggregateColumn{QStringLiteral("avg_ttft_ms"),
-                               [](const Line &l) {
-                                   return l.avgTtftMs < 0 ? QJsonValue(QJsonValue::Null)
-                                                          : QJsonValue(l.avgTtftMs);
-                               }}
-            << AggregateColumn{QStringLiteral("last_time"),
-                               [](const Line &l) { return format::isoTime(l.lastTime, true); }};
-    return columns;
-}
-
-QJsonObject aggregateToJson(const QList<AggregateColumn> &columns,
+QJsonObject aggregateToJson(const QList<store::usagecsv::AggregateColumn> &columns,
                             const store::UsageAggregate &line) {
     QJsonObject object;
-    for (const AggregateColumn &column : columns)
-        object.insert(column.name, column.value(line));
+    for (const store::usagecsv::AggregateColumn &column : columns)
+        object.insert(column.name, jsonOf(column.value(line)));
     return object;
 }
 
@@ -267,8 +102,7 @@ std::optional<int> readOptions(CliContext &context, Selection &selection) {
                                                      "example 2026-01-31T00:00:00Z or 2026-01-31).")
                                           .arg(option, line.value(option)));
         }
-        (option == QLatin1String("since") ? selection.filter.since : selection.filter.until) =
-            *time;
+        (option == QLatin1String("since") ? selection.query.since : selection.query.until) = *time;
     }
     if (line.isSet(QStringLiteral("limit"))) {
         bool ok = false;
@@ -278,7 +112,7 @@ std::optional<int> readOptions(CliContext &context, Selection &selection) {
                                           .arg(line.value(QStringLiteral("limit"))));
         }
         selection.limit = limit;
-        selection.filter.limit = limit;
+        selection.query.limit = limit;
     }
     if (line.isSet(QStringLiteral("by"))) {
         selection.grouping = parseGrouping(line.value(QStringLiteral("by")));
@@ -293,20 +127,14 @@ std::optional<int> readOptions(CliContext &context, Selection &selection) {
         return context.usageError(
             QStringLiteral("--csv and --json are two output formats; choose one."));
     }
-    selection.filter.route = line.value(QStringLiteral("route")).trimmed();
+    selection.query.route = line.value(QStringLiteral("route")).trimmed();
     if (line.values(QStringLiteral("group")).size() > 1)
         return context.usageError(QStringLiteral("--group is given once for usage."));
     if (line.isSet(QStringLiteral("group"))) {
         selection.query.group = line.value(QStringLiteral("group")).trimmed();
         if (selection.query.group.isEmpty())
             return context.usageError(QStringLiteral("--group needs a group uuid or name."));
-        selection.byGroup = true;
     }
-
-    selection.query.since = selection.filter.since;
-    selection.query.until = selection.filter.until;
-    selection.query.route = selection.filter.route;
-    selection.query.limit = selection.limit;
     return std::nullopt;
 }
 
@@ -319,10 +147,10 @@ std::optional<int> resolveKey(CliContext &context, store::Database &db, Selectio
     store::KeyStore keys(db, CliContext::actor());
     auto key = keys.key(keyRef);
     if (key.ok()) {
-        selection.filter.keyUuid = key->uuid;
+        selection.query.keyUuids = {key->uuid};
     } else if (key.error().code == store::Error::Code::NotFound &&
                !QUuid::fromString(keyRef).isNull()) {
-        selection.filter.keyUuid = QUuid::fromString(keyRef).toString(QUuid::WithoutBraces);
+        selection.query.keyUuids = {QUuid::fromString(keyRef).toString(QUuid::WithoutBraces)};
     } else {
         QString hint = QStringLiteral("Run 'portico-gateway keys list' to see the keys; for "
                                       "a deleted key, give its uuid.");
@@ -330,7 +158,6 @@ std::optional<int> resolveKey(CliContext &context, store::Database &db, Selectio
             hint = QStringLiteral("Use the uuid instead.");
         return context.fail(key.error(), hint);
     }
-    selection.query.keyUuids = {selection.filter.keyUuid};
     return std::nullopt;
 }
 
@@ -353,32 +180,26 @@ int showAggregates(CliContext &context, store::Database &db, const Selection &se
         context.note(QStringLiteral("Note: --by counts whole UTC hours; the hours holding --since "
                                     "and --until are counted in full."));
 
-    const QList<AggregateColumn> columns = aggregateColumns(grouping);
     if (selection.csv) {
-        CsvWriter csv;
-        QStringList header;
-        for (const AggregateColumn &column : columns)
-            header << column.name;
-        csv.addRecord(header);
-        for (const store::UsageAggregate &line : lines.value()) {
-            QStringList record;
-            for (const AggregateColumn &column : columns)
-                record << csvText(column.value(line));
-            csv.addRecord(record);
-        }
+        StdoutCsv csv;
+        csv.add(store::usagecsv::aggregateHeader(grouping));
+        for (const store::UsageAggregate &line : lines.value())
+            csv.add(store::usagecsv::aggregateFields(grouping, line));
         if (!csv.flush())
             return context.fail(QStringLiteral("write_failed"),
                                 QStringLiteral("Could not write the CSV to standard output."));
         return kExitOk;
     }
     if (context.json()) {
+        const QList<store::usagecsv::AggregateColumn> columns =
+            store::usagecsv::aggregateColumns(grouping);
         QJsonArray rows;
         for (const store::UsageAggregate &line : lines.value())
             rows.append(aggregateToJson(columns, line));
         QJsonObject total;
-        for (const AggregateColumn &column :
-             columns.mid(grouping == store::UsageGrouping::Key ? 3 : 1))
-            total.insert(column.name, column.value(totals.value()));
+        for (const store::usagecsv::AggregateColumn &column :
+             columns.mid(store::usagecsv::labelColumnCount(grouping)))
+            total.insert(column.name, jsonOf(column.value(totals.value())));
         context.printJson(
             QJsonObject{{QStringLiteral("rows"), rows}, {QStringLiteral("totals"), total}});
         return kExitOk;
@@ -444,7 +265,7 @@ int showAggregates(CliContext &context, store::Database &db, const Selection &se
             break;
         case store::UsageGrouping::Day:
         case store::UsageGrouping::Hour:
-            cells << dayText(line.bucketStart);
+            cells << line.bucketStart.toUTC().date().toString(Qt::ISODate);
             break;
         }
         table.addRow(cells + figures(line));
@@ -472,27 +293,27 @@ int exportCsv(CliContext &context, store::Database &db, const Selection &selecti
             return context.fail(count.error());
         skip = std::max<qint64>(0, count.value() - selection.limit);
     }
-    CsvWriter csv;
+    StdoutCsv csv;
     // The header goes out with the first row, once the query is known to be valid (an unknown
     // group fails before any row is read): a failed export leaves nothing on stdout.
     bool headerWritten = false;
     const auto visitWithHeader = [&](const store::UsageRecord &row) {
         if (!headerWritten) {
-            csv.addRecord(rawCsvColumns());
+            csv.add(store::usagecsv::rowHeader());
             headerWritten = true;
         }
         if (skip > 0) {
             --skip;
             return true;
         }
-        csv.addRecord(rawCsvRecord(row));
+        csv.add(store::usagecsv::rowFields(row));
         return true;
     };
     const store::Status status = usage.forEach(selection.query, visitWithHeader);
     if (!status.ok())
         return context.fail(status.error());
     if (!headerWritten)
-        csv.addRecord(rawCsvColumns());
+        csv.add(store::usagecsv::rowHeader());
     if (!csv.flush())
         return context.fail(QStringLiteral("write_failed"),
                             QStringLiteral("Could not write the CSV to standard output."));
@@ -551,47 +372,6 @@ void printRows(CliContext &context, const QList<store::UsageRecord> &rows,
     CliContext::printOut(text);
 }
 
-// The listing restricted to a group's current members: the UsageFilter cannot say "these
-// keys", so rows come from UsageStore::page and the totals are summed from the same rows.
-int showGroupRows(CliContext &context, store::Database &db, const Selection &selection) {
-    store::UsageStore usage(db);
-    auto page = usage.page(selection.query, 0, selection.limit);
-    if (!page.ok())
-        return context.fail(page.error());
-    QList<store::UsageRecord> rows = std::move(page).value();
-    std::reverse(rows.begin(), rows.end()); // page is newest first; the listing oldest first
-
-    QList<store::UsageTotals> totals;
-    QHash<QString, qsizetype> totalIndex;
-    const store::Status status = usage.forEach(selection.query, [&](const store::UsageRecord &row) {
-        auto found = totalIndex.constFind(row.keyUuid);
-        if (found == totalIndex.constEnd()) {
-            store::UsageTotals total;
-            total.keyUuid = row.keyUuid;
-            totals.append(total);
-            found = totalIndex.insert(row.keyUuid, totals.size() - 1);
-        }
-        store::UsageTotals &total = totals[*found];
-        total.keyName = row.keyName; // oldest first: ends with the latest name
-        ++total.requests;
-        if (row.status >= 400)
-            ++total.errors;
-        total.promptTokens += row.promptTokens;
-        total.completionTokens += row.completionTokens;
-        total.costUsd += row.costUsd;
-        return true;
-    });
-    if (!status.ok())
-        return context.fail(status.error());
-    std::sort(totals.begin(), totals.end(), [](const auto &a, const auto &b) {
-        if (a.requests != b.requests)
-            return a.requests > b.requests;
-        return a.keyName != b.keyName ? a.keyName < b.keyName : a.keyUuid < b.keyUuid;
-    });
-    printRows(context, rows, totals);
-    return kExitOk;
-}
-
 int showUsage(CliContext &context) {
     Selection selection;
     if (const auto exit = readOptions(context, selection))
@@ -606,16 +386,15 @@ int showUsage(CliContext &context) {
         return showAggregates(context, *db, selection);
     if (selection.csv)
         return exportCsv(context, *db, selection);
-    if (selection.byGroup)
-        return showGroupRows(context, *db, selection);
 
     store::UsageStore usage(*db);
-    auto rows = usage.rows(selection.filter);
+    auto rows = usage.rows(selection.query);
     if (!rows.ok())
         return context.fail(rows.error());
-    store::UsageFilter totalsFilter = selection.filter;
-    totalsFilter.limit = -1;
-    auto totals = usage.totalsByKey(totalsFilter);
+    // The totals cover every matching row, not only the listed ones.
+    store::UsageQuery all = selection.query;
+    all.limit = -1;
+    auto totals = usage.totalsByKey(all);
     if (!totals.ok())
         return context.fail(totals.error());
     printRows(context, rows.value(), totals.value());

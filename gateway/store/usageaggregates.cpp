@@ -41,6 +41,11 @@ qint64 dayStart(qint64 ms, int utcOffsetSeconds) {
            (((shifted % UsageRollup::kDayMs) + UsageRollup::kDayMs) % UsageRollup::kDayMs) - offset;
 }
 
+QString tableName(UsageTable table) {
+    return table == UsageTable::Daily ? QStringLiteral("usage_daily")
+                                      : QStringLiteral("usage_hourly");
+}
+
 // A piece of a period and the roll-up table that answers it.
 struct Part {
     UsageTable table;
@@ -182,20 +187,12 @@ Result<QList<UsageAggregate>> readAggregates(Database &db, std::optional<UsageGr
         for (int i = 0; i < UsageRollup::kLatencyBuckets; ++i)
             columns << QStringLiteral("SUM(") + UsageRollup::histogramColumn(i) + QLatin1Char(')');
         QString sql = QStringLiteral("SELECT ") + columns.join(QStringLiteral(", ")) +
-                      QStringLiteral(" FROM ") +
-                      (part.table == UsageTable::Daily ? QStringLiteral("usage_daily")
-                                                       : QStringLiteral("usage_hourly")) +
-                      where->sql;
+                      QStringLiteral(" FROM ") + tableName(part.table) + where->sql;
         if (!dims.isEmpty())
             sql += QStringLiteral(" GROUP BY ") + dims.join(QStringLiteral(", "));
 
         QSqlQuery row(connection);
-        row.setForwardOnly(true);
-        if (Status s = prepare(row, sql, doing); !s)
-            return s.error();
-        for (const QVariant &value : where->values)
-            row.addBindValue(value);
-        if (Status s = exec(row, doing); !s)
+        if (Status s = selectUsage(row, sql, where->values, doing); !s)
             return s.error();
         const int first = int(dims.size());
         while (row.next()) {
@@ -365,18 +362,12 @@ Result<QList<UsageStatusCount>> UsageAggregates::countsByStatus(const UsageQuery
         if (where->matchesNothing)
             continue;
         QSqlQuery row(tx.connection());
-        row.setForwardOnly(true);
-        const QString table = part.table == UsageTable::Daily ? QStringLiteral("usage_daily")
-                                                              : QStringLiteral("usage_hourly");
-        if (Status s = prepare(row,
-                               QStringLiteral("SELECT status, SUM(requests) FROM ") + table +
-                                   where->sql + QStringLiteral(" GROUP BY status"),
-                               doing);
+        if (Status s = selectUsage(row,
+                                   QStringLiteral("SELECT status, SUM(requests) FROM ") +
+                                       tableName(part.table) + where->sql +
+                                       QStringLiteral(" GROUP BY status"),
+                                   where->values, doing);
             !s)
-            return s.error();
-        for (const QVariant &value : where->values)
-            row.addBindValue(value);
-        if (Status s = exec(row, doing); !s)
             return s.error();
         while (row.next())
             perStatus[row.value(0).toInt()] += row.value(1).toLongLong();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/records.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QString>
@@ -8,8 +10,14 @@
 namespace portico::store {
 
 // What the monitoring pages and `portico-gateway usage` ask about usage. Used both for the
-// hourly aggregates (UsageAggregates) and for the raw rows (UsageStore::page / forEach).
+// hourly aggregates (UsageAggregates) and for the raw rows (UsageStore): every usage read goes
+// through it and its one WHERE builder (usagewhere.h).
 struct UsageQuery {
+    UsageQuery() = default;
+    // The older one-key UsageFilter reads as the same query, so code that still spells a filter
+    // that way takes the same path.
+    UsageQuery(const UsageFilter &filter); // NOLINT(google-explicit-constructor)
+
     // [since, until). Raw rows are matched to the millisecond; aggregates are kept per hour, so
     // for them `since` is rounded down and `until` up to a whole hour (UTC).
     QDateTime since;      // null: from the start
@@ -22,8 +30,17 @@ struct UsageQuery {
     int statusTo = -1;    // inclusive; -1: no upper bound
     // Day buckets start at local midnight for this offset from UTC (e.g. 3600 for UTC+1).
     int utcOffsetSeconds = 0;
-    int limit = -1; // aggregates: lines kept after sorting; -1: all
+    // Aggregates: the lines kept after sorting. UsageStore::rows/totalsByKey: the newest rows,
+    // the first lines. -1: all.
+    int limit = -1;
 };
+
+inline UsageQuery::UsageQuery(const UsageFilter &filter)
+    : since(filter.since)
+    , until(filter.until)
+    , keyUuids(filter.keyUuid.isEmpty() ? QStringList() : QStringList{filter.keyUuid})
+    , route(filter.route)
+    , limit(filter.limit) {}
 
 enum class UsageGrouping {
     Key, // one line per key uuid (requests without key share the line with an empty uuid)

@@ -9,41 +9,6 @@ namespace portico::store {
 
 using namespace detail;
 
-namespace {
-
-// WHERE clause and values for a filter. `since` is inclusive and `until` exclusive, so
-// consecutive periods never count a row twice.
-struct Where {
-    QString sql;
-    QVariantList values;
-};
-
-Where whereFor(const UsageFilter &filter) {
-    QStringList conditions;
-    Where where;
-    if (!filter.keyUuid.isEmpty()) {
-        conditions.append(QStringLiteral("key_uuid = ?"));
-        where.values.append(filter.keyUuid);
-    }
-    if (!filter.route.isEmpty()) {
-        conditions.append(QStringLiteral("route = ?"));
-        where.values.append(filter.route);
-    }
-    if (filter.since.isValid()) {
-        conditions.append(QStringLiteral("time >= ?"));
-        where.values.append(filter.since.toMSecsSinceEpoch());
-    }
-    if (filter.until.isValid()) {
-        conditions.append(QStringLiteral("time < ?"));
-        where.values.append(filter.until.toMSecsSinceEpoch());
-    }
-    if (!conditions.isEmpty())
-        where.sql = QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
-    return where;
-}
-
-} // namespace
-
 UsageStore::UsageStore(Database &db)
     : m_db(db) {}
 
@@ -123,175 +88,137 @@ UsageRecord recordAt(const QSqlQuery &query) {
     return row;
 }
 
+QString recordSelect(const UsageWhere &where) {
+    return QStringLiteral("SELECT ") + QLatin1String(kRecordColumns) +
+           QStringLiteral(" FROM usage") + where.sql;
+}
+
+QList<UsageRecord> recordsOf(QSqlQuery &query) {
+    QList<UsageRecord> records;
+    while (query.next())
+        records.append(recordAt(query));
+    return records;
+}
+
 } // namespace
 
 // With a limit, the newest `limit` matching rows are returned (still oldest first): the usual
 // question is "the last N requests".
-Result<QList<UsageRecord>> UsageStore::rows(const UsageFilter &filter) const {
-    const QString doing = QStringLiteral("reading usage");
-    const Where where = whereFor(filter);
-    const QString columns = QLatin1String(kRecordColumns);
-    QString sql;
-    if (filter.limit >= 0)
-        sql = QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM (SELECT id, ") + columns +
-              QStringLiteral(" FROM usage") + where.sql +
-              QStringLiteral(" ORDER BY time DESC, id DESC LIMIT ?) newest ORDER BY time, id");
-    else
-        sql = QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM usage") + where.sql +
-              QStringLiteral(" ORDER BY time, id");
-
-    const QSqlDatabase connection = m_db.connection();
-    if (!connection.isOpen())
-        return connectionError(connection);
-    QSqlQuery query(connection);
-    query.setForwardOnly(true);
-    if (Status s = prepare(query, sql, doing); !s)
-        return s.error();
-    for (const QVariant &value : where.values)
-        query.addBindValue(value);
-    if (filter.limit >= 0)
-        query.addBindValue(filter.limit);
-    if (Status s = exec(query, doing); !s)
-        return s.error();
-    QList<UsageRecord> result;
-    while (query.next())
-        result.append(recordAt(query));
-    return result;
+Result<QList<UsageRecord>> UsageStore::rows(const UsageQuery &query) const {
+    return readUsage(
+        m_db, query, UsageTable::Raw, Result<QList<UsageRecord>>(QList<UsageRecord>()),
+        [&](const QSqlDatabase &connection, const UsageWhere &where) -> Result<QList<UsageRecord>> {
+            QString sql = recordSelect(where) + QStringLiteral(" ORDER BY time, id");
+            QVariantList values = where.values;
+            if (query.limit >= 0) {
+                const QString columns = QLatin1String(kRecordColumns);
+                sql = QStringLiteral("SELECT ") + columns + QStringLiteral(" FROM (SELECT id, ") +
+                      columns + QStringLiteral(" FROM usage") + where.sql +
+                      QStringLiteral(" ORDER BY time DESC, id DESC LIMIT ?) newest ORDER BY "
+                                     "time, id");
+                values.append(query.limit);
+            }
+            QSqlQuery row(connection);
+            if (Status s = selectUsage(row, sql, values, QStringLiteral("reading usage")); !s)
+                return s.error();
+            return recordsOf(row);
+        });
 }
 
 // One line per key uuid (requests without a valid key share the line with an empty uuid); the
 // name is the one recorded on the key's latest row. Sorted by number of requests, most first;
 // a limit keeps the first `limit` lines.
-Result<QList<UsageTotals>> UsageStore::totalsByKey(const UsageFilter &filter) const {
-    const QString doing = QStringLiteral("reading usage totals");
-    const Where where = whereFor(filter);
-    QString sql =
-        QStringLiteral("SELECT t.key_uuid, u.key_name, t.requests, t.errors, t.prompt_tokens, "
-                       "t.completion_tokens, t.cost_usd FROM ("
-                       "SELECT key_uuid, COUNT(*) AS requests, "
-                       "SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors, "
-                       "SUM(prompt_tokens) AS prompt_tokens, "
-                       "SUM(completion_tokens) AS completion_tokens, SUM(cost_usd) AS cost_usd, "
-                       "MAX(id) AS last_id FROM usage") +
-        where.sql +
-        QStringLiteral(" GROUP BY key_uuid) t JOIN usage u ON u.id = t.last_id"
-                       " ORDER BY t.requests DESC, u.key_name, t.key_uuid");
-    if (filter.limit >= 0)
-        sql += QStringLiteral(" LIMIT ?");
-
-    const QSqlDatabase connection = m_db.connection();
-    if (!connection.isOpen())
-        return connectionError(connection);
-    QSqlQuery query(connection);
-    query.setForwardOnly(true);
-    if (Status s = prepare(query, sql, doing); !s)
-        return s.error();
-    for (const QVariant &value : where.values)
-        query.addBindValue(value);
-    if (filter.limit >= 0)
-        query.addBindValue(filter.limit);
-    if (Status s = exec(query, doing); !s)
-        return s.error();
-    QList<UsageTotals> result;
-    while (query.next()) {
-        UsageTotals totals;
-        totals.keyUuid = query.value(0).toString();
-        totals.keyName = query.value(1).toString();
-        totals.requests = query.value(2).toLongLong();
-        totals.errors = query.value(3).toLongLong();
-        totals.promptTokens = query.value(4).toLongLong();
-        totals.completionTokens = query.value(5).toLongLong();
-        totals.costUsd = query.value(6).toDouble();
-        result.append(totals);
-    }
-    return result;
+Result<QList<UsageTotals>> UsageStore::totalsByKey(const UsageQuery &query) const {
+    return readUsage(
+        m_db, query, UsageTable::Raw, Result<QList<UsageTotals>>(QList<UsageTotals>()),
+        [&](const QSqlDatabase &connection, const UsageWhere &where) -> Result<QList<UsageTotals>> {
+            QString sql =
+                QStringLiteral("SELECT t.key_uuid, u.key_name, t.requests, t.errors, "
+                               "t.prompt_tokens, t.completion_tokens, t.cost_usd FROM ("
+                               "SELECT key_uuid, COUNT(*) AS requests, "
+                               "SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS errors, "
+                               "SUM(prompt_tokens) AS prompt_tokens, "
+                               "SUM(completion_tokens) AS completion_tokens, SUM(cost_usd) AS "
+                               "cost_usd, MAX(id) AS last_id FROM usage") +
+                where.sql +
+                QStringLiteral(" GROUP BY key_uuid) t JOIN usage u ON u.id = t.last_id"
+                               " ORDER BY t.requests DESC, u.key_name, t.key_uuid");
+            QVariantList values = where.values;
+            if (query.limit >= 0) {
+                sql += QStringLiteral(" LIMIT ?");
+                values.append(query.limit);
+            }
+            QSqlQuery row(connection);
+            if (Status s = selectUsage(row, sql, values, QStringLiteral("reading usage totals"));
+                !s)
+                return s.error();
+            QList<UsageTotals> result;
+            while (row.next()) {
+                UsageTotals totals;
+                totals.keyUuid = row.value(0).toString();
+                totals.keyName = row.value(1).toString();
+                totals.requests = row.value(2).toLongLong();
+                totals.errors = row.value(3).toLongLong();
+                totals.promptTokens = row.value(4).toLongLong();
+                totals.completionTokens = row.value(5).toLongLong();
+                totals.costUsd = row.value(6).toDouble();
+                result.append(totals);
+            }
+            return result;
+        });
 }
 
 Result<QList<UsageRecord>> UsageStore::page(const UsageQuery &query, qint64 offset,
                                             int limit) const {
-    const QString doing = QStringLiteral("reading usage");
-    ReadTransaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const Result<UsageWhere> where = usageWhere(tx.connection(), query, UsageTable::Raw);
-    if (!where)
-        return where.error();
-    QList<UsageRecord> result;
-    if (where->matchesNothing || limit == 0)
-        return result;
-    QSqlQuery row(tx.connection());
-    row.setForwardOnly(true);
-    // LIMIT -1 means "no limit" on SQLite; PostgreSQL spells it LIMIT ALL.
-    if (Status s = prepare(row,
-                           QStringLiteral("SELECT ") + QLatin1String(kRecordColumns) +
-                               QStringLiteral(" FROM usage") + where->sql +
-                               QStringLiteral(" ORDER BY time DESC, id DESC LIMIT ? OFFSET ?"),
-                           doing);
-        !s)
-        return s.error();
-    for (const QVariant &value : where->values)
-        row.addBindValue(value);
-    row.addBindValue(limit < 0 ? -1 : limit);
-    row.addBindValue(std::max<qint64>(0, offset));
-    if (Status s = exec(row, doing); !s)
-        return s.error();
-    while (row.next())
-        result.append(recordAt(row));
-    return result;
+    return readUsage(
+        m_db, query, UsageTable::Raw, Result<QList<UsageRecord>>(QList<UsageRecord>()),
+        [&](const QSqlDatabase &connection, const UsageWhere &where) -> Result<QList<UsageRecord>> {
+            if (limit == 0)
+                return QList<UsageRecord>();
+            QVariantList values = where.values;
+            // LIMIT -1 means "no limit" on SQLite; PostgreSQL spells it LIMIT ALL.
+            values << (limit < 0 ? -1 : limit) << std::max<qint64>(0, offset);
+            QSqlQuery row(connection);
+            if (Status s =
+                    selectUsage(row,
+                                recordSelect(where) +
+                                    QStringLiteral(" ORDER BY time DESC, id DESC LIMIT ? OFFSET ?"),
+                                values, QStringLiteral("reading usage"));
+                !s)
+                return s.error();
+            return recordsOf(row);
+        });
 }
 
 Result<qint64> UsageStore::count(const UsageQuery &query) const {
-    const QString doing = QStringLiteral("counting usage");
-    ReadTransaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const Result<UsageWhere> where = usageWhere(tx.connection(), query, UsageTable::Raw);
-    if (!where)
-        return where.error();
-    if (where->matchesNothing)
-        return qint64(0);
-    QSqlQuery row(tx.connection());
-    if (Status s = prepare(row, QStringLiteral("SELECT COUNT(*) FROM usage") + where->sql, doing);
-        !s)
-        return s.error();
-    for (const QVariant &value : where->values)
-        row.addBindValue(value);
-    if (Status s = exec(row, doing); !s)
-        return s.error();
-    if (!row.next())
-        return qint64(0);
-    return row.value(0).toLongLong();
+    return readUsage(m_db, query, UsageTable::Raw, Result<qint64>(0),
+                     [](const QSqlDatabase &connection, const UsageWhere &where) -> Result<qint64> {
+                         QSqlQuery row(connection);
+                         if (Status s = selectUsage(
+                                 row, QStringLiteral("SELECT COUNT(*) FROM usage") + where.sql,
+                                 where.values, QStringLiteral("counting usage"));
+                             !s)
+                             return s.error();
+                         return row.next() ? row.value(0).toLongLong() : qint64(0);
+                     });
 }
 
 Status UsageStore::forEach(const UsageQuery &query,
                            const std::function<bool(const UsageRecord &)> &visit) const {
-    const QString doing = QStringLiteral("reading usage");
-    ReadTransaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const Result<UsageWhere> where = usageWhere(tx.connection(), query, UsageTable::Raw);
-    if (!where)
-        return where.error();
-    if (where->matchesNothing)
-        return {};
-    QSqlQuery row(tx.connection());
-    row.setForwardOnly(true);
-    if (Status s = prepare(row,
-                           QStringLiteral("SELECT ") + QLatin1String(kRecordColumns) +
-                               QStringLiteral(" FROM usage") + where->sql +
-                               QStringLiteral(" ORDER BY time, id"),
-                           doing);
-        !s)
-        return s;
-    for (const QVariant &value : where->values)
-        row.addBindValue(value);
-    if (Status s = exec(row, doing); !s)
-        return s;
-    while (row.next()) {
-        if (!visit(recordAt(row)))
-            break;
-    }
-    return {};
+    return readUsage(m_db, query, UsageTable::Raw, Status(),
+                     [&](const QSqlDatabase &connection, const UsageWhere &where) -> Status {
+                         QSqlQuery row(connection);
+                         if (Status s = selectUsage(
+                                 row, recordSelect(where) + QStringLiteral(" ORDER BY time, id"),
+                                 where.values, QStringLiteral("reading usage"));
+                             !s)
+                             return s;
+                         while (row.next()) {
+                             if (!visit(recordAt(row)))
+                                 break;
+                         }
+                         return {};
+                     });
 }
 
 // Small batches: each holds the write lock only briefly, so the gateway's usage writes are not
@@ -329,41 +256,6 @@ Result<qint64> UsageStore::pruneRawUsage(const QDateTime &olderThan,
         if (affected < kBatchRows)
             return deleted;
     }
-}
-
-AuditLog::AuditLog(Database &db)
-    : m_db(db) {}
-
-Result<QList<AuditEntry>> AuditLog::entries(int limit) const {
-    const QString doing = QStringLiteral("reading the audit trail");
-    const QSqlDatabase connection = m_db.connection();
-    if (!connection.isOpen())
-        return connectionError(connection);
-    QSqlQuery query(connection);
-    query.setForwardOnly(true);
-    QString sql = QStringLiteral("SELECT id, time, actor, action, object_type, object_uuid, "
-                                 "details FROM audit ORDER BY id DESC");
-    if (limit >= 0)
-        sql += QStringLiteral(" LIMIT ?");
-    if (Status s = prepare(query, sql, doing); !s)
-        return s.error();
-    if (limit >= 0)
-        query.addBindValue(limit);
-    if (Status s = exec(query, doing); !s)
-        return s.error();
-    QList<AuditEntry> result;
-    while (query.next()) {
-        AuditEntry entry;
-        entry.id = query.value(0).toLongLong();
-        entry.time = timeFromDb(query.value(1));
-        entry.actor = query.value(2).toString();
-        entry.action = query.value(3).toString();
-        entry.objectType = query.value(4).toString();
-        entry.objectUuid = query.value(5).toString();
-        entry.details = query.value(6).toString();
-        result.append(entry);
-    }
-    return result;
 }
 
 } // namespace portico::store

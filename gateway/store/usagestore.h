@@ -18,13 +18,13 @@ public:
     // Writes all rows in one transaction (the gateway batches them off the request path).
     // Not an admin change: does not bump the change counter nor emit Database::changed().
     Status insert(const QList<UsageRecord> &rows);
-    // Rows matching the filter, oldest first. `since` is inclusive, `until` exclusive; with a
+    // Rows matching the query, oldest first. `since` is inclusive, `until` exclusive; with a
     // limit, the newest `limit` matching rows are returned (still oldest first).
-    Result<QList<UsageRecord>> rows(const UsageFilter &filter) const;
-    // Totals per key (key_uuid, key_name as recorded) for rows matching the filter. The name is
+    Result<QList<UsageRecord>> rows(const UsageQuery &query) const;
+    // Totals per key (key_uuid, key_name as recorded) for rows matching the query. The name is
     // the one on the key's latest row; requests without a key share one line with an empty uuid.
     // Sorted by requests, most first; a limit keeps that many lines.
-    Result<QList<UsageTotals>> totalsByKey(const UsageFilter &filter) const;
+    Result<QList<UsageTotals>> totalsByKey(const UsageQuery &query) const;
 
     // Raw rows for drill-down: those matching the query, newest first, skipping `offset`;
     // limit -1: all. query.limit is ignored. Aggregates come from UsageAggregates instead.
@@ -41,17 +41,6 @@ public:
     // progress): false ends early (the gateway stops) and returns the rows deleted until then.
     Result<qint64> pruneRawUsage(const QDateTime &olderThan,
                                  const std::function<bool(qint64 deletedSoFar)> &keepGoing = {});
-
-private:
-    Database &m_db;
-};
-
-// The audit trail: who changed what. Rows are written by KeyStore/GroupStore inside their own
-// transactions; this reads them.
-class AuditLog {
-public:
-    explicit AuditLog(Database &db);
-    Result<QList<AuditEntry>> entries(int limit = -1) const; // newest first
 
 private:
     Database &m_db;

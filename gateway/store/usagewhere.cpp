@@ -84,4 +84,14 @@ Result<UsageWhere> usageWhere(const QSqlDatabase &connection, const UsageQuery &
     return where;
 }
 
+Status selectUsage(QSqlQuery &query, const QString &sql, const QVariantList &values,
+                   const QString &doing) {
+    query.setForwardOnly(true);
+    if (Status s = prepare(query, sql, doing); !s)
+        return s;
+    for (const QVariant &value : values)
+        query.addBindValue(value);
+    return exec(query, doing);
+}
+
 } // namespace portico::store::detail

@@ -1,4 +1,5 @@
 #include "store/apikeyformat.h"
+#include "store/auditlog.h"
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "store/keystore.h"

@@ -4,12 +4,12 @@
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "store/usageaggregates.h"
+#include "store/usagecsv.h"
 #include "store/usagestore.h"
 #include "ui/appcontext.h"
 #include "ui/dashboard/backgroundquery.h"
 #include "ui/dashboard/periodselector.h"
 #include "ui/storewatcher.h"
-#include "ui/usage/usagecsv.h"
 
 #include <QComboBox>
 #include <QFileDialog>
@@ -597,38 +597,16 @@ void UsagePage::exportToFile(const QString &path) {
 }
 
 void UsagePage::exportAggregates(const QString &path) {
-    // A line per key or route: small enough to write at once.
-    const bool byKey = m_shownGrouping == store::UsageGrouping::Key;
+    // A line per key or route: small enough to write at once. The columns are those of
+    // `portico-gateway usage --by key|route --csv`.
     QSaveFile file(path);
     bool ok = file.open(QIODevice::WriteOnly);
     if (ok) {
-        QStringList header;
-        if (byKey)
-            header << QStringLiteral("key_uuid") << QStringLiteral("key_name")
-                   << QStringLiteral("deleted");
-        else
-            header << QStringLiteral("route");
-        header << QStringLiteral("requests") << QStringLiteral("errors")
-               << QStringLiteral("prompt_tokens") << QStringLiteral("completion_tokens")
-               << QStringLiteral("cost_usd") << QStringLiteral("avg_latency_ms")
-               << QStringLiteral("p95_latency_ms");
-        QString text = UsageCsv::line(header);
-        for (const auto &line : std::as_const(m_aggregates)) {
-            QStringList fields;
-            if (byKey)
-                fields << line.keyUuid << line.keyName
-                       << (line.deleted ? QStringLiteral("true") : QStringLiteral("false"));
-            else
-                fields << line.route;
-            fields << QString::number(line.requests) << QString::number(line.errors)
-                   << QString::number(line.promptTokens) << QString::number(line.completionTokens)
-                   << QString::number(line.costUsd, 'f', 10)
-                   << QString::number(line.avgLatencyMs, 'f', 1)
-                   << QString::number(line.p95LatencyMs);
-            text += UsageCsv::line(fields);
-        }
-        const QByteArray bytes = text.toUtf8();
-        ok = file.write(bytes) == bytes.size() && file.commit();
+        store::UsageCsvWriter csv(file);
+        ok = csv.add(store::usagecsv::aggregateHeader(m_shownGrouping));
+        for (const auto &line : std::as_const(m_aggregates))
+            ok = csv.add(store::usagecsv::aggregateFields(m_shownGrouping, line)) && ok;
+        ok = csv.flush() && ok && file.commit();
     }
     const QString message = ok ? tr("Exported %n line(s).", nullptr, int(m_aggregates.size()))
                                : tr("Could not write %1: %2").arg(path, file.errorString());
@@ -676,18 +654,17 @@ void UsagePage::exportRecords(const QString &path) {
                 outcome.error = file.errorString();
                 return outcome;
             }
-            bool writeFailed = false;
-            const QByteArray header = UsageCsv::line(UsageCsv::recordHeader()).toUtf8();
-            writeFailed = file.write(header) != header.size();
+            store::UsageCsvWriter csv(file);
+            bool writeFailed = !csv.add(store::usagecsv::rowHeader());
             const auto visited = usage.forEach(query, [&](const store::UsageRecord &record) {
                 if (progress->cancelled.load() || writeFailed)
                     return false;
-                const QByteArray line = UsageCsv::line(UsageCsv::recordFields(record)).toUtf8();
-                writeFailed = file.write(line) != line.size();
+                writeFailed = !csv.add(store::usagecsv::rowFields(record));
                 ++outcome.rows;
                 progress->done = outcome.rows;
                 return !writeFailed;
             });
+            writeFailed = !csv.flush() || writeFailed;
             if (progress->cancelled.load()) {
                 file.cancelWriting();
                 outcome.cancelled = true;
