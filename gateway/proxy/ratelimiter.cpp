@@ -1,5 +1,6 @@
 #include "proxy/ratelimiter.h"
 
+#include <QList>
 #include <QStringBuilder>
 
 #include <algorithm>
@@ -56,63 +57,63 @@ LimitWindows::Limit requests(const config::RateLimit &limit) {
     return {QLatin1String("requests"), limit.windowSeconds, double(limit.maxRequests)};
 }
 
-RateLimiter::Decision refusal(qint64 retryAfterSeconds, const QString &code,
-                              const QString &message) {
-    return {false, retryAfterSeconds, code, message};
+// A limit of a route and how a refusal by it reads: the message's %1 is `what`, %2 the route,
+// %3 the window in seconds and %4 the seconds to wait.
+struct RouteCheck {
+    LimitWindows::Limit limit;
+    QString code;
+    QString what;
+    QString message;
+};
+
+// In the order they are asked: a request refused for tokens or budget does not count against
+// the request limit.
+QList<RouteCheck> checksOf(const config::RouteConfig &route) {
+    QList<RouteCheck> checks;
+    if (const auto &tokens = route.tokenLimit) {
+        const QString message = QStringLiteral(
+            "This API key has used the %1 tokens the route '%2' allows per %3 seconds. Retry in "
+            "%4 seconds, or raise the route's token limit in config.yaml.");
+        checks << RouteCheck{inputTokens(*tokens), QStringLiteral("token_limit_exceeded"),
+                             QStringLiteral("input"), message}
+               << RouteCheck{outputTokens(*tokens), QStringLiteral("token_limit_exceeded"),
+                             QStringLiteral("output"), message};
+    }
+    if (const auto &spend = route.budgetLimit) {
+        checks << RouteCheck{budget(*spend), QStringLiteral("budget_exceeded"),
+                             QString::number(spend->maxBudgetUsd),
+                             QStringLiteral("This API key has spent the budget of %1 USD the "
+                                            "route '%2' allows per %3 seconds. Retry in %4 "
+                                            "seconds, or raise the route's budget in "
+                                            "config.yaml.")};
+    }
+    if (const auto &rate = route.rateLimit) {
+        checks << RouteCheck{requests(*rate), QStringLiteral("rate_limit_exceeded"),
+                             QString::number(rate->maxRequests),
+                             QStringLiteral("This API key has made the %1 requests the route "
+                                            "'%2' allows per %3 seconds. Retry in %4 seconds, "
+                                            "or raise rate_limiting.max_requests of the route "
+                                            "in config.yaml.")};
+    }
+    return checks;
 }
 
 } // namespace
 
-// Tokens first, then budget, then requests: a request refused for tokens or budget does not count
-// against the request limit.
 RateLimiter::Decision RateLimiter::admit(const QString &keyUuid, const config::RouteConfig &route,
                                          qint64 nowMs) {
     QMutexLocker locker(&m_mutex);
     const QString subject = subjectOf(keyUuid, route);
-
-    if (route.tokenLimit) {
-        const config::TokenLimit &tokens = *route.tokenLimit;
-        for (const auto &[limit, kind] :
-             {std::pair{inputTokens(tokens), QStringLiteral("input")},
-              std::pair{outputTokens(tokens), QStringLiteral("output")}}) {
-            if (const auto retry = m_windows.retryAfter(subject, limit, nowMs)) {
-                return refusal(
-                    *retry, QStringLiteral("token_limit_exceeded"),
-                    QStringLiteral("This API key has used the %1 tokens the route '%2' allows per "
-                                   "%3 seconds. Retry in %4 seconds, or raise the route's token "
-                                   "limit in config.yaml.")
-                        .arg(kind, route.name, QString::number(tokens.windowSeconds),
-                             QString::number(*retry)));
-            }
+    for (const RouteCheck &check : checksOf(route)) {
+        if (const auto retry = m_windows.retryAfter(subject, check.limit, nowMs)) {
+            return {false, *retry, check.code,
+                    check.message.arg(check.what, route.name,
+                                      QString::number(check.limit.windowSeconds),
+                                      QString::number(*retry))};
         }
     }
-
-    if (route.budgetLimit) {
-        const config::BudgetLimit &spend = *route.budgetLimit;
-        if (const auto retry = m_windows.retryAfter(subject, budget(spend), nowMs)) {
-            return refusal(
-                *retry, QStringLiteral("budget_exceeded"),
-                QStringLiteral("This API key has spent the budget of %1 USD the route '%2' "
-                               "allows per %3 seconds. Retry in %4 seconds, or raise the route's "
-                               "budget in config.yaml.")
-                    .arg(QString::number(spend.maxBudgetUsd), route.name,
-                         QString::number(spend.windowSeconds), QString::number(*retry)));
-        }
-    }
-
-    if (route.rateLimit && route.rateLimit->maxRequests > 0) {
-        const config::RateLimit &rate = *route.rateLimit;
-        if (const auto retry = m_windows.retryAfter(subject, requests(rate), nowMs)) {
-            return refusal(
-                *retry, QStringLiteral("rate_limit_exceeded"),
-                QStringLiteral("This API key has made the %1 requests the route '%2' allows per "
-                               "%3 seconds. Retry in %4 seconds, or raise rate_limiting."
-                               "max_requests of the route in config.yaml.")
-                    .arg(QString::number(rate.maxRequests), route.name,
-                         QString::number(rate.windowSeconds), QString::number(*retry)));
-        }
-        m_windows.add(subject, requests(rate), 1, nowMs);
-    }
+    if (route.rateLimit && route.rateLimit->maxRequests > 0)
+        m_windows.add(subject, requests(*route.rateLimit), 1, nowMs);
     return {};
 }
 
