@@ -115,7 +115,7 @@ QString version3RollupTable(const QString &table) {
 }
 
 void compareRollupTables(const QString &path) {
-    for (const QString table : {QStringLiteral("usage_hourly"), QStringLiteral("usage_daily")}) {
+    for (const QString &table : {QStringLiteral("usage_hourly"), QStringLiteral("usage_daily")}) {
         QCOMPARE(rawValue(path, QStringLiteral("SELECT sql FROM sqlite_master WHERE type = "
                                                "'table' AND name = '%1'")
                                     .arg(table)),
