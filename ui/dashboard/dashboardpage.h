@@ -2,7 +2,6 @@
 
 #include "store/usagequery.h"
 
-#include <QTimer>
 #include <QWidget>
 
 class QChart;
@@ -15,6 +14,7 @@ namespace portico::ui {
 
 struct AppContext;
 class PeriodSelector;
+class SerialLoader;
 
 // Everything the dashboard shows for one period, read in a worker thread.
 struct DashboardData {
@@ -40,11 +40,11 @@ public:
     ~DashboardPage() override;
 
     PeriodSelector *periodSelector() const { return m_period; }
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const;
     // The figures shown, as of the last finished load.
     const DashboardData &data() const { return m_data; }
     // Loads finished since the page was built (tests wait for it to move).
-    int loadCount() const { return m_loadCount; }
+    int loadCount() const;
 
 public Q_SLOTS:
     void refresh();
@@ -52,11 +52,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void loaded();
 
-protected:
-    void showEvent(QShowEvent *event) override;
-    void hideEvent(QHideEvent *event) override;
-
 private:
+    void startLoad();
     QWidget *buildTiles();
     QLabel *addTile(QGridLayout *grid, int column, const QString &title, const QString &objectName);
     void apply(const DashboardData &data);
@@ -78,12 +75,9 @@ private:
     QChart *m_statusChart = nullptr;
     QTableWidget *m_topKeys = nullptr;
     QTableWidget *m_topRoutes = nullptr;
-    QTimer m_refreshTimer;
+    SerialLoader *m_loader = nullptr;
 
     DashboardData m_data;
-    bool m_loading = false;
-    bool m_reloadWanted = false; // a refresh was asked while a load ran
-    int m_loadCount = 0;
 };
 
 } // namespace portico::ui

@@ -2,7 +2,6 @@
 
 #include "store/usagequery.h"
 
-#include <QTimer>
 #include <QWidget>
 
 class QComboBox;
@@ -11,6 +10,7 @@ class QLabel;
 namespace portico::ui {
 
 struct AppContext;
+class SerialLoader;
 
 // A key's usage at a glance, for the key detail panel: requests, tokens and cost over a chosen
 // period, and when the key was last used. Read from the roll-up in a worker thread.
@@ -24,10 +24,10 @@ public:
     // The period, in days back from now (1, 7, 30); 0: all time.
     void setPeriodDays(int days);
 
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const;
     // Totals for the period; lastTime is the key's last request ever.
     const store::UsageAggregate &totals() const { return m_totals; }
-    int loadCount() const { return m_loadCount; }
+    int loadCount() const;
 
 public Q_SLOTS:
     void refresh();
@@ -35,11 +35,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void loaded();
 
-protected:
-    void showEvent(QShowEvent *event) override;
-    void hideEvent(QHideEvent *event) override;
-
 private:
+    void startLoad();
     void display(const store::UsageAggregate &totals, const QString &error);
 
     AppContext &m_context;
@@ -49,12 +46,8 @@ private:
     QLabel *m_tokens = nullptr;
     QLabel *m_cost = nullptr;
     QLabel *m_lastUsed = nullptr;
-    QTimer m_refreshTimer; // usage writes do not bump the change counter
+    SerialLoader *m_loader = nullptr;
     store::UsageAggregate m_totals;
-    bool m_loading = false;
-    bool m_reloadWanted = false;
-    int m_loadCount = 0;
-    quint64 m_generation = 0;
 };
 
 } // namespace portico::ui

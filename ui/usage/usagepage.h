@@ -19,6 +19,7 @@ namespace portico::ui {
 
 struct AppContext;
 class PeriodSelector;
+class SerialLoader;
 
 // The Usage page: aggregates per key or per route (requests, tokens, cost, average and p95
 // latency, errors) filtered by key, group, route, status and period; double-clicking a key shows
@@ -44,8 +45,8 @@ public:
     // The query the current filters make (period as of now).
     store::UsageQuery currentQuery() const;
 
-    bool isLoading() const { return m_loading; }
-    int loadCount() const { return m_loadCount; }
+    bool isLoading() const;
+    int loadCount() const;
     const QList<store::UsageAggregate> &aggregates() const { return m_aggregates; }
     QTableWidget *aggregatesTable() const { return m_table; }
 
@@ -76,6 +77,7 @@ Q_SIGNALS:
 
 private:
     struct Loaded;
+    void startLoad();
     QWidget *buildFilters();
     QWidget *buildAggregatesView();
     QWidget *buildDrillDownView();
@@ -110,9 +112,7 @@ private:
 
     QList<store::UsageAggregate> m_aggregates;
     store::UsageGrouping m_shownGrouping = store::UsageGrouping::Key;
-    bool m_loading = false;
-    bool m_reloadWanted = false;
-    int m_loadCount = 0;
+    SerialLoader *m_loader = nullptr;
 
     QString m_drillKeyUuid;
     store::UsageQuery m_drillQuery;
