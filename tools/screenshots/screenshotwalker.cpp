@@ -1,4 +1,4 @@
-#include "ui/screenshotwalker.h"
+#include "screenshotwalker.h"
 
 #include "ui/dashboard/dashboardpage.h"
 #include "ui/dashboard/periodselector.h"
@@ -26,7 +26,9 @@
 
 #include <algorithm>
 
-namespace portico::ui {
+namespace portico::screenshots {
+
+using namespace portico::ui;
 
 namespace {
 // Long enough for layouts, fonts and a reload after a store change to settle on a busy machine.
@@ -368,4 +370,4 @@ void ScreenshotWalker::fail(const QString &what) {
     next();
 }
 
-} // namespace portico::ui
+} // namespace portico::screenshots
