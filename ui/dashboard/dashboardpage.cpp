@@ -4,7 +4,6 @@
 #include "store/usageaggregates.h"
 #include "ui/appcontext.h"
 #include "ui/common/heading.h"
-#include "ui/common/serialloader.h"
 #include "ui/common/usagetext.h"
 #include "ui/dashboard/periodselector.h"
 #include "ui/storewatcher.h"
@@ -123,7 +122,7 @@ DashboardData loadDashboard(const std::shared_ptr<store::Database> &database, QD
 } // namespace
 
 DashboardPage::DashboardPage(AppContext &context, QWidget *parent)
-    : QWidget(parent)
+    : BackgroundLoadedWidget(parent)
     , m_context(context) {
     m_period = new PeriodSelector(false, this);
     m_state = new QLabel(this);
@@ -183,8 +182,7 @@ DashboardPage::DashboardPage(AppContext &context, QWidget *parent)
     layout->addLayout(header);
     layout->addWidget(scroll);
 
-    m_loader = new SerialLoader(this, [this] { startLoad(); });
-    m_loader->refreshWhileVisible(kRefreshIntervalMs, [this] { refresh(); });
+    refreshWhileVisible(kRefreshIntervalMs);
     connect(m_period, &PeriodSelector::periodChanged, this, &DashboardPage::refresh);
     if (m_context.storeWatcher) {
         connect(m_context.storeWatcher, &StoreWatcher::storeChanged, this, [this] {
@@ -229,22 +227,10 @@ QLabel *DashboardPage::addTile(QGridLayout *grid, int column, const QString &tit
     return value;
 }
 
-bool DashboardPage::isLoading() const {
-    return m_loader->isLoading();
-}
-
-int DashboardPage::loadCount() const {
-    return m_loader->loadCount();
-}
-
-void DashboardPage::refresh() {
-    m_loader->refresh();
-}
-
 void DashboardPage::startLoad() {
-    if (m_loader->loadCount() == 0)
+    if (loadCount() == 0)
         m_state->setText(tr("Loading…"));
-    m_loader->run(
+    load(
         [database = m_context.database, since = m_period->since(), until = m_period->until(),
          hours = m_period->prefersHourBuckets()] {
             return loadDashboard(database, since, until, hours);

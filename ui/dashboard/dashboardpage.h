@@ -1,8 +1,7 @@
 #pragma once
 
 #include "store/usagequery.h"
-
-#include <QWidget>
+#include "ui/common/backgroundloadedwidget.h"
 
 class QChart;
 class QGridLayout;
@@ -14,7 +13,6 @@ namespace portico::ui {
 
 struct AppContext;
 class PeriodSelector;
-class SerialLoader;
 
 // Everything the dashboard shows for one period, read in a worker thread.
 struct DashboardData {
@@ -33,27 +31,20 @@ struct DashboardData {
 // top routes by requests and requests per status. Read from the roll-up in a worker thread, so
 // the window stays responsive on a store of millions of rows; refreshed every 2 seconds while
 // visible (usage writes do not bump the change counter) and on every store change.
-class DashboardPage : public QWidget {
+class DashboardPage : public BackgroundLoadedWidget {
     Q_OBJECT
 public:
     explicit DashboardPage(AppContext &context, QWidget *parent = nullptr);
     ~DashboardPage() override;
 
     PeriodSelector *periodSelector() const { return m_period; }
-    bool isLoading() const;
     // The figures shown, as of the last finished load.
     const DashboardData &data() const { return m_data; }
-    // Loads finished since the page was built (tests wait for it to move).
-    int loadCount() const;
 
-public Q_SLOTS:
-    void refresh();
-
-Q_SIGNALS:
-    void loaded();
+protected:
+    void startLoad() override;
 
 private:
-    void startLoad();
     QWidget *buildTiles();
     QLabel *addTile(QGridLayout *grid, int column, const QString &title, const QString &objectName);
     void apply(const DashboardData &data);
@@ -75,7 +66,6 @@ private:
     QChart *m_statusChart = nullptr;
     QTableWidget *m_topKeys = nullptr;
     QTableWidget *m_topRoutes = nullptr;
-    SerialLoader *m_loader = nullptr;
 
     DashboardData m_data;
 };

@@ -3,7 +3,6 @@
 #include "store/database.h"
 #include "store/usageaggregates.h"
 #include "ui/appcontext.h"
-#include "ui/common/serialloader.h"
 #include "ui/common/usagetext.h"
 
 #include <QComboBox>
@@ -21,7 +20,7 @@ struct SummaryResult {
 } // namespace
 
 KeyUsageSummary::KeyUsageSummary(AppContext &context, QWidget *parent)
-    : QWidget(parent)
+    : BackgroundLoadedWidget(parent)
     , m_context(context) {
     m_period = new QComboBox(this);
     m_period->setObjectName(QStringLiteral("keyUsagePeriod"));
@@ -47,23 +46,14 @@ KeyUsageSummary::KeyUsageSummary(AppContext &context, QWidget *parent)
     form->addRow(tr("Cost:"), m_cost);
     form->addRow(tr("Last used:"), m_lastUsed);
 
-    m_loader = new SerialLoader(this, [this] { startLoad(); });
-    m_loader->refreshWhileVisible(5000, [this] { refresh(); });
+    refreshWhileVisible(5000);
     connect(m_period, &QComboBox::currentIndexChanged, this, &KeyUsageSummary::refresh);
     display({}, {});
 }
 
-bool KeyUsageSummary::isLoading() const {
-    return m_loader->isLoading();
-}
-
-int KeyUsageSummary::loadCount() const {
-    return m_loader->loadCount();
-}
-
 void KeyUsageSummary::setKeyUuid(const QString &keyUuid) {
     m_keyUuid = keyUuid;
-    m_loader->discardRunning(); // its figures are the previous key's
+    discardRunning(); // its figures are the previous key's
     refresh();
 }
 
@@ -75,11 +65,11 @@ void KeyUsageSummary::setPeriodDays(int days) {
 
 void KeyUsageSummary::refresh() {
     if (m_keyUuid.isEmpty()) {
-        m_loader->discardRunning();
+        discardRunning();
         display({}, {});
         return;
     }
-    m_loader->refresh();
+    BackgroundLoadedWidget::refresh();
 }
 
 void KeyUsageSummary::startLoad() {
@@ -89,7 +79,7 @@ void KeyUsageSummary::startLoad() {
     query.until = QDateTime::currentDateTimeUtc();
     if (days > 0)
         query.since = query.until.addDays(-days);
-    m_loader->run(
+    load(
         [database = m_context.database, query] {
             SummaryResult result;
             const store::UsageAggregates aggregates(*database);

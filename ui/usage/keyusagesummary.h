@@ -1,8 +1,7 @@
 #pragma once
 
 #include "store/usagequery.h"
-
-#include <QWidget>
+#include "ui/common/backgroundloadedwidget.h"
 
 class QComboBox;
 class QLabel;
@@ -10,11 +9,10 @@ class QLabel;
 namespace portico::ui {
 
 struct AppContext;
-class SerialLoader;
 
 // A key's usage at a glance, for the key detail panel: requests, tokens and cost over a chosen
 // period, and when the key was last used. Read from the roll-up in a worker thread.
-class KeyUsageSummary : public QWidget {
+class KeyUsageSummary : public BackgroundLoadedWidget {
     Q_OBJECT
 public:
     explicit KeyUsageSummary(AppContext &context, QWidget *parent = nullptr);
@@ -24,19 +22,17 @@ public:
     // The period, in days back from now (1, 7, 30); 0: all time.
     void setPeriodDays(int days);
 
-    bool isLoading() const;
     // Totals for the period; lastTime is the key's last request ever.
     const store::UsageAggregate &totals() const { return m_totals; }
-    int loadCount() const;
 
 public Q_SLOTS:
-    void refresh();
+    // Without a key, shows nothing instead of loading.
+    void refresh() override;
 
-Q_SIGNALS:
-    void loaded();
+protected:
+    void startLoad() override;
 
 private:
-    void startLoad();
     void display(const store::UsageAggregate &totals, const QString &error);
 
     AppContext &m_context;
@@ -46,7 +42,6 @@ private:
     QLabel *m_tokens = nullptr;
     QLabel *m_cost = nullptr;
     QLabel *m_lastUsed = nullptr;
-    SerialLoader *m_loader = nullptr;
     store::UsageAggregate m_totals;
 };
 

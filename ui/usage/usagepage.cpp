@@ -7,7 +7,6 @@
 #include "store/usagestore.h"
 #include "ui/appcontext.h"
 #include "ui/common/backgroundquery.h"
-#include "ui/common/serialloader.h"
 #include "ui/common/usagetext.h"
 #include "ui/dashboard/periodselector.h"
 #include "ui/storewatcher.h"
@@ -79,9 +78,8 @@ struct UsagePage::Loaded {
 };
 
 UsagePage::UsagePage(AppContext &context, QWidget *parent)
-    : QWidget(parent)
+    : BackgroundLoadedWidget(parent)
     , m_context(context) {
-    m_loader = new SerialLoader(this, [this] { startLoad(); });
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(buildAggregatesView());
     m_stack->addWidget(buildDrillDownView());
@@ -288,21 +286,9 @@ QString UsagePage::filterSignature() const {
     return parts.join(QLatin1Char('\n'));
 }
 
-bool UsagePage::isLoading() const {
-    return m_loader->isLoading();
-}
-
-int UsagePage::loadCount() const {
-    return m_loader->loadCount();
-}
-
-void UsagePage::refresh() {
-    m_loader->refresh();
-}
-
 void UsagePage::startLoad() {
     m_state->setText(tr("Loading…"));
-    m_loader->run(
+    load(
         [database = m_context.database, query = currentQuery(), grouping = grouping(),
          actor = m_context.actor] {
             Loaded loaded;
@@ -327,7 +313,7 @@ void UsagePage::startLoad() {
         },
         [this](const Loaded &result) {
             applyAggregates(result);
-            if (m_loader->isRefreshPending())
+            if (isRefreshPending())
                 return; // newer filters are on their way
             // The loaded pages stay unless the filters changed under them.
             if (isDrillDownShown() && filterSignature() != m_drillSignature)

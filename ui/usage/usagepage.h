@@ -2,8 +2,7 @@
 
 #include "store/records.h"
 #include "store/usagequery.h"
-
-#include <QWidget>
+#include "ui/common/backgroundloadedwidget.h"
 
 #include <atomic>
 #include <memory>
@@ -19,13 +18,12 @@ namespace portico::ui {
 
 struct AppContext;
 class PeriodSelector;
-class SerialLoader;
 
 // The Usage page: aggregates per key or per route (requests, tokens, cost, average and p95
 // latency, errors) filtered by key, group, route, status and period; double-clicking a key shows
 // its individual requests, newest first, a page at a time. Deleted keys keep their name with a
 // "(deleted)" mark. The current view exports to CSV. Every query runs in a worker thread.
-class UsagePage : public QWidget {
+class UsagePage : public BackgroundLoadedWidget {
     Q_OBJECT
 public:
     enum class Status { All, Success, Errors };
@@ -45,8 +43,6 @@ public:
     // The query the current filters make (period as of now).
     store::UsageQuery currentQuery() const;
 
-    bool isLoading() const;
-    int loadCount() const;
     const QList<store::UsageAggregate> &aggregates() const { return m_aggregates; }
     QTableWidget *aggregatesTable() const { return m_table; }
 
@@ -61,7 +57,6 @@ public:
     bool isExporting() const { return m_exporting; }
 
 public Q_SLOTS:
-    void refresh();
     void loadMore();
     // Writes the current view (aggregates, or every request of the drilled-down key) to `path`;
     // a large export runs in a worker with a cancellable progress dialog. exportFinished() tells
@@ -70,14 +65,15 @@ public Q_SLOTS:
     void exportCsv(); // asks for the file, then exportToFile()
 
 Q_SIGNALS:
-    void loaded();
     void drillDownLoaded();
     void exportFinished(bool ok, const QString &message);
     void statusMessage(const QString &message);
 
+protected:
+    void startLoad() override;
+
 private:
     struct Loaded;
-    void startLoad();
     QWidget *buildFilters();
     QWidget *buildAggregatesView();
     QWidget *buildDrillDownView();
@@ -112,7 +108,6 @@ private:
 
     QList<store::UsageAggregate> m_aggregates;
     store::UsageGrouping m_shownGrouping = store::UsageGrouping::Key;
-    SerialLoader *m_loader = nullptr;
 
     QString m_drillKeyUuid;
     store::UsageQuery m_drillQuery;
