@@ -18,6 +18,15 @@ namespace portico::app {
 // right after creating the application object.
 void setApplicationIdentity();
 
+// The value of `option` if the command line has it (even empty), for the functions below. Works
+// with QCommandLineParser and with portico-gateway's own parser.
+template <typename Parser>
+std::optional<QString> givenOption(const Parser &parser, const QString &option) {
+    if (!parser.isSet(option))
+        return std::nullopt;
+    return parser.value(option);
+}
+
 // --db if given (even empty: Database::open() then says a path is needed), else PORTICO_DB if
 // set, else store::Database::defaultPath().
 QString databasePath(const std::optional<QString> &given);

@@ -19,20 +19,12 @@ CliContext::CliContext(const CommandLine &commandLine)
 
 CliContext::~CliContext() = default;
 
-namespace {
-std::optional<QString> given(const CommandLine &commandLine, const QString &option) {
-    if (!commandLine.isSet(option))
-        return std::nullopt;
-    return commandLine.value(option);
-}
-} // namespace
-
 QString CliContext::databasePath() const {
-    return app::databasePath(given(m_commandLine, QStringLiteral("db")));
+    return app::databasePath(app::givenOption(m_commandLine, QStringLiteral("db")));
 }
 
 QString CliContext::configPath() const {
-    return app::configPath(given(m_commandLine, QStringLiteral("config")));
+    return app::configPath(app::givenOption(m_commandLine, QStringLiteral("config")));
 }
 
 QString CliContext::configLabel() const {

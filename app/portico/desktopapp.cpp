@@ -19,14 +19,6 @@
 
 namespace portico::app {
 
-namespace {
-std::optional<QString> given(const QCommandLineParser &parser, const QString &option) {
-    if (!parser.isSet(option))
-        return std::nullopt;
-    return parser.value(option);
-}
-} // namespace
-
 int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindow &)> &shown) {
     QApplication application(argc, argv);
     setApplicationIdentity();
@@ -58,7 +50,7 @@ int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindo
     });
     parser.process(application);
 
-    const QString storePath = databasePath(given(parser, QStringLiteral("db")));
+    const QString storePath = databasePath(givenOption(parser, QStringLiteral("db")));
     auto opened = store::Database::open(storePath);
     if (!opened) {
         QMessageBox::critical(
@@ -69,7 +61,7 @@ int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindo
     }
     std::shared_ptr<store::Database> database = opened.value();
 
-    const QString config = configPath(given(parser, QStringLiteral("config")));
+    const QString config = configPath(givenOption(parser, QStringLiteral("config")));
     auto configManager = std::make_shared<config::ConfigManager>(config);
     if (!config.isEmpty())
         configManager->setWatchFile(true);

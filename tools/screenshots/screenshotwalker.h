@@ -10,6 +10,7 @@
 class QWidget;
 
 namespace portico::ui {
+class BackgroundLoadedWidget;
 class LogsPage;
 class MainWindow;
 } // namespace portico::ui
@@ -48,6 +49,10 @@ private:
     // after about 30 seconds, failing with `what`.
     void whenReady(std::function<bool()> ready, std::function<void()> reload,
                    std::function<void()> then, const QString &what, int triesLeft = 120);
+    // Saves `fileName` and goes on once `widget` has loaded figures for which `enough` holds,
+    // refreshing it while they fall short (or once it is gone); fails with `what` otherwise.
+    void saveWhenLoaded(ui::BackgroundLoadedWidget *widget, std::function<bool()> enough,
+                        const QString &fileName, const QString &what);
     // The window, with `overlay` (a dialog or tooltip) painted where it sits, the window dimmed
     // behind it when `dim`.
     void save(const QString &fileName, QWidget *overlay = nullptr, bool dim = true);
