@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
-# Takes the README's screenshots from the real desktop app: starts it under Xvfb on a temporary
-# store seeded with the real `portico-gateway` command line, sends a few dozen real requests
-# through the app's embedded gateway (answered, streamed, refused, failed upstream), lets the app
-# walk through the documented states (PORTICO_SCREENSHOT_DIR, see ui/screenshotwalker.h) and
-# saves PNGs into docs/screenshots/: every state at 1280x800, and the keys page again at 200%
-# scaling. Needs python3 (standard library only) for the requests.
+# Takes the README's screenshots from the real desktop app: starts portico-screenshots (the
+# desktop app plus a walk through the documented states, tools/screenshots/screenshotwalker.h)
+# under Xvfb on a temporary store seeded with the real `portico-gateway` command line, sends a few
+# dozen real requests through the app's embedded gateway (answered, streamed, refused, failed
+# upstream), and saves PNGs into docs/screenshots/: every state at 1280x800, and the keys page
+# again at 200% scaling. Needs python3 (standard library only) for the requests.
 #
-# Usage: scripts/screenshots.sh [BUILD_DIR]      (default: build; build the app first)
+# Usage: scripts/screenshots.sh [BUILD_DIR]      (default: build; build it first)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
 out=$root/docs/screenshots
 cli=$build/app/portico-gateway/portico-gateway
-app=$build/app/portico/portico
+app=$build/tools/screenshots/portico-screenshots
 
 for program in "$cli" "$app"; do
     if [[ ! -x $program ]]; then

@@ -186,18 +186,6 @@
         <source>Could not read usage: %1</source>
         <translation>Impossibile leggere i dati di utilizzo: %1</translation>
     </message>
-    <message>
-        <source>(no key)</source>
-        <translation>(nessuna chiave)</translation>
-    </message>
-    <message>
-        <source>(deleted)</source>
-        <translation>(eliminata)</translation>
-    </message>
-    <message>
-        <source>(no route)</source>
-        <translation>(nessuna route)</translation>
-    </message>
 </context>
 <context>
     <name>portico::ui::GroupsPage</name>
@@ -1418,14 +1406,6 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
 <context>
     <name>portico::ui::UsagePage</name>
     <message>
-        <source>(no key)</source>
-        <translation>(nessuna chiave)</translation>
-    </message>
-    <message>
-        <source>(deleted)</source>
-        <translation>(eliminata)</translation>
-    </message>
-    <message>
         <source>By key</source>
         <translation>Per chiave</translation>
     </message>
@@ -1550,10 +1530,6 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <translation>Ultima richiesta</translation>
     </message>
     <message>
-        <source>(no route)</source>
-        <translation>(nessuna route)</translation>
-    </message>
-    <message>
         <source>This key was deleted; its history is kept.</source>
         <translation>Questa chiave è stata eliminata; il suo storico resta disponibile.</translation>
     </message>
@@ -1617,6 +1593,21 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
             <numerusform>Le richieste più vecchie di %n giorno vengono eliminate (usage.raw_retention_days in config.yaml); i totali continuano a contarle.</numerusform>
             <numerusform>Le richieste più vecchie di %n giorni vengono eliminate (usage.raw_retention_days in config.yaml); i totali continuano a contarle.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::UsageText</name>
+    <message>
+        <source>(no key)</source>
+        <translation>(nessuna chiave)</translation>
+    </message>
+    <message>
+        <source>(deleted)</source>
+        <translation>(eliminata)</translation>
+    </message>
+    <message>
+        <source>(no route)</source>
+        <translation>(nessuna route)</translation>
     </message>
 </context>
 </TS>

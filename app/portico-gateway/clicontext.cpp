@@ -1,19 +1,15 @@
 #include "clicontext.h"
 
 #include "commandline.h"
+#include "common/startup.h"
 #include "store/apikeyformat.h"
 #include "store/database.h"
 
-#include <QDir>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QStandardPaths>
 
 #include <cstdio>
-#include <pwd.h>
-#include <unistd.h>
 
 namespace portico::cli {
 
@@ -23,34 +19,12 @@ CliContext::CliContext(const CommandLine &commandLine)
 
 CliContext::~CliContext() = default;
 
-QString CliContext::defaultDatabasePath() {
-    return store::Database::defaultPath();
-}
-
-QString CliContext::userConfigPath() {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
-        .filePath(QStringLiteral("config.yaml"));
-}
-
 QString CliContext::databasePath() const {
-    if (m_commandLine.isSet(QStringLiteral("db")))
-        return m_commandLine.value(QStringLiteral("db"));
-    const QString fromEnvironment = qEnvironmentVariable("PORTICO_DB");
-    if (!fromEnvironment.isEmpty())
-        return fromEnvironment;
-    return defaultDatabasePath();
+    return app::databasePath(app::givenOption(m_commandLine, QStringLiteral("db")));
 }
 
 QString CliContext::configPath() const {
-    if (m_commandLine.isSet(QStringLiteral("config")))
-        return m_commandLine.value(QStringLiteral("config"));
-    const QString fromEnvironment = qEnvironmentVariable("PORTICO_CONFIG");
-    if (!fromEnvironment.isEmpty())
-        return fromEnvironment;
-    const QString userConfig = userConfigPath();
-    if (QFileInfo::exists(userConfig))
-        return userConfig;
-    return {};
+    return app::configPath(app::givenOption(m_commandLine, QStringLiteral("config")));
 }
 
 QString CliContext::configLabel() const {
@@ -59,14 +33,7 @@ QString CliContext::configLabel() const {
 }
 
 QString CliContext::actor() {
-    QString user = qEnvironmentVariable("USER");
-    if (user.isEmpty()) {
-        if (const passwd *entry = ::getpwuid(::geteuid()))
-            user = QString::fromLocal8Bit(entry->pw_name);
-    }
-    if (user.isEmpty())
-        user = QString::number(::geteuid());
-    return QStringLiteral("cli:") + user;
+    return app::actor(app::Program::CommandLine);
 }
 
 std::shared_ptr<store::Database> CliContext::sharedDatabase() {

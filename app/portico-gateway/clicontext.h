@@ -33,10 +33,7 @@ public:
     const CommandLine &commandLine() const { return m_commandLine; }
     bool json() const { return m_json; }
 
-    static QString defaultDatabasePath();
-    // <user config folder>/config.yaml, used when it exists and no --config is given.
-    static QString userConfigPath();
-
+    // Both as the desktop app finds them (app/common/startup.h).
     QString databasePath() const;
     // Empty: the built-in config.
     QString configPath() const;

@@ -1,6 +1,8 @@
 #include "commandline.h"
 
 #include "clicontext.h"
+#include "common/startup.h"
+#include "store/database.h"
 
 #include <QCoreApplication>
 #include <QSet>
@@ -75,11 +77,11 @@ QList<OptionSpec> CommandLine::globalOptions() {
     return {
         {QStringLiteral("db"), QStringLiteral("PATH"),
          QStringLiteral("the SQLite store (env PORTICO_DB; default: %1)")
-             .arg(CliContext::defaultDatabasePath())},
+             .arg(store::Database::defaultPath())},
         {QStringLiteral("config"), QStringLiteral("FILE"),
          QStringLiteral("config.yaml to use (env PORTICO_CONFIG; default: %1 if it exists, "
                         "else the built-in config with the 'demo' route)")
-             .arg(CliContext::userConfigPath())},
+             .arg(app::userConfigPath())},
         {QStringLiteral("json"), {}, QStringLiteral("print machine-readable JSON on stdout")},
         {QStringLiteral("help"), {}, QStringLiteral("show help (also: -h, or 'help COMMAND')")},
         {QStringLiteral("version"), {}, QStringLiteral("show the version")},

@@ -3,6 +3,7 @@
 #include "clicontext.h"
 #include "commandline.h"
 #include "commands.h"
+#include "common/startup.h"
 
 #include <QCoreApplication>
 
@@ -10,10 +11,7 @@ int main(int argc, char *argv[]) {
     using namespace portico::cli;
 
     QCoreApplication app(argc, argv);
-    // The same names as the desktop app, so both find the same store and config folders.
-    QCoreApplication::setOrganizationName(QStringLiteral("Portico"));
-    QCoreApplication::setApplicationName(QStringLiteral("portico"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(PORTICO_VERSION));
+    portico::app::setApplicationIdentity();
 
     CommandLine commandLine(allCommands());
     switch (commandLine.parse(QCoreApplication::arguments().mid(1))) {

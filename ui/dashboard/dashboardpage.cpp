@@ -3,7 +3,8 @@
 #include "store/database.h"
 #include "store/usageaggregates.h"
 #include "ui/appcontext.h"
-#include "ui/dashboard/backgroundquery.h"
+#include "ui/common/heading.h"
+#include "ui/common/usagetext.h"
 #include "ui/dashboard/periodselector.h"
 #include "ui/storewatcher.h"
 
@@ -34,10 +35,6 @@ namespace {
 
 constexpr int kTopCount = 10;
 constexpr int kRefreshIntervalMs = 2000;
-
-QString costText(double usd) {
-    return QStringLiteral("$") + QLocale().toString(usd, 'f', 4);
-}
 
 // From 0 to a round number above `highest`, with round ticks (1, 2, 2.5 or 5 times a power of
 // ten), whole numbers only for counts: "0 20 40 60", not "0 15 30 45 59".
@@ -125,7 +122,7 @@ DashboardData loadDashboard(const std::shared_ptr<store::Database> &database, QD
 } // namespace
 
 DashboardPage::DashboardPage(AppContext &context, QWidget *parent)
-    : QWidget(parent)
+    : BackgroundLoadedWidget(parent)
     , m_context(context) {
     m_period = new PeriodSelector(false, this);
     m_state = new QLabel(this);
@@ -133,10 +130,7 @@ DashboardPage::DashboardPage(AppContext &context, QWidget *parent)
 
     auto *header = new QHBoxLayout;
     auto *title = new QLabel(tr("Dashboard"), this);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
+    makeHeading(title);
     header->addWidget(title);
     header->addStretch();
     header->addWidget(m_state);
@@ -188,8 +182,7 @@ DashboardPage::DashboardPage(AppContext &context, QWidget *parent)
     layout->addLayout(header);
     layout->addWidget(scroll);
 
-    m_refreshTimer.setInterval(kRefreshIntervalMs);
-    connect(&m_refreshTimer, &QTimer::timeout, this, &DashboardPage::refresh);
+    refreshWhileVisible(kRefreshIntervalMs);
     connect(m_period, &PeriodSelector::periodChanged, this, &DashboardPage::refresh);
     if (m_context.storeWatcher) {
         connect(m_context.storeWatcher, &StoreWatcher::storeChanged, this, [this] {
@@ -234,40 +227,18 @@ QLabel *DashboardPage::addTile(QGridLayout *grid, int column, const QString &tit
     return value;
 }
 
-void DashboardPage::refresh() {
-    if (m_loading) {
-        m_reloadWanted = true;
-        return;
-    }
-    m_loading = true;
-    m_reloadWanted = false;
-    if (m_loadCount == 0)
+void DashboardPage::startLoad() {
+    if (loadCount() == 0)
         m_state->setText(tr("Loading…"));
-    runInBackground(
-        this,
+    load(
         [database = m_context.database, since = m_period->since(), until = m_period->until(),
          hours = m_period->prefersHourBuckets()] {
             return loadDashboard(database, since, until, hours);
         },
         [this](const DashboardData &data) {
-            m_loading = false;
-            ++m_loadCount;
             apply(data);
             Q_EMIT loaded();
-            if (m_reloadWanted)
-                refresh();
         });
-}
-
-void DashboardPage::showEvent(QShowEvent *event) {
-    QWidget::showEvent(event);
-    m_refreshTimer.start();
-    refresh();
-}
-
-void DashboardPage::hideEvent(QHideEvent *event) {
-    QWidget::hideEvent(event);
-    m_refreshTimer.stop();
 }
 
 void DashboardPage::apply(const DashboardData &data) {
@@ -275,7 +246,7 @@ void DashboardPage::apply(const DashboardData &data) {
     const QLocale locale;
     if (!data.error.isEmpty())
         m_state->setText(tr("Could not read usage: %1").arg(data.error));
-    else if (m_loadCount > 0)
+    else if (loadCount() > 0)
         m_state->clear();
     const auto &totals = data.totals;
     m_requests->setText(locale.toString(totals.requests));
@@ -364,14 +335,7 @@ void DashboardPage::fillTable(QTableWidget *table, const QList<store::UsageAggre
     table->setRowCount(int(lines.size()));
     for (int row = 0; row < lines.size(); ++row) {
         const auto &line = lines.at(row);
-        QString name;
-        if (byKey) {
-            name = line.keyUuid.isEmpty() ? tr("(no key)") : line.keyName;
-            if (line.deleted)
-                name += QLatin1Char(' ') + tr("(deleted)");
-        } else {
-            name = line.route.isEmpty() ? tr("(no route)") : line.route;
-        }
+        const QString name = byKey ? usageKeyText(line) : usageRouteText(line.route);
         const QStringList cells =
             byKey ? QStringList{name, costText(line.costUsd), locale.toString(line.requests)}
                   : QStringList{name, locale.toString(line.requests), locale.toString(line.errors)};

@@ -1,9 +1,7 @@
 #pragma once
 
 #include "store/usagequery.h"
-
-#include <QTimer>
-#include <QWidget>
+#include "ui/common/backgroundloadedwidget.h"
 
 class QChart;
 class QGridLayout;
@@ -33,28 +31,18 @@ struct DashboardData {
 // top routes by requests and requests per status. Read from the roll-up in a worker thread, so
 // the window stays responsive on a store of millions of rows; refreshed every 2 seconds while
 // visible (usage writes do not bump the change counter) and on every store change.
-class DashboardPage : public QWidget {
+class DashboardPage : public BackgroundLoadedWidget {
     Q_OBJECT
 public:
     explicit DashboardPage(AppContext &context, QWidget *parent = nullptr);
     ~DashboardPage() override;
 
     PeriodSelector *periodSelector() const { return m_period; }
-    bool isLoading() const { return m_loading; }
     // The figures shown, as of the last finished load.
     const DashboardData &data() const { return m_data; }
-    // Loads finished since the page was built (tests wait for it to move).
-    int loadCount() const { return m_loadCount; }
-
-public Q_SLOTS:
-    void refresh();
-
-Q_SIGNALS:
-    void loaded();
 
 protected:
-    void showEvent(QShowEvent *event) override;
-    void hideEvent(QHideEvent *event) override;
+    void startLoad() override;
 
 private:
     QWidget *buildTiles();
@@ -78,12 +66,8 @@ private:
     QChart *m_statusChart = nullptr;
     QTableWidget *m_topKeys = nullptr;
     QTableWidget *m_topRoutes = nullptr;
-    QTimer m_refreshTimer;
 
     DashboardData m_data;
-    bool m_loading = false;
-    bool m_reloadWanted = false; // a refresh was asked while a load ran
-    int m_loadCount = 0;
 };
 
 } // namespace portico::ui

@@ -4,6 +4,7 @@
 #include "store/groupstore.h"
 #include "store/keystore.h"
 #include "ui/appcontext.h"
+#include "ui/common/heading.h"
 #include "ui/keys/addtogroupdialog.h"
 #include "ui/messagebox.h"
 #include "ui/usage/keyusagesummary.h"
@@ -113,10 +114,7 @@ QWidget *KeyDetailPanel::buildDetails() {
     m_title = new QLabel(content);
     m_title->setObjectName(QStringLiteral("detailTitle"));
     m_title->setTextFormat(Qt::PlainText);
-    QFont titleFont = m_title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
-    titleFont.setBold(true);
-    m_title->setFont(titleFont);
+    makeHeading(m_title, Heading::Panel);
     m_title->setWordWrap(true);
     m_stateBadge = new QLabel(content);
     m_stateBadge->setObjectName(QStringLiteral("stateBadge"));

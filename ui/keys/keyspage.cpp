@@ -3,6 +3,7 @@
 #include "store/groupstore.h"
 #include "store/keystore.h"
 #include "ui/appcontext.h"
+#include "ui/common/heading.h"
 #include "ui/keys/createkeydialog.h"
 #include "ui/keys/keyactionsdelegate.h"
 #include "ui/keys/keydetailpanel.h"
@@ -198,10 +199,7 @@ QWidget *KeysPage::buildToolbar() {
     layout->setContentsMargins(0, 0, 0, 0);
 
     auto *title = new QLabel(tr("API Keys"), bar);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
+    makeHeading(title);
     layout->addWidget(title);
     layout->addSpacing(16);
 

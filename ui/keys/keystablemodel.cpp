@@ -47,29 +47,11 @@ QVariant KeysTableModel::data(const QModelIndex &index, int role) const {
     if (role == UuidRole)
         return key.uuid;
 
-    if (role == RawValueRole) {
-        switch (index.column()) {
-        case NameColumn:
-            return key.name;
-        case UuidColumn:
-            return key.uuid;
-        case GroupsColumn:
-            return row.groupsText;
-        case RoutesColumn:
-            return row.routeCount;
-        case CreatedColumn:
-            return key.createdAt;
-        default:
-            return {};
-        }
-    }
+    if (role == RawValueRole)
+        return rawValue(row, index.column());
 
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case NameColumn:
-            return key.name;
-        case UuidColumn:
-            return key.uuid;
         case GroupsColumn:
             return row.groupsText.isEmpty() ? tr("No group") : row.groupsText;
         case RoutesColumn:
@@ -78,7 +60,7 @@ QVariant KeysTableModel::data(const QModelIndex &index, int role) const {
             // ISO-like: narrow, unambiguous in every language, and the same as the command line.
             return key.createdAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
         default:
-            return {};
+            return rawValue(row, index.column());
         }
     }
 
@@ -110,6 +92,23 @@ QVariant KeysTableModel::data(const QModelIndex &index, int role) const {
     }
 
     return {};
+}
+
+QVariant KeysTableModel::rawValue(const Row &row, int column) {
+    switch (column) {
+    case NameColumn:
+        return row.record.name;
+    case UuidColumn:
+        return row.record.uuid;
+    case GroupsColumn:
+        return row.groupsText;
+    case RoutesColumn:
+        return row.routeCount;
+    case CreatedColumn:
+        return row.record.createdAt;
+    default:
+        return {};
+    }
 }
 
 QVariant KeysTableModel::headerData(int section, Qt::Orientation orientation, int role) const {

@@ -48,6 +48,10 @@ private:
         QString groupsText; // computed once: sorting and filtering read it many times
         int routeCount = 0;
     };
+    // What a column holds (RawValueRole): what sorting and filtering compare, and what the
+    // columns shown as they are display.
+    static QVariant rawValue(const Row &row, int column);
+
     QList<Row> m_rows;
     QHash<QString, int> m_rowByUuid;
 };

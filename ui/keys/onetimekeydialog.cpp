@@ -1,6 +1,7 @@
 #include "ui/keys/onetimekeydialog.h"
 
 #include "ui/appcontext.h"
+#include "ui/common/heading.h"
 #include "ui/keys/secretclipboard.h"
 #include "ui/messagebox.h"
 
@@ -80,10 +81,7 @@ OneTimeKeyDialog::OneTimeKeyDialog(AppContext &context, store::CreatedKey create
     auto *layout = new QVBoxLayout(this);
 
     auto *title = new QLabel(tr("Key \u201c%1\u201d created").arg(created.record.name), this);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
+    makeHeading(title, Heading::Dialog);
     title->setTextFormat(Qt::PlainText);
     layout->addWidget(title);
 

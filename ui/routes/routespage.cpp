@@ -4,6 +4,7 @@
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "ui/appcontext.h"
+#include "ui/common/heading.h"
 #include "ui/storewatcher.h"
 
 #include <QClipboard>
@@ -75,10 +76,7 @@ void RoutesPage::buildUi() {
     auto *layout = new QVBoxLayout(this);
 
     auto *title = new QLabel(tr("Routes"), this);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
+    makeHeading(title);
     layout->addWidget(title);
     auto *intro = new QLabel(tr("The routes defined in config.yaml. A request names a route in its "
                                 "“model” field; a key can call a route when one of its groups "

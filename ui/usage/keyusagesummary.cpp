@@ -3,7 +3,7 @@
 #include "store/database.h"
 #include "store/usageaggregates.h"
 #include "ui/appcontext.h"
-#include "ui/dashboard/backgroundquery.h"
+#include "ui/common/usagetext.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -20,7 +20,7 @@ struct SummaryResult {
 } // namespace
 
 KeyUsageSummary::KeyUsageSummary(AppContext &context, QWidget *parent)
-    : QWidget(parent)
+    : BackgroundLoadedWidget(parent)
     , m_context(context) {
     m_period = new QComboBox(this);
     m_period->setObjectName(QStringLiteral("keyUsagePeriod"));
@@ -46,26 +46,14 @@ KeyUsageSummary::KeyUsageSummary(AppContext &context, QWidget *parent)
     form->addRow(tr("Cost:"), m_cost);
     form->addRow(tr("Last used:"), m_lastUsed);
 
+    refreshWhileVisible(5000);
     connect(m_period, &QComboBox::currentIndexChanged, this, &KeyUsageSummary::refresh);
-    m_refreshTimer.setInterval(5000);
-    connect(&m_refreshTimer, &QTimer::timeout, this, &KeyUsageSummary::refresh);
     display({}, {});
-}
-
-void KeyUsageSummary::showEvent(QShowEvent *event) {
-    QWidget::showEvent(event);
-    m_refreshTimer.start();
-    refresh();
-}
-
-void KeyUsageSummary::hideEvent(QHideEvent *event) {
-    QWidget::hideEvent(event);
-    m_refreshTimer.stop();
 }
 
 void KeyUsageSummary::setKeyUuid(const QString &keyUuid) {
     m_keyUuid = keyUuid;
-    ++m_generation; // a load still running for the previous key is dropped
+    discardRunning(); // its figures are the previous key's
     refresh();
 }
 
@@ -77,26 +65,21 @@ void KeyUsageSummary::setPeriodDays(int days) {
 
 void KeyUsageSummary::refresh() {
     if (m_keyUuid.isEmpty()) {
-        ++m_generation;
-        m_loading = false;
+        discardRunning();
         display({}, {});
         return;
     }
-    if (m_loading) {
-        m_reloadWanted = true;
-        return;
-    }
-    m_loading = true;
-    m_reloadWanted = false;
+    BackgroundLoadedWidget::refresh();
+}
+
+void KeyUsageSummary::startLoad() {
     store::UsageQuery query;
     query.keyUuids = QStringList{m_keyUuid};
     const int days = m_period->currentData().toInt();
     query.until = QDateTime::currentDateTimeUtc();
     if (days > 0)
         query.since = query.until.addDays(-days);
-    const quint64 generation = ++m_generation;
-    runInBackground(
-        this,
+    load(
         [database = m_context.database, query] {
             SummaryResult result;
             const store::UsageAggregates aggregates(*database);
@@ -116,15 +99,9 @@ void KeyUsageSummary::refresh() {
             }
             return result;
         },
-        [this, generation](const SummaryResult &result) {
-            m_loading = false;
-            if (generation == m_generation) {
-                ++m_loadCount;
-                display(result.totals, result.error);
-                Q_EMIT loaded();
-            }
-            if (m_reloadWanted)
-                refresh();
+        [this](const SummaryResult &result) {
+            display(result.totals, result.error);
+            Q_EMIT loaded();
         });
 }
 
@@ -141,7 +118,7 @@ void KeyUsageSummary::display(const store::UsageAggregate &totals, const QString
     m_requests->setText(locale.toString(totals.requests));
     m_tokens->setText(tr("%1 / %2").arg(locale.toString(totals.promptTokens),
                                         locale.toString(totals.completionTokens)));
-    m_cost->setText(QStringLiteral("$") + locale.toString(totals.costUsd, 'f', 4));
+    m_cost->setText(costText(totals.costUsd));
     m_lastUsed->setText(totals.lastTime.isValid()
                             ? locale.toString(totals.lastTime.toLocalTime(), QLocale::ShortFormat)
                             : tr("Never"));

@@ -1,9 +1,7 @@
 #pragma once
 
 #include "store/usagequery.h"
-
-#include <QTimer>
-#include <QWidget>
+#include "ui/common/backgroundloadedwidget.h"
 
 class QComboBox;
 class QLabel;
@@ -14,7 +12,7 @@ struct AppContext;
 
 // A key's usage at a glance, for the key detail panel: requests, tokens and cost over a chosen
 // period, and when the key was last used. Read from the roll-up in a worker thread.
-class KeyUsageSummary : public QWidget {
+class KeyUsageSummary : public BackgroundLoadedWidget {
     Q_OBJECT
 public:
     explicit KeyUsageSummary(AppContext &context, QWidget *parent = nullptr);
@@ -24,20 +22,15 @@ public:
     // The period, in days back from now (1, 7, 30); 0: all time.
     void setPeriodDays(int days);
 
-    bool isLoading() const { return m_loading; }
     // Totals for the period; lastTime is the key's last request ever.
     const store::UsageAggregate &totals() const { return m_totals; }
-    int loadCount() const { return m_loadCount; }
 
 public Q_SLOTS:
-    void refresh();
-
-Q_SIGNALS:
-    void loaded();
+    // Without a key, shows nothing instead of loading.
+    void refresh() override;
 
 protected:
-    void showEvent(QShowEvent *event) override;
-    void hideEvent(QHideEvent *event) override;
+    void startLoad() override;
 
 private:
     void display(const store::UsageAggregate &totals, const QString &error);
@@ -49,12 +42,7 @@ private:
     QLabel *m_tokens = nullptr;
     QLabel *m_cost = nullptr;
     QLabel *m_lastUsed = nullptr;
-    QTimer m_refreshTimer; // usage writes do not bump the change counter
     store::UsageAggregate m_totals;
-    bool m_loading = false;
-    bool m_reloadWanted = false;
-    int m_loadCount = 0;
-    quint64 m_generation = 0;
 };
 
 } // namespace portico::ui

@@ -7,7 +7,8 @@
 #include "store/usagecsv.h"
 #include "store/usagestore.h"
 #include "ui/appcontext.h"
-#include "ui/dashboard/backgroundquery.h"
+#include "ui/common/backgroundquery.h"
+#include "ui/common/usagetext.h"
 #include "ui/dashboard/periodselector.h"
 #include "ui/storewatcher.h"
 
@@ -51,17 +52,6 @@ public:
     }
 };
 
-QString costText(double usd) {
-    return QStringLiteral("$") + QLocale().toString(usd, 'f', 4);
-}
-
-QString keyLabel(const store::UsageAggregate &line) {
-    QString name = line.keyUuid.isEmpty() ? UsagePage::tr("(no key)") : line.keyName;
-    if (line.deleted)
-        name += QLatin1Char(' ') + UsagePage::tr("(deleted)");
-    return name;
-}
-
 struct ExportProgress {
     std::atomic<qint64> done{0};
     std::atomic<qint64> total{0};
@@ -88,7 +78,7 @@ struct UsagePage::Loaded {
 };
 
 UsagePage::UsagePage(AppContext &context, QWidget *parent)
-    : QWidget(parent)
+    : BackgroundLoadedWidget(parent)
     , m_context(context) {
     m_stack = new QStackedWidget(this);
     m_stack->addWidget(buildAggregatesView());
@@ -296,16 +286,9 @@ QString UsagePage::filterSignature() const {
     return parts.join(QLatin1Char('\n'));
 }
 
-void UsagePage::refresh() {
-    if (m_loading) {
-        m_reloadWanted = true;
-        return;
-    }
-    m_loading = true;
-    m_reloadWanted = false;
+void UsagePage::startLoad() {
     m_state->setText(tr("Loading…"));
-    runInBackground(
-        this,
+    load(
         [database = m_context.database, query = currentQuery(), grouping = grouping(),
          actor = m_context.actor] {
             Loaded loaded;
@@ -329,17 +312,13 @@ void UsagePage::refresh() {
             return loaded;
         },
         [this](const Loaded &result) {
-            m_loading = false;
-            ++m_loadCount;
             applyAggregates(result);
-            if (m_reloadWanted) {
-                refresh();
-            } else {
-                // The loaded pages stay unless the filters changed under them.
-                if (isDrillDownShown() && filterSignature() != m_drillSignature)
-                    loadDrillPage(true);
-                Q_EMIT loaded();
-            }
+            if (isRefreshPending())
+                return; // newer filters are on their way
+            // The loaded pages stay unless the filters changed under them.
+            if (isDrillDownShown() && filterSignature() != m_drillSignature)
+                loadDrillPage(true);
+            Q_EMIT loaded();
         });
 }
 
@@ -383,7 +362,7 @@ void UsagePage::fillFilterChoices(const Loaded &loaded) {
     };
     QList<QPair<QString, QString>> keys;
     for (const auto &line : loaded.keyChoices)
-        keys.append({keyLabel(line), line.keyUuid});
+        keys.append({usageKeyText(line), line.keyUuid});
     QList<QPair<QString, QString>> groups;
     for (const auto &group : loaded.groups)
         groups.append({group.name, group.uuid});
@@ -409,8 +388,7 @@ void UsagePage::fillAggregatesTable() {
     m_table->setRowCount(int(m_aggregates.size()));
     for (int row = 0; row < m_aggregates.size(); ++row) {
         const auto &line = m_aggregates.at(row);
-        const QString name =
-            byKey ? keyLabel(line) : (line.route.isEmpty() ? tr("(no route)") : line.route);
+        const QString name = byKey ? usageKeyText(line) : usageRouteText(line.route);
         auto *nameItem = new SortableItem(name, name);
         nameItem->setData(kUuidRole, byKey ? line.keyUuid : line.route);
         if (line.deleted)

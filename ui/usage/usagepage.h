@@ -2,8 +2,7 @@
 
 #include "store/records.h"
 #include "store/usagequery.h"
-
-#include <QWidget>
+#include "ui/common/backgroundloadedwidget.h"
 
 #include <atomic>
 #include <memory>
@@ -24,7 +23,7 @@ class PeriodSelector;
 // latency, errors) filtered by key, group, route, status and period; double-clicking a key shows
 // its individual requests, newest first, a page at a time. Deleted keys keep their name with a
 // "(deleted)" mark. The current view exports to CSV. Every query runs in a worker thread.
-class UsagePage : public QWidget {
+class UsagePage : public BackgroundLoadedWidget {
     Q_OBJECT
 public:
     enum class Status { All, Success, Errors };
@@ -44,8 +43,6 @@ public:
     // The query the current filters make (period as of now).
     store::UsageQuery currentQuery() const;
 
-    bool isLoading() const { return m_loading; }
-    int loadCount() const { return m_loadCount; }
     const QList<store::UsageAggregate> &aggregates() const { return m_aggregates; }
     QTableWidget *aggregatesTable() const { return m_table; }
 
@@ -60,7 +57,6 @@ public:
     bool isExporting() const { return m_exporting; }
 
 public Q_SLOTS:
-    void refresh();
     void loadMore();
     // Writes the current view (aggregates, or every request of the drilled-down key) to `path`;
     // a large export runs in a worker with a cancellable progress dialog. exportFinished() tells
@@ -69,10 +65,12 @@ public Q_SLOTS:
     void exportCsv(); // asks for the file, then exportToFile()
 
 Q_SIGNALS:
-    void loaded();
     void drillDownLoaded();
     void exportFinished(bool ok, const QString &message);
     void statusMessage(const QString &message);
+
+protected:
+    void startLoad() override;
 
 private:
     struct Loaded;
@@ -110,9 +108,6 @@ private:
 
     QList<store::UsageAggregate> m_aggregates;
     store::UsageGrouping m_shownGrouping = store::UsageGrouping::Key;
-    bool m_loading = false;
-    bool m_reloadWanted = false;
-    int m_loadCount = 0;
 
     QString m_drillKeyUuid;
     store::UsageQuery m_drillQuery;

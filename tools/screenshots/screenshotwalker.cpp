@@ -1,4 +1,4 @@
-#include "ui/screenshotwalker.h"
+#include "screenshotwalker.h"
 
 #include "ui/dashboard/dashboardpage.h"
 #include "ui/dashboard/periodselector.h"
@@ -26,7 +26,9 @@
 
 #include <algorithm>
 
-namespace portico::ui {
+namespace portico::screenshots {
+
+using namespace portico::ui;
 
 namespace {
 // Long enough for layouts, fonts and a reload after a store change to settle on a busy machine.
@@ -63,16 +65,9 @@ void ScreenshotWalker::start() {
                                                              name, 1, Qt::MatchExactly);
             keys->table()->selectRow(found.isEmpty() ? 0 : found.first().row());
             // The detail panel's usage section reads in a worker: show its figures, not zeros.
-            QPointer<KeyUsageSummary> summary = keys->findChild<KeyUsageSummary *>();
-            whenReady(
-                [summary] {
-                    return !summary || (!summary->isLoading() && summary->loadCount() > 0);
-                },
-                {},
-                [this] {
-                    save(QStringLiteral("keys-page.png"));
-                    next();
-                },
+            saveWhenLoaded(
+                keys->findChild<KeyUsageSummary *>(), [] { return true; },
+                QStringLiteral("keys-page.png"),
                 QStringLiteral("the key's usage summary did not load"));
         },
         [this] {
@@ -154,19 +149,12 @@ void ScreenshotWalker::start() {
                 return fail(QStringLiteral("no DashboardPage"));
             m_window.setCurrentPage(MainWindow::DashboardPageIndex);
             dashboard->periodSelector()->setPreset(PeriodSelector::Last24Hours);
-            whenReady(
+            saveWhenLoaded(
+                dashboard,
                 [this, dashboard] {
-                    return !dashboard || (dashboard->loadCount() > 0 && !dashboard->isLoading() &&
-                                          dashboard->data().totals.requests >= m_expectedRequests);
+                    return dashboard->data().totals.requests >= m_expectedRequests;
                 },
-                [dashboard] {
-                    if (dashboard && !dashboard->isLoading())
-                        dashboard->refresh();
-                },
-                [this] {
-                    save(QStringLiteral("dashboard-page.png"));
-                    next();
-                },
+                QStringLiteral("dashboard-page.png"),
                 QStringLiteral("the dashboard did not count the requests sent"));
         },
         [this] {
@@ -182,19 +170,9 @@ void ScreenshotWalker::start() {
                     requests += line.requests;
                 return requests;
             };
-            whenReady(
-                [this, usage, counted] {
-                    return !usage || (usage->loadCount() > 0 && !usage->isLoading() &&
-                                      counted() >= m_expectedRequests);
-                },
-                [usage] {
-                    if (usage && !usage->isLoading())
-                        usage->refresh();
-                },
-                [this] {
-                    save(QStringLiteral("usage-page.png"));
-                    next();
-                },
+            saveWhenLoaded(
+                usage, [this, counted] { return counted() >= m_expectedRequests; },
+                QStringLiteral("usage-page.png"),
                 QStringLiteral("the usage page did not count the requests sent"));
         },
         [this] {
@@ -293,6 +271,24 @@ void ScreenshotWalker::whenReady(std::function<bool()> ready, std::function<void
                        });
 }
 
+void ScreenshotWalker::saveWhenLoaded(BackgroundLoadedWidget *widget, std::function<bool()> enough,
+                                      const QString &fileName, const QString &what) {
+    const QPointer<BackgroundLoadedWidget> guarded = widget;
+    whenReady(
+        [guarded, enough = std::move(enough)] {
+            return !guarded || (guarded->loadCount() > 0 && !guarded->isLoading() && enough());
+        },
+        [guarded] {
+            if (guarded && !guarded->isLoading())
+                guarded->refresh();
+        },
+        [this, fileName] {
+            save(fileName);
+            next();
+        },
+        what);
+}
+
 void ScreenshotWalker::next() {
     if (m_steps.isEmpty()) {
         QCoreApplication::exit(m_failures == 0 ? 0 : 1);
@@ -368,4 +364,4 @@ void ScreenshotWalker::fail(const QString &what) {
     next();
 }
 
-} // namespace portico::ui
+} // namespace portico::screenshots

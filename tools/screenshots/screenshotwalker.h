@@ -10,15 +10,18 @@
 class QWidget;
 
 namespace portico::ui {
-
+class BackgroundLoadedWidget;
 class LogsPage;
 class MainWindow;
+} // namespace portico::ui
+
+namespace portico::screenshots {
 
 // Walks the window through the states the README shows (keys page with the detail panel, Add to
 // Group, Create Key, the one-time key display, groups, routes, dashboard, usage with one key's
-// requests, logs) and saves each as a PNG, then quits the application. Started by the app when
-// PORTICO_SCREENSHOT_DIR is set (scripts/screenshots.sh), so the pictures come from the real app
-// on real data.
+// requests, logs) and saves each as a PNG, then quits the application. Started by
+// portico-screenshots (scripts/screenshots.sh), which is the desktop app with this walk added, so
+// the pictures come from the real app on real data.
 // When PORTICO_SCREENSHOT_TRAFFIC names a file, the walk waits for it to appear: the script
 // writes there how many requests it sent through the embedded gateway once they are answered,
 // and the monitoring pictures are taken only when the pages count at least that many.
@@ -27,7 +30,7 @@ class MainWindow;
 class ScreenshotWalker : public QObject {
     Q_OBJECT
 public:
-    ScreenshotWalker(MainWindow &window, const QString &outputDir, QObject *parent = nullptr);
+    ScreenshotWalker(ui::MainWindow &window, const QString &outputDir, QObject *parent = nullptr);
 
     // Begins once the event loop runs; quits the application with 0 when every picture was
     // saved, 1 otherwise.
@@ -46,19 +49,23 @@ private:
     // after about 30 seconds, failing with `what`.
     void whenReady(std::function<bool()> ready, std::function<void()> reload,
                    std::function<void()> then, const QString &what, int triesLeft = 120);
+    // Saves `fileName` and goes on once `widget` has loaded figures for which `enough` holds,
+    // refreshing it while they fall short (or once it is gone); fails with `what` otherwise.
+    void saveWhenLoaded(ui::BackgroundLoadedWidget *widget, std::function<bool()> enough,
+                        const QString &fileName, const QString &what);
     // The window, with `overlay` (a dialog or tooltip) painted where it sits, the window dimmed
     // behind it when `dim`.
     void save(const QString &fileName, QWidget *overlay = nullptr, bool dim = true);
     // Shows the message of the newest visible 401 or 403 as its tooltip, as a pointer resting
     // on it would.
-    void hoverNewestRefusal(LogsPage &logs);
+    void hoverNewestRefusal(ui::LogsPage &logs);
     void fail(const QString &what);
 
-    MainWindow &m_window;
+    ui::MainWindow &m_window;
     QDir m_outputDir;
     QList<Step> m_steps;
     int m_failures = 0;
     qint64 m_expectedRequests = 0; // sent by the script; 0 when it sent none
 };
 
-} // namespace portico::ui
+} // namespace portico::screenshots

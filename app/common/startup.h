@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QString>
+
+#include <optional>
+
+// What the desktop app and portico-gateway work out the same way as they start: their names
+// (which decide the folders below), where the store and config.yaml are, and who they act as.
+//
+// Why here and not in gateway/: these are choices of the programs a person runs, not of the
+// engine. The store and the config take a path and an actor as given, so a test, a service or
+// another front end can pass its own; only these two programs share the defaults, so the code
+// sits beside them, in one place, and they cannot drift apart.
+namespace portico::app {
+
+// Organization "Portico", application "portico" and the version: the desktop app and the command
+// line use the same names so QStandardPaths gives both the same store and config folders. Call
+// right after creating the application object.
+void setApplicationIdentity();
+
+// The value of `option` if the command line has it (even empty), for the functions below. Works
+// with QCommandLineParser and with portico-gateway's own parser.
+template <typename Parser>
+std::optional<QString> givenOption(const Parser &parser, const QString &option) {
+    if (!parser.isSet(option))
+        return std::nullopt;
+    return parser.value(option);
+}
+
+// --db if given (even empty: Database::open() then says a path is needed), else PORTICO_DB if
+// set, else store::Database::defaultPath().
+QString databasePath(const std::optional<QString> &given);
+
+// <user config folder>/config.yaml, used when it exists and no --config is given.
+QString userConfigPath();
+// --config if given, else PORTICO_CONFIG if set, else userConfigPath() if it exists, else empty:
+// the built-in config.
+QString configPath(const std::optional<QString> &given);
+
+enum class Program { Desktop, CommandLine };
+// Who makes a change, for the audit trail: "desktop:<user>" or "cli:<user>", the user being $USER,
+// else the name of the effective uid, else the uid itself.
+QString actor(Program program);
+
+} // namespace portico::app
