@@ -1,0 +1,178 @@
+#pragma once
+
+// The key and the group commands are described the same way: a family (the first word, how
+// its objects are found and printed as JSON, what to hint when one is not found) and a table of
+// commands. The steps they share (open the store, find the object the first argument names,
+// change or show it, report it as a line or as JSON) are written here once, so a command that
+// applies to keys and groups alike is written once too.
+
+#include "clicontext.h"
+#include "commandline.h"
+
+#include "store/records.h"
+#include "store/result.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <functional>
+
+namespace portico::store {
+class Database;
+}
+
+namespace portico::cli {
+
+template <typename Record> struct ObjectFamily {
+    QString word;          // "keys": the first word of its commands
+    QString listHint;      // added to a "not found" the store's message does not explain
+    QString ambiguousHint; // added to an "ambiguous name"
+    store::Result<Record> (*find)(store::Database &db, const QString &ref);
+    QJsonObject (*toJson)(const Record &record, const config::GatewayConfig *config);
+
+    // Prints the error with the hint it lacks and returns kExitFailed.
+    int fail(CliContext &context, const store::Error &error, const QString &notFoundHint) const {
+        QString hint;
+        // The store's messages already say what to check; add the list only when they do not.
+        if (error.message.contains(QLatin1String("portico-gateway")))
+            hint.clear();
+        else if (error.code == store::Error::Code::NotFound)
+            hint = notFoundHint;
+        else if (error.code == store::Error::Code::Ambiguous)
+            hint = ambiguousHint;
+        return context.fail(error, hint);
+    }
+
+    // Shows a record: its JSON object, or a line for people.
+    int report(CliContext &context, const Record &record, const QString &humanLine) const {
+        if (context.json())
+            context.printJson(toJson(record, context.config()));
+        else
+            CliContext::printOut(humanLine + QLatin1Char('\n'));
+        return kExitOk;
+    }
+};
+
+// What one command of a family runs.
+template <typename Record>
+using ObjectRun = std::function<int(CliContext &context, const ObjectFamily<Record> &family)>;
+
+template <typename Record> struct ObjectCommand {
+    QString verb;              // "rename"
+    QStringList arguments;     // {"KEY", "NEW_NAME"}
+    QList<OptionSpec> options; // this command's own
+    QString summary;
+    QString details;
+    ObjectRun<Record> run;
+};
+
+template <typename Record>
+QList<CommandSpec> commandsOf(const ObjectFamily<Record> &family,
+                              const QList<ObjectCommand<Record>> &commands) {
+    QList<CommandSpec> specs;
+    for (const ObjectCommand<Record> &command : commands) {
+        const ObjectRun<Record> run = command.run;
+        specs.append({{family.word, command.verb},
+                      command.arguments,
+                      command.options,
+                      command.summary,
+                      command.details,
+                      [family, run](CliContext &context) { return run(context, family); }});
+    }
+    return specs;
+}
+
+// The object the first argument names, or nothing after printing why (`exitCode` says how).
+template <typename Record>
+std::optional<Record> findNamed(CliContext &context, const ObjectFamily<Record> &family,
+                                store::Database &db, int *exitCode) {
+    store::Result<Record> found = family.find(db, context.commandLine().argument(0));
+    if (!found) {
+        *exitCode = family.fail(context, found.error(), family.listHint);
+        return std::nullopt;
+    }
+    return std::move(found).value();
+}
+
+// The config to check routes against; null, with a warning, when it does not load.
+inline const config::GatewayConfig *routeCheckingConfig(CliContext &context) {
+    const config::GatewayConfig *config = context.config();
+    if (!config) {
+        context.warn(QStringLiteral("%1 does not load, so routes cannot be checked against it "
+                                    "(run 'portico-gateway config check').")
+                         .arg(context.configLabel()));
+    }
+    return config;
+}
+
+// A change to the found object: returns the changed record and sets `said`, the line for people.
+template <typename Record>
+using Change = store::Result<Record> (*)(CliContext &context, store::Database &db,
+                                         const Record &found, QString &said);
+
+// Finds the object the first argument names, changes it, reports it. A failed change is hinted
+// with `failureHint` (the family's list when null).
+template <typename Record>
+ObjectRun<Record> changeFound(Change<Record> change, const QString &failureHint = {}) {
+    return [change, failureHint](CliContext &context, const ObjectFamily<Record> &family) {
+        store::Database *db = context.database();
+        int exitCode = kExitFailed;
+        const std::optional<Record> found =
+            db ? findNamed(context, family, *db, &exitCode) : std::nullopt;
+        if (!found)
+            return exitCode;
+        QString said;
+        const store::Result<Record> changed = change(context, *db, *found, said);
+        if (!changed)
+            return family.fail(context, changed.error(),
+                               failureHint.isNull() ? family.listHint : failureHint);
+        return family.report(context, *changed, said);
+    };
+}
+
+// Finds the object the first argument names and prints it: JSON, or `describe` for people.
+template <typename Record>
+ObjectRun<Record> showFound(QString (*describe)(const Record &record,
+                                                const config::GatewayConfig *config)) {
+    return [describe](CliContext &context, const ObjectFamily<Record> &family) {
+        store::Database *db = context.database();
+        int exitCode = kExitFailed;
+        const std::optional<Record> found =
+            db ? findNamed(context, family, *db, &exitCode) : std::nullopt;
+        if (!found)
+            return exitCode;
+        const config::GatewayConfig *config = routeCheckingConfig(context);
+        if (context.json())
+            context.printJson(family.toJson(*found, config));
+        else
+            CliContext::printOut(describe(*found, config));
+        return kExitOk;
+    };
+}
+
+// Lists every object: a JSON array, `emptyText` when there is none, or `table` for people.
+template <typename Record>
+ObjectRun<Record>
+listAll(store::Result<QList<Record>> (*list)(store::Database &db), const QString &emptyText,
+        QString (*table)(const QList<Record> &records, const config::GatewayConfig *config)) {
+    return [list, emptyText, table](CliContext &context, const ObjectFamily<Record> &family) {
+        store::Database *db = context.database();
+        if (!db)
+            return kExitFailed;
+        const store::Result<QList<Record>> listed = list(*db);
+        if (!listed)
+            return family.fail(context, listed.error(), family.listHint);
+        const config::GatewayConfig *config = context.config();
+        if (context.json()) {
+            QJsonArray array;
+            for (const Record &record : *listed)
+                array.append(family.toJson(record, config));
+            context.printJson(array);
+        } else {
+            CliContext::printOut(listed->isEmpty() ? emptyText : table(*listed, config));
+        }
+        return kExitOk;
+    };
+}
+
+} // namespace portico::cli
