@@ -1,5 +1,5 @@
-// groups create | list | show | rename | set-description | delete | add-route | remove-route
-#include "commands.h"
+// groups create | list | show | rename | set-description | delete | add-route | remove-route:
+// what only groups do. The commands themselves are described in objectcommands.cpp.
 #include "objectcommands.h"
 #include "recordformat.h"
 #include "texttable.h"
@@ -7,29 +7,17 @@
 #include "store/database.h"
 #include "store/groupstore.h"
 
-namespace portico::cli {
+namespace portico::cli::groupcommands {
 
 namespace {
-
-using store::GroupRecord;
-
-const ObjectFamily<GroupRecord> &groups() {
-    static const ObjectFamily<GroupRecord> family{
-        QStringLiteral("groups"),
-        QStringLiteral("Run 'portico-gateway groups list' to see the groups."),
-        QStringLiteral("Use the uuid instead (see 'portico-gateway groups list')."),
-        [](store::Database &db, const QString &ref) {
-            return store::GroupStore(db, CliContext::actor()).group(ref);
-        },
-        format::groupToJson};
-    return family;
-}
 
 store::GroupStore groupStore(store::Database &db) {
     return store::GroupStore(db, CliContext::actor());
 }
 
-int createGroup(CliContext &context, const ObjectFamily<GroupRecord> &family) {
+} // namespace
+
+int create(CliContext &context, const ObjectFamily<GroupRecord> &family) {
     store::Database *db = context.database();
     if (!db)
         return kExitFailed;
@@ -44,7 +32,7 @@ int createGroup(CliContext &context, const ObjectFamily<GroupRecord> &family) {
                              .arg(created->name, created->uuid));
 }
 
-QString groupTable(const QList<GroupRecord> &groups, const config::GatewayConfig *config) {
+QString table(const QList<GroupRecord> &groups, const config::GatewayConfig *config) {
     TextTable table({QStringLiteral("NAME"), QStringLiteral("UUID"), QStringLiteral("KEYS"),
                      QStringLiteral("ROUTES"), QStringLiteral("DESCRIPTION")});
     for (const GroupRecord &group : groups) {
@@ -59,39 +47,36 @@ QString groupTable(const QList<GroupRecord> &groups, const config::GatewayConfig
     return table.toString();
 }
 
-QString describeGroup(const GroupRecord &group, const config::GatewayConfig *config) {
-    QString text;
-    auto field = [&text](const QString &label, const QString &value) {
-        text += QString(label + QLatin1Char(':')).leftJustified(14) + value + QLatin1Char('\n');
-    };
-    field(QStringLiteral("Name"), group.name);
-    field(QStringLiteral("UUID"), group.uuid);
-    field(QStringLiteral("Description"), group.description);
-    field(QStringLiteral("Created"), format::humanTime(group.createdAt));
-    text += QStringLiteral("\nKeys (%1):\n").arg(group.keys.size());
-    if (group.keys.isEmpty()) {
-        text += QStringLiteral("  none: add one with 'portico-gateway keys add-group KEY %1'\n")
-                    .arg(group.uuid);
-    } else {
-        TextTable keys({QStringLiteral("NAME"), QStringLiteral("UUID")});
-        for (const store::KeyRef &key : group.keys)
-            keys.addRow({key.name, key.uuid});
-        text += keys.toString(2);
-    }
-    text += QStringLiteral("\nRoutes (%1):\n").arg(group.routes.size());
-    if (group.routes.isEmpty()) {
-        text += QStringLiteral("  none: add one with 'portico-gateway groups add-route %1 "
-                               "ROUTE'\n")
-                    .arg(group.uuid);
-    } else {
-        for (const QString &route : group.routes)
-            text += QStringLiteral("  ") + route + format::missingMark(route, config) +
-                    QLatin1Char('\n');
-    }
-    return text;
+QString describe(const GroupRecord &group, const config::GatewayConfig *config) {
+    QString routes;
+    for (const QString &route : group.routes)
+        routes +=
+            QStringLiteral("  ") + route + format::missingMark(route, config) + QLatin1Char('\n');
+    return fieldLines(14, {{QStringLiteral("Name"), group.name},
+                           {QStringLiteral("UUID"), group.uuid},
+                           {QStringLiteral("Description"), group.description},
+                           {QStringLiteral("Created"), format::humanTime(group.createdAt)}}) +
+           section(QStringLiteral("Keys"), group.keys.size(),
+                   QStringLiteral("none: add one with 'portico-gateway keys add-group KEY %1'")
+                       .arg(group.uuid),
+                   nameAndUuidRows(group.keys)) +
+           section(QStringLiteral("Routes"), group.routes.size(),
+                   QStringLiteral("none: add one with 'portico-gateway groups add-route %1 ROUTE'")
+                       .arg(group.uuid),
+                   routes);
 }
 
-// Grants or revokes the route the second argument names.
+store::Result<GroupRecord> remove(store::Database &db, const GroupRecord &group, QString &said) {
+    auto deleted = groupStore(db).deleteGroup(group.uuid);
+    if (deleted)
+        said = QStringLiteral("Deleted group '%1' (%2): %3 key(s) lost the %4 route(s) it "
+                              "granted; the keys themselves stay.")
+                   .arg(deleted->name, deleted->uuid)
+                   .arg(deleted->keys.size())
+                   .arg(deleted->routes.size());
+    return deleted;
+}
+
 store::Result<GroupRecord> changeRoute(CliContext &context, store::Database &db,
                                        const GroupRecord &group, bool add, QString &said) {
     const QString route = context.commandLine().argument(1).trimmed();
@@ -120,96 +105,4 @@ store::Result<GroupRecord> changeRoute(CliContext &context, store::Database &db,
     return changed;
 }
 
-} // namespace
-
-QList<CommandSpec> groupCommands() {
-    const QString group = QStringLiteral("GROUP");
-    return commandsOf<GroupRecord>(
-        groups(),
-        {
-            {QStringLiteral("create"),
-             {QStringLiteral("NAME")},
-             {{QStringLiteral("description"), QStringLiteral("TEXT"),
-               QStringLiteral("what the group is for")}},
-             QStringLiteral("Create a group."),
-             {},
-             createGroup},
-            {QStringLiteral("list"),
-             {},
-             {},
-             QStringLiteral("List the groups with their keys and routes."),
-             {},
-             listAll<GroupRecord>(
-                 [](store::Database &db) { return groupStore(db).listGroups(); },
-                 QStringLiteral("No groups yet. Create one with: portico-gateway groups create "
-                                "NAME\n"),
-                 groupTable)},
-            {QStringLiteral("show"),
-             {group},
-             {},
-             QStringLiteral("Show a group: its keys and routes."),
-             QStringLiteral("Routes that the current config no longer has are marked \"(missing "
-                            "from config.yaml)\"."),
-             showFound<GroupRecord>(describeGroup)},
-            {QStringLiteral("rename"),
-             {group, QStringLiteral("NEW_NAME")},
-             {},
-             QStringLiteral("Rename a group."),
-             {},
-             changeFound<GroupRecord>([](CliContext &context, store::Database &db,
-                                         const GroupRecord &found, QString &said) {
-                 auto renamed =
-                     groupStore(db).renameGroup(found.uuid, context.commandLine().argument(1));
-                 if (renamed)
-                     said = QStringLiteral("Renamed group '%1' to '%2' (%3).")
-                                .arg(found.name, renamed->name, renamed->uuid);
-                 return renamed;
-             })},
-            {QStringLiteral("set-description"),
-             {group, QStringLiteral("TEXT")},
-             {},
-             QStringLiteral("Change the description of a group."),
-             {},
-             changeFound<GroupRecord>([](CliContext &context, store::Database &db,
-                                         const GroupRecord &found, QString &said) {
-                 said = QStringLiteral("Updated the description of group '%1'.").arg(found.name);
-                 return groupStore(db).setDescription(found.uuid,
-                                                      context.commandLine().argument(1));
-             })},
-            {QStringLiteral("delete"),
-             {group},
-             {},
-             QStringLiteral("Delete a group (no prompt): its keys lose the routes it granted."),
-             {},
-             changeFound<GroupRecord>(
-                 [](CliContext &, store::Database &db, const GroupRecord &found, QString &said) {
-                     auto deleted = groupStore(db).deleteGroup(found.uuid);
-                     if (deleted)
-                         said = QStringLiteral("Deleted group '%1' (%2): %3 key(s) lost the %4 "
-                                               "route(s) it granted; the keys themselves stay.")
-                                    .arg(deleted->name, deleted->uuid)
-                                    .arg(deleted->keys.size())
-                                    .arg(deleted->routes.size());
-                     return deleted;
-                 })},
-            {QStringLiteral("add-route"),
-             {group, QStringLiteral("ROUTE")},
-             {},
-             QStringLiteral("Let the keys of a group use a route of config.yaml."),
-             QStringLiteral("A route the config does not have is added anyway, with a warning: "
-                            "requests get 404 until\nthe config gains it."),
-             changeFound<GroupRecord>(
-                 [](CliContext &context, store::Database &db, const GroupRecord &found,
-                    QString &said) { return changeRoute(context, db, found, true, said); })},
-            {QStringLiteral("remove-route"),
-             {group, QStringLiteral("ROUTE")},
-             {},
-             QStringLiteral("Stop a group from granting a route."),
-             {},
-             changeFound<GroupRecord>(
-                 [](CliContext &context, store::Database &db, const GroupRecord &found,
-                    QString &said) { return changeRoute(context, db, found, false, said); })},
-        });
-}
-
-} // namespace portico::cli
+} // namespace portico::cli::groupcommands

@@ -1,5 +1,5 @@
-// keys create | list | show | rename | disable | enable | delete | add-group | remove-group
-#include "commands.h"
+// keys create | list | show | rename | disable | enable | delete | add-group | remove-group:
+// what only keys do. The commands themselves are described in objectcommands.cpp.
 #include "objectcommands.h"
 #include "recordformat.h"
 #include "texttable.h"
@@ -10,26 +10,9 @@
 
 #include <QDateTime>
 
-namespace portico::cli {
+namespace portico::cli::keycommands {
 
 namespace {
-
-using store::ApiKeyRecord;
-
-const QString kListGroupsHint =
-    QStringLiteral("Run 'portico-gateway groups list' to see the groups, or create it with "
-                   "'portico-gateway groups create NAME'.");
-
-const ObjectFamily<ApiKeyRecord> &keys() {
-    static const ObjectFamily<ApiKeyRecord> family{
-        QStringLiteral("keys"), QStringLiteral("Run 'portico-gateway keys list' to see the keys."),
-        QStringLiteral("Use the uuid instead (see the list command)."),
-        [](store::Database &db, const QString &ref) {
-            return store::KeyStore(db, CliContext::actor()).key(ref);
-        },
-        format::keyToJson};
-    return family;
-}
 
 store::KeyStore keyStore(store::Database &db) {
     return store::KeyStore(db, CliContext::actor());
@@ -82,7 +65,14 @@ int printCreated(CliContext &context, const store::CreatedKey &created) {
     return kExitOk;
 }
 
-int createKey(CliContext &context, const ObjectFamily<ApiKeyRecord> &family) {
+} // namespace
+
+QString listGroupsHint() {
+    return QStringLiteral("Run 'portico-gateway groups list' to see the groups, or create it with "
+                          "'portico-gateway groups create NAME'.");
+}
+
+int create(CliContext &context, const ObjectFamily<ApiKeyRecord> &family) {
     const CommandLine &line = context.commandLine();
     QDateTime expiresAt;
     if (line.isSet(QStringLiteral("expires"))) {
@@ -109,7 +99,7 @@ int createKey(CliContext &context, const ObjectFamily<ApiKeyRecord> &family) {
     for (const QString &groupRef : line.values(QStringLiteral("group"))) {
         const auto group = store::GroupStore(*db, CliContext::actor()).group(groupRef);
         if (!group)
-            return family.fail(context, group.error(), kListGroupsHint);
+            return family.fail(context, group.error(), listGroupsHint());
         if (!groupUuids.contains(group->uuid))
             groupUuids << group->uuid;
     }
@@ -119,7 +109,7 @@ int createKey(CliContext &context, const ObjectFamily<ApiKeyRecord> &family) {
     return printCreated(context, *created);
 }
 
-QString keyTable(const QList<ApiKeyRecord> &keys, const config::GatewayConfig *) {
+QString table(const QList<ApiKeyRecord> &keys, const config::GatewayConfig *) {
     TextTable table({QStringLiteral("NAME"), QStringLiteral("UUID"), QStringLiteral("KEY"),
                      QStringLiteral("STATE"), QStringLiteral("GROUPS"), QStringLiteral("ROUTES"),
                      QStringLiteral("CREATED")});
@@ -132,41 +122,25 @@ QString keyTable(const QList<ApiKeyRecord> &keys, const config::GatewayConfig *)
     return table.toString();
 }
 
-QString describeKey(const ApiKeyRecord &key, const config::GatewayConfig *config) {
-    QString text;
-    auto field = [&text](const QString &label, const QString &value) {
-        text += QString(label + QLatin1Char(':')).leftJustified(12) + value + QLatin1Char('\n');
-    };
-    field(QStringLiteral("Name"), key.name);
-    field(QStringLiteral("UUID"), key.uuid);
-    field(QStringLiteral("API key"),
-          key.hint + QStringLiteral(" (masked: shown only at creation)"));
-    field(QStringLiteral("State"), format::effectiveState(key));
-    field(QStringLiteral("Created"), format::humanTime(key.createdAt));
-    field(QStringLiteral("Updated"), format::humanTime(key.updatedAt));
-    field(QStringLiteral("Last used"), format::humanTime(key.lastUsedAt));
-    field(QStringLiteral("Expires"), format::humanTime(key.expiresAt));
-    text += QStringLiteral("\nGroups (%1):\n").arg(key.groups.size());
-    if (key.groups.isEmpty()) {
-        text += QStringLiteral("  none: add one with 'portico-gateway keys add-group %1 GROUP'\n")
-                    .arg(key.uuid);
-    } else {
-        TextTable groups({QStringLiteral("NAME"), QStringLiteral("UUID")});
-        for (const store::GroupRef &group : key.groups)
-            groups.addRow({group.name, group.uuid});
-        text += groups.toString(2);
-    }
-    text += QStringLiteral("\nAccessible routes (%1):\n").arg(key.accessibleRouteCount());
-    if (key.routes.isEmpty()) {
-        text += QStringLiteral("  none: no group of this key grants a route\n");
-    } else {
-        TextTable routes({QStringLiteral("ROUTE"), QStringLiteral("GROUP")});
-        for (const store::RouteGrant &grant : key.routes)
-            routes.addRow(
-                {grant.route + format::missingMark(grant.route, config), grant.group.name});
-        text += routes.toString(2);
-    }
-    return text;
+QString describe(const ApiKeyRecord &key, const config::GatewayConfig *config) {
+    TextTable routes({QStringLiteral("ROUTE"), QStringLiteral("GROUP")});
+    for (const store::RouteGrant &grant : key.routes)
+        routes.addRow({grant.route + format::missingMark(grant.route, config), grant.group.name});
+    return fieldLines(12, {{QStringLiteral("Name"), key.name},
+                           {QStringLiteral("UUID"), key.uuid},
+                           {QStringLiteral("API key"),
+                            key.hint + QStringLiteral(" (masked: shown only at creation)")},
+                           {QStringLiteral("State"), format::effectiveState(key)},
+                           {QStringLiteral("Created"), format::humanTime(key.createdAt)},
+                           {QStringLiteral("Updated"), format::humanTime(key.updatedAt)},
+                           {QStringLiteral("Last used"), format::humanTime(key.lastUsedAt)},
+                           {QStringLiteral("Expires"), format::humanTime(key.expiresAt)}}) +
+           section(QStringLiteral("Groups"), key.groups.size(),
+                   QStringLiteral("none: add one with 'portico-gateway keys add-group %1 GROUP'")
+                       .arg(key.uuid),
+                   nameAndUuidRows(key.groups)) +
+           section(QStringLiteral("Accessible routes"), key.accessibleRouteCount(),
+                   QStringLiteral("none: no group of this key grants a route"), routes.toString(2));
 }
 
 store::Result<ApiKeyRecord> setState(store::Database &db, const ApiKeyRecord &key,
@@ -183,7 +157,18 @@ store::Result<ApiKeyRecord> setState(store::Database &db, const ApiKeyRecord &ke
     return changed;
 }
 
-// Adds the key to, or removes it from, the group the second argument names.
+store::Result<ApiKeyRecord> remove(store::Database &db, const ApiKeyRecord &key, QString &said) {
+    auto deleted = keyStore(db).deleteKey(key.uuid);
+    if (!deleted)
+        return deleted;
+    said = QStringLiteral("Deleted key '%1' (%2, %3)")
+               .arg(deleted->name, deleted->uuid, deleted->hint);
+    if (!deleted->groups.isEmpty())
+        said += QStringLiteral(", removed from %1").arg(groupNames(deleted->groups));
+    said += QStringLiteral(". Requests with it are refused from now on; its usage history stays.");
+    return deleted;
+}
+
 store::Result<ApiKeyRecord> changeMembership(CliContext &context, store::Database &db,
                                              const ApiKeyRecord &key, bool add, QString &said) {
     const auto group =
@@ -201,119 +186,4 @@ store::Result<ApiKeyRecord> changeMembership(CliContext &context, store::Databas
     return changed;
 }
 
-OptionSpec option(const char *name, const char *valueName, const char *description) {
-    return {QString::fromLatin1(name), QString::fromLatin1(valueName),
-            QString::fromLatin1(description)};
-}
-
-} // namespace
-
-QList<CommandSpec> keyCommands() {
-    const QString key = QStringLiteral("KEY");
-    const QString group = QStringLiteral("GROUP");
-    return commandsOf<ApiKeyRecord>(
-        keys(),
-        {
-            {QStringLiteral("create"),
-             {QStringLiteral("NAME")},
-             {option("group", "GROUP", "put the key in this group (repeat for several)"),
-              option("expires", "ISO_TIME", "refuse the key after this time")},
-             QStringLiteral("Create an API key and print it, once."),
-             QStringLiteral("The key is printed alone on stdout (or in the \"key\" field with "
-                            "--json). Save it now: only its\nhash is stored, so it cannot be "
-                            "shown again. It can reach the routes its groups grant."),
-             createKey},
-            {QStringLiteral("list"),
-             {},
-             {},
-             QStringLiteral("List the keys: name, uuid, masked key, state, groups, routes, "
-                            "creation."),
-             {},
-             listAll<ApiKeyRecord>(
-                 [](store::Database &db) { return keyStore(db).listKeys(); },
-                 QStringLiteral("No API keys yet. Create one with: portico-gateway keys create "
-                                "NAME --group GROUP\n"),
-                 keyTable)},
-            {QStringLiteral("show"),
-             {key},
-             {},
-             QStringLiteral("Show a key: details, groups and the routes it can reach."),
-             QStringLiteral("Routes that the current config no longer has are marked \"(missing "
-                            "from config.yaml)\"."),
-             showFound<ApiKeyRecord>(describeKey)},
-            {QStringLiteral("rename"),
-             {key, QStringLiteral("NEW_NAME")},
-             {},
-             QStringLiteral("Rename a key (the key itself never changes)."),
-             {},
-             changeFound<ApiKeyRecord>([](CliContext &context, store::Database &db,
-                                          const ApiKeyRecord &found, QString &said) {
-                 auto renamed =
-                     keyStore(db).renameKey(found.uuid, context.commandLine().argument(1));
-                 if (renamed)
-                     said = QStringLiteral("Renamed key '%1' to '%2' (%3). The key itself is "
-                                           "unchanged.")
-                                .arg(found.name, renamed->name, renamed->uuid);
-                 return renamed;
-             })},
-            {QStringLiteral("disable"),
-             {key},
-             {},
-             QStringLiteral("Disable a key: its requests are refused until it is enabled."),
-             {},
-             changeFound<ApiKeyRecord>(
-                 [](CliContext &, store::Database &db, const ApiKeyRecord &found, QString &said) {
-                     return setState(db, found, store::KeyState::Disabled, said);
-                 })},
-            {QStringLiteral("enable"),
-             {key},
-             {},
-             QStringLiteral("Enable a disabled key."),
-             {},
-             changeFound<ApiKeyRecord>(
-                 [](CliContext &, store::Database &db, const ApiKeyRecord &found, QString &said) {
-                     return setState(db, found, store::KeyState::Active, said);
-                 })},
-            {QStringLiteral("delete"),
-             {key},
-             {},
-             QStringLiteral("Delete a key and its group links (no prompt); its usage history "
-                            "stays."),
-             QStringLiteral("Irreversible: requests with the key are refused at once. If a key "
-                            "is compromised, create a new\none in the same groups, update your "
-                            "applications, then delete the old one."),
-             changeFound<ApiKeyRecord>([](CliContext &, store::Database &db,
-                                          const ApiKeyRecord &found, QString &said) {
-                 auto deleted = keyStore(db).deleteKey(found.uuid);
-                 if (!deleted)
-                     return deleted;
-                 said = QStringLiteral("Deleted key '%1' (%2, %3)")
-                            .arg(deleted->name, deleted->uuid, deleted->hint);
-                 if (!deleted->groups.isEmpty())
-                     said += QStringLiteral(", removed from %1").arg(groupNames(deleted->groups));
-                 said += QStringLiteral(". Requests with it are refused from now on; its "
-                                        "usage history stays.");
-                 return deleted;
-             })},
-            {QStringLiteral("add-group"),
-             {key, group},
-             {},
-             QStringLiteral("Add a key to a group: it gains every route of the group."),
-             {},
-             changeFound<ApiKeyRecord>(
-                 [](CliContext &context, store::Database &db, const ApiKeyRecord &found,
-                    QString &said) { return changeMembership(context, db, found, true, said); },
-                 kListGroupsHint)},
-            {QStringLiteral("remove-group"),
-             {key, group},
-             {},
-             QStringLiteral("Remove a key from a group."),
-             {},
-             changeFound<ApiKeyRecord>(
-                 [](CliContext &context, store::Database &db, const ApiKeyRecord &found,
-                    QString &said) { return changeMembership(context, db, found, false, said); },
-                 kListGroupsHint)},
-        });
-}
-
-} // namespace portico::cli
+} // namespace portico::cli::keycommands

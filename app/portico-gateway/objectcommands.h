@@ -1,19 +1,22 @@
 #pragma once
 
-// The key and the group commands are described the same way: a family (the first word, how
-// its objects are found and printed as JSON, what to hint when one is not found) and a table of
-// commands. The steps they share (open the store, find the object the first argument names,
-// change or show it, report it as a line or as JSON) are written here once, so a command that
-// applies to keys and groups alike is written once too.
+// The key and the group commands are described in one table (objectcommands.cpp): per family
+// (the first word, how its objects are found and printed as JSON, what to hint when one is not
+// found) its commands with their help and what each runs. The steps they share (open the store,
+// find the object the first argument names, change or show it, report it as a line or as JSON)
+// are written here once, so a command that applies to keys and groups alike is written once
+// too; keycommands.cpp and groupcommands.cpp hold only what one family does differently.
 
 #include "clicontext.h"
 #include "commandline.h"
+#include "texttable.h"
 
 #include "store/records.h"
 #include "store/result.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QPair>
 
 #include <functional>
 
@@ -82,16 +85,40 @@ QList<CommandSpec> commandsOf(const ObjectFamily<Record> &family,
     return specs;
 }
 
-// The object the first argument names, or nothing after printing why (`exitCode` says how).
-template <typename Record>
-std::optional<Record> findNamed(CliContext &context, const ObjectFamily<Record> &family,
-                                store::Database &db, int *exitCode) {
-    store::Result<Record> found = family.find(db, context.commandLine().argument(0));
-    if (!found) {
-        *exitCode = family.fail(context, found.error(), family.listHint);
-        return std::nullopt;
-    }
-    return std::move(found).value();
+// Opens the store, finds the object the first argument names and returns `use(db, found)`; on
+// failure prints why and returns kExitFailed.
+template <typename Record, typename Use>
+int withFound(CliContext &context, const ObjectFamily<Record> &family, Use &&use) {
+    store::Database *db = context.database();
+    if (!db)
+        return kExitFailed;
+    const store::Result<Record> found = family.find(*db, context.commandLine().argument(0));
+    if (!found)
+        return family.fail(context, found.error(), family.listHint);
+    return use(*db, *found);
+}
+
+// The fields `show` starts with, one "Label:   value" a line, values aligned at `width`.
+inline QString fieldLines(int width, const QList<QPair<QString, QString>> &fields) {
+    QString text;
+    for (const auto &[label, value] : fields)
+        text += QString(label + QLatin1Char(':')).leftJustified(width) + value + QLatin1Char('\n');
+    return text;
+}
+
+// The rows of a NAME / UUID table (a key's groups, a group's keys), indented for `show`.
+template <typename Ref> QString nameAndUuidRows(const QList<Ref> &refs) {
+    TextTable table({QStringLiteral("NAME"), QStringLiteral("UUID")});
+    for (const Ref &ref : refs)
+        table.addRow({ref.name, ref.uuid});
+    return table.toString(2);
+}
+
+// A section of `show`: "Title (count):" then `rows`, or `none` when there are none.
+inline QString section(const QString &title, qsizetype count, const QString &none,
+                       const QString &rows) {
+    return QStringLiteral("\n%1 (%2):\n").arg(title).arg(count) +
+           (count == 0 ? QStringLiteral("  ") + none + QLatin1Char('\n') : rows);
 }
 
 // The config to check routes against; null, with a warning, when it does not load.
@@ -115,18 +142,14 @@ using Change = store::Result<Record> (*)(CliContext &context, store::Database &d
 template <typename Record>
 ObjectRun<Record> changeFound(Change<Record> change, const QString &failureHint = {}) {
     return [change, failureHint](CliContext &context, const ObjectFamily<Record> &family) {
-        store::Database *db = context.database();
-        int exitCode = kExitFailed;
-        const std::optional<Record> found =
-            db ? findNamed(context, family, *db, &exitCode) : std::nullopt;
-        if (!found)
-            return exitCode;
-        QString said;
-        const store::Result<Record> changed = change(context, *db, *found, said);
-        if (!changed)
-            return family.fail(context, changed.error(),
-                               failureHint.isNull() ? family.listHint : failureHint);
-        return family.report(context, *changed, said);
+        return withFound(context, family, [&](store::Database &db, const Record &found) {
+            QString said;
+            const store::Result<Record> changed = change(context, db, found, said);
+            if (!changed)
+                return family.fail(context, changed.error(),
+                                   failureHint.isNull() ? family.listHint : failureHint);
+            return family.report(context, *changed, said);
+        });
     };
 }
 
@@ -135,18 +158,14 @@ template <typename Record>
 ObjectRun<Record> showFound(QString (*describe)(const Record &record,
                                                 const config::GatewayConfig *config)) {
     return [describe](CliContext &context, const ObjectFamily<Record> &family) {
-        store::Database *db = context.database();
-        int exitCode = kExitFailed;
-        const std::optional<Record> found =
-            db ? findNamed(context, family, *db, &exitCode) : std::nullopt;
-        if (!found)
-            return exitCode;
-        const config::GatewayConfig *config = routeCheckingConfig(context);
-        if (context.json())
-            context.printJson(family.toJson(*found, config));
-        else
-            CliContext::printOut(describe(*found, config));
-        return kExitOk;
+        return withFound(context, family, [&](store::Database &, const Record &found) {
+            const config::GatewayConfig *config = routeCheckingConfig(context);
+            if (context.json())
+                context.printJson(family.toJson(found, config));
+            else
+                CliContext::printOut(describe(found, config));
+            return kExitOk;
+        });
     };
 }
 
@@ -174,5 +193,33 @@ listAll(store::Result<QList<Record>> (*list)(store::Database &db), const QString
         return kExitOk;
     };
 }
+
+// What only keys do (keycommands.cpp).
+namespace keycommands {
+using store::ApiKeyRecord;
+// Added to a "group not found" met by a key command.
+QString listGroupsHint();
+int create(CliContext &context, const ObjectFamily<ApiKeyRecord> &family);
+QString table(const QList<ApiKeyRecord> &keys, const config::GatewayConfig *config);
+QString describe(const ApiKeyRecord &key, const config::GatewayConfig *config);
+store::Result<ApiKeyRecord> setState(store::Database &db, const ApiKeyRecord &key,
+                                     store::KeyState state, QString &said);
+store::Result<ApiKeyRecord> remove(store::Database &db, const ApiKeyRecord &key, QString &said);
+// Adds the key to, or removes it from, the group the second argument names.
+store::Result<ApiKeyRecord> changeMembership(CliContext &context, store::Database &db,
+                                             const ApiKeyRecord &key, bool add, QString &said);
+} // namespace keycommands
+
+// What only groups do (groupcommands.cpp).
+namespace groupcommands {
+using store::GroupRecord;
+int create(CliContext &context, const ObjectFamily<GroupRecord> &family);
+QString table(const QList<GroupRecord> &groups, const config::GatewayConfig *config);
+QString describe(const GroupRecord &group, const config::GatewayConfig *config);
+store::Result<GroupRecord> remove(store::Database &db, const GroupRecord &group, QString &said);
+// Grants or revokes the route the second argument names.
+store::Result<GroupRecord> changeRoute(CliContext &context, store::Database &db,
+                                       const GroupRecord &group, bool add, QString &said);
+} // namespace groupcommands
 
 } // namespace portico::cli

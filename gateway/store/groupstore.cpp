@@ -12,8 +12,7 @@ using namespace detail;
 namespace {
 
 // Loads one group (`onlyUuid`) or all groups with their members and routes, sorted by name.
-Result<QList<GroupRecord>> loadGroups(const QSqlDatabase &connection,
-                                      const QString &onlyUuid = {}) {
+Result<QList<GroupRecord>> loadGroups(const QSqlDatabase &connection, const QString &onlyUuid) {
     const QString doing = QStringLiteral("reading groups");
     LoadedRecords<GroupRecord> groups;
     const auto readGroup = [&](const QSqlQuery &row) {
@@ -50,23 +49,12 @@ Result<QList<GroupRecord>> loadGroups(const QSqlDatabase &connection,
     return groups.take();
 }
 
-Result<GroupRecord> loadGroup(const QSqlDatabase &connection, const QString &uuid) {
-    return onlyRecord(loadGroups(connection, uuid), groupTable(), uuid);
-}
-
-const ObjectKind<GroupRecord> &groupKind() {
-    static const ObjectKind<GroupRecord> kind{groupTable(), loadGroup};
-    return kind;
-}
+const ObjectKind<GroupRecord> kGroups{groupTable(), loadGroups};
 
 // Descriptions are trimmed; a null QString would bind as SQL NULL, and the column is NOT NULL.
 QString cleanDescription(const QString &text) {
     const QString trimmed = text.trimmed();
     return trimmed.isNull() ? QString(QLatin1String("")) : trimmed;
-}
-
-QJsonObject routeDetails(const GroupRecord &group, const QString &route) {
-    return {{QStringLiteral("name"), group.name}, {QStringLiteral("route"), route}};
 }
 
 } // namespace
@@ -77,7 +65,7 @@ GroupStore::GroupStore(Database &db, QString actor)
 
 Result<GroupRecord> GroupStore::createGroup(const QString &name, const QString &description) {
     const QString text = cleanDescription(description);
-    return ObjectStore(m_db, m_actor, groupKind())
+    return ObjectStore(m_db, m_actor, kGroups)
         .create(name,
                 [&](const QSqlDatabase &, const QString &uuid,
                     const QString &validName) -> Result<Edit> {
@@ -92,22 +80,21 @@ Result<GroupRecord> GroupStore::createGroup(const QString &name, const QString &
 }
 
 Result<QList<GroupRecord>> GroupStore::listGroups() const {
-    return readTransaction<QList<GroupRecord>>(
-        m_db, [&](const QSqlDatabase &connection) { return loadGroups(connection); });
+    return ObjectStore(m_db, m_actor, kGroups).list();
 }
 
 Result<GroupRecord> GroupStore::group(const QString &groupRef) const {
-    return ObjectStore(m_db, m_actor, groupKind()).find(groupRef);
+    return ObjectStore(m_db, m_actor, kGroups).find(groupRef);
 }
 
 Result<GroupRecord> GroupStore::renameGroup(const QString &groupRef, const QString &newName) {
-    return ObjectStore(m_db, m_actor, groupKind()).rename(groupRef, newName);
+    return ObjectStore(m_db, m_actor, kGroups).rename(groupRef, newName);
 }
 
 Result<GroupRecord> GroupStore::setDescription(const QString &groupRef,
                                                const QString &description) {
     const QString text = cleanDescription(description);
-    return ObjectStore(m_db, m_actor, groupKind())
+    return ObjectStore(m_db, m_actor, kGroups)
         .change(groupRef, [&](const QSqlDatabase &, const GroupRecord &before) -> Plan {
             if (before.description == text)
                 return nothingToDo();
@@ -122,7 +109,7 @@ Result<GroupRecord> GroupStore::setDescription(const QString &groupRef,
 }
 
 Result<GroupRecord> GroupStore::deleteGroup(const QString &groupRef) {
-    return ObjectStore(m_db, m_actor, groupKind()).remove(groupRef, [](const GroupRecord &before) {
+    return ObjectStore(m_db, m_actor, kGroups).remove(groupRef, [](const GroupRecord &before) {
         QJsonArray keyNames;
         for (const KeyRef &key : before.keys)
             keyNames.append(key.name);
@@ -133,30 +120,28 @@ Result<GroupRecord> GroupStore::deleteGroup(const QString &groupRef) {
 }
 
 Result<GroupRecord> GroupStore::addRoute(const QString &groupRef, const QString &route) {
-    const Result<QString> routeName = validateName(route, Error::Subject::Route);
-    if (!routeName)
-        return routeName.error();
-    return ObjectStore(m_db, m_actor, groupKind())
-        .change(groupRef, [&](const QSqlDatabase &connection, const GroupRecord &group) -> Plan {
-            return addLink(connection, groupRoutesLink(), group.uuid, *routeName,
-                           {{},
-                            QStringLiteral("adding the route"),
-                            QStringLiteral("add_route"),
-                            routeDetails(group, *routeName)});
-        });
+    return changeRoute(groupRef, route, true);
 }
 
 Result<GroupRecord> GroupStore::removeRoute(const QString &groupRef, const QString &route) {
+    return changeRoute(groupRef, route, false);
+}
+
+Result<GroupRecord> GroupStore::changeRoute(const QString &groupRef, const QString &route,
+                                            bool grant) {
     const Result<QString> routeName = validateName(route, Error::Subject::Route);
     if (!routeName)
         return routeName.error();
-    return ObjectStore(m_db, m_actor, groupKind())
+    return ObjectStore(m_db, m_actor, kGroups)
         .change(groupRef, [&](const QSqlDatabase &connection, const GroupRecord &group) -> Plan {
-            return removeLink(connection, groupRoutesLink(), group.uuid, *routeName,
-                              {{},
-                               QStringLiteral("removing the route"),
-                               QStringLiteral("remove_route"),
-                               routeDetails(group, *routeName)},
+            Edit change{
+                {},
+                grant ? QStringLiteral("adding the route") : QStringLiteral("removing the route"),
+                grant ? QStringLiteral("add_route") : QStringLiteral("remove_route"),
+                {{QStringLiteral("name"), group.name}, {QStringLiteral("route"), *routeName}}};
+            if (grant)
+                return addLink(connection, groupRoutesLink(), group.uuid, *routeName, change);
+            return removeLink(connection, groupRoutesLink(), group.uuid, *routeName, change,
                               makeError(Error::Reason::RouteNotGranted, Error::Subject::Group,
                                         {group.name, *routeName, group.uuid}));
         });

@@ -23,7 +23,7 @@ KeyState stateFromDb(const QString &text) {
 }
 
 // Loads one key (`onlyUuid`) or all keys, with their groups and routes, sorted as listKeys says.
-Result<QList<ApiKeyRecord>> loadKeys(const QSqlDatabase &connection, const QString &onlyUuid = {}) {
+Result<QList<ApiKeyRecord>> loadKeys(const QSqlDatabase &connection, const QString &onlyUuid) {
     const QString doing = QStringLiteral("reading API keys");
     LoadedRecords<ApiKeyRecord> keys;
     if (Status s =
@@ -75,14 +75,7 @@ Result<QList<ApiKeyRecord>> loadKeys(const QSqlDatabase &connection, const QStri
     return keys.take();
 }
 
-Result<ApiKeyRecord> loadKey(const QSqlDatabase &connection, const QString &uuid) {
-    return onlyRecord(loadKeys(connection, uuid), keyTable(), uuid);
-}
-
-const ObjectKind<ApiKeyRecord> &keyKind() {
-    static const ObjectKind<ApiKeyRecord> kind{keyTable(), loadKey};
-    return kind;
-}
+const ObjectKind<ApiKeyRecord> kKeys{keyTable(), loadKeys};
 
 QJsonValue isoOrNull(const QDateTime &time) {
     return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs))
@@ -96,13 +89,6 @@ QJsonArray groupNames(const QList<GroupRef> &groups) {
     return names;
 }
 
-// What a membership change writes in the audit trail of the key.
-QJsonObject membership(const ApiKeyRecord &key, const Named &group) {
-    return {{QStringLiteral("name"), key.name},
-            {QStringLiteral("group"), group.name},
-            {QStringLiteral("group_uuid"), group.uuid}};
-}
-
 } // namespace
 
 KeyStore::KeyStore(Database &db, QString actor)
@@ -113,7 +99,7 @@ Result<CreatedKey> KeyStore::createKey(const QString &name, const QStringList &g
                                        const QDateTime &expiresAt) {
     QString key;
     Result<ApiKeyRecord> record =
-        ObjectStore(m_db, m_actor, keyKind())
+        ObjectStore(m_db, m_actor, kKeys)
             .create(name,
                     [&](const QSqlDatabase &connection, const QString &uuid,
                         const QString &validName) -> Result<Edit> {
@@ -164,21 +150,12 @@ Result<CreatedKey> KeyStore::createKey(const QString &name, const QStringList &g
     return CreatedKey{std::move(record).value(), key};
 }
 
-Result<QList<ApiKeyRecord>> KeyStore::listKeys() const {
-    return readTransaction<QList<ApiKeyRecord>>(
-        m_db, [&](const QSqlDatabase &connection) { return loadKeys(connection); });
-}
-
-Result<ApiKeyRecord> KeyStore::key(const QString &keyRef) const {
-    return ObjectStore(m_db, m_actor, keyKind()).find(keyRef);
-}
-
 Result<ApiKeyRecord> KeyStore::renameKey(const QString &keyRef, const QString &newName) {
-    return ObjectStore(m_db, m_actor, keyKind()).rename(keyRef, newName);
+    return ObjectStore(m_db, m_actor, kKeys).rename(keyRef, newName);
 }
 
 Result<ApiKeyRecord> KeyStore::setKeyState(const QString &keyRef, KeyState state) {
-    return ObjectStore(m_db, m_actor, keyKind())
+    return ObjectStore(m_db, m_actor, kKeys)
         .change(keyRef, [&](const QSqlDatabase &, const ApiKeyRecord &before) -> Plan {
             if (before.state == state)
                 return nothingToDo();
@@ -191,7 +168,7 @@ Result<ApiKeyRecord> KeyStore::setKeyState(const QString &keyRef, KeyState state
 }
 
 Result<ApiKeyRecord> KeyStore::setKeyExpiry(const QString &keyRef, const QDateTime &expiresAt) {
-    return ObjectStore(m_db, m_actor, keyKind())
+    return ObjectStore(m_db, m_actor, kKeys)
         .change(keyRef, [&](const QSqlDatabase &, const ApiKeyRecord &before) -> Plan {
             // Stored with millisecond precision: compare what would be stored.
             if (timeToDb(before.expiresAt) == timeToDb(expiresAt))
@@ -207,37 +184,37 @@ Result<ApiKeyRecord> KeyStore::setKeyExpiry(const QString &keyRef, const QDateTi
 }
 
 Result<ApiKeyRecord> KeyStore::deleteKey(const QString &keyRef) {
-    return ObjectStore(m_db, m_actor, keyKind()).remove(keyRef, [](const ApiKeyRecord &before) {
+    return ObjectStore(m_db, m_actor, kKeys).remove(keyRef, [](const ApiKeyRecord &before) {
         return QJsonObject{{QStringLiteral("name"), before.name},
                            {QStringLiteral("groups"), groupNames(before.groups)}};
     });
 }
 
 Result<ApiKeyRecord> KeyStore::addKeyToGroup(const QString &keyRef, const QString &groupRef) {
-    return ObjectStore(m_db, m_actor, keyKind())
-        .change(keyRef, [&](const QSqlDatabase &connection, const ApiKeyRecord &key) -> Plan {
-            const Result<Named> group = resolve(connection, groupTable(), groupRef);
-            if (!group)
-                return group.error();
-            return addLink(connection, keyGroupsLink(), key.uuid, group->uuid,
-                           {{},
-                            QStringLiteral("adding the key to the group"),
-                            QStringLiteral("add_group"),
-                            membership(key, *group)});
-        });
+    return changeMembership(keyRef, groupRef, true);
 }
 
 Result<ApiKeyRecord> KeyStore::removeKeyFromGroup(const QString &keyRef, const QString &groupRef) {
-    return ObjectStore(m_db, m_actor, keyKind())
+    return changeMembership(keyRef, groupRef, false);
+}
+
+Result<ApiKeyRecord> KeyStore::changeMembership(const QString &keyRef, const QString &groupRef,
+                                                bool join) {
+    return ObjectStore(m_db, m_actor, kKeys)
         .change(keyRef, [&](const QSqlDatabase &connection, const ApiKeyRecord &key) -> Plan {
             const Result<Named> group = resolve(connection, groupTable(), groupRef);
             if (!group)
                 return group.error();
-            return removeLink(connection, keyGroupsLink(), key.uuid, group->uuid,
-                              {{},
-                               QStringLiteral("removing the key from the group"),
-                               QStringLiteral("remove_group"),
-                               membership(key, *group)},
+            const Edit change{{},
+                              join ? QStringLiteral("adding the key to the group")
+                                   : QStringLiteral("removing the key from the group"),
+                              join ? QStringLiteral("add_group") : QStringLiteral("remove_group"),
+                              {{QStringLiteral("name"), key.name},
+                               {QStringLiteral("group"), group->name},
+                               {QStringLiteral("group_uuid"), group->uuid}}};
+            if (join)
+                return addLink(connection, keyGroupsLink(), key.uuid, group->uuid, change);
+            return removeLink(connection, keyGroupsLink(), key.uuid, group->uuid, change,
                               makeError(Error::Reason::NotMember, Error::Subject::Key,
                                         {key.name, group->name, key.uuid}));
         });
@@ -274,70 +251,63 @@ Status KeyStore::touchLastUsed(const QStringList &keyUuids, const QDateTime &whe
     return tx.commitQuietly();
 }
 
+// Reads: each sees one committed state.
+
+Result<QList<ApiKeyRecord>> KeyStore::listKeys() const {
+    return ObjectStore(m_db, m_actor, kKeys).list();
+}
+
+Result<ApiKeyRecord> KeyStore::key(const QString &keyRef) const {
+    return ObjectStore(m_db, m_actor, kKeys).find(keyRef);
+}
+
 Result<AccessSnapshot> KeyStore::accessSnapshot() const {
     return readTransaction<AccessSnapshot>(
         m_db, [&](const QSqlDatabase &connection) -> Result<AccessSnapshot> {
             const QString doing = QStringLiteral("reading keys and groups");
-            AccessSnapshot snapshot;
-
             const Result<qint64> counter = readChangeCounter(connection);
             if (!counter)
                 return counter.error();
-            snapshot.changeCounter = *counter;
-
-            QHash<QString, qsizetype> keyIndex;
-            {
-                QSqlQuery query(connection);
-                if (!query.exec(QStringLiteral("SELECT uuid, name, key_hash, state, expires_at "
-                                               "FROM api_keys ORDER BY uuid")))
-                    return databaseError(query.lastError(), doing);
-                while (query.next()) {
-                    AccessSnapshot::Key key;
-                    key.uuid = query.value(0).toString();
-                    key.name = query.value(1).toString();
-                    key.hash = query.value(2).toString().toLatin1();
-                    key.state = stateFromDb(query.value(3).toString());
-                    key.expiresAt = timeFromDb(query.value(4));
-                    keyIndex.insert(key.uuid, snapshot.keys.size());
-                    snapshot.keys.append(key);
-                }
-            }
-            {
-                QSqlQuery query(connection);
-                if (!query.exec(QStringLiteral("SELECT key_uuid, group_uuid FROM key_groups "
-                                               "ORDER BY key_uuid, group_uuid")))
-                    return databaseError(query.lastError(), doing);
-                while (query.next()) {
-                    const auto it = keyIndex.constFind(query.value(0).toString());
-                    if (it != keyIndex.constEnd())
-                        snapshot.keys[*it].groupUuids.append(query.value(1).toString());
-                }
-            }
-            QHash<QString, qsizetype> groupIndex;
-            {
-                QSqlQuery query(connection);
-                if (!query.exec(QStringLiteral("SELECT uuid, name FROM groups ORDER BY name")))
-                    return databaseError(query.lastError(), doing);
-                while (query.next()) {
-                    AccessSnapshot::Group group;
-                    group.uuid = query.value(0).toString();
-                    group.name = query.value(1).toString();
-                    groupIndex.insert(group.uuid, snapshot.groups.size());
-                    snapshot.groups.append(group);
-                }
-            }
-            {
-                QSqlQuery query(connection);
-                if (!query.exec(QStringLiteral("SELECT group_uuid, route_name FROM group_routes "
-                                               "ORDER BY group_uuid, route_name")))
-                    return databaseError(query.lastError(), doing);
-                while (query.next()) {
-                    const auto it = groupIndex.constFind(query.value(0).toString());
-                    if (it != groupIndex.constEnd())
-                        snapshot.groups[*it].routes.append(query.value(1).toString());
-                }
-            }
-            return snapshot;
+            LoadedRecords<AccessSnapshot::Key> keys;
+            LoadedRecords<AccessSnapshot::Group> groups;
+            const auto readKey = [&](const QSqlQuery &row) {
+                keys.add({row.value(0).toString(),
+                          row.value(1).toString(),
+                          row.value(2).toString().toLatin1(),
+                          stateFromDb(row.value(3).toString()),
+                          timeFromDb(row.value(4)),
+                          {}});
+            };
+            const auto readMembership = [&](const QSqlQuery &row) {
+                if (AccessSnapshot::Key *key = keys.find(row.value(0).toString()))
+                    key->groupUuids.append(row.value(1).toString());
+            };
+            const auto readGroup = [&](const QSqlQuery &row) {
+                groups.add({row.value(0).toString(), row.value(1).toString(), {}});
+            };
+            const auto readGrant = [&](const QSqlQuery &row) {
+                if (AccessSnapshot::Group *group = groups.find(row.value(0).toString()))
+                    group->routes.append(row.value(1).toString());
+            };
+            const QString all; // no uuid: every row
+            Status s = readRows(connection,
+                                QStringLiteral("SELECT uuid, name, key_hash, state, expires_at "
+                                               "FROM api_keys"),
+                                {}, QStringLiteral("uuid"), all, doing, readKey);
+            if (s)
+                s = readRows(connection,
+                             QStringLiteral("SELECT key_uuid, group_uuid FROM key_groups"), {},
+                             QStringLiteral("key_uuid, group_uuid"), all, doing, readMembership);
+            if (s)
+                s = readRows(connection, QStringLiteral("SELECT uuid, name FROM groups"), {},
+                             QStringLiteral("name"), all, doing, readGroup);
+            if (s)
+                s = readRows(connection,
+                             QStringLiteral("SELECT group_uuid, route_name FROM group_routes"), {},
+                             QStringLiteral("group_uuid, route_name"), all, doing, readGrant);
+            if (!s)
+                return s.error();
+            return AccessSnapshot{keys.take(), groups.take(), *counter};
         });
 }
 

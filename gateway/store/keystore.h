@@ -46,6 +46,9 @@ public:
     Result<AccessSnapshot> accessSnapshot() const;
 
 private:
+    Result<ApiKeyRecord> changeMembership(const QString &keyRef, const QString &groupRef,
+                                          bool join);
+
     Database &m_db;
     QString m_actor;
 };

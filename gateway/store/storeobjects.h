@@ -46,8 +46,18 @@ struct ObjectTable {
 
 template <typename Record> struct ObjectKind {
     ObjectTable table;
-    // The record with its links; NotFound when there is no such uuid.
-    Result<Record> (*load)(const QSqlDatabase &connection, const QString &uuid);
+    // Every record with its links, or only the one with `onlyUuid` when it is not empty.
+    Result<QList<Record>> (*loadAll)(const QSqlDatabase &connection, const QString &onlyUuid);
+
+    // The record with that uuid; NotFound when there is none.
+    Result<Record> load(const QSqlDatabase &connection, const QString &uuid) const {
+        Result<QList<Record>> records = loadAll(connection, uuid);
+        if (!records)
+            return records.error();
+        if (records->isEmpty())
+            return makeError(Error::Reason::NotFound, table.subject, {uuid});
+        return records->first();
+    }
 };
 
 // A change decided from the loaded record: what to write and the audit row saying so.
@@ -135,17 +145,6 @@ private:
     QHash<QString, qsizetype> m_index;
 };
 
-// The one record of a loader's list; NotFound when the list is empty.
-template <typename Record>
-Result<Record> onlyRecord(Result<QList<Record>> records, const ObjectTable &table,
-                          const QString &uuid) {
-    if (!records)
-        return records.error();
-    if (records->isEmpty())
-        return makeError(Error::Reason::NotFound, table.subject, {uuid});
-    return records->first();
-}
-
 // The operations of one kind of object, for one actor.
 template <typename Record> class ObjectStore {
 public:
@@ -153,6 +152,12 @@ public:
         : m_db(db)
         , m_actor(actor)
         , m_kind(kind) {}
+
+    // Every object, in the loader's order.
+    Result<QList<Record>> list() const {
+        return readTransaction<QList<Record>>(
+            m_db, [&](const QSqlDatabase &connection) { return m_kind.loadAll(connection, {}); });
+    }
 
     // The object named by `ref`.
     Result<Record> find(const QString &ref) const {
