@@ -24,9 +24,11 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTableWidget>
+#include <QTranslator>
 
 using namespace portico;
 using test::findWidget;
@@ -49,6 +51,7 @@ private Q_SLOTS:
     void removeFromGroup();
     void missingRouteIsMarked();
     void renameInPlace();
+    void renameRefusedInItalian();
     void enableDisable();
     void deleteAsksWithWarnings();
     void actionsColumnButtons();
@@ -446,6 +449,35 @@ void TestKeysPage::renameInPlace() {
                      .toString(),
                  QStringLiteral("after"));
     QCOMPARE(m_page->selectedKeyUuid(), key);
+}
+
+// The store's refusal of a rename, said in the user's language.
+void TestKeysPage::renameRefusedInItalian() {
+    QTranslator italian;
+    QVERIFY(italian.load(QLocale(QLocale::Italian), QStringLiteral("portico"), QStringLiteral("_"),
+                         QStringLiteral(":/i18n")));
+    QVERIFY(QCoreApplication::installTranslator(&italian));
+    const auto restore = qScopeGuard([&italian] { QCoreApplication::removeTranslator(&italian); });
+
+    const QString key = m_fixture->createKey(QStringLiteral("before"));
+    m_fixture->createKey(QStringLiteral("other key"));
+    QVERIFY(makePage());
+    QVERIFY(m_page->selectKey(key));
+    auto *edit = findWidget<QLineEdit>(QStringLiteral("renameEdit"), m_page.get());
+    auto *error = findWidget<QLabel>(QStringLiteral("renameError"), m_page.get());
+    QTest::mouseClick(findWidget<QPushButton>(QStringLiteral("renameButton"), m_page.get()),
+                      Qt::LeftButton);
+    edit->selectAll();
+    QTest::keyClicks(edit, QStringLiteral("other key"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QVERIFY(error->isVisible());
+    QCOMPARE(error->text(), QStringLiteral("Esiste già una chiave di nome «other key»."));
+
+    edit->setText(QStringLiteral("a\u2028b")); // no key types a line separator
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(error->text(), QStringLiteral("Il nome non può contenere caratteri di controllo né "
+                                           "interruzioni di riga."));
+    QCOMPARE(m_fixture->keys().key(key)->name, QStringLiteral("before"));
 }
 
 void TestKeysPage::enableDisable() {
