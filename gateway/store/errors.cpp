@@ -9,17 +9,8 @@ using Subject = Error::Subject;
 
 // "key", "group", "route": how the English messages name what they speak of.
 QString noun(Subject subject) {
-    switch (subject) {
-    case Subject::Key:
-        return QStringLiteral("key");
-    case Subject::Group:
-        return QStringLiteral("group");
-    case Subject::Route:
-        return QStringLiteral("route");
-    case Subject::None:
-        break;
-    }
-    return QStringLiteral("object");
+    static const char *const nouns[] = {"object", "key", "group", "route"}; // Subject's order
+    return QLatin1String(nouns[int(subject)]);
 }
 
 Error::Code codeOf(Reason reason) {

@@ -1,3 +1,5 @@
+#include "italiantranslation.h"
+
 #include "config/configmanager.h"
 #include "store/apikeyformat.h"
 #include "store/database.h"
@@ -17,13 +19,11 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
-#include <QScopeGuard>
 #include <QStyle>
 #include <QStyleOptionViewItem>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTranslator>
 
 using namespace portico;
 
@@ -255,11 +255,8 @@ void TestGroupsPage::nameRulesAreTheStores() {
 // Under the Italian translation the page says the store's errors in Italian: as typed, and when
 // the store itself refuses (another program took the name after the page last read the store).
 void TestGroupsPage::storeErrorsInItalian() {
-    QTranslator italian;
-    QVERIFY(italian.load(QLocale(QLocale::Italian), QStringLiteral("portico"), QStringLiteral("_"),
-                         QStringLiteral(":/i18n")));
-    QVERIFY(QCoreApplication::installTranslator(&italian));
-    const auto restore = qScopeGuard([&italian] { QCoreApplication::removeTranslator(&italian); });
+    const test::ItalianTranslation italian;
+    QVERIFY(italian.installed());
 
     m_page = makePage();
     auto *name = child<QLineEdit>("newGroupName");
