@@ -33,6 +33,49 @@ OptionSpec option(const char *name, const char *valueName, const char *descripti
             QString::fromLatin1(description)};
 }
 
+// `keys disable KEY`, `keys enable KEY`.
+ObjectCommand<ApiKeyRecord> stateCommand(const QString &verb, const QString &summary,
+                                         store::KeyState state) {
+    return {verb,
+            {QStringLiteral("KEY")},
+            {},
+            summary,
+            {},
+            changeFound<ApiKeyRecord>(
+                [state](CliContext &, store::Database &db, const ApiKeyRecord &found,
+                        QString &said) { return keycommands::setState(db, found, state, said); })};
+}
+
+// `keys add-group KEY GROUP`, `keys remove-group KEY GROUP`.
+ObjectCommand<ApiKeyRecord> membershipCommand(const QString &verb, const QString &summary,
+                                              bool add) {
+    return {verb,
+            {QStringLiteral("KEY"), QStringLiteral("GROUP")},
+            {},
+            summary,
+            {},
+            changeFound<ApiKeyRecord>(
+                [add](CliContext &context, store::Database &db, const ApiKeyRecord &found,
+                      QString &said) {
+                    return keycommands::changeMembership(context, db, found, add, said);
+                },
+                keycommands::listGroupsHint())};
+}
+
+// `groups add-route GROUP ROUTE`, `groups remove-route GROUP ROUTE`.
+ObjectCommand<GroupRecord> routeCommand(const QString &verb, const QString &summary,
+                                        const QString &details, bool add) {
+    return {verb,
+            {QStringLiteral("GROUP"), QStringLiteral("ROUTE")},
+            {},
+            summary,
+            details,
+            changeFound<GroupRecord>([add](CliContext &context, store::Database &db,
+                                           const GroupRecord &found, QString &said) {
+                return groupcommands::changeRoute(context, db, found, add, said);
+            })};
+}
+
 } // namespace
 
 QList<CommandSpec> keyCommands() {
@@ -43,7 +86,6 @@ QList<CommandSpec> keyCommands() {
         [](store::Database &db, const QString &ref) { return keyStore(db).key(ref); },
         format::keyToJson};
     const QString key = QStringLiteral("KEY");
-    const QString group = QStringLiteral("GROUP");
     return commandsOf<ApiKeyRecord>(
         family,
         {
@@ -73,39 +115,19 @@ QList<CommandSpec> keyCommands() {
              QStringLiteral("Show a key: details, groups and the routes it can reach."),
              kMissingRoutesNote,
              showFound<ApiKeyRecord>(describe)},
-            {QStringLiteral("rename"),
-             {key, QStringLiteral("NEW_NAME")},
-             {},
-             QStringLiteral("Rename a key (the key itself never changes)."),
-             {},
-             changeFound<ApiKeyRecord>([](CliContext &context, store::Database &db,
-                                          const ApiKeyRecord &found, QString &said) {
-                 auto renamed =
-                     keyStore(db).renameKey(found.uuid, context.commandLine().argument(1));
-                 if (renamed)
-                     said = QStringLiteral("Renamed key '%1' to '%2' (%3). The key itself is "
-                                           "unchanged.")
-                                .arg(found.name, renamed->name, renamed->uuid);
-                 return renamed;
-             })},
-            {QStringLiteral("disable"),
-             {key},
-             {},
-             QStringLiteral("Disable a key: its requests are refused until it is enabled."),
-             {},
-             changeFound<ApiKeyRecord>(
-                 [](CliContext &, store::Database &db, const ApiKeyRecord &found, QString &said) {
-                     return setState(db, found, store::KeyState::Disabled, said);
-                 })},
-            {QStringLiteral("enable"),
-             {key},
-             {},
-             QStringLiteral("Enable a disabled key."),
-             {},
-             changeFound<ApiKeyRecord>(
-                 [](CliContext &, store::Database &db, const ApiKeyRecord &found, QString &said) {
-                     return setState(db, found, store::KeyState::Active, said);
-                 })},
+            renameCommand<ApiKeyRecord>(
+                key, QStringLiteral("key"),
+                QStringLiteral("Rename a key (the key itself never changes)."),
+                [](store::Database &db, const QString &uuid, const QString &name) {
+                    return keyStore(db).renameKey(uuid, name);
+                },
+                QStringLiteral(" The key itself is unchanged.")),
+            stateCommand(QStringLiteral("disable"),
+                         QStringLiteral("Disable a key: its requests are refused until it is "
+                                        "enabled."),
+                         store::KeyState::Disabled),
+            stateCommand(QStringLiteral("enable"), QStringLiteral("Enable a disabled key."),
+                         store::KeyState::Active),
             {QStringLiteral("delete"),
              {key},
              {},
@@ -117,24 +139,12 @@ QList<CommandSpec> keyCommands() {
              changeFound<ApiKeyRecord>([](CliContext &, store::Database &db,
                                           const ApiKeyRecord &found,
                                           QString &said) { return remove(db, found, said); })},
-            {QStringLiteral("add-group"),
-             {key, group},
-             {},
-             QStringLiteral("Add a key to a group: it gains every route of the group."),
-             {},
-             changeFound<ApiKeyRecord>(
-                 [](CliContext &context, store::Database &db, const ApiKeyRecord &found,
-                    QString &said) { return changeMembership(context, db, found, true, said); },
-                 listGroupsHint())},
-            {QStringLiteral("remove-group"),
-             {key, group},
-             {},
-             QStringLiteral("Remove a key from a group."),
-             {},
-             changeFound<ApiKeyRecord>(
-                 [](CliContext &context, store::Database &db, const ApiKeyRecord &found,
-                    QString &said) { return changeMembership(context, db, found, false, said); },
-                 listGroupsHint())},
+            membershipCommand(QStringLiteral("add-group"),
+                              QStringLiteral("Add a key to a group: it gains every route of the "
+                                             "group."),
+                              true),
+            membershipCommand(QStringLiteral("remove-group"),
+                              QStringLiteral("Remove a key from a group."), false),
         });
 }
 
@@ -172,20 +182,11 @@ QList<CommandSpec> groupCommands() {
              QStringLiteral("Show a group: its keys and routes."),
              kMissingRoutesNote,
              showFound<GroupRecord>(describe)},
-            {QStringLiteral("rename"),
-             {group, QStringLiteral("NEW_NAME")},
-             {},
-             QStringLiteral("Rename a group."),
-             {},
-             changeFound<GroupRecord>([](CliContext &context, store::Database &db,
-                                         const GroupRecord &found, QString &said) {
-                 auto renamed =
-                     groupStore(db).renameGroup(found.uuid, context.commandLine().argument(1));
-                 if (renamed)
-                     said = QStringLiteral("Renamed group '%1' to '%2' (%3).")
-                                .arg(found.name, renamed->name, renamed->uuid);
-                 return renamed;
-             })},
+            renameCommand<GroupRecord>(
+                group, QStringLiteral("group"), QStringLiteral("Rename a group."),
+                [](store::Database &db, const QString &uuid, const QString &name) {
+                    return groupStore(db).renameGroup(uuid, name);
+                }),
             {QStringLiteral("set-description"),
              {group, QStringLiteral("TEXT")},
              {},
@@ -205,23 +206,13 @@ QList<CommandSpec> groupCommands() {
              changeFound<GroupRecord>([](CliContext &, store::Database &db,
                                          const GroupRecord &found,
                                          QString &said) { return remove(db, found, said); })},
-            {QStringLiteral("add-route"),
-             {group, QStringLiteral("ROUTE")},
-             {},
-             QStringLiteral("Let the keys of a group use a route of config.yaml."),
-             QStringLiteral("A route the config does not have is added anyway, with a warning: "
-                            "requests get 404 until\nthe config gains it."),
-             changeFound<GroupRecord>(
-                 [](CliContext &context, store::Database &db, const GroupRecord &found,
-                    QString &said) { return changeRoute(context, db, found, true, said); })},
-            {QStringLiteral("remove-route"),
-             {group, QStringLiteral("ROUTE")},
-             {},
-             QStringLiteral("Stop a group from granting a route."),
-             {},
-             changeFound<GroupRecord>(
-                 [](CliContext &context, store::Database &db, const GroupRecord &found,
-                    QString &said) { return changeRoute(context, db, found, false, said); })},
+            routeCommand(QStringLiteral("add-route"),
+                         QStringLiteral("Let the keys of a group use a route of config.yaml."),
+                         QStringLiteral("A route the config does not have is added anyway, with "
+                                        "a warning: requests get 404 until\nthe config gains it."),
+                         true),
+            routeCommand(QStringLiteral("remove-route"),
+                         QStringLiteral("Stop a group from granting a route."), {}, false),
         });
 }
 

@@ -134,8 +134,8 @@ inline const config::GatewayConfig *routeCheckingConfig(CliContext &context) {
 
 // A change to the found object: returns the changed record and sets `said`, the line for people.
 template <typename Record>
-using Change = store::Result<Record> (*)(CliContext &context, store::Database &db,
-                                         const Record &found, QString &said);
+using Change = std::function<store::Result<Record>(CliContext &context, store::Database &db,
+                                                   const Record &found, QString &said)>;
 
 // Finds the object the first argument names, changes it, reports it. A failed change is hinted
 // with `failureHint` (the family's list when null).
@@ -167,6 +167,34 @@ ObjectRun<Record> showFound(QString (*describe)(const Record &record,
             return kExitOk;
         });
     };
+}
+
+// `rename REF NEW_NAME`, the same command for every family: says "Renamed <noun> 'old' to 'new'
+// (uuid)." and `afterword`.
+template <typename Record>
+ObjectCommand<Record>
+renameCommand(const QString &refName, const QString &noun, const QString &summary,
+              store::Result<Record> (*rename)(store::Database &db, const QString &uuid,
+                                              const QString &newName),
+              const QString &afterword = {}) {
+    return {QStringLiteral("rename"),
+            {refName, QStringLiteral("NEW_NAME")},
+            {},
+            summary,
+            {},
+            [=](CliContext &context, const ObjectFamily<Record> &family) {
+                return withFound(context, family, [&](store::Database &db, const Record &found) {
+                    const store::Result<Record> renamed =
+                        rename(db, found.uuid, context.commandLine().argument(1));
+                    if (!renamed)
+                        return family.fail(context, renamed.error(), family.listHint);
+                    return family.report(
+                        context, *renamed,
+                        QStringLiteral("Renamed %1 '%2' to '%3' (%4).")
+                                .arg(noun, found.name, renamed->name, renamed->uuid) +
+                            afterword);
+                });
+            }};
 }
 
 // Lists every object: a JSON array, `emptyText` when there is none, or `table` for people.
