@@ -190,14 +190,6 @@ Result<ApiKeyRecord> KeyStore::deleteKey(const QString &keyRef) {
     });
 }
 
-Result<ApiKeyRecord> KeyStore::addKeyToGroup(const QString &keyRef, const QString &groupRef) {
-    return changeMembership(keyRef, groupRef, true);
-}
-
-Result<ApiKeyRecord> KeyStore::removeKeyFromGroup(const QString &keyRef, const QString &groupRef) {
-    return changeMembership(keyRef, groupRef, false);
-}
-
 Result<ApiKeyRecord> KeyStore::changeMembership(const QString &keyRef, const QString &groupRef,
                                                 bool join) {
     return ObjectStore(m_db, m_actor, kKeys)
@@ -218,6 +210,14 @@ Result<ApiKeyRecord> KeyStore::changeMembership(const QString &keyRef, const QSt
                               makeError(Error::Reason::NotMember, Error::Subject::Key,
                                         {key.name, group->name, key.uuid}));
         });
+}
+
+Result<ApiKeyRecord> KeyStore::addKeyToGroup(const QString &keyRef, const QString &groupRef) {
+    return changeMembership(keyRef, groupRef, true);
+}
+
+Result<ApiKeyRecord> KeyStore::removeKeyFromGroup(const QString &keyRef, const QString &groupRef) {
+    return changeMembership(keyRef, groupRef, false);
 }
 
 // Last-used times are bookkeeping, not admin changes: they are committed without bumping the
