@@ -2,6 +2,73 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="it_IT">
 <context>
+    <name>StoreErrorText</name>
+    <message>
+        <source>Enter a name for the key.</source>
+        <translation>Inserisci un nome per la chiave.</translation>
+    </message>
+    <message>
+        <source>Enter a name for the group.</source>
+        <translation>Inserisci un nome per il gruppo.</translation>
+    </message>
+    <message>
+        <source>Enter a name for the route.</source>
+        <translation>Inserisci un nome per la route.</translation>
+    </message>
+    <message>
+        <source>The name is not valid text. Type it again.</source>
+        <translation>Il nome non è un testo valido. Digitalo di nuovo.</translation>
+    </message>
+    <message>
+        <source>The name is too long: %1 characters, at most %2.</source>
+        <translation>Il nome è troppo lungo: %1 caratteri, al massimo %2.</translation>
+    </message>
+    <message>
+        <source>The name cannot contain control characters or line breaks.</source>
+        <translation>Il nome non può contenere caratteri di controllo né interruzioni di riga.</translation>
+    </message>
+    <message>
+        <source>The name contains an API key. Names are shown in lists and logs: choose a name without the key.</source>
+        <translation>Il nome contiene una chiave API. I nomi compaiono negli elenchi e nei log: scegli un nome senza la chiave.</translation>
+    </message>
+    <message>
+        <source>A key named “%1” already exists.</source>
+        <translation>Esiste già una chiave di nome «%1».</translation>
+    </message>
+    <message>
+        <source>A group named “%1” already exists.</source>
+        <translation>Esiste già un gruppo di nome «%1».</translation>
+    </message>
+    <message>
+        <source>No key with UUID or name “%1”: it may have been deleted meanwhile.</source>
+        <translation>Nessuna chiave con UUID o nome «%1»: potrebbe essere stata eliminata nel frattempo.</translation>
+    </message>
+    <message>
+        <source>No group with UUID or name “%1”: it may have been deleted meanwhile.</source>
+        <translation>Nessun gruppo con UUID o nome «%1»: potrebbe essere stato eliminato nel frattempo.</translation>
+    </message>
+    <message>
+        <source>No key with that UUID or name. The value looks like an API key itself: refer to a key by its UUID or name.</source>
+        <translation>Nessuna chiave con quell&apos;UUID o nome. Il valore sembra una chiave API: indica una chiave con il suo UUID o nome.</translation>
+    </message>
+    <message>
+        <source>No group with that UUID or name (the value looks like an API key).</source>
+        <translation>Nessun gruppo con quell&apos;UUID o nome (il valore sembra una chiave API).</translation>
+    </message>
+    <message>
+        <source>The key “%1” is not in the group “%2”.</source>
+        <translation>La chiave «%1» non fa parte del gruppo «%2».</translation>
+    </message>
+    <message>
+        <source>The group “%1” does not grant the route “%2”.</source>
+        <translation>Il gruppo «%1» non concede la route «%2».</translation>
+    </message>
+    <message>
+        <source>The system&apos;s random number generator failed, so no key was created. Try again.</source>
+        <translation>Il generatore di numeri casuali del sistema non ha funzionato, quindi nessuna chiave è stata creata. Riprova.</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Portico: API keys, groups and routes, with a local OpenAI-compatible gateway.</source>
@@ -344,22 +411,6 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     <message>
         <source>config.yaml defines no routes yet. Add routes there, then tick them here.</source>
         <translation>config.yaml non definisce ancora nessuna route. Aggiungile lì, poi spuntale qui.</translation>
-    </message>
-    <message>
-        <source>Enter a name for the group.</source>
-        <translation>Inserisci un nome per il gruppo.</translation>
-    </message>
-    <message>
-        <source>The name is too long: at most %1 characters.</source>
-        <translation>Il nome è troppo lungo: al massimo %1 caratteri.</translation>
-    </message>
-    <message>
-        <source>The name cannot contain control characters.</source>
-        <translation>Il nome non può contenere caratteri di controllo.</translation>
-    </message>
-    <message>
-        <source>A group named “%1” already exists.</source>
-        <translation>Esiste già un gruppo di nome «%1».</translation>
     </message>
     <message>
         <source>Could not create the group: %1</source>

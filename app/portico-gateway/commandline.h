@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 namespace portico::cli {
 
 class CliContext;
@@ -22,7 +24,7 @@ struct CommandSpec {
     QList<OptionSpec> options; // options of this command (the global ones apply everywhere)
     QString summary;           // one line
     QString details;           // paragraphs shown by --help
-    int (*run)(CliContext &context) = nullptr;
+    std::function<int(CliContext &context)> run;
     QString usageLine() const;
 };
 

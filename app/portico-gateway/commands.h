@@ -7,8 +7,9 @@
 // The commands of portico-gateway, one family per source file.
 namespace portico::cli {
 
-QList<CommandSpec> keyCommands();   // keycommands.cpp
-QList<CommandSpec> groupCommands(); // groupcommands.cpp
+// objectcommands.cpp: one table for both, what differs in keycommands.cpp and groupcommands.cpp
+QList<CommandSpec> keyCommands();
+QList<CommandSpec> groupCommands();
 QList<CommandSpec> routeCommands(); // routecommands.cpp: routes list, config check
 QList<CommandSpec> usageCommands(); // usagecommand.cpp
 QList<CommandSpec> serveCommands(); // servecommand.cpp

@@ -27,6 +27,8 @@ public:
     Result<GroupRecord> removeRoute(const QString &groupRef, const QString &route);
 
 private:
+    Result<GroupRecord> changeRoute(const QString &groupRef, const QString &route, bool grant);
+
     Database &m_db;
     QString m_actor;
 };

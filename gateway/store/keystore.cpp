@@ -2,53 +2,19 @@
 
 #include "store/apikeyformat.h"
 #include "store/database.h"
-#include "store/storeinternal.h"
+#include "store/storeobjects.h"
 
 #include <QHash>
 #include <QJsonArray>
 #include <QSet>
+
+#include <algorithm>
 
 #include <stdexcept>
 
 namespace portico::store {
 
 using namespace detail;
-
-Result<QString> validateName(const QString &name, const QString &kind) {
-    const QString trimmed = name.trimmed();
-    const auto invalid = [](const QString &message) {
-        return Error{Error::Code::InvalidName, message};
-    };
-    if (trimmed.isEmpty())
-        return invalid(QStringLiteral("The %1 name is empty. Give the %1 a name.").arg(kind));
-    if (!trimmed.isValidUtf16())
-        return invalid(QStringLiteral("The %1 name is not valid text (broken UTF-16). Type the "
-                                      "name again.")
-                           .arg(kind));
-    const QList<uint> codePoints = trimmed.toUcs4();
-    if (codePoints.size() > kMaxNameLength)
-        return invalid(QStringLiteral("The %1 name is %2 characters long; the limit is %3. Choose "
-                                      "a shorter name.")
-                           .arg(kind)
-                           .arg(codePoints.size())
-                           .arg(kMaxNameLength));
-    for (uint codePoint : codePoints) {
-        const auto category = QChar::category(char32_t(codePoint));
-        // Line and paragraph separators break one-line listings just like a newline does.
-        if (category == QChar::Other_Control || category == QChar::Separator_Line ||
-            category == QChar::Separator_Paragraph)
-            return invalid(QStringLiteral("The %1 name contains a control character (a newline, "
-                                          "tab or similar). Use a name on one line without "
-                                          "control characters.")
-                               .arg(kind));
-    }
-    // Names are shown in lists, logs and the audit trail: a key pasted into one would leak.
-    if (containsApiKey(trimmed))
-        return invalid(QStringLiteral("The %1 name contains an API key. Names are shown in lists "
-                                      "and logs; choose a name without the key.")
-                           .arg(kind));
-    return trimmed;
-}
 
 namespace {
 
@@ -57,151 +23,70 @@ KeyState stateFromDb(const QString &text) {
 }
 
 // Loads one key (`onlyUuid`) or all keys, with their groups and routes, sorted as listKeys says.
-Result<QList<ApiKeyRecord>> loadKeys(const QSqlDatabase &connection, const QString &onlyUuid = {}) {
+Result<QList<ApiKeyRecord>> loadKeys(const QSqlDatabase &connection, const QString &onlyUuid) {
     const QString doing = QStringLiteral("reading API keys");
-    const bool one = !onlyUuid.isEmpty();
-    QList<ApiKeyRecord> keys;
-    QHash<QString, qsizetype> indexByUuid;
-    {
-        QSqlQuery query(connection);
-        if (Status s =
-                prepare(query,
-                        QStringLiteral("SELECT uuid, name, key_hint, state, created_at, "
-                                       "updated_at, last_used_at, expires_at FROM api_keys") +
-                            (one ? QStringLiteral(" WHERE uuid = ?") : QString()) +
-                            QStringLiteral(" ORDER BY created_at, name"),
-                        doing);
-            !s)
-            return s.error();
-        if (one)
-            query.addBindValue(onlyUuid);
-        if (Status s = exec(query, doing); !s)
-            return s.error();
-        while (query.next()) {
-            ApiKeyRecord key;
-            key.uuid = query.value(0).toString();
-            key.name = query.value(1).toString();
-            key.hint = query.value(2).toString();
-            key.state = stateFromDb(query.value(3).toString());
-            key.createdAt = timeFromDb(query.value(4));
-            key.updatedAt = timeFromDb(query.value(5));
-            key.lastUsedAt = timeFromDb(query.value(6));
-            key.expiresAt = timeFromDb(query.value(7));
-            indexByUuid.insert(key.uuid, keys.size());
-            keys.append(key);
-        }
-    }
-    {
-        QSqlQuery query(connection);
-        if (Status s =
-                prepare(query,
-                        QStringLiteral("SELECT kg.key_uuid, g.uuid, g.name FROM key_groups kg"
-                                       " JOIN groups g ON g.uuid = kg.group_uuid") +
-                            (one ? QStringLiteral(" WHERE kg.key_uuid = ?") : QString()) +
-                            QStringLiteral(" ORDER BY g.name, g.uuid"),
-                        doing);
-            !s)
-            return s.error();
-        if (one)
-            query.addBindValue(onlyUuid);
-        if (Status s = exec(query, doing); !s)
-            return s.error();
-        while (query.next()) {
-            const auto it = indexByUuid.constFind(query.value(0).toString());
-            if (it != indexByUuid.constEnd())
-                keys[*it].groups.append(
-                    GroupRef{query.value(1).toString(), query.value(2).toString()});
-        }
-    }
-    {
-        QSqlQuery query(connection);
-        if (Status s = prepare(query,
-                               QStringLiteral("SELECT kg.key_uuid, gr.route_name, g.uuid, g.name"
-                                              " FROM key_groups kg"
-                                              " JOIN groups g ON g.uuid = kg.group_uuid"
-                                              " JOIN group_routes gr ON gr.group_uuid = g.uuid") +
-                                   (one ? QStringLiteral(" WHERE kg.key_uuid = ?") : QString()) +
-                                   QStringLiteral(" ORDER BY gr.route_name, g.name, g.uuid"),
-                               doing);
-            !s)
-            return s.error();
-        if (one)
-            query.addBindValue(onlyUuid);
-        if (Status s = exec(query, doing); !s)
-            return s.error();
-        while (query.next()) {
-            const auto it = indexByUuid.constFind(query.value(0).toString());
-            if (it != indexByUuid.constEnd())
-                keys[*it].routes.append(
-                    RouteGrant{query.value(1).toString(),
-                               GroupRef{query.value(2).toString(), query.value(3).toString()}});
-        }
-    }
-    return keys;
-}
-
-Result<ApiKeyRecord> loadKey(const QSqlDatabase &connection, const QString &uuid) {
-    Result<QList<ApiKeyRecord>> keys = loadKeys(connection, uuid);
-    if (!keys)
-        return keys.error();
-    if (keys->isEmpty())
-        return Error{Error::Code::NotFound,
-                     QStringLiteral("No API key with UUID '%1'. Check `portico-gateway keys "
-                                    "list`.")
-                         .arg(uuid)};
-    return keys->first();
-}
-
-Status checkKeyNameFree(const QSqlDatabase &connection, const QString &name,
-                        const QString &exceptUuid) {
-    QSqlQuery query(connection);
-    const QString doing = QStringLiteral("checking the key name");
+    LoadedRecords<ApiKeyRecord> keys;
     if (Status s =
-            prepare(query, QStringLiteral("SELECT uuid FROM api_keys WHERE name = ?"), doing);
-        !s)
-        return s;
-    query.addBindValue(name);
-    if (Status s = exec(query, doing); !s)
-        return s;
-    if (query.next() && query.value(0).toString() != exceptUuid)
-        return Error{
-            Error::Code::Duplicate,
-            QStringLiteral("A key named '%1' already exists. Choose another name.").arg(name)};
-    return {};
-}
-
-Result<QString> groupName(const QSqlDatabase &connection, const QString &groupUuid) {
-    QSqlQuery query(connection);
-    const QString doing = QStringLiteral("reading a group");
-    if (Status s = prepare(query, QStringLiteral("SELECT name FROM groups WHERE uuid = ?"), doing);
+            readRows(connection,
+                     QStringLiteral("SELECT uuid, name, key_hint, state, created_at, "
+                                    "updated_at, last_used_at, expires_at FROM api_keys"),
+                     QStringLiteral("uuid"), QStringLiteral("created_at, name"), onlyUuid, doing,
+                     [&](const QSqlQuery &row) {
+                         ApiKeyRecord key;
+                         key.uuid = row.value(0).toString();
+                         key.name = row.value(1).toString();
+                         key.hint = row.value(2).toString();
+                         key.state = stateFromDb(row.value(3).toString());
+                         key.createdAt = timeFromDb(row.value(4));
+                         key.updatedAt = timeFromDb(row.value(5));
+                         key.lastUsedAt = timeFromDb(row.value(6));
+                         key.expiresAt = timeFromDb(row.value(7));
+                         keys.add(std::move(key));
+                     });
         !s)
         return s.error();
-    query.addBindValue(groupUuid);
-    if (Status s = exec(query, doing); !s)
+    if (Status s = readRows(
+            connection,
+            QStringLiteral("SELECT kg.key_uuid, g.uuid, g.name FROM key_groups kg"
+                           " JOIN groups g ON g.uuid = kg.group_uuid"),
+            QStringLiteral("kg.key_uuid"), QStringLiteral("g.name, g.uuid"), onlyUuid, doing,
+            [&](const QSqlQuery &row) {
+                if (ApiKeyRecord *key = keys.find(row.value(0).toString()))
+                    key->groups.append(GroupRef{row.value(1).toString(), row.value(2).toString()});
+            });
+        !s)
         return s.error();
-    if (!query.next())
-        return Error{Error::Code::NotFound, QStringLiteral("The group was deleted meanwhile.")};
-    return query.value(0).toString();
+    if (Status s =
+            readRows(connection,
+                     QStringLiteral("SELECT kg.key_uuid, gr.route_name, g.uuid, g.name"
+                                    " FROM key_groups kg"
+                                    " JOIN groups g ON g.uuid = kg.group_uuid"
+                                    " JOIN group_routes gr ON gr.group_uuid = g.uuid"),
+                     QStringLiteral("kg.key_uuid"), QStringLiteral("gr.route_name, g.name, g.uuid"),
+                     onlyUuid, doing,
+                     [&](const QSqlQuery &row) {
+                         if (ApiKeyRecord *key = keys.find(row.value(0).toString()))
+                             key->routes.append(RouteGrant{
+                                 row.value(1).toString(),
+                                 GroupRef{row.value(2).toString(), row.value(3).toString()}});
+                     });
+        !s)
+        return s.error();
+    return keys.take();
 }
 
-bool isMember(const QSqlDatabase &connection, const QString &keyUuid, const QString &groupUuid,
-              Error *error) {
-    QSqlQuery query(connection);
-    const QString doing = QStringLiteral("reading group membership");
-    Status s = prepare(query,
-                       QStringLiteral("SELECT 1 FROM key_groups WHERE key_uuid = ? AND "
-                                      "group_uuid = ?"),
-                       doing);
-    if (s) {
-        query.addBindValue(keyUuid);
-        query.addBindValue(groupUuid);
-        s = exec(query, doing);
-    }
-    if (!s) {
-        *error = s.error();
-        return false;
-    }
-    return query.next();
+const ObjectKind<ApiKeyRecord> kKeys{keyTable(), loadKeys};
+
+QJsonValue isoOrNull(const QDateTime &time) {
+    return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs))
+                          : QJsonValue(QJsonValue::Null);
+}
+
+QJsonArray groupNames(const QList<GroupRef> &groups) {
+    QJsonArray names;
+    for (const GroupRef &group : groups)
+        names.append(group.name);
+    return names;
 }
 
 } // namespace
@@ -212,324 +97,127 @@ KeyStore::KeyStore(Database &db, QString actor)
 
 Result<CreatedKey> KeyStore::createKey(const QString &name, const QStringList &groupRefs,
                                        const QDateTime &expiresAt) {
-    const Result<QString> validName = validateName(name, QStringLiteral("key"));
-    if (!validName)
-        return validName.error();
-
-    return writeTransaction<CreatedKey>(
-        m_db, [&](const QSqlDatabase &connection, bool & /*unchanged*/) -> Result<CreatedKey> {
-            if (Status free = checkKeyNameFree(connection, *validName, {}); !free)
-                return free.error();
-
-            // Every group must exist before anything is written; the transaction undoes the rest
-            // anyway.
-            QStringList groupUuids;
-            QJsonArray groupNames;
-            for (const QString &ref : groupRefs) {
-                const Result<QString> groupUuid = resolveGroupUuid(connection, ref);
-                if (!groupUuid)
-                    return groupUuid.error();
-                if (groupUuids.contains(*groupUuid))
-                    continue;
-                const Result<QString> nameOfGroup = groupName(connection, *groupUuid);
-                if (!nameOfGroup)
-                    return nameOfGroup.error();
-                groupUuids.append(*groupUuid);
-                groupNames.append(*nameOfGroup);
-            }
-
-            QString key;
-            try {
-                key = apikey::generate();
-            } catch (const std::runtime_error &) {
-                return Error{
-                    Error::Code::Database,
-                    QStringLiteral("The system's random number generator failed, so no key was "
-                                   "created. Try again; if it persists, check the system's "
-                                   "entropy source.")};
-            }
-            const QString uuid = newUuid();
-            const qint64 now = nowMs();
-            const QString doing = QStringLiteral("creating the key");
-            {
-                if (Status s =
-                        run(connection,
-                            QStringLiteral("INSERT INTO api_keys (uuid, name, key_hash, key_hint, "
-                                           "state, created_at, updated_at, last_used_at, "
-                                           "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                            {uuid, *validName, QString::fromLatin1(apikey::hash(key)),
-                             apikey::hint(key), toString(KeyState::Active), now, now,
-                             timeToDb(QDateTime()), timeToDb(expiresAt)},
-                            doing);
-                    !s)
-                    return s.error();
-            }
-            for (const QString &groupUuid : std::as_const(groupUuids)) {
-                if (Status s = run(connection,
-                                   QStringLiteral("INSERT INTO key_groups (key_uuid, group_uuid) "
-                                                  "VALUES (?, ?)"),
-                                   {uuid, groupUuid}, doing);
-                    !s)
-                    return s.error();
-            }
-            QJsonObject details{{QStringLiteral("name"), *validName},
-                                {QStringLiteral("groups"), groupNames}};
-            if (expiresAt.isValid())
-                details.insert(QStringLiteral("expires_at"),
-                               expiresAt.toUTC().toString(Qt::ISODateWithMs));
-            if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.create"),
-                                      QStringLiteral("key"), uuid, details);
-                !s)
-                return s.error();
-
-            Result<ApiKeyRecord> record = loadKey(connection, uuid);
-            if (!record)
-                return record.error();
-            return CreatedKey{std::move(record).value(), key};
-        });
-}
-
-Result<QList<ApiKeyRecord>> KeyStore::listKeys() const {
-    return readTransaction<QList<ApiKeyRecord>>(
-        m_db, [&](const QSqlDatabase &connection) -> Result<QList<ApiKeyRecord>> {
-            return loadKeys(connection);
-        });
-}
-
-Result<ApiKeyRecord> KeyStore::key(const QString &keyRef) const {
-    return readTransaction<ApiKeyRecord>(
-        m_db, [&](const QSqlDatabase &connection) -> Result<ApiKeyRecord> {
-            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-            if (!uuid)
-                return uuid.error();
-            return loadKey(connection, *uuid);
-        });
+    QString key;
+    Result<ApiKeyRecord> record =
+        ObjectStore(m_db, m_actor, kKeys)
+            .create(name,
+                    [&](const QSqlDatabase &connection, const QString &uuid,
+                        const QString &validName) -> Result<Edit> {
+                        // Every group must exist before anything is written; the transaction undoes
+                        // the rest anyway.
+                        QList<Named> groups;
+                        for (const QString &ref : groupRefs) {
+                            const Result<Named> group = resolve(connection, groupTable(), ref);
+                            if (!group)
+                                return group.error();
+                            if (std::none_of(groups.cbegin(), groups.cend(),
+                                             [&](const Named &g) { return g.uuid == group->uuid; }))
+                                groups.append(*group);
+                        }
+                        try {
+                            key = apikey::generate();
+                        } catch (const std::runtime_error &) {
+                            return makeError(Error::Reason::NoRandomness);
+                        }
+                        const qint64 now = nowMs();
+                        Edit change{
+                            {{QStringLiteral(
+                                  "INSERT INTO api_keys (uuid, name, key_hash, key_hint, state, "
+                                  "created_at, updated_at, last_used_at, expires_at) VALUES "
+                                  "(?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                              {uuid, validName, QString::fromLatin1(apikey::hash(key)),
+                               apikey::hint(key), toString(KeyState::Active), now, now,
+                               timeToDb(QDateTime()), timeToDb(expiresAt)}}},
+                            QStringLiteral("creating the key"),
+                            QStringLiteral("create"),
+                            {{QStringLiteral("name"), validName}}};
+                        QJsonArray names;
+                        for (const Named &group : std::as_const(groups)) {
+                            change.statements.append(
+                                {QStringLiteral("INSERT INTO key_groups (key_uuid, "
+                                                "group_uuid) VALUES (?, ?)"),
+                                 {uuid, group.uuid}});
+                            names.append(group.name);
+                        }
+                        change.details.insert(QStringLiteral("groups"), names);
+                        if (expiresAt.isValid())
+                            change.details.insert(QStringLiteral("expires_at"),
+                                                  isoOrNull(expiresAt));
+                        return change;
+                    });
+    if (!record)
+        return record.error();
+    return CreatedKey{std::move(record).value(), key};
 }
 
 Result<ApiKeyRecord> KeyStore::renameKey(const QString &keyRef, const QString &newName) {
-    const Result<QString> validName = validateName(newName, QStringLiteral("key"));
-    if (!validName)
-        return validName.error();
-    return writeTransaction<ApiKeyRecord>(
-        m_db, [&](const QSqlDatabase &connection, bool &unchanged) -> Result<ApiKeyRecord> {
-            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-            if (!uuid)
-                return uuid.error();
-            const Result<ApiKeyRecord> before = loadKey(connection, *uuid);
-            if (!before)
-                return before.error();
-            if (before->name == *validName) {
-                unchanged = true; // already so: nothing to write or audit
-                return before;
-            }
-            if (Status free = checkKeyNameFree(connection, *validName, *uuid); !free)
-                return free.error();
-
-            const QString doing = QStringLiteral("renaming the key");
-            if (Status s = run(connection,
-                               QStringLiteral("UPDATE api_keys SET name = ?, updated_at = ? "
-                                              "WHERE uuid = ?"),
-                               {*validName, nowMs(), *uuid}, doing);
-                !s)
-                return s.error();
-            if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.rename"),
-                                      QStringLiteral("key"), *uuid,
-                                      {{QStringLiteral("old_name"), before->name},
-                                       {QStringLiteral("new_name"), *validName}});
-                !s)
-                return s.error();
-            return loadKey(connection, *uuid);
-        });
+    return ObjectStore(m_db, m_actor, kKeys).rename(keyRef, newName);
 }
 
 Result<ApiKeyRecord> KeyStore::setKeyState(const QString &keyRef, KeyState state) {
-    return writeTransaction<ApiKeyRecord>(
-        m_db, [&](const QSqlDatabase &connection, bool &unchanged) -> Result<ApiKeyRecord> {
-            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-            if (!uuid)
-                return uuid.error();
-            const Result<ApiKeyRecord> before = loadKey(connection, *uuid);
-            if (!before)
-                return before.error();
-            if (before->state == state) {
-                unchanged = true; // already so: nothing to write or audit
-                return before;
-            }
-
-            const QString doing = QStringLiteral("changing the key's state");
-            if (Status s = run(connection,
-                               QStringLiteral("UPDATE api_keys SET state = ?, updated_at = ? "
-                                              "WHERE uuid = ?"),
-                               {toString(state), nowMs(), *uuid}, doing);
-                !s)
-                return s.error();
-            const QString action = state == KeyState::Active ? QStringLiteral("key.enable")
-                                                             : QStringLiteral("key.disable");
-            if (Status s = writeAudit(connection, m_actor, action, QStringLiteral("key"), *uuid,
-                                      {{QStringLiteral("name"), before->name}});
-                !s)
-                return s.error();
-            return loadKey(connection, *uuid);
+    return ObjectStore(m_db, m_actor, kKeys)
+        .change(keyRef, [&](const QSqlDatabase &, const ApiKeyRecord &before) -> Plan {
+            if (before.state == state)
+                return nothingToDo();
+            return edit(
+                {{keyTable().update(before.uuid, {{QStringLiteral("state"), toString(state)}})},
+                 QStringLiteral("changing the key's state"),
+                 state == KeyState::Active ? QStringLiteral("enable") : QStringLiteral("disable"),
+                 {{QStringLiteral("name"), before.name}}});
         });
 }
 
 Result<ApiKeyRecord> KeyStore::setKeyExpiry(const QString &keyRef, const QDateTime &expiresAt) {
-    return writeTransaction<ApiKeyRecord>(
-        m_db, [&](const QSqlDatabase &connection, bool &unchanged) -> Result<ApiKeyRecord> {
-            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-            if (!uuid)
-                return uuid.error();
-            const Result<ApiKeyRecord> before = loadKey(connection, *uuid);
-            if (!before)
-                return before.error();
+    return ObjectStore(m_db, m_actor, kKeys)
+        .change(keyRef, [&](const QSqlDatabase &, const ApiKeyRecord &before) -> Plan {
             // Stored with millisecond precision: compare what would be stored.
-            if (timeToDb(before->expiresAt) == timeToDb(expiresAt)) {
-                unchanged = true; // already so: nothing to write or audit
-                return before;
-            }
-
-            const QString doing = QStringLiteral("changing the key's expiry");
-            if (Status s = run(connection,
-                               QStringLiteral("UPDATE api_keys SET expires_at = ?, updated_at = ? "
-                                              "WHERE uuid = ?"),
-                               {timeToDb(expiresAt), nowMs(), *uuid}, doing);
-                !s)
-                return s.error();
-            const auto isoOrNull = [](const QDateTime &time) {
-                return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs))
-                                      : QJsonValue(QJsonValue::Null);
-            };
-            if (Status s =
-                    writeAudit(connection, m_actor, QStringLiteral("key.set_expiry"),
-                               QStringLiteral("key"), *uuid,
-                               {{QStringLiteral("name"), before->name},
-                                {QStringLiteral("old_expires_at"), isoOrNull(before->expiresAt)},
-                                {QStringLiteral("expires_at"), isoOrNull(expiresAt)}});
-                !s)
-                return s.error();
-            return loadKey(connection, *uuid);
+            if (timeToDb(before.expiresAt) == timeToDb(expiresAt))
+                return nothingToDo();
+            return edit({{keyTable().update(before.uuid,
+                                            {{QStringLiteral("expires_at"), timeToDb(expiresAt)}})},
+                         QStringLiteral("changing the key's expiry"),
+                         QStringLiteral("set_expiry"),
+                         {{QStringLiteral("name"), before.name},
+                          {QStringLiteral("old_expires_at"), isoOrNull(before.expiresAt)},
+                          {QStringLiteral("expires_at"), isoOrNull(expiresAt)}}});
         });
 }
 
 Result<ApiKeyRecord> KeyStore::deleteKey(const QString &keyRef) {
-    return writeTransaction<ApiKeyRecord>(
-        m_db, [&](const QSqlDatabase &connection, bool & /*unchanged*/) -> Result<ApiKeyRecord> {
-            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-            if (!uuid)
-                return uuid.error();
-            Result<ApiKeyRecord> before = loadKey(connection, *uuid);
-            if (!before)
-                return before.error();
+    return ObjectStore(m_db, m_actor, kKeys).remove(keyRef, [](const ApiKeyRecord &before) {
+        return QJsonObject{{QStringLiteral("name"), before.name},
+                           {QStringLiteral("groups"), groupNames(before.groups)}};
+    });
+}
 
-            const QString doing = QStringLiteral("deleting the key");
-            // Links are deleted explicitly as well, so the result does not depend on
-            // foreign_keys=ON.
-            for (const QString &sql : {QStringLiteral("DELETE FROM key_groups WHERE key_uuid = ?"),
-                                       QStringLiteral("DELETE FROM api_keys WHERE uuid = ?")}) {
-                QSqlQuery query(connection);
-                if (Status s = prepare(query, sql, doing); !s)
-                    return s.error();
-                query.addBindValue(*uuid);
-                if (Status s = exec(query, doing); !s)
-                    return s.error();
-            }
-            QJsonArray groupNames;
-            for (const GroupRef &group : std::as_const(before->groups))
-                groupNames.append(group.name);
-            if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.delete"),
-                                      QStringLiteral("key"), *uuid,
-                                      {{QStringLiteral("name"), before->name},
-                                       {QStringLiteral("groups"), groupNames}});
-                !s)
-                return s.error();
-            return before;
+Result<ApiKeyRecord> KeyStore::changeMembership(const QString &keyRef, const QString &groupRef,
+                                                bool join) {
+    return ObjectStore(m_db, m_actor, kKeys)
+        .change(keyRef, [&](const QSqlDatabase &connection, const ApiKeyRecord &key) -> Plan {
+            const Result<Named> group = resolve(connection, groupTable(), groupRef);
+            if (!group)
+                return group.error();
+            const Edit change{{},
+                              join ? QStringLiteral("adding the key to the group")
+                                   : QStringLiteral("removing the key from the group"),
+                              join ? QStringLiteral("add_group") : QStringLiteral("remove_group"),
+                              {{QStringLiteral("name"), key.name},
+                               {QStringLiteral("group"), group->name},
+                               {QStringLiteral("group_uuid"), group->uuid}}};
+            if (join)
+                return addLink(connection, keyGroupsLink(), key.uuid, group->uuid, change);
+            return removeLink(connection, keyGroupsLink(), key.uuid, group->uuid, change,
+                              makeError(Error::Reason::NotMember, Error::Subject::Key,
+                                        {key.name, group->name, key.uuid}));
         });
 }
 
 Result<ApiKeyRecord> KeyStore::addKeyToGroup(const QString &keyRef, const QString &groupRef) {
-    return writeTransaction<ApiKeyRecord>(
-        m_db, [&](const QSqlDatabase &connection, bool &unchanged) -> Result<ApiKeyRecord> {
-            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-            if (!uuid)
-                return uuid.error();
-            const Result<QString> groupUuid = resolveGroupUuid(connection, groupRef);
-            if (!groupUuid)
-                return groupUuid.error();
-            Error error;
-            const bool member = isMember(connection, *uuid, *groupUuid, &error);
-            if (!error.message.isEmpty())
-                return error;
-            if (member) {
-                unchanged = true; // already so: nothing to write or audit
-                return loadKey(connection, *uuid);
-            }
-
-            const QString doing = QStringLiteral("adding the key to the group");
-            if (Status s = run(connection,
-                               QStringLiteral("INSERT INTO key_groups (key_uuid, group_uuid) "
-                                              "VALUES (?, ?)"),
-                               {*uuid, *groupUuid}, doing);
-                !s)
-                return s.error();
-            Result<ApiKeyRecord> after = loadKey(connection, *uuid);
-            if (!after)
-                return after.error();
-            const Result<QString> nameOfGroup = groupName(connection, *groupUuid);
-            if (!nameOfGroup)
-                return nameOfGroup.error();
-            if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.add_group"),
-                                      QStringLiteral("key"), *uuid,
-                                      {{QStringLiteral("name"), after->name},
-                                       {QStringLiteral("group"), *nameOfGroup},
-                                       {QStringLiteral("group_uuid"), *groupUuid}});
-                !s)
-                return s.error();
-            return after;
-        });
+    return changeMembership(keyRef, groupRef, true);
 }
 
 Result<ApiKeyRecord> KeyStore::removeKeyFromGroup(const QString &keyRef, const QString &groupRef) {
-    return writeTransaction<ApiKeyRecord>(
-        m_db, [&](const QSqlDatabase &connection, bool & /*unchanged*/) -> Result<ApiKeyRecord> {
-            const Result<QString> uuid = resolveKeyUuid(connection, keyRef);
-            if (!uuid)
-                return uuid.error();
-            const Result<QString> groupUuid = resolveGroupUuid(connection, groupRef);
-            if (!groupUuid)
-                return groupUuid.error();
-            const Result<ApiKeyRecord> before = loadKey(connection, *uuid);
-            if (!before)
-                return before.error();
-            const Result<QString> nameOfGroup = groupName(connection, *groupUuid);
-            if (!nameOfGroup)
-                return nameOfGroup.error();
-            Error error;
-            const bool member = isMember(connection, *uuid, *groupUuid, &error);
-            if (!error.message.isEmpty())
-                return error;
-            if (!member)
-                return Error{
-                    Error::Code::NotFound,
-                    QStringLiteral("The key '%1' is not in the group '%2', so there is nothing to "
-                                   "remove. Check `portico-gateway keys show %3`.")
-                        .arg(before->name, *nameOfGroup, before->uuid)};
-
-            const QString doing = QStringLiteral("removing the key from the group");
-            if (Status s = run(connection,
-                               QStringLiteral("DELETE FROM key_groups WHERE key_uuid = ? AND "
-                                              "group_uuid = ?"),
-                               {*uuid, *groupUuid}, doing);
-                !s)
-                return s.error();
-            if (Status s = writeAudit(connection, m_actor, QStringLiteral("key.remove_group"),
-                                      QStringLiteral("key"), *uuid,
-                                      {{QStringLiteral("name"), before->name},
-                                       {QStringLiteral("group"), *nameOfGroup},
-                                       {QStringLiteral("group_uuid"), *groupUuid}});
-                !s)
-                return s.error();
-            return loadKey(connection, *uuid);
-        });
+    return changeMembership(keyRef, groupRef, false);
 }
 
 // Last-used times are bookkeeping, not admin changes: they are committed without bumping the
@@ -563,70 +251,63 @@ Status KeyStore::touchLastUsed(const QStringList &keyUuids, const QDateTime &whe
     return tx.commitQuietly();
 }
 
+// Reads: each sees one committed state.
+
+Result<QList<ApiKeyRecord>> KeyStore::listKeys() const {
+    return ObjectStore(m_db, m_actor, kKeys).list();
+}
+
+Result<ApiKeyRecord> KeyStore::key(const QString &keyRef) const {
+    return ObjectStore(m_db, m_actor, kKeys).find(keyRef);
+}
+
 Result<AccessSnapshot> KeyStore::accessSnapshot() const {
     return readTransaction<AccessSnapshot>(
         m_db, [&](const QSqlDatabase &connection) -> Result<AccessSnapshot> {
             const QString doing = QStringLiteral("reading keys and groups");
-            AccessSnapshot snapshot;
-
             const Result<qint64> counter = readChangeCounter(connection);
             if (!counter)
                 return counter.error();
-            snapshot.changeCounter = *counter;
-
-            QHash<QString, qsizetype> keyIndex;
-            {
-                QSqlQuery query(connection);
-                if (!query.exec(QStringLiteral("SELECT uuid, name, key_hash, state, expires_at "
-                                               "FROM api_keys ORDER BY uuid")))
-                    return databaseError(query.lastError(), doing);
-                while (query.next()) {
-                    AccessSnapshot::Key key;
-                    key.uuid = query.value(0).toString();
-                    key.name = query.value(1).toString();
-                    key.hash = query.value(2).toString().toLatin1();
-                    key.state = stateFromDb(query.value(3).toString());
-                    key.expiresAt = timeFromDb(query.value(4));
-                    keyIndex.insert(key.uuid, snapshot.keys.size());
-                    snapshot.keys.append(key);
-                }
-            }
-            {
-                QSqlQuery query(connection);
-                if (!query.exec(QStringLiteral("SELECT key_uuid, group_uuid FROM key_groups "
-                                               "ORDER BY key_uuid, group_uuid")))
-                    return databaseError(query.lastError(), doing);
-                while (query.next()) {
-                    const auto it = keyIndex.constFind(query.value(0).toString());
-                    if (it != keyIndex.constEnd())
-                        snapshot.keys[*it].groupUuids.append(query.value(1).toString());
-                }
-            }
-            QHash<QString, qsizetype> groupIndex;
-            {
-                QSqlQuery query(connection);
-                if (!query.exec(QStringLiteral("SELECT uuid, name FROM groups ORDER BY name")))
-                    return databaseError(query.lastError(), doing);
-                while (query.next()) {
-                    AccessSnapshot::Group group;
-                    group.uuid = query.value(0).toString();
-                    group.name = query.value(1).toString();
-                    groupIndex.insert(group.uuid, snapshot.groups.size());
-                    snapshot.groups.append(group);
-                }
-            }
-            {
-                QSqlQuery query(connection);
-                if (!query.exec(QStringLiteral("SELECT group_uuid, route_name FROM group_routes "
-                                               "ORDER BY group_uuid, route_name")))
-                    return databaseError(query.lastError(), doing);
-                while (query.next()) {
-                    const auto it = groupIndex.constFind(query.value(0).toString());
-                    if (it != groupIndex.constEnd())
-                        snapshot.groups[*it].routes.append(query.value(1).toString());
-                }
-            }
-            return snapshot;
+            LoadedRecords<AccessSnapshot::Key> keys;
+            LoadedRecords<AccessSnapshot::Group> groups;
+            const auto readKey = [&](const QSqlQuery &row) {
+                keys.add({row.value(0).toString(),
+                          row.value(1).toString(),
+                          row.value(2).toString().toLatin1(),
+                          stateFromDb(row.value(3).toString()),
+                          timeFromDb(row.value(4)),
+                          {}});
+            };
+            const auto readMembership = [&](const QSqlQuery &row) {
+                if (AccessSnapshot::Key *key = keys.find(row.value(0).toString()))
+                    key->groupUuids.append(row.value(1).toString());
+            };
+            const auto readGroup = [&](const QSqlQuery &row) {
+                groups.add({row.value(0).toString(), row.value(1).toString(), {}});
+            };
+            const auto readGrant = [&](const QSqlQuery &row) {
+                if (AccessSnapshot::Group *group = groups.find(row.value(0).toString()))
+                    group->routes.append(row.value(1).toString());
+            };
+            const QString all; // no uuid: every row
+            Status s = readRows(connection,
+                                QStringLiteral("SELECT uuid, name, key_hash, state, expires_at "
+                                               "FROM api_keys"),
+                                {}, QStringLiteral("uuid"), all, doing, readKey);
+            if (s)
+                s = readRows(connection,
+                             QStringLiteral("SELECT key_uuid, group_uuid FROM key_groups"), {},
+                             QStringLiteral("key_uuid, group_uuid"), all, doing, readMembership);
+            if (s)
+                s = readRows(connection, QStringLiteral("SELECT uuid, name FROM groups"), {},
+                             QStringLiteral("name"), all, doing, readGroup);
+            if (s)
+                s = readRows(connection,
+                             QStringLiteral("SELECT group_uuid, route_name FROM group_routes"), {},
+                             QStringLiteral("group_uuid, route_name"), all, doing, readGrant);
+            if (!s)
+                return s.error();
+            return AccessSnapshot{keys.take(), groups.take(), *counter};
         });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/names.h"
 #include "store/records.h"
 #include "store/result.h"
 
@@ -11,14 +12,9 @@ namespace portico::store {
 
 class Database;
 
-// Names of keys and groups: trimmed, 1..200 characters, any Unicode but no control characters.
-// Returns the trimmed name or an InvalidName error saying what is wrong.
-Result<QString> validateName(const QString &name, const QString &kind /* "key" | "group" */);
-inline constexpr int kMaxNameLength = 200;
-
-// API keys, as on the reference page. Every change writes an audit row (without any secret) in
-// the same transaction. `actor` names who makes the changes ("cli:alice", "desktop:alice").
-// Methods taking `keyRef` accept a uuid or a unique name; `groupRef` likewise.
+// API keys. Names follow validateName() (names.h). Every change writes an audit row (without any
+// secret) in the same transaction. `actor` names who makes the changes ("cli:alice",
+// "desktop:alice"). Methods taking `keyRef` accept a uuid or a unique name; `groupRef` likewise.
 class KeyStore {
 public:
     KeyStore(Database &db, QString actor);
@@ -50,6 +46,9 @@ public:
     Result<AccessSnapshot> accessSnapshot() const;
 
 private:
+    Result<ApiKeyRecord> changeMembership(const QString &keyRef, const QString &groupRef,
+                                          bool join);
+
     Database &m_db;
     QString m_actor;
 };

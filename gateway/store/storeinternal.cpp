@@ -1,9 +1,6 @@
 #include "store/storeinternal.h"
 
-#include "store/apikeyformat.h"
-
 #include <QJsonDocument>
-#include <QRegularExpression>
 #include <QUuid>
 
 namespace portico::store::detail {
@@ -54,74 +51,6 @@ Status run(const QSqlDatabase &connection, const QString &sql, const QVariantLis
     for (const QVariant &value : values)
         query.addBindValue(value);
     return exec(query, doing);
-}
-
-bool containsApiKey(const QString &text) {
-    static const QRegularExpression candidate(QStringLiteral("ptc_[0-9A-Za-z]{36}"));
-    auto matches = candidate.globalMatch(text);
-    while (matches.hasNext()) {
-        if (apikey::hasValidFormat(matches.next().capturedView()))
-            return true;
-    }
-    return false;
-}
-
-namespace {
-
-// Looks `ref` up as a uuid first, then as an exact (trimmed) name.
-Result<QString> resolve(const QSqlDatabase &connection, const QString &table, const QString &ref,
-                        const QString &notFound) {
-    const QUuid asUuid = QUuid::fromString(ref.trimmed());
-    if (!asUuid.isNull()) {
-        QSqlQuery query(connection);
-        if (Status s =
-                prepare(query, QStringLiteral("SELECT uuid FROM %1 WHERE uuid = ?").arg(table),
-                        QStringLiteral("looking up a uuid"));
-            !s)
-            return s.error();
-        query.addBindValue(asUuid.toString(QUuid::WithoutBraces));
-        if (Status s = exec(query, QStringLiteral("looking up a uuid")); !s)
-            return s.error();
-        if (query.next())
-            return query.value(0).toString();
-    }
-    QSqlQuery query(connection);
-    if (Status s = prepare(query, QStringLiteral("SELECT uuid FROM %1 WHERE name = ?").arg(table),
-                           QStringLiteral("looking up a name"));
-        !s)
-        return s.error();
-    query.addBindValue(ref.trimmed());
-    if (Status s = exec(query, QStringLiteral("looking up a name")); !s)
-        return s.error();
-    if (query.next())
-        return query.value(0).toString();
-    return Error{Error::Code::NotFound, notFound};
-}
-
-} // namespace
-
-Result<QString> resolveKeyUuid(const QSqlDatabase &connection, const QString &keyRef) {
-    // Someone may paste the key itself: it is never stored, and must not be echoed back.
-    const QString notFound =
-        containsApiKey(keyRef)
-            ? QStringLiteral("No API key with that UUID or name. The value looks like an API key "
-                             "itself: keys are never stored in clear, so refer to a key by its "
-                             "UUID or name. Check `portico-gateway keys list`.")
-            : QStringLiteral("No API key with UUID or name '%1'. Check `portico-gateway keys "
-                             "list`.")
-                  .arg(keyRef.trimmed());
-    return resolve(connection, QStringLiteral("api_keys"), keyRef, notFound);
-}
-
-Result<QString> resolveGroupUuid(const QSqlDatabase &connection, const QString &groupRef) {
-    const QString notFound =
-        containsApiKey(groupRef)
-            ? QStringLiteral("No group with that UUID or name (the value looks like an API key). "
-                             "Check `portico-gateway groups list`.")
-            : QStringLiteral("No group with UUID or name '%1'. Check `portico-gateway groups "
-                             "list`.")
-                  .arg(groupRef.trimmed());
-    return resolve(connection, QStringLiteral("groups"), groupRef, notFound);
 }
 
 Status writeAudit(const QSqlDatabase &connection, const QString &actor, const QString &action,

@@ -79,12 +79,10 @@ template <typename T, typename Read> Result<T> readTransaction(Database &db, Rea
     return read(tx.connection());
 }
 
-// Refs are a uuid (any case, with or without braces) or an exact name (trimmed).
+// Refs are a uuid (any case, with or without braces) or an exact name (trimmed). Defined in
+// storeobjects.cpp, with the keys' and groups' other lookups.
 Result<QString> resolveKeyUuid(const QSqlDatabase &connection, const QString &keyRef);
 Result<QString> resolveGroupUuid(const QSqlDatabase &connection, const QString &groupRef);
-
-// True when `text` contains something shaped like an API key: such text is never echoed.
-bool containsApiKey(const QString &text);
 
 Status writeAudit(const QSqlDatabase &connection, const QString &actor, const QString &action,
                   const QString &objectType, const QString &objectUuid, const QJsonObject &details);

@@ -1,10 +1,15 @@
+#include "italiantranslation.h"
+
 #include "config/configmanager.h"
+#include "store/apikeyformat.h"
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "store/keystore.h"
+#include "store/names.h"
 #include "ui/appcontext.h"
 #include "ui/groups/groupspage.h"
 #include "ui/messagebox.h"
+#include "ui/storeerrortext.h"
 #include "ui/storewatcher.h"
 #include "ui/translations.h"
 
@@ -46,6 +51,8 @@ private Q_SLOTS:
     void cleanup();
 
     void createValidatesNameInline();
+    void nameRulesAreTheStores();
+    void storeErrorsInItalian();
     void renameAndDescribeInPlace();
     void deleteAsksAndCancelKeepsTheGroup();
     void deleteConfirmedRemovesTheGroup();
@@ -191,6 +198,86 @@ void TestGroupsPage::createValidatesNameInline() {
     name->setText(QString(store::kMaxNameLength + 1, u'x'));
     QVERIFY(!create->isEnabled());
     QVERIFY(error->text().contains(QStringLiteral("too long")));
+}
+
+// The page checks names with the store's own rules and says the store's reasons in its own
+// (translated) words: it refuses exactly what the store refuses, no more and no less.
+void TestGroupsPage::nameRulesAreTheStores() {
+    m_page = makePage();
+    auto *name = child<QLineEdit>("newGroupName");
+    auto *create = child<QPushButton>("createGroupButton");
+    auto *error = child<QLabel>("createGroupError");
+
+    const QString random(store::apikey::kRandomLength, u'A');
+    const QString keyShaped = QStringLiteral("prod ") + QLatin1String(store::apikey::kPrefix) +
+                              random + store::apikey::checksumFor(random);
+    const QString emoji = QString::fromUtf8("\xF0\x9F\x99\x82"); // one code point, two units
+    QString emoji200;
+    for (int i = 0; i < store::kMaxNameLength; ++i)
+        emoji200 += emoji;
+    const QStringList candidates{QStringLiteral("a\u2028b"),
+                                 QStringLiteral("a\u2029b"),
+                                 QStringLiteral("a\tb"),
+                                 keyShaped,
+                                 QString(store::kMaxNameLength + 1, u'x'),
+                                 emoji200 + emoji,
+                                 QString(store::kMaxNameLength, u'x'),
+                                 emoji200,
+                                 QStringLiteral("  spaced  ")};
+    for (const QString &candidate : candidates) {
+        name->setText(candidate);
+        const auto verdict = store::validateName(candidate, store::Error::Subject::Group);
+        QCOMPARE(create->isEnabled(), verdict.ok());
+        QCOMPARE(error->isVisible(), !verdict.ok());
+        if (!verdict.ok()) {
+            QCOMPARE(error->text(), ui::storeErrorText(verdict.error()));
+            // The page's words, not the store's English for the command line.
+            QVERIFY(error->text() != verdict.error().message);
+        }
+    }
+
+    name->setText(QStringLiteral("a\u2028b"));
+    QVERIFY(!create->isEnabled());
+    QCOMPARE(error->text(),
+             QStringLiteral("The name cannot contain control characters or line breaks."));
+    name->setText(keyShaped);
+    QVERIFY(!create->isEnabled());
+    QVERIFY(error->text().contains(QStringLiteral("API key")));
+    QVERIFY(!error->text().contains(keyShaped));
+
+    // 200 emoji are 200 code points: the store takes them, so the page does too.
+    name->setText(emoji200);
+    QVERIFY(create->isEnabled());
+    create->click();
+    QCOMPARE(group(emoji200).name, emoji200);
+}
+
+// Under the Italian translation the page says the store's errors in Italian: as typed, and when
+// the store itself refuses (another program took the name after the page last read the store).
+void TestGroupsPage::storeErrorsInItalian() {
+    const test::ItalianTranslation italian;
+    QVERIFY(italian.installed());
+
+    m_page = makePage();
+    auto *name = child<QLineEdit>("newGroupName");
+    auto *create = child<QPushButton>("createGroupButton");
+    auto *error = child<QLabel>("createGroupError");
+
+    name->setText(QStringLiteral("a\u2028b"));
+    QCOMPARE(error->text(), QStringLiteral("Il nome non può contenere caratteri di controllo né "
+                                           "interruzioni di riga."));
+
+    name->setText(QStringLiteral("dup"));
+    QVERIFY(create->isEnabled());
+    store::GroupStore elsewhere(*m_db, QStringLiteral("test:elsewhere"));
+    QVERIFY(elsewhere.createGroup(QStringLiteral("dup")).ok());
+    create->click(); // before the page hears of the change: the store refuses
+    QCOMPARE(error->text(),
+             QStringLiteral("Impossibile creare il gruppo: Esiste già un gruppo di nome «dup»."));
+
+    // Once the page has read the store again it refuses as the name is typed, in Italian too.
+    QTRY_VERIFY(!create->isEnabled());
+    QCOMPARE(error->text(), QStringLiteral("Esiste già un gruppo di nome «dup»."));
 }
 
 void TestGroupsPage::renameAndDescribeInPlace() {

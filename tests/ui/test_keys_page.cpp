@@ -1,5 +1,6 @@
 // The Keys page clicked through like a user: create key, one-time display, copy, add to group,
 // remove from group, rename in place, enable/disable, delete, search and filter, live data.
+#include "italiantranslation.h"
 #include "testsupport.h"
 
 #include "store/apikeyformat.h"
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void removeFromGroup();
     void missingRouteIsMarked();
     void renameInPlace();
+    void renameRefusedInItalian();
     void enableDisable();
     void deleteAsksWithWarnings();
     void actionsColumnButtons();
@@ -446,6 +448,31 @@ void TestKeysPage::renameInPlace() {
                      .toString(),
                  QStringLiteral("after"));
     QCOMPARE(m_page->selectedKeyUuid(), key);
+}
+
+// The store's refusal of a rename, said in the user's language.
+void TestKeysPage::renameRefusedInItalian() {
+    const test::ItalianTranslation italian;
+    QVERIFY(italian.installed());
+
+    const QString key = m_fixture->createKey(QStringLiteral("before"));
+    m_fixture->createKey(QStringLiteral("other key"));
+    QVERIFY(makePage());
+    // The detail panel's rename goes to the store at once: the refusal is the store's.
+    QVERIFY(m_page->selectKey(key));
+    findWidget<QPushButton>(QStringLiteral("renameButton"), m_page.get())->click();
+    auto *edit = findWidget<QLineEdit>(QStringLiteral("renameEdit"), m_page.get());
+    edit->setText(QStringLiteral("other key"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    auto *error = findWidget<QLabel>(QStringLiteral("renameError"), m_page.get());
+    QVERIFY(error->isVisible());
+    QCOMPARE(error->text(), QStringLiteral("Esiste già una chiave di nome «other key»."));
+
+    edit->setText(QStringLiteral("a\u2028b")); // no key types a line separator
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(error->text(), QStringLiteral("Il nome non può contenere caratteri di controllo né "
+                                           "interruzioni di riga."));
+    QCOMPARE(m_fixture->keys().key(key)->name, QStringLiteral("before"));
 }
 
 void TestKeysPage::enableDisable() {

@@ -4,8 +4,10 @@
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "store/keystore.h"
+#include "store/names.h"
 #include "ui/appcontext.h"
 #include "ui/messagebox.h"
+#include "ui/storeerrortext.h"
 #include "ui/storewatcher.h"
 
 #include <QAction>
@@ -322,7 +324,7 @@ void GroupsPage::reload() {
     auto groupList = groups.listGroups();
     auto keyList = keys.listKeys();
     if (!groupList) {
-        showError(tr("Could not read the groups: %1").arg(groupList.error().message));
+        showError(tr("Could not read the groups: %1").arg(storeErrorText(groupList.error())));
         return;
     }
     m_groups = groupList.value();
@@ -483,21 +485,16 @@ void GroupsPage::populateRoutes(const store::GroupRecord &group) {
             tr("Every key in this group can call the checked routes of config.yaml."));
 }
 
-// Mirrors the store's rules so the user sees the problem as they type; the store checks again
-// when saving.
+// The store's own rules, so the user sees the problem as they type; the store checks again (and
+// the name may be taken meanwhile) when saving.
 QString GroupsPage::nameProblem(const QString &rawName, const QString &exceptUuid) const {
-    const QString name = rawName.trimmed();
-    if (name.isEmpty())
-        return tr("Enter a name for the group.");
-    if (name.size() > store::kMaxNameLength)
-        return tr("The name is too long: at most %1 characters.").arg(store::kMaxNameLength);
-    for (const QChar c : name) {
-        if (c.category() == QChar::Other_Control)
-            return tr("The name cannot contain control characters.");
-    }
+    const auto name = store::validateName(rawName, store::Error::Subject::Group);
+    if (!name)
+        return storeErrorText(name.error());
     for (const auto &group : m_groups) {
-        if (group.uuid != exceptUuid && group.name == name)
-            return tr("A group named “%1” already exists.").arg(name);
+        if (group.uuid != exceptUuid && group.name == *name)
+            return storeErrorText(store::makeError(store::Error::Reason::NameTaken,
+                                                   store::Error::Subject::Group, {*name}));
     }
     return {};
 }
@@ -518,7 +515,8 @@ void GroupsPage::createGroup() {
     auto created =
         groups.createGroup(m_newName->text().trimmed(), m_newDescription->text().trimmed());
     if (!created) {
-        setError(m_createError, tr("Could not create the group: %1").arg(created.error().message));
+        setError(m_createError,
+                 tr("Could not create the group: %1").arg(storeErrorText(created.error())));
         return;
     }
     m_newName->clear();
@@ -548,14 +546,15 @@ void GroupsPage::saveEdits() {
     if (name != m_shownName) {
         auto renamed = groups.renameGroup(uuid, name);
         if (!renamed) {
-            showError(tr("Could not rename the group: %1").arg(renamed.error().message));
+            showError(tr("Could not rename the group: %1").arg(storeErrorText(renamed.error())));
             return;
         }
     }
     if (description != m_shownDescription) {
         auto changed = groups.setDescription(uuid, description);
         if (!changed) {
-            showError(tr("Could not change the description: %1").arg(changed.error().message));
+            showError(
+                tr("Could not change the description: %1").arg(storeErrorText(changed.error())));
             return;
         }
     }
@@ -629,7 +628,7 @@ void GroupsPage::deleteGroup() {
     store::GroupStore groups(*m_ctx.database, m_ctx.actor);
     auto deleted = groups.deleteGroup(group.uuid);
     if (!deleted) {
-        showError(tr("Could not delete the group: %1").arg(deleted.error().message));
+        showError(tr("Could not delete the group: %1").arg(storeErrorText(deleted.error())));
         return;
     }
     reload();
@@ -642,7 +641,7 @@ void GroupsPage::addMember() {
     store::KeyStore keys(*m_ctx.database, m_ctx.actor);
     auto added = keys.addKeyToGroup(keyUuid, m_shownUuid);
     if (!added) {
-        showError(tr("Could not add the key to the group: %1").arg(added.error().message));
+        showError(tr("Could not add the key to the group: %1").arg(storeErrorText(added.error())));
         return;
     }
     setError(m_errorLabel, {});
@@ -657,7 +656,8 @@ void GroupsPage::removeSelectedMember() {
     store::KeyStore keys(*m_ctx.database, m_ctx.actor);
     auto removed = keys.removeKeyFromGroup(keyUuid, m_shownUuid);
     if (!removed) {
-        showError(tr("Could not remove the key from the group: %1").arg(removed.error().message));
+        showError(
+            tr("Could not remove the key from the group: %1").arg(storeErrorText(removed.error())));
         return;
     }
     setError(m_errorLabel, {});
@@ -672,7 +672,8 @@ void GroupsPage::routeItemChanged(QListWidgetItem *item) {
     auto changed = item->checkState() == Qt::Checked ? groups.addRoute(m_shownUuid, route)
                                                      : groups.removeRoute(m_shownUuid, route);
     if (!changed) {
-        showError(tr("Could not change the routes of the group: %1").arg(changed.error().message));
+        showError(tr("Could not change the routes of the group: %1")
+                      .arg(storeErrorText(changed.error())));
     } else {
         setError(m_errorLabel, {});
     }

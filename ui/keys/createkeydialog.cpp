@@ -3,6 +3,7 @@
 #include "store/groupstore.h"
 #include "store/keystore.h"
 #include "ui/appcontext.h"
+#include "ui/storeerrortext.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -116,8 +117,8 @@ void CreateKeyDialog::validate() {
     QString problem;
     if (name.trimmed().isEmpty()) {
         problem = tr("A name is required.");
-    } else if (auto valid = store::validateName(name, QStringLiteral("key")); !valid) {
-        problem = valid.error().message;
+    } else if (auto valid = store::validateName(name, store::Error::Subject::Key); !valid) {
+        problem = storeErrorText(valid.error());
     }
     m_createButton->setEnabled(problem.isEmpty());
     showNameError(m_nameTouched ? problem : QString());
@@ -138,7 +139,7 @@ void CreateKeyDialog::create() {
     auto created = keys.createKey(m_name->text().trimmed(), groupUuids);
     if (!created) {
         // The store says why (a duplicate name, a group deleted meanwhile, a locked database).
-        showNameError(created.error().message);
+        showNameError(storeErrorText(created.error()));
         m_name->setFocus();
         return;
     }

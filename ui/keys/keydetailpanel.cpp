@@ -7,6 +7,7 @@
 #include "ui/common/heading.h"
 #include "ui/keys/addtogroupdialog.h"
 #include "ui/messagebox.h"
+#include "ui/storeerrortext.h"
 #include "ui/usage/keyusagesummary.h"
 
 #include <QApplication>
@@ -408,7 +409,7 @@ void KeyDetailPanel::saveRename() {
     store::KeyStore keys(*m_context.database, m_context.actor);
     auto renamed = keys.renameKey(m_key->uuid, name);
     if (!renamed) {
-        showRenameError(renamed.error().message);
+        showRenameError(storeErrorText(renamed.error()));
         m_nameEdit->setFocus();
         return;
     }
@@ -430,7 +431,8 @@ void KeyDetailPanel::toggleState() {
     store::KeyStore keys(*m_context.database, m_context.actor);
     auto changed = keys.setKeyState(m_key->uuid, next);
     if (!changed) {
-        MessageBox::warning(this, tr("Could Not Change the State"), changed.error().message);
+        MessageBox::warning(this, tr("Could Not Change the State"),
+                            storeErrorText(changed.error()));
         return;
     }
     applyChange(changed.value());
@@ -443,7 +445,7 @@ void KeyDetailPanel::removeFromGroup(const QString &groupUuid) {
     auto changed = keys.removeKeyFromGroup(m_key->uuid, groupUuid);
     if (!changed) {
         MessageBox::warning(this, tr("Could Not Remove the Key from the Group"),
-                            changed.error().message);
+                            storeErrorText(changed.error()));
         return;
     }
     applyChange(changed.value());
@@ -455,7 +457,7 @@ void KeyDetailPanel::openAddToGroup() {
     store::GroupStore groupStore(*m_context.database, m_context.actor);
     auto groups = groupStore.listGroups();
     if (!groups) {
-        MessageBox::warning(this, tr("Could Not Read the Groups"), groups.error().message);
+        MessageBox::warning(this, tr("Could Not Read the Groups"), storeErrorText(groups.error()));
         return;
     }
     QList<store::GroupRecord> candidates;
@@ -476,7 +478,7 @@ void KeyDetailPanel::openAddToGroup() {
         auto changed = keys.addKeyToGroup(keyUuid, groupUuid);
         if (!changed) {
             MessageBox::warning(this, tr("Could Not Add the Key to the Group"),
-                                changed.error().message);
+                                storeErrorText(changed.error()));
             return;
         }
         if (m_key && m_key->uuid == keyUuid)

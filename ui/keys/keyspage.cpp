@@ -11,6 +11,7 @@
 #include "ui/keys/keystablemodel.h"
 #include "ui/keys/onetimekeydialog.h"
 #include "ui/messagebox.h"
+#include "ui/storeerrortext.h"
 #include "ui/storewatcher.h"
 
 #include <QAction>
@@ -306,7 +307,7 @@ void KeysPage::reload() {
     store::KeyStore keyStore(*m_context.database, m_context.actor);
     auto keys = keyStore.listKeys();
     if (!keys) {
-        m_loadError->setText(tr("Could not read the keys: %1").arg(keys.error().message));
+        m_loadError->setText(tr("Could not read the keys: %1").arg(storeErrorText(keys.error())));
         m_loadError->show();
         return;
     }
@@ -440,7 +441,7 @@ void KeysPage::deleteKey(const QString &uuid) {
     store::KeyStore keys(*m_context.database, m_context.actor);
     auto deleted = keys.deleteKey(uuid);
     if (!deleted) {
-        MessageBox::warning(this, tr("Could Not Delete the Key"), deleted.error().message);
+        MessageBox::warning(this, tr("Could Not Delete the Key"), storeErrorText(deleted.error()));
         return;
     }
     if (m_detail->keyUuid() == uuid)
