@@ -16,7 +16,7 @@ class Database;
 Result<QString> validateName(const QString &name, const QString &kind /* "key" | "group" */);
 inline constexpr int kMaxNameLength = 200;
 
-// API keys, as on the reference page. Every change writes an audit row (without any secret) in
+// API keys, as the Keys page shows them. Every change writes an audit row (without any secret) in
 // the same transaction. `actor` names who makes the changes ("cli:alice", "desktop:alice").
 // Methods taking `keyRef` accept a uuid or a unique name; `groupRef` likewise.
 class KeyStore {
