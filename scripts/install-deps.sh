@@ -11,7 +11,8 @@ for arg in "$@"; do
         --gui) packages+=(qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
                           libxkbcommon-dev libgl-dev libqt6opengl6-dev qt6-qpa-plugins
                           qt6-translations-l10n fonts-dejavu-core) ;;
-        --test) packages+=(python3 xvfb xauth curl) ;;
+        # ccache: run-tests.sh builds two configurations that share most of their objects.
+        --test) packages+=(python3 xvfb xauth curl ccache) ;;
     esac
 done
 

@@ -7,7 +7,7 @@
 namespace portico::config::detail {
 
 // "1 minute", "30 seconds", "2 hours", "1 day", "1 week" (also "30s", "5 min"): the window sizes
-// of the original product's config.yaml. nullopt when the text is not such a duration.
+// of config.yaml's rate_limiting windows. nullopt when the text is not such a duration.
 std::optional<qint64> parseDurationSeconds(const QString &text);
 
 // The longest window accepted, so that window arithmetic never overflows.

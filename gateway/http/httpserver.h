@@ -10,7 +10,7 @@
 #include <functional>
 #include <memory>
 
-// Portico's own HTTP/1.1 server on QTcpServer. DESIGN.md asks for QtHttpServer behind a thin
+// Portico's own HTTP/1.1 server on QTcpServer instead of QtHttpServer behind a thin
 // interface; Qt 6.4.2's QtHttpServer parses and buffers whole requests before we see them (no
 // header or body limit, no idle timeout, no connection cap), answers pipelined requests out of
 // order, ignores "Connection: close" and runs on one thread. Each of those needs control of the

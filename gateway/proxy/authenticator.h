@@ -10,9 +10,9 @@
 
 namespace portico::proxy {
 
-// Checks "Authorization: Bearer <key>" in the order of the reference page's troubleshooting
-// section: header present and well-formed, key format and checksum (before any lookup), key
-// known, enabled, not expired. Refusals are 401 answers whose messages never contain the key.
+// Checks "Authorization: Bearer <key>" in the refusal order of docs/ARCHITECTURE.md: header
+// present and well-formed, key format and checksum (before any lookup), key known, enabled, not
+// expired. Refusals are 401 answers whose messages never contain the key.
 class Authenticator {
 public:
     struct Outcome {

@@ -9,8 +9,8 @@ namespace portico::proxy {
 struct GatewayServices;
 class RequestContext;
 
-// The HTTP handler: finds the endpoint for a request and runs the checks in the order the
-// reference page's troubleshooting follows (key, request, route, access, limits) before handing
+// The HTTP handler: finds the endpoint for a request and runs the checks in the refusal order of
+// docs/ARCHITECTURE.md (key, request, route, access, limits) before handing
 // model calls to a CompletionExchange. Called in the HTTP worker threads.
 class RequestRouter {
 public:

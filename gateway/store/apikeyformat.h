@@ -3,9 +3,9 @@
 #include <QByteArray>
 #include <QString>
 
-// The API key format of DESIGN.md: "ptc_" + 30 random base62 characters + 6 base62 characters of
-// the CRC-32 (zlib/IEEE) of the random part, most significant digit first. Anyone can validate a
-// key offline; the gateway rejects garbled keys before any lookup.
+// The API key format (docs/ARCHITECTURE.md): "ptc_" + 30 random base62 characters + 6 base62
+// characters of the CRC-32 (zlib/IEEE) of the random part, most significant digit first. Anyone
+// can validate a key offline; the gateway rejects garbled keys before any lookup.
 namespace portico::store::apikey {
 
 inline constexpr char kPrefix[] = "ptc_";

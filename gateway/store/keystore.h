@@ -12,9 +12,10 @@ namespace portico::store {
 
 class Database;
 
-// API keys. Names follow validateName() (names.h). Every change writes an audit row (without any
-// secret) in the same transaction. `actor` names who makes the changes ("cli:alice",
-// "desktop:alice"). Methods taking `keyRef` accept a uuid or a unique name; `groupRef` likewise.
+// API keys, as the Keys page shows them. Names follow validateName() (names.h). Every change writes
+// an audit row (without any secret) in the same transaction. `actor` names who makes the changes
+// ("cli:alice", "desktop:alice"). Methods taking `keyRef` accept a uuid or a unique name;
+// `groupRef` likewise.
 class KeyStore {
 public:
     KeyStore(Database &db, QString actor);

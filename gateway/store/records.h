@@ -21,7 +21,7 @@ struct KeyRef {
 };
 
 // A route a key can reach, and the group that grants it (a route granted by two groups appears
-// twice, once per group, as the reference page's "Accessible Routes" table shows).
+// twice, once per group, as the Keys page's "Accessible Routes" table shows).
 struct RouteGrant {
     QString route;
     GroupRef group;

@@ -23,13 +23,7 @@ namespace {
 
 // Waits while the event loop runs (the server's listener lives in this thread).
 bool waitUntil(const std::function<bool()> &condition, int timeoutMs = 30'000) {
-    QDeadlineTimer deadline(timeoutMs);
-    while (!condition()) {
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(2);
-    }
-    return true;
+    return QTest::qWaitFor(condition, timeoutMs);
 }
 
 struct Response {
@@ -646,6 +640,7 @@ private Q_SLOTS:
         Client client(server.port());
         client.send("POST /echo HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
                     "5\r\nhel");
+        // A pause, not a condition: it lets the server read the chunk in two pieces.
         QTest::qWait(50);
         client.send("lo\r\n6;name=value\r\n world\r\nA\r\n, chunked!\r\n0\r\nX-Trailer: 1\r\n\r\n");
         Response response;
@@ -715,6 +710,7 @@ private Q_SLOTS:
         client.send("GET /echo HTTP/1.1\r\nHost: test\r\n");
         // Dripping more header bytes must not extend the deadline.
         for (int i = 0; i < 5 && !client.isClosed(); ++i) {
+            // The drip is the point: time passes between header lines, past the deadline.
             QTest::qWait(100);
             client.send("X-Drip: " + QByteArray::number(i) + "\r\n");
         }
@@ -792,6 +788,7 @@ private Q_SLOTS:
             return observed->disconnectedSignals.load() == 1 &&
                    observed->responderBecameNull.load();
         }));
+        // Proving that disconnected() comes only once needs time to pass, not a condition.
         QTest::qWait(100);
         QCOMPARE(observed->disconnectedSignals.load(), 1);
         QVERIFY(waitUntil([&] { return server.openConnections() == 0; }));
@@ -829,6 +826,8 @@ private Q_SLOTS:
         Client client(server.port(), 64 * 1024);
         client.send(getRequest("/bulk"));
         QVERIFY(waitUntil([] { return observed->streamedBytes.load() > 0; }));
+        // Proving that the stream stalls needs time to pass: unthrottled, the whole body would be
+        // sent well within it.
         QTest::qWait(1500);
         const qint64 sentWhileStalled = observed->streamedBytes.load();
         QVERIFY2(sentWhileStalled < bulkTotal, qPrintable(QString::number(sentWhileStalled)));

@@ -7,8 +7,8 @@
 #include "httptestclient.h"
 #include "testlogs.h"
 
-#include "proxy/gateway.h"
 #include "metering/gatewaylog.h"
+#include "proxy/gateway.h"
 #include "store/database.h"
 #include "store/keystore.h"
 #include "store/usagestore.h"
@@ -44,13 +44,7 @@ struct RawAnswer {
 // The gateway accepts connections on this thread's event loop: wait by running it, never with
 // the blocking waitFor* calls.
 bool waitUntil(const std::function<bool()> &done, int timeoutMs = 15000) {
-    QDeadlineTimer deadline(timeoutMs);
-    while (!done()) {
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(10);
-    }
-    return true;
+    return QTest::qWaitFor(done, timeoutMs);
 }
 
 RawAnswer sendRaw(quint16 port, const QByteArray &bytes) {

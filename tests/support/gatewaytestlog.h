@@ -1,7 +1,7 @@
 #pragma once
 
 // Keeps an in-process gateway's structured log for test_logscan. Header-only: only the tests that
-// link portico_server include it, and the support library stays free of the gateway.
+// link portico_metering include it, and the support library stays free of the gateway.
 
 #include "testlogs.h"
 

@@ -3,16 +3,10 @@
 # the dashboard, the usage page, the key detail panel, /metrics and the real `portico-gateway
 # usage` process must then agree with the usage rows.
 if(TARGET portico_desktop AND TARGET portico-gateway)
-    set(monitoring_server_tests ${CMAKE_CURRENT_LIST_DIR}/../proxy)
     portico_add_test(test_monitoring
         SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_monitoring.cpp
                 ${CMAKE_CURRENT_LIST_DIR}/testsupport.h
-                ${monitoring_server_tests}/fakeupstream.cpp ${monitoring_server_tests}/fakeupstream.h
-                ${monitoring_server_tests}/httptestclient.cpp
-                ${monitoring_server_tests}/httptestclient.h
-        LIBRARIES portico_ui portico_desktop Qt6::Network
-        TIMEOUT 300)
-    target_include_directories(test_monitoring PRIVATE ${monitoring_server_tests})
+        LIBRARIES portico_ui portico_desktop portico_gatewaytestsupport)
     target_compile_definitions(test_monitoring PRIVATE
         PORTICO_GATEWAY_BINARY="$<TARGET_FILE:portico-gateway>")
     add_dependencies(test_monitoring portico-gateway)

@@ -284,6 +284,8 @@ void TestKeysPage::secretClipboardIsMarkedAndCleared() {
     // Something else copied meanwhile is left alone.
     ui::SecretClipboard::copy(secret, 200);
     QGuiApplication::clipboard()->setText(QStringLiteral("unrelated"));
+    // Proving that the clipboard is left alone needs time to pass: twice the 200 ms after which
+    // the secret would have been cleared.
     QTest::qWait(400);
     QCOMPARE(QGuiApplication::clipboard()->text(), QStringLiteral("unrelated"));
     QGuiApplication::clipboard()->clear();

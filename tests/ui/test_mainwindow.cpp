@@ -253,6 +253,7 @@ void TestMainWindow::portTakenOffersAnother() {
     // Cancelling the port question changes nothing.
     MessageBox::setNextInteger(std::nullopt);
     QTest::mouseClick(choose, Qt::LeftButton);
+    // Proving that the gateway does not start needs time to pass, not a condition to wait for.
     QTest::qWait(100);
     QVERIFY(!m_gateway->isListening());
 

@@ -85,7 +85,7 @@ QSet<QString> placeholders(const QString &text) {
 
 } // namespace
 
-// The CI check of issue 4: every user-visible string of ui/ and app/ has a finished Italian
+// The CI check that every user-visible string of ui/ and app/ has a finished Italian
 // translation in translations/portico_it.ts, and every plural an English form.
 class TestTranslations : public QObject {
     Q_OBJECT

@@ -325,7 +325,9 @@ void TestUpstreamClient::cancelMidStreamStopsEverything() {
     QCOMPARE(m_client->activeCalls(), 0);
     const int signalsAtCancel = r->signalCount();
     QTRY_COMPARE_WITH_TIMEOUT(stats().value(QStringLiteral("cancelled")).toInt(), 1, kWaitMs);
-    QTest::qWait(1500); // the stream would have ended by now
+    // Proving that nothing arrives after cancel() needs time to pass: as long as the stream would
+    // have needed to end (five chunks 200 ms apart), so no condition can replace this wait.
+    QTest::qWait(1500);
     QCOMPARE(r->signalCount(), signalsAtCancel);
     QCOMPARE(r->finishedCount, 0);
 }
@@ -339,6 +341,8 @@ void TestUpstreamClient::deletingTheContextMidCallIsSafe() {
     delete context;
     QTRY_COMPARE_WITH_TIMEOUT(stats().value(QStringLiteral("cancelled")).toInt(), 1, kWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(m_client->activeCalls(), 0, kWaitMs);
+    // Proving that finished() never comes needs time to pass, not a condition: long enough for
+    // the rest of the stream (200 ms between chunks) to have arrived.
     QTest::qWait(1000);
     QCOMPARE(r->finishedCount, 0);
 }
@@ -360,6 +364,8 @@ void TestUpstreamClient::deletingTheCallInsideItsSlotIsSafe() {
             [&](FailureKind, const QString &) { ++afterDelete; });
     QTRY_COMPARE_WITH_TIMEOUT(started, 1, kWaitMs);
     QTRY_COMPARE_WITH_TIMEOUT(m_client->activeCalls(), 0, kWaitMs);
+    // Proving that the deleted call emits nothing more needs time to pass, not a condition: the
+    // undelayed stream would have delivered its rest well within it.
     QTest::qWait(500);
     QCOMPARE(afterDelete, 0);
 }
@@ -414,7 +420,9 @@ void TestUpstreamClient::pauseHoldsDataUntilResumed() {
     QTRY_VERIFY_WITH_TIMEOUT(r->dataCount >= 1, kWaitMs);
     call->setPaused(true);
     const int dataAtPause = r->dataCount;
-    QTest::qWait(800); // the upstream sends everything within ~500 ms
+    // Proving that a paused call delivers nothing needs time to pass, not a condition: the
+    // upstream sends everything within ~500 ms.
+    QTest::qWait(800);
     QCOMPARE(r->dataCount, dataAtPause);
     QCOMPARE(r->finishedCount, 0);
     QVERIFY(!r->body.contains("[DONE]"));
@@ -437,7 +445,9 @@ void TestUpstreamClient::hugeStreamArrivesWholeAndInOrder() {
     // ~8 runs), which still needs explaining.
     QTRY_VERIFY_WITH_TIMEOUT(r->body.size() > 100'000, kWaitMs);
     call->setPaused(true);
-    QTest::qWait(300); // data already queued to this thread may still arrive
+    // Data already queued to this thread may still arrive after the pause: let it, then prove
+    // that nothing more comes for a while. Both are periods, not conditions to wait for.
+    QTest::qWait(300);
     const int dataWhilePaused = r->dataCount;
     QTest::qWait(500);
     QCOMPARE(r->dataCount, dataWhilePaused);

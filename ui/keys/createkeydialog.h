@@ -15,7 +15,7 @@ namespace portico::ui {
 
 struct AppContext;
 
-// "Create Key" of the reference page: a required name (trimmed, checked while typing, duplicates
+// "Create Key" of the Keys page: a required name (trimmed, checked while typing, duplicates
 // refused with the store's message under the field) and optional groups. On success the dialog
 // is accepted and holds the created key until takeCreatedKey().
 class CreateKeyDialog : public QDialog {

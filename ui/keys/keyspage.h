@@ -20,7 +20,7 @@ class KeyDetailPanel;
 class KeysFilterProxyModel;
 class KeysTableModel;
 
-// The Keys page: the reference page made real. The keys table (behind a search and a group
+// The Keys page (docs/ARCHITECTURE.md). The keys table (behind a search and a group
 // filter) on the left, the selected key's details on the right, Create Key on top.
 // Reloads on every store change, keeping the selection and the scroll position.
 class KeysPage : public QWidget {
@@ -49,7 +49,7 @@ public:
 public Q_SLOTS:
     void reload();
     void createKey();
-    // Asks with the reference page's warnings, then deletes.
+    // Asks, warning that deleting is irreversible and stops the key at once, then deletes.
     void deleteKey(const QString &uuid);
     void deleteSelectedKey();
     void focusSearch();

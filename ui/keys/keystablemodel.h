@@ -8,7 +8,7 @@
 
 namespace portico::ui {
 
-// The keys list of the reference page: one row per API key. Rows are replaced wholesale on every
+// The keys list of the Keys page: one row per API key. Rows are replaced wholesale on every
 // store change (a model reset is cheap even for 100,000 keys; per-row diffing is not needed).
 class KeysTableModel : public QAbstractTableModel {
     Q_OBJECT

@@ -85,7 +85,7 @@ OneTimeKeyDialog::OneTimeKeyDialog(AppContext &context, store::CreatedKey create
     title->setTextFormat(Qt::PlainText);
     layout->addWidget(title);
 
-    // The warning the reference page insists on, where the eye lands first.
+    // The warning that the key is shown only this once, where the eye lands first.
     auto *warningFrame = new QFrame(this);
     warningFrame->setObjectName(QStringLiteral("oneTimeWarning"));
     warningFrame->setFrameShape(QFrame::StyledPanel);

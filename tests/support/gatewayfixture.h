@@ -62,7 +62,7 @@ public:
 
     // Port 0 is always used: the gateway picks a free port (Gateway::port()).
     std::unique_ptr<proxy::Gateway> startGateway(proxy::GatewayOptions options,
-                                                  QString *error) const {
+                                                 QString *error) const {
         options.port = 0;
         auto gateway = std::make_unique<proxy::Gateway>(database, config, options);
         if (!gateway->start()) {

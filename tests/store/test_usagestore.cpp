@@ -1,0 +1,135 @@
+// UsageStore: inserting usage rows, and reading them back filtered and totalled per key.
+#include "storetestcase.h"
+
+#include "store/usagestore.h"
+
+#include <QTest>
+
+using namespace portico::store;
+using namespace portico::test;
+
+class TestUsageStore : public StoreTestCase {
+    Q_OBJECT
+private Q_SLOTS:
+    void usageFiltersAndTotals();
+    void usageInsertsThousandsOfRows();
+};
+
+void TestUsageStore::usageFiltersAndTotals() {
+    UsageStore usage(*m_db);
+    const QDateTime t0 = QDateTime(QDate(2030, 3, 1), QTime(0, 0), Qt::UTC);
+    QList<UsageRecord> rows;
+    for (int i = 0; i < 10; ++i) {
+        const bool first = i % 2 == 0;
+        UsageRecord row = usageRow(first ? QStringLiteral("uuid-a") : QStringLiteral("uuid-b"),
+                                   first ? QStringLiteral("A") : QStringLiteral("B"),
+                                   i < 6 ? QStringLiteral("chat") : QStringLiteral("embed"),
+                                   t0.addSecs(i), i == 3 ? 502 : 200);
+        row.stream = i == 4;
+        rows.append(row);
+    }
+    UsageRecord anonymous =
+        usageRow(QString(), QString(), QStringLiteral("chat"), t0.addSecs(20), 401);
+    anonymous.ttftMs = -1;
+    rows.append(anonymous);
+    QVERIFY(usage.insert(rows).ok());
+    QVERIFY(usage.insert({}).ok());
+
+    auto all = usage.rows({});
+    QVERIFY(all.ok());
+    QCOMPARE(all->size(), 11);
+    const UsageRecord &first = all->at(0);
+    QCOMPARE(first.time, t0);
+    QCOMPARE(first.keyUuid, QStringLiteral("uuid-a"));
+    QCOMPARE(first.keyName, QStringLiteral("A"));
+    QCOMPARE(first.route, QStringLiteral("chat"));
+    QCOMPARE(first.modelId, QStringLiteral("demo"));
+    QCOMPARE(first.provider, QStringLiteral("mock"));
+    QCOMPARE(first.status, 200);
+    QVERIFY(first.errorCode.isEmpty());
+    QCOMPARE(first.promptTokens, 10);
+    QCOMPARE(first.completionTokens, 5);
+    QCOMPARE(first.costUsd, 0.25);
+    QCOMPARE(first.latencyMs, 12);
+    QCOMPARE(first.ttftMs, 3);
+    QCOMPARE(first.requestId, rows.at(0).requestId);
+    QVERIFY(all->at(4).stream);
+    QVERIFY(!all->at(5).stream);
+    QCOMPARE(all->at(3).errorCode, QStringLiteral("upstream_error"));
+    QVERIFY(all->at(10).keyUuid.isEmpty());
+    QCOMPARE(all->at(10).ttftMs, -1);
+
+    UsageFilter byKey;
+    byKey.keyUuid = QStringLiteral("uuid-b");
+    QCOMPARE(usage.rows(byKey)->size(), 5);
+    UsageFilter byRoute;
+    byRoute.route = QStringLiteral("embed");
+    QCOMPARE(usage.rows(byRoute)->size(), 4);
+    UsageFilter period;
+    period.since = t0.addSecs(2);
+    period.until = t0.addSecs(5); // exclusive
+    auto inPeriod = usage.rows(period);
+    QCOMPARE(inPeriod->size(), 3);
+    QCOMPARE(inPeriod->at(0).time, t0.addSecs(2));
+    QCOMPARE(inPeriod->at(2).time, t0.addSecs(4));
+    UsageFilter limited;
+    limited.limit = 3;
+    auto newest = usage.rows(limited);
+    QCOMPARE(newest->size(), 3);
+    QCOMPARE(newest->at(0).time, t0.addSecs(8));
+    QCOMPARE(newest->at(2).time, t0.addSecs(20));
+    UsageFilter combined;
+    combined.keyUuid = QStringLiteral("uuid-a");
+    combined.route = QStringLiteral("chat");
+    combined.since = t0.addSecs(1);
+    QCOMPARE(usage.rows(combined)->size(), 2);
+
+    auto totals = usage.totalsByKey({});
+    QVERIFY(totals.ok());
+    QCOMPARE(totals->size(), 3);
+    const UsageTotals &a = totals->at(0);
+    QCOMPARE(a.keyUuid, QStringLiteral("uuid-a"));
+    QCOMPARE(a.keyName, QStringLiteral("A"));
+    QCOMPARE(a.requests, 5);
+    QCOMPARE(a.errors, 0);
+    QCOMPARE(a.promptTokens, 50);
+    QCOMPARE(a.completionTokens, 25);
+    QCOMPARE(a.costUsd, 1.25);
+    const UsageTotals &b = totals->at(1);
+    QCOMPARE(b.keyUuid, QStringLiteral("uuid-b"));
+    QCOMPARE(b.errors, 1);
+    QCOMPARE(totals->at(2).requests, 1);
+    QCOMPARE(totals->at(2).errors, 1);
+    QVERIFY(totals->at(2).keyUuid.isEmpty());
+
+    auto embedTotals = usage.totalsByKey(byRoute);
+    QCOMPARE(embedTotals->size(), 2);
+    QCOMPARE(embedTotals->at(0).requests + embedTotals->at(1).requests, 4);
+
+    // A renamed key shows its latest recorded name.
+    QVERIFY(usage
+                .insert({usageRow(QStringLiteral("uuid-a"), QStringLiteral("A renamed"),
+                                  QStringLiteral("chat"), t0.addSecs(30))})
+                .ok());
+    QCOMPARE(usage.totalsByKey({})->at(0).keyName, QStringLiteral("A renamed"));
+}
+
+void TestUsageStore::usageInsertsThousandsOfRows() {
+    UsageStore usage(*m_db);
+    const QDateTime t0 = QDateTime::currentDateTimeUtc();
+    QList<UsageRecord> rows;
+    for (int i = 0; i < 5000; ++i)
+        rows.append(usageRow(QStringLiteral("k%1").arg(i % 7), QStringLiteral("n"),
+                             QStringLiteral("chat"), t0.addMSecs(i)));
+    QVERIFY(usage.insert(rows).ok());
+    QCOMPARE(countRows(*m_db, QStringLiteral("SELECT COUNT(*) FROM usage")), 5000);
+    auto totals = usage.totalsByKey({});
+    QCOMPARE(totals->size(), 7);
+    qint64 sum = 0;
+    for (const UsageTotals &t : *totals)
+        sum += t.requests;
+    QCOMPARE(sum, 5000);
+}
+
+QTEST_GUILESS_MAIN(TestUsageStore)
+#include "test_usagestore.moc"
