@@ -180,19 +180,19 @@ int showAggregates(CliContext &context, store::Database &db, const Selection &se
         context.note(QStringLiteral("Note: --by counts whole UTC hours; the hours holding --since "
                                     "and --until are counted in full."));
 
+    const QList<store::usagecsv::AggregateColumn> columns =
+        store::usagecsv::aggregateColumns(grouping);
     if (selection.csv) {
         StdoutCsv csv;
         csv.add(store::usagecsv::aggregateHeader(grouping));
         for (const store::UsageAggregate &line : lines.value())
-            csv.add(store::usagecsv::aggregateFields(grouping, line));
+            csv.add(store::usagecsv::aggregateFields(columns, line));
         if (!csv.flush())
             return context.fail(QStringLiteral("write_failed"),
                                 QStringLiteral("Could not write the CSV to standard output."));
         return kExitOk;
     }
     if (context.json()) {
-        const QList<store::usagecsv::AggregateColumn> columns =
-            store::usagecsv::aggregateColumns(grouping);
         QJsonArray rows;
         for (const store::UsageAggregate &line : lines.value())
             rows.append(aggregateToJson(columns, line));

@@ -159,9 +159,9 @@ QStringList aggregateHeader(UsageGrouping grouping) {
     return header;
 }
 
-QStringList aggregateFields(UsageGrouping grouping, const UsageAggregate &line) {
+QStringList aggregateFields(const QList<AggregateColumn> &columns, const UsageAggregate &line) {
     QStringList fields;
-    for (const AggregateColumn &column : aggregateColumns(grouping))
+    for (const AggregateColumn &column : columns)
         fields << text(column.value(line));
     return fields;
 }

@@ -54,7 +54,8 @@ struct AggregateColumn {
 QList<AggregateColumn> aggregateColumns(UsageGrouping grouping);
 qsizetype labelColumnCount(UsageGrouping grouping);
 QStringList aggregateHeader(UsageGrouping grouping);
-QStringList aggregateFields(UsageGrouping grouping, const UsageAggregate &line);
+// The fields of one line; take `columns` from aggregateColumns() once per export, not per line.
+QStringList aggregateFields(const QList<AggregateColumn> &columns, const UsageAggregate &line);
 
 } // namespace usagecsv
 

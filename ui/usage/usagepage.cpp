@@ -582,8 +582,9 @@ void UsagePage::exportAggregates(const QString &path) {
     if (ok) {
         store::UsageCsvWriter csv(file);
         ok = csv.add(store::usagecsv::aggregateHeader(m_shownGrouping));
+        const auto columns = store::usagecsv::aggregateColumns(m_shownGrouping);
         for (const auto &line : std::as_const(m_aggregates))
-            ok = csv.add(store::usagecsv::aggregateFields(m_shownGrouping, line)) && ok;
+            ok = csv.add(store::usagecsv::aggregateFields(columns, line)) && ok;
         ok = csv.flush() && ok && file.commit();
     }
     const QString message = ok ? tr("Exported %n line(s).", nullptr, int(m_aggregates.size()))
