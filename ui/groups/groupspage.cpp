@@ -6,6 +6,7 @@
 #include "store/keystore.h"
 #include "store/names.h"
 #include "ui/appcontext.h"
+#include "ui/common/heading.h"
 #include "ui/messagebox.h"
 #include "ui/storeerrortext.h"
 #include "ui/storewatcher.h"
@@ -90,10 +91,7 @@ void GroupsPage::buildUi() {
     auto *listLayout = new QVBoxLayout(listSide);
 
     auto *title = new QLabel(tr("Groups"), listSide);
-    QFont titleFont = title->font();
-    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.4);
-    titleFont.setBold(true);
-    title->setFont(titleFont);
+    makeHeading(title);
     listLayout->addWidget(title);
     auto *intro =
         new QLabel(tr("A group gives every key in it access to the routes it grants."), listSide);
