@@ -88,14 +88,6 @@ struct UsageRecord {
     qint64 ttftMs = -1; // -1 when no token was produced
 };
 
-struct UsageFilter {
-    QString keyUuid; // empty: any
-    QString route;   // empty: any
-    QDateTime since; // null: from the start
-    QDateTime until; // null: up to now
-    int limit = -1;  // -1: all rows
-};
-
 struct UsageTotals {
     QString keyUuid;
     QString keyName;

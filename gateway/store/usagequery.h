@@ -13,11 +13,6 @@ namespace portico::store {
 // hourly aggregates (UsageAggregates) and for the raw rows (UsageStore): every usage read goes
 // through it and its one WHERE builder (usagewhere.h).
 struct UsageQuery {
-    UsageQuery() = default;
-    // The older one-key UsageFilter reads as the same query, so code that still spells a filter
-    // that way takes the same path.
-    UsageQuery(const UsageFilter &filter); // NOLINT(google-explicit-constructor)
-
     // [since, until). Raw rows are matched to the millisecond; aggregates are kept per hour, so
     // for them `since` is rounded down and `until` up to a whole hour (UTC).
     QDateTime since;      // null: from the start
@@ -34,13 +29,6 @@ struct UsageQuery {
     // the first lines. -1: all.
     int limit = -1;
 };
-
-inline UsageQuery::UsageQuery(const UsageFilter &filter)
-    : since(filter.since)
-    , until(filter.until)
-    , keyUuids(filter.keyUuid.isEmpty() ? QStringList() : QStringList{filter.keyUuid})
-    , route(filter.route)
-    , limit(filter.limit) {}
 
 enum class UsageGrouping {
     Key, // one line per key uuid (requests without key share the line with an empty uuid)

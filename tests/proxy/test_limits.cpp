@@ -146,7 +146,7 @@ void TestLimits::refusalsAreRecorded() {
     const auto rowsOf = [this]() {
         store::UsageStore usage(*m_fixture.database);
         QList<store::UsageRecord> mine;
-        const auto rows = usage.rows(store::UsageFilter{});
+        const auto rows = usage.rows(store::UsageQuery{});
         if (rows.ok()) {
             for (const store::UsageRecord &row : *rows) {
                 if (row.keyName == QLatin1String("recorded user"))

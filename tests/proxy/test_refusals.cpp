@@ -142,7 +142,7 @@ const metering::LogEntry *TestRefusals::logEntryFor(const QByteArray &requestId)
 
 std::optional<store::UsageRecord> TestRefusals::usageRowFor(const QByteArray &requestId) {
     store::UsageStore usage(*m_fixture.database);
-    const auto rows = usage.rows(store::UsageFilter{});
+    const auto rows = usage.rows(store::UsageQuery{});
     if (!rows.ok())
         return std::nullopt;
     for (const store::UsageRecord &row : *rows) {

@@ -192,8 +192,8 @@ void TestKeyStore::deleteKeyRemovesLinksAndKeepsUsage() {
     QCOMPARE(group->keys.size(), 1);
     QCOMPARE(group->keys.at(0).name, QStringLiteral("kept"));
 
-    UsageFilter filter;
-    filter.keyUuid = uuid;
+    UsageQuery filter;
+    filter.keyUuids = {uuid};
     auto rows = usage.rows(filter);
     QVERIFY(rows.ok());
     QCOMPARE(rows->size(), 2);

@@ -59,27 +59,27 @@ void TestUsageStore::usageFiltersAndTotals() {
     QVERIFY(all->at(10).keyUuid.isEmpty());
     QCOMPARE(all->at(10).ttftMs, -1);
 
-    UsageFilter byKey;
-    byKey.keyUuid = QStringLiteral("uuid-b");
+    UsageQuery byKey;
+    byKey.keyUuids = {QStringLiteral("uuid-b")};
     QCOMPARE(usage.rows(byKey)->size(), 5);
-    UsageFilter byRoute;
+    UsageQuery byRoute;
     byRoute.route = QStringLiteral("embed");
     QCOMPARE(usage.rows(byRoute)->size(), 4);
-    UsageFilter period;
+    UsageQuery period;
     period.since = t0.addSecs(2);
     period.until = t0.addSecs(5); // exclusive
     auto inPeriod = usage.rows(period);
     QCOMPARE(inPeriod->size(), 3);
     QCOMPARE(inPeriod->at(0).time, t0.addSecs(2));
     QCOMPARE(inPeriod->at(2).time, t0.addSecs(4));
-    UsageFilter limited;
+    UsageQuery limited;
     limited.limit = 3;
     auto newest = usage.rows(limited);
     QCOMPARE(newest->size(), 3);
     QCOMPARE(newest->at(0).time, t0.addSecs(8));
     QCOMPARE(newest->at(2).time, t0.addSecs(20));
-    UsageFilter combined;
-    combined.keyUuid = QStringLiteral("uuid-a");
+    UsageQuery combined;
+    combined.keyUuids = {QStringLiteral("uuid-a")};
     combined.route = QStringLiteral("chat");
     combined.since = t0.addSecs(1);
     QCOMPARE(usage.rows(combined)->size(), 2);

@@ -363,7 +363,7 @@ void TestMonitoring::loadRawRows() {
         return true;
     });
     QVERIFY(visited.ok());
-    auto listed = usage.rows(store::UsageFilter{});
+    auto listed = usage.rows(store::UsageQuery{});
     QVERIFY(listed.ok());
     QCOMPARE(listed->size(), m_rows.size());
     for (const store::UsageRecord &row : std::as_const(m_rows)) {
