@@ -35,14 +35,14 @@ template <typename Record> struct ObjectFamily {
 
     // Prints the error with the hint it lacks and returns kExitFailed.
     int fail(CliContext &context, const store::Error &error, const QString &notFoundHint) const {
+        // The store's messages that name a command already say what to check: no hint then.
         QString hint;
-        // The store's messages already say what to check; add the list only when they do not.
-        if (error.message.contains(QLatin1String("portico-gateway")))
-            hint.clear();
-        else if (error.code == store::Error::Code::NotFound)
-            hint = notFoundHint;
-        else if (error.code == store::Error::Code::Ambiguous)
-            hint = ambiguousHint;
+        if (!error.message.contains(QLatin1String("portico-gateway"))) {
+            if (error.code == store::Error::Code::NotFound)
+                hint = notFoundHint;
+            else if (error.code == store::Error::Code::Ambiguous)
+                hint = ambiguousHint;
+        }
         return context.fail(error, hint);
     }
 
