@@ -37,6 +37,11 @@ void LimitWindows::add(const QString &subject, const Limit &limit, double amount
 
 namespace {
 
+// Most routes have no limit: they cost the request path no lock and no allocation.
+bool hasLimits(const config::RouteConfig &route) {
+    return route.tokenLimit || route.budgetLimit || route.rateLimit;
+}
+
 QString subjectOf(const QString &keyUuid, const config::RouteConfig &route) {
     return keyUuid % u'\n' % route.name;
 }
@@ -102,6 +107,8 @@ QList<RouteCheck> checksOf(const config::RouteConfig &route) {
 
 RateLimiter::Decision RateLimiter::admit(const QString &keyUuid, const config::RouteConfig &route,
                                          qint64 nowMs) {
+    if (!hasLimits(route))
+        return {};
     QMutexLocker locker(&m_mutex);
     const QString subject = subjectOf(keyUuid, route);
     for (const RouteCheck &check : checksOf(route)) {
@@ -120,6 +127,8 @@ RateLimiter::Decision RateLimiter::admit(const QString &keyUuid, const config::R
 void RateLimiter::recordConsumption(const QString &keyUuid, const config::RouteConfig &route,
                                     qint64 promptTokens, qint64 completionTokens, double costUsd,
                                     qint64 nowMs) {
+    if (!hasLimits(route))
+        return;
     QMutexLocker locker(&m_mutex);
     const QString subject = subjectOf(keyUuid, route);
     if (route.tokenLimit) {
