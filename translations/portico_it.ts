@@ -67,6 +67,22 @@
         <source>The system&apos;s random number generator failed, so no key was created. Try again.</source>
         <translation>Il generatore di numeri casuali del sistema non ha funzionato, quindi nessuna chiave è stata creata. Riprova.</translation>
     </message>
+    <message>
+        <source>The budget “%1” is not valid: enter an amount in USD of at least 0.</source>
+        <translation>Il budget «%1» non è valido: inserisci un importo in USD pari almeno a 0.</translation>
+    </message>
+    <message>
+        <source>The limit “%1” is not valid: enter a whole number of at least 1.</source>
+        <translation>Il limite «%1» non è valido: inserisci un numero intero pari almeno a 1.</translation>
+    </message>
+    <message>
+        <source>“%1” is not an IP address or CIDR range, such as 192.168.1.0/24 or 2001:db8::/32.</source>
+        <translation>«%1» non è un indirizzo IP né un intervallo CIDR, come 192.168.1.0/24 o 2001:db8::/32.</translation>
+    </message>
+    <message>
+        <source>The grace period “%1” is not valid: it must be 0 or more.</source>
+        <translation>Il periodo di tolleranza «%1» non è valido: deve essere 0 o più.</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

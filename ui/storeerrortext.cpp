@@ -51,6 +51,18 @@ QString StoreErrorText::text(const store::Error &error) {
     case Reason::NoRandomness:
         return tr("The system's random number generator failed, so no key was created. Try "
                   "again.");
+    case Reason::InvalidLimit:
+        return arg(0) == QLatin1String("budget")
+                   ? tr("The budget “%1” is not valid: enter an amount in USD of at least 0.")
+                         .arg(arg(1))
+                   : tr("The limit “%1” is not valid: enter a whole number of at least 1.")
+                         .arg(arg(1));
+    case Reason::InvalidAddress:
+        return tr("“%1” is not an IP address or CIDR range, such as 192.168.1.0/24 or "
+                  "2001:db8::/32.")
+            .arg(arg(0));
+    case Reason::InvalidGrace:
+        return tr("The grace period “%1” is not valid: it must be 0 or more.").arg(arg(0));
     case Reason::Unspecified:
         break;
     }

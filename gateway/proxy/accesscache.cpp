@@ -25,8 +25,8 @@ void AccessCache::start() {
     reload(true);
     if (m_poller)
         return;
-    m_poller = std::make_unique<metering::PeriodicWorker>(QStringLiteral("portico-access-poller"),
-                                                kPollIntervalMs, [this] { pollOtherProcesses(); });
+    m_poller = std::make_unique<metering::PeriodicWorker>(
+        QStringLiteral("portico-access-poller"), kPollIntervalMs, [this] { pollOtherProcesses(); });
     m_poller->start();
 }
 
@@ -94,9 +94,9 @@ void AccessCache::reload(bool force) {
     }
     m_lastLoadOk = true;
 
-    QHash<QString, QStringList> routesByGroup;
+    QHash<QString, const store::AccessSnapshot::Group *> groupsByUuid;
     for (const auto &group : snapshot->groups)
-        routesByGroup.insert(group.uuid, group.routes);
+        groupsByUuid.insert(group.uuid, &group);
 
     auto index = std::make_shared<Index>();
     index->byHash.reserve(snapshot->keys.size());
@@ -106,11 +106,23 @@ void AccessCache::reload(bool force) {
         key.name = stored.name;
         key.state = stored.state;
         key.expiresAt = stored.expiresAt;
+        key.limits = stored.limits;
+        key.allowedIps = store::AddressRanges(stored.allowedIps);
         for (const auto &groupUuid : stored.groupUuids) {
-            for (const auto &route : routesByGroup.value(groupUuid))
-                key.routes.insert(route);
+            const store::AccessSnapshot::Group *group = groupsByUuid.value(groupUuid);
+            if (!group)
+                continue;
+            const QSet<QString> routes(group->routes.cbegin(), group->routes.cend());
+            key.routes.unite(routes);
+            if (!group->limits.isEmpty())
+                key.limitedGroups.append({group->uuid, group->name, routes, group->limits});
         }
-        index->byHash.insert(stored.hash, std::move(key));
+        // Every secret finds the same key; rotated ones also say until when they work.
+        for (const auto &secret : stored.secrets) {
+            Key entry = key;
+            entry.secretValidUntil = secret.validUntil;
+            index->byHash.insert(secret.hash, std::move(entry));
+        }
     }
     {
         QWriteLocker writeLocker(&m_indexLock);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/addressranges.h"
 #include "store/records.h"
 
 #include <QByteArray>
@@ -30,12 +31,26 @@ namespace portico::proxy {
 // by another process is noticed by a poller comparing Database::changeCounter every 250 ms.
 class AccessCache {
 public:
+    // A group of the key that has limits: they apply to the requests for the routes it grants.
+    struct LimitedGroup {
+        QString uuid;
+        QString name;
+        QSet<QString> routes;
+        store::Limits limits;
+    };
     struct Key {
         QString uuid;
         QString name;
         store::KeyState state = store::KeyState::Active;
         QDateTime expiresAt;
         QSet<QString> routes; // route names reachable through the key's groups
+        store::Limits limits;
+        QList<LimitedGroup> limitedGroups;
+        store::AddressRanges allowedIps; // empty: any address
+        // Which of the key's secrets was looked up: null for the current one; for a rotated
+        // one, the end of its grace period (past: refused as rotated).
+        QDateTime secretValidUntil;
+        bool isOldSecret() const { return secretValidUntil.isValid(); }
     };
 
     explicit AccessCache(std::shared_ptr<store::Database> database);

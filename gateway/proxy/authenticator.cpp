@@ -70,6 +70,17 @@ Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizati
                            "belongs to another Portico installation. Check that you use "
                            "the right key, or create a new one."));
     }
+    if (found->isOldSecret() && found->secretValidUntil <= now) {
+        // Says neither which key it was nor anything of the secret: whoever holds an old secret
+        // learns only that it was replaced. The usage row still goes to the key, for its admin.
+        Outcome outcome = refuseWithLabel(
+            store::apikey::hint(key), QStringLiteral("api_key_rotated"),
+            QStringLiteral("The API key was rotated: it was replaced by a new secret, and this "
+                           "one stopped working on %1. Use the new key, or ask your admin for it.")
+                .arg(found->secretValidUntil.toUTC().toString(Qt::ISODate)));
+        outcome.identified = found;
+        return outcome;
+    }
     if (found->state != store::KeyState::Active) {
         Outcome outcome =
             refuseWithLabel(found->name, QStringLiteral("api_key_disabled"),

@@ -12,7 +12,8 @@ namespace portico::proxy {
 
 // Checks "Authorization: Bearer <key>" in the refusal order of docs/ARCHITECTURE.md: header
 // present and well-formed, key format and checksum (before any lookup), key known, enabled, not
-// expired. Refusals are 401 answers whose messages never contain the key.
+// expired, the secret not rotated out. Refusals are 401 answers whose messages never contain the
+// key.
 class Authenticator {
 public:
     struct Outcome {

@@ -100,9 +100,22 @@ Status applyConnectionSettings(QSqlDatabase &connection) {
         QStringLiteral("PRAGMA foreign_keys = ON"),
     };
     for (const QString &pragma : pragmas) {
-        QSqlQuery query(connection);
-        if (!query.exec(pragma))
-            return Error{Error::Code::Database, query.lastError().databaseText()};
+        // Switching to WAL can report "locked" at once, without the busy handler, while another
+        // process is creating the schema of a fresh file: wait for it like busy_timeout would.
+        QSqlError last;
+        bool done = false;
+        for (int waitedMs = 0; !done && waitedMs <= kBusyTimeoutMs; waitedMs += 50) {
+            QSqlQuery query(connection);
+            done = query.exec(pragma);
+            if (!done) {
+                last = query.lastError();
+                if (!isBusy(last))
+                    break;
+                QThread::msleep(50);
+            }
+        }
+        if (!done)
+            return Error{Error::Code::Database, last.databaseText()};
     }
     return {};
 }
@@ -238,6 +251,53 @@ const std::vector<MigrationStep> &migrationSteps() {
          {
              QStringLiteral("DROP INDEX usage_key_uuid_idx"),
              QStringLiteral("CREATE INDEX usage_key_time_idx ON usage (key_uuid, time)"),
+         }},
+        // Key lifecycle and per-key controls. A key's secrets get their own table, so a key keeps
+        // its uuid, groups, limits and history across rotations; back-filled with every key's
+        // current secret. api_keys.key_hash stays as a copy of the current secret's hash:
+        // SQLite cannot drop a UNIQUE column, and it keeps older readers of a copied file honest.
+        {5,
+         {
+             QStringLiteral("CREATE TABLE key_secrets ("
+                            " secret_hash VARCHAR(64) PRIMARY KEY,"
+                            " key_uuid VARCHAR(36) NOT NULL"
+                            "  REFERENCES api_keys (uuid) ON DELETE CASCADE,"
+                            " hint VARCHAR(32) NOT NULL,"
+                            " created_at BIGINT NOT NULL,"
+                            " valid_until BIGINT)"),
+             QStringLiteral("INSERT INTO key_secrets (secret_hash, key_uuid, hint, created_at, "
+                            "valid_until) SELECT key_hash, uuid, key_hint, created_at, NULL "
+                            "FROM api_keys"),
+             QStringLiteral("CREATE INDEX key_secrets_key_idx ON key_secrets (key_uuid)"),
+             // Limits of keys and groups alike; a row only where some limit is set.
+             QStringLiteral("CREATE TABLE object_limits ("
+                            " object_uuid VARCHAR(36) PRIMARY KEY,"
+                            " object_type VARCHAR(16) NOT NULL,"
+                            " requests_per_minute BIGINT,"
+                            " tokens_per_minute BIGINT,"
+                            " max_parallel BIGINT,"
+                            " budget_usd DOUBLE PRECISION,"
+                            " budget_period VARCHAR(8) NOT NULL DEFAULT 'month')"),
+             QStringLiteral("ALTER TABLE api_keys ADD COLUMN allowed_ips TEXT NOT NULL "
+                            "DEFAULT ''"),
+             QStringLiteral("ALTER TABLE usage ADD COLUMN old_secret SMALLINT NOT NULL "
+                            "DEFAULT 0"),
+             QStringLiteral("ALTER TABLE usage ADD COLUMN tokens_estimated SMALLINT NOT NULL "
+                            "DEFAULT 0"),
+             // "Old secret used 12 times in the last hour": only the few rows made with an old
+             // secret are indexed.
+             QStringLiteral("CREATE INDEX usage_old_secret_idx ON usage (key_uuid, time) "
+                            "WHERE old_secret = 1"),
+             // The current windows of the limits (requests and tokens per minute, spending per
+             // day or month), so that a restarted gateway goes on counting where it stopped.
+             QStringLiteral("CREATE TABLE limit_counters ("
+                            " subject VARCHAR(100) NOT NULL,"
+                            " measure VARCHAR(32) NOT NULL,"
+                            " window_start BIGINT NOT NULL,"
+                            " used DOUBLE PRECISION NOT NULL,"
+                            " PRIMARY KEY (subject, measure, window_start))"),
+             // The History of one key or group, newest first.
+             QStringLiteral("CREATE INDEX audit_object_idx ON audit (object_uuid, id)"),
          }},
     };
     return steps;

@@ -24,7 +24,7 @@ namespace portico::store {
 class Database : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // Opens (creating the file and its folder if needed) and migrates the database at `path`.
     // Refuses a database written by a newer schema version (Error::Code::SchemaTooNew).

@@ -28,6 +28,10 @@ Error::Code codeOf(Reason reason) {
     case Reason::NotMember:
     case Reason::RouteNotGranted:
         return Error::Code::NotFound;
+    case Reason::InvalidLimit:
+    case Reason::InvalidAddress:
+    case Reason::InvalidGrace:
+        return Error::Code::InvalidInput;
     case Reason::NoRandomness:
     case Reason::Unspecified:
         break;
@@ -90,6 +94,23 @@ QString englishMessage(Reason reason, Subject subject, const QStringList &args) 
         return QStringLiteral("The system's random number generator failed, so no key was "
                               "created. Try again; if it persists, check the system's entropy "
                               "source.");
+    case Reason::InvalidLimit:
+        if (arg(0) == QLatin1String("budget"))
+            return QStringLiteral("The budget '%1' is not valid: give an amount in USD of at "
+                                  "least 0, or 'none' to remove it.")
+                .arg(arg(1));
+        return QStringLiteral("The limit %1 '%2' is not valid: give a whole number of at least "
+                              "1, or 'none' to remove it.")
+            .arg(arg(0), arg(1));
+    case Reason::InvalidAddress:
+        return QStringLiteral("'%1' is not an IP address or CIDR range. Give IPv4 or IPv6 "
+                              "addresses or ranges such as 192.168.1.0/24 or 2001:db8::/32, "
+                              "separated by commas, or 'any'.")
+            .arg(arg(0));
+    case Reason::InvalidGrace:
+        return QStringLiteral("The grace period '%1' is not valid: give a duration of 0 or "
+                              "more, such as 1h or 7d.")
+            .arg(arg(0));
     case Reason::Unspecified:
         break;
     }

@@ -21,6 +21,7 @@ Result<QList<GroupRecord>> loadGroups(const QSqlDatabase &connection, const QStr
                                row.value(2).toString(),
                                timeFromDb(row.value(3)),
                                {},
+                               {},
                                {}});
     };
     const auto readMember = [&](const QSqlQuery &row) {
@@ -44,6 +45,11 @@ Result<QList<GroupRecord>> loadGroups(const QSqlDatabase &connection, const QStr
         s = readRows(connection, QStringLiteral("SELECT group_uuid, route_name FROM group_routes"),
                      QStringLiteral("group_uuid"), QStringLiteral("route_name"), onlyUuid, doing,
                      readRoute);
+    if (s)
+        s = readLimits(connection, onlyUuid, [&](const QString &uuid, const Limits &limits) {
+            if (GroupRecord *group = groups.find(uuid))
+                group->limits = limits;
+        });
     if (!s)
         return s.error();
     return groups.take();
@@ -62,6 +68,10 @@ QString cleanDescription(const QString &text) {
 GroupStore::GroupStore(Database &db, QString actor)
     : m_db(db)
     , m_actor(std::move(actor)) {}
+
+Result<GroupRecord> GroupStore::setLimits(const QString &groupRef, const LimitsChange &limits) {
+    return ObjectStore(m_db, m_actor, kGroups).setLimits(groupRef, limits);
+}
 
 Result<GroupRecord> GroupStore::createGroup(const QString &name, const QString &description) {
     const QString text = cleanDescription(description);

@@ -25,6 +25,8 @@ public:
     // Route names are trimmed, non-empty, at most 200 characters.
     Result<GroupRecord> addRoute(const QString &groupRef, const QString &route);
     Result<GroupRecord> removeRoute(const QString &groupRef, const QString &route);
+    // Limits a group's keys share (Limits).
+    Result<GroupRecord> setLimits(const QString &groupRef, const LimitsChange &limits);
 
 private:
     Result<GroupRecord> changeRoute(const QString &groupRef, const QString &route, bool grant);

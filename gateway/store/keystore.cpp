@@ -1,5 +1,6 @@
 #include "store/keystore.h"
 
+#include "store/addressranges.h"
 #include "store/apikeyformat.h"
 #include "store/database.h"
 #include "store/storeobjects.h"
@@ -18,6 +19,11 @@ using namespace detail;
 
 namespace {
 
+// Allowed addresses are stored comma-separated, already normalised; '' allows any.
+QStringList splitAddresses(const QString &text) {
+    return text.split(u',', Qt::SkipEmptyParts);
+}
+
 KeyState stateFromDb(const QString &text) {
     return text == QLatin1String("disabled") ? KeyState::Disabled : KeyState::Active;
 }
@@ -29,7 +35,8 @@ Result<QList<ApiKeyRecord>> loadKeys(const QSqlDatabase &connection, const QStri
     if (Status s =
             readRows(connection,
                      QStringLiteral("SELECT uuid, name, key_hint, state, created_at, "
-                                    "updated_at, last_used_at, expires_at FROM api_keys"),
+                                    "updated_at, last_used_at, expires_at, allowed_ips "
+                                    "FROM api_keys"),
                      QStringLiteral("uuid"), QStringLiteral("created_at, name"), onlyUuid, doing,
                      [&](const QSqlQuery &row) {
                          ApiKeyRecord key;
@@ -41,6 +48,7 @@ Result<QList<ApiKeyRecord>> loadKeys(const QSqlDatabase &connection, const QStri
                          key.updatedAt = timeFromDb(row.value(5));
                          key.lastUsedAt = timeFromDb(row.value(6));
                          key.expiresAt = timeFromDb(row.value(7));
+                         key.allowedIps = splitAddresses(row.value(8).toString());
                          keys.add(std::move(key));
                      });
         !s)
@@ -72,6 +80,34 @@ Result<QList<ApiKeyRecord>> loadKeys(const QSqlDatabase &connection, const QStri
                      });
         !s)
         return s.error();
+    // The current secret, and the previous one while its grace period lasts.
+    const qint64 now = nowMs();
+    if (Status s = readRows(
+            connection,
+            QStringLiteral("SELECT key_uuid, hint, created_at, valid_until FROM key_secrets"),
+            QStringLiteral("key_uuid"), QStringLiteral("created_at"), onlyUuid, doing,
+            [&](const QSqlQuery &row) {
+                ApiKeyRecord *key = keys.find(row.value(0).toString());
+                if (!key)
+                    return;
+                if (row.value(3).isNull()) {
+                    key->secretCreatedAt = timeFromDb(row.value(2));
+                } else if (row.value(3).toLongLong() > now) {
+                    // Rows come oldest first: the newest secret still in its grace wins.
+                    key->previousSecret =
+                        PreviousSecret{row.value(1).toString(), timeFromDb(row.value(2)),
+                                       timeFromDb(row.value(3))};
+                }
+            });
+        !s)
+        return s.error();
+    if (Status s = readLimits(connection, onlyUuid,
+                              [&](const QString &uuid, const Limits &limits) {
+                                  if (ApiKeyRecord *key = keys.find(uuid))
+                                      key->limits = limits;
+                              });
+        !s)
+        return s.error();
     return keys.take();
 }
 
@@ -80,6 +116,13 @@ const ObjectKind<ApiKeyRecord> kKeys{keyTable(), loadKeys};
 QJsonValue isoOrNull(const QDateTime &time) {
     return time.isValid() ? QJsonValue(time.toUTC().toString(Qt::ISODateWithMs))
                           : QJsonValue(QJsonValue::Null);
+}
+
+// The row of key_secrets for a key's new current secret.
+Statement secretInsert(const QString &keyUuid, const QString &key, qint64 now) {
+    return {QStringLiteral("INSERT INTO key_secrets (secret_hash, key_uuid, hint, created_at, "
+                           "valid_until) VALUES (?, ?, ?, ?, NULL)"),
+            {QString::fromLatin1(apikey::hash(key)), keyUuid, apikey::hint(key), now}};
 }
 
 QJsonArray groupNames(const QList<GroupRef> &groups) {
@@ -127,7 +170,8 @@ Result<CreatedKey> KeyStore::createKey(const QString &name, const QStringList &g
                                   "(?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                               {uuid, validName, QString::fromLatin1(apikey::hash(key)),
                                apikey::hint(key), toString(KeyState::Active), now, now,
-                               timeToDb(QDateTime()), timeToDb(expiresAt)}}},
+                               timeToDb(QDateTime()), timeToDb(expiresAt)}},
+                             secretInsert(uuid, key, now)},
                             QStringLiteral("creating the key"),
                             QStringLiteral("create"),
                             {{QStringLiteral("name"), validName}}};
@@ -181,6 +225,101 @@ Result<ApiKeyRecord> KeyStore::setKeyExpiry(const QString &keyRef, const QDateTi
                           {QStringLiteral("old_expires_at"), isoOrNull(before.expiresAt)},
                           {QStringLiteral("expires_at"), isoOrNull(expiresAt)}}});
         });
+}
+
+Result<RotatedKey> KeyStore::rotateKey(const QString &keyRef, qint64 graceSeconds) {
+    if (graceSeconds < 0)
+        return makeError(Error::Reason::InvalidGrace, Error::Subject::Key,
+                         {QString::number(graceSeconds)});
+    QString key;
+    QDateTime previousValidUntil;
+    Result<ApiKeyRecord> record =
+        ObjectStore(m_db, m_actor, kKeys)
+            .change(keyRef, [&](const QSqlDatabase &, const ApiKeyRecord &before) -> Plan {
+                try {
+                    key = apikey::generate();
+                } catch (const std::runtime_error &) {
+                    return makeError(Error::Reason::NoRandomness);
+                }
+                const qint64 now = nowMs();
+                // Ten years is longer than any grace anyone means, and keeps the sum in range.
+                const qint64 graceMs = std::min<qint64>(graceSeconds, 10LL * 366 * 86400) * 1000;
+                previousValidUntil = graceMs > 0
+                                         ? QDateTime::fromMSecsSinceEpoch(now + graceMs, Qt::UTC)
+                                         : QDateTime();
+                Edit change{
+                    {// An earlier grace ends now; so does the current secret, unless it gets one.
+                     {QStringLiteral("UPDATE key_secrets SET valid_until = ? WHERE key_uuid = ? "
+                                     "AND (valid_until IS NULL OR valid_until > ?)"),
+                      {now, before.uuid, now}},
+                     {QStringLiteral("UPDATE key_secrets SET valid_until = ? WHERE secret_hash = "
+                                     "(SELECT key_hash FROM api_keys WHERE uuid = ?)"),
+                      {now + graceMs, before.uuid}},
+                     secretInsert(before.uuid, key, now),
+                     keyTable().update(
+                         before.uuid,
+                         {{QStringLiteral("key_hash"), QString::fromLatin1(apikey::hash(key))},
+                          {QStringLiteral("key_hint"), apikey::hint(key)}})},
+                    QStringLiteral("rotating the key"),
+                    QStringLiteral("rotate"),
+                    {{QStringLiteral("name"), before.name},
+                     {QStringLiteral("old_hint"), before.hint},
+                     {QStringLiteral("new_hint"), apikey::hint(key)},
+                     {QStringLiteral("grace_seconds"), graceSeconds},
+                     {QStringLiteral("previous_valid_until"), isoOrNull(previousValidUntil)}}};
+                if (before.previousSecret)
+                    change.details.insert(QStringLiteral("ended_earlier_grace"),
+                                          before.previousSecret->hint);
+                return edit(std::move(change));
+            });
+    if (!record)
+        return record.error();
+    return RotatedKey{std::move(record).value(), key, previousValidUntil};
+}
+
+Result<ApiKeyRecord> KeyStore::endGracePeriod(const QString &keyRef) {
+    return ObjectStore(m_db, m_actor, kKeys)
+        .change(keyRef, [&](const QSqlDatabase &, const ApiKeyRecord &before) -> Plan {
+            if (!before.previousSecret)
+                return nothingToDo();
+            const qint64 now = nowMs();
+            return edit({{{QStringLiteral("UPDATE key_secrets SET valid_until = ? WHERE "
+                                          "key_uuid = ? AND valid_until > ?"),
+                           {now, before.uuid, now}},
+                          keyTable().update(before.uuid, {})},
+                         QStringLiteral("ending the grace period"),
+                         QStringLiteral("end_grace"),
+                         {{QStringLiteral("name"), before.name},
+                          {QStringLiteral("hint"), before.previousSecret->hint},
+                          {QStringLiteral("old_valid_until"),
+                           isoOrNull(before.previousSecret->validUntil)}}});
+        });
+}
+
+Result<ApiKeyRecord> KeyStore::setAllowedIps(const QString &keyRef, const QStringList &ranges) {
+    const Result<QStringList> normal = AddressRanges::normalize(ranges);
+    if (!normal)
+        return normal.error();
+    return ObjectStore(m_db, m_actor, kKeys)
+        .change(keyRef, [&](const QSqlDatabase &, const ApiKeyRecord &before) -> Plan {
+            if (before.allowedIps == *normal)
+                return nothingToDo();
+            const QString stored = normal->join(u',');
+            return edit(
+                {{keyTable().update(before.uuid,
+                                    {{QStringLiteral("allowed_ips"),
+                                      stored.isNull() ? QString(QLatin1String("")) : stored}})},
+                 QStringLiteral("changing the key's allowed addresses"),
+                 QStringLiteral("set_allowed_ips"),
+                 {{QStringLiteral("name"), before.name},
+                  {QStringLiteral("old_allowed_ips"),
+                   QJsonArray::fromStringList(before.allowedIps)},
+                  {QStringLiteral("allowed_ips"), QJsonArray::fromStringList(*normal)}}});
+        });
+}
+
+Result<ApiKeyRecord> KeyStore::setLimits(const QString &keyRef, const LimitsChange &limits) {
+    return ObjectStore(m_db, m_actor, kKeys).setLimits(keyRef, limits);
 }
 
 Result<ApiKeyRecord> KeyStore::deleteKey(const QString &keyRef) {
@@ -262,53 +401,74 @@ Result<ApiKeyRecord> KeyStore::key(const QString &keyRef) const {
 }
 
 Result<AccessSnapshot> KeyStore::accessSnapshot() const {
-    return readTransaction<AccessSnapshot>(
-        m_db, [&](const QSqlDatabase &connection) -> Result<AccessSnapshot> {
-            const QString doing = QStringLiteral("reading keys and groups");
-            const Result<qint64> counter = readChangeCounter(connection);
-            if (!counter)
-                return counter.error();
-            LoadedRecords<AccessSnapshot::Key> keys;
-            LoadedRecords<AccessSnapshot::Group> groups;
-            const auto readKey = [&](const QSqlQuery &row) {
-                keys.add({row.value(0).toString(),
-                          row.value(1).toString(),
-                          row.value(2).toString().toLatin1(),
-                          stateFromDb(row.value(3).toString()),
-                          timeFromDb(row.value(4)),
-                          {}});
-            };
-            const auto readMembership = [&](const QSqlQuery &row) {
-                if (AccessSnapshot::Key *key = keys.find(row.value(0).toString()))
-                    key->groupUuids.append(row.value(1).toString());
-            };
-            const auto readGroup = [&](const QSqlQuery &row) {
-                groups.add({row.value(0).toString(), row.value(1).toString(), {}});
-            };
-            const auto readGrant = [&](const QSqlQuery &row) {
-                if (AccessSnapshot::Group *group = groups.find(row.value(0).toString()))
-                    group->routes.append(row.value(1).toString());
-            };
-            const QString all; // no uuid: every row
-            Status s = readRows(connection,
-                                QStringLiteral("SELECT uuid, name, key_hash, state, expires_at "
-                                               "FROM api_keys"),
-                                {}, QStringLiteral("uuid"), all, doing, readKey);
-            if (s)
-                s = readRows(connection,
-                             QStringLiteral("SELECT key_uuid, group_uuid FROM key_groups"), {},
-                             QStringLiteral("key_uuid, group_uuid"), all, doing, readMembership);
-            if (s)
-                s = readRows(connection, QStringLiteral("SELECT uuid, name FROM groups"), {},
-                             QStringLiteral("name"), all, doing, readGroup);
-            if (s)
-                s = readRows(connection,
-                             QStringLiteral("SELECT group_uuid, route_name FROM group_routes"), {},
-                             QStringLiteral("group_uuid, route_name"), all, doing, readGrant);
-            if (!s)
-                return s.error();
-            return AccessSnapshot{keys.take(), groups.take(), *counter};
-        });
+    return readTransaction<
+        AccessSnapshot>(m_db, [&](const QSqlDatabase &connection) -> Result<AccessSnapshot> {
+        const QString doing = QStringLiteral("reading keys and groups");
+        const Result<qint64> counter = readChangeCounter(connection);
+        if (!counter)
+            return counter.error();
+        LoadedRecords<AccessSnapshot::Key> keys;
+        LoadedRecords<AccessSnapshot::Group> groups;
+        const auto readKey = [&](const QSqlQuery &row) {
+            AccessSnapshot::Key key;
+            key.uuid = row.value(0).toString();
+            key.name = row.value(1).toString();
+            key.state = stateFromDb(row.value(2).toString());
+            key.expiresAt = timeFromDb(row.value(3));
+            key.allowedIps = splitAddresses(row.value(4).toString());
+            keys.add(std::move(key));
+        };
+        // Current secrets (no valid_until) first, then the newest old ones.
+        const auto readSecret = [&](const QSqlQuery &row) {
+            if (AccessSnapshot::Key *key = keys.find(row.value(0).toString()))
+                key->secrets.append({row.value(1).toString().toLatin1(), timeFromDb(row.value(2))});
+        };
+        const auto readMembership = [&](const QSqlQuery &row) {
+            if (AccessSnapshot::Key *key = keys.find(row.value(0).toString()))
+                key->groupUuids.append(row.value(1).toString());
+        };
+        const auto readGroup = [&](const QSqlQuery &row) {
+            groups.add({row.value(0).toString(), row.value(1).toString(), {}, {}});
+        };
+        const auto readLimitsOf = [&](const QString &uuid, const Limits &limits) {
+            if (AccessSnapshot::Key *key = keys.find(uuid))
+                key->limits = limits;
+            else if (AccessSnapshot::Group *group = groups.find(uuid))
+                group->limits = limits;
+        };
+        const auto readGrant = [&](const QSqlQuery &row) {
+            if (AccessSnapshot::Group *group = groups.find(row.value(0).toString()))
+                group->routes.append(row.value(1).toString());
+        };
+        const QString all; // no uuid: every row
+        Status s = readRows(connection,
+                            QStringLiteral("SELECT uuid, name, state, expires_at, "
+                                           "allowed_ips FROM api_keys"),
+                            {}, QStringLiteral("uuid"), all, doing, readKey);
+        if (s)
+            s = readRows(connection,
+                         QStringLiteral("SELECT key_uuid, secret_hash, valid_until "
+                                        "FROM key_secrets"),
+                         {},
+                         QStringLiteral("CASE WHEN valid_until IS NULL THEN 0 ELSE 1 END, "
+                                        "valid_until DESC"),
+                         all, doing, readSecret);
+        if (s)
+            s = readRows(connection, QStringLiteral("SELECT key_uuid, group_uuid FROM key_groups"),
+                         {}, QStringLiteral("key_uuid, group_uuid"), all, doing, readMembership);
+        if (s)
+            s = readRows(connection, QStringLiteral("SELECT uuid, name FROM groups"), {},
+                         QStringLiteral("name"), all, doing, readGroup);
+        if (s)
+            s = readRows(connection,
+                         QStringLiteral("SELECT group_uuid, route_name FROM group_routes"), {},
+                         QStringLiteral("group_uuid, route_name"), all, doing, readGrant);
+        if (s)
+            s = readLimits(connection, all, readLimitsOf);
+        if (!s)
+            return s.error();
+        return AccessSnapshot{keys.take(), groups.take(), *counter};
+    });
 }
 
 } // namespace portico::store

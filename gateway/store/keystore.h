@@ -33,6 +33,17 @@ public:
     Result<ApiKeyRecord> renameKey(const QString &keyRef, const QString &newName);
     Result<ApiKeyRecord> setKeyState(const QString &keyRef, KeyState state);
     Result<ApiKeyRecord> setKeyExpiry(const QString &keyRef, const QDateTime &expiresAt);
+
+    // Gives the key a new secret; its uuid, name, groups, limits and usage stay. The old secret
+    // keeps working for `graceSeconds` (0: it stops at once). Rotating again during a grace
+    // period ends that earlier grace at once. The new plaintext secret is in the result, once.
+    Result<RotatedKey> rotateKey(const QString &keyRef, qint64 graceSeconds);
+    // Ends the grace period of the key's previous secret now; nothing to do when there is none.
+    Result<ApiKeyRecord> endGracePeriod(const QString &keyRef);
+
+    // The addresses and CIDR ranges the key may be used from; empty for any (AddressRanges).
+    Result<ApiKeyRecord> setAllowedIps(const QString &keyRef, const QStringList &ranges);
+    Result<ApiKeyRecord> setLimits(const QString &keyRef, const LimitsChange &limits);
     // Removes the key and its group links; its usage rows stay. Returns what was deleted.
     Result<ApiKeyRecord> deleteKey(const QString &keyRef);
 

@@ -1,9 +1,12 @@
 #pragma once
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace portico::store {
 
@@ -27,16 +30,63 @@ struct RouteGrant {
     GroupRef group;
 };
 
+// The calendar period a budget covers, in UTC.
+enum class BudgetPeriod { Day, Month };
+QString toString(BudgetPeriod period); // "day" | "month"
+std::optional<BudgetPeriod> budgetPeriodFromString(const QString &text);
+
+// What a key or a group may use; every limit is optional. A group's limits are shared by all its
+// keys. Whole numbers are at least 1; a budget is at least 0 (0 allows nothing).
+struct Limits {
+    std::optional<qint64> requestsPerMinute;
+    std::optional<qint64> tokensPerMinute; // prompt + completion
+    std::optional<qint64> maxParallel;
+    std::optional<double> budgetUsd;
+    BudgetPeriod budgetPeriod = BudgetPeriod::Month;
+
+    bool isEmpty() const {
+        return !requestsPerMinute && !tokensPerMinute && !maxParallel && !budgetUsd;
+    }
+    bool operator==(const Limits &other) const = default;
+};
+
+// {"rpm", "tpm", "max_parallel", "budget_usd", "budget_period"}: null where there is no limit;
+// the form the audit trail and `keys show --json` use.
+QJsonObject toJson(const Limits &limits);
+
+// A change to Limits: a field left unset stays as it is; set to an empty optional clears it.
+struct LimitsChange {
+    std::optional<std::optional<qint64>> requestsPerMinute;
+    std::optional<std::optional<qint64>> tokensPerMinute;
+    std::optional<std::optional<qint64>> maxParallel;
+    std::optional<std::optional<double>> budgetUsd;
+    std::optional<BudgetPeriod> budgetPeriod;
+};
+
+// A secret a key had before it was rotated: it keeps working until `validUntil` (the grace
+// period), then is refused as rotated. Never the secret itself.
+struct PreviousSecret {
+    QString hint;
+    QDateTime createdAt;  // UTC, when it became the key's secret
+    QDateTime validUntil; // UTC
+};
+
 // An API key as it is stored: never the key itself, only the hint.
 struct ApiKeyRecord {
     QString uuid;
     QString name;
     QString hint; // "ptc_…AbCd"
     KeyState state = KeyState::Active;
-    QDateTime createdAt;      // UTC
-    QDateTime updatedAt;      // UTC
-    QDateTime lastUsedAt;     // UTC, null if never used
-    QDateTime expiresAt;      // UTC, null if it never expires
+    QDateTime createdAt;       // UTC
+    QDateTime updatedAt;       // UTC
+    QDateTime lastUsedAt;      // UTC, null if never used
+    QDateTime expiresAt;       // UTC, null if it never expires
+    QDateTime secretCreatedAt; // UTC, when the current secret was made (creation or rotation)
+    // The secret before the last rotation, while it is still accepted (in its grace period).
+    std::optional<PreviousSecret> previousSecret;
+    Limits limits;
+    // Addresses or CIDR ranges (IPv4, IPv6) the key may be used from; empty for any.
+    QStringList allowedIps;
     QList<GroupRef> groups;   // sorted by name
     QList<RouteGrant> routes; // sorted by route then group name
     // Number of distinct route names the key can reach through its groups.
@@ -49,6 +99,14 @@ struct CreatedKey {
     QString key;
 };
 
+// The answer to "rotate a key": the record, the new plaintext secret (returned this once), and
+// until when the old secret keeps working (null when it stopped at once).
+struct RotatedKey {
+    ApiKeyRecord record;
+    QString key;
+    QDateTime previousValidUntil;
+};
+
 struct GroupRecord {
     QString uuid;
     QString name;
@@ -56,6 +114,7 @@ struct GroupRecord {
     QDateTime createdAt; // UTC
     QList<KeyRef> keys;  // members, sorted by name
     QStringList routes;  // granted route names, sorted
+    Limits limits;
 };
 
 struct AuditEntry {
@@ -85,7 +144,9 @@ struct UsageRecord {
     qint64 completionTokens = 0;
     double costUsd = 0.0;
     qint64 latencyMs = 0;
-    qint64 ttftMs = -1; // -1 when no token was produced
+    qint64 ttftMs = -1;           // -1 when no token was produced
+    bool oldSecret = false;       // made with a rotated key's previous secret (grace period)
+    bool tokensEstimated = false; // counted from the relayed text: the upstream sent no usage
 };
 
 struct UsageTotals {
@@ -101,18 +162,25 @@ struct UsageTotals {
 // Everything the gateway needs to authenticate and authorise requests without touching the
 // database: loaded at once, consistent, and tagged with the change counter it was read at.
 struct AccessSnapshot {
+    struct Secret {
+        QByteArray hash;      // SHA-256 hex, as stored
+        QDateTime validUntil; // null for the current secret
+    };
     struct Key {
         QString uuid;
         QString name;
-        QByteArray hash; // SHA-256 hex, as stored
+        QList<Secret> secrets; // the current one first
         KeyState state = KeyState::Active;
         QDateTime expiresAt;
         QStringList groupUuids;
+        Limits limits;
+        QStringList allowedIps;
     };
     struct Group {
         QString uuid;
         QString name;
         QStringList routes;
+        Limits limits;
     };
     QList<Key> keys;
     QList<Group> groups;

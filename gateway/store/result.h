@@ -35,6 +35,9 @@ struct Error {
         NotMember,       // args: key name, group name, key uuid
         RouteNotGranted, // args: group name, route, group uuid
         NoRandomness,    // the system's random number generator failed
+        InvalidLimit,    // args: the limit's name ("rpm", "budget"), the value given
+        InvalidAddress,  // args: the address or range given
+        InvalidGrace,    // args: the grace period given, in seconds
     };
     // What the reason speaks of.
     enum class Subject { None, Key, Group, Route };

@@ -2,6 +2,8 @@
 
 #include <QUuid>
 
+#include <cmath>
+
 namespace portico::store::detail {
 
 const LinkTable &keyGroupsLink() {
@@ -16,12 +18,22 @@ const LinkTable &groupRoutesLink() {
     return link;
 }
 
+// Limits belong to their object, key or group, and go with it.
+const LinkTable &limitsLink() {
+    static const LinkTable link{QStringLiteral("object_limits"), QStringLiteral("object_uuid"),
+                                QStringLiteral("object_type")};
+    return link;
+}
+
 const ObjectTable &keyTable() {
-    static const ObjectTable table{Error::Subject::Key,
-                                   QStringLiteral("api_keys"),
-                                   QStringLiteral("key"),
-                                   true,
-                                   {keyGroupsLink()}};
+    static const ObjectTable table{
+        Error::Subject::Key,
+        QStringLiteral("api_keys"),
+        QStringLiteral("key"),
+        true,
+        {keyGroupsLink(), limitsLink(),
+         LinkTable{QStringLiteral("key_secrets"), QStringLiteral("key_uuid"),
+                   QStringLiteral("secret_hash")}}};
     return table;
 }
 
@@ -33,7 +45,7 @@ const ObjectTable &groupTable() {
         false,
         {LinkTable{QStringLiteral("key_groups"), QStringLiteral("group_uuid"),
                    QStringLiteral("key_uuid")},
-         groupRoutesLink()}};
+         groupRoutesLink(), limitsLink()}};
     return table;
 }
 
@@ -162,6 +174,86 @@ Plan removeLink(const QSqlDatabase &connection, const LinkTable &link, const QSt
                                   .arg(link.table, link.ownerColumn, link.valueColumn),
                               {owner, value}});
     return edit(std::move(change));
+}
+
+Status readLimits(const QSqlDatabase &connection, const QString &onlyUuid,
+                  const std::function<void(const QString &, const Limits &)> &found) {
+    const auto optionalInteger = [](const QVariant &value) {
+        return value.isNull() ? std::optional<qint64>() : std::optional<qint64>(value.toLongLong());
+    };
+    return readRows(
+        connection,
+        QStringLiteral("SELECT object_uuid, requests_per_minute, tokens_per_minute, "
+                       "max_parallel, budget_usd, budget_period FROM object_limits"),
+        QStringLiteral("object_uuid"), QStringLiteral("object_uuid"), onlyUuid,
+        QStringLiteral("reading limits"), [&](const QSqlQuery &row) {
+            Limits limits;
+            limits.requestsPerMinute = optionalInteger(row.value(1));
+            limits.tokensPerMinute = optionalInteger(row.value(2));
+            limits.maxParallel = optionalInteger(row.value(3));
+            if (!row.value(4).isNull())
+                limits.budgetUsd = row.value(4).toDouble();
+            limits.budgetPeriod =
+                budgetPeriodFromString(row.value(5).toString()).value_or(BudgetPeriod::Month);
+            found(row.value(0).toString(), limits);
+        });
+}
+
+Result<Limits> applyLimitsChange(const Limits &current, const LimitsChange &change) {
+    Limits next = current;
+    const auto wholeNumber = [](const char *name, const std::optional<std::optional<qint64>> &in,
+                                std::optional<qint64> &out) -> Status {
+        if (!in)
+            return {};
+        if (*in && **in < 1)
+            return makeError(Error::Reason::InvalidLimit, Error::Subject::None,
+                             {QLatin1String(name), QString::number(**in)});
+        out = *in;
+        return {};
+    };
+    if (Status s = wholeNumber("rpm", change.requestsPerMinute, next.requestsPerMinute); !s)
+        return s.error();
+    if (Status s = wholeNumber("tpm", change.tokensPerMinute, next.tokensPerMinute); !s)
+        return s.error();
+    if (Status s = wholeNumber("max-parallel", change.maxParallel, next.maxParallel); !s)
+        return s.error();
+    if (change.budgetUsd) {
+        if (*change.budgetUsd && !(**change.budgetUsd >= 0 && std::isfinite(**change.budgetUsd)))
+            return makeError(Error::Reason::InvalidLimit, Error::Subject::None,
+                             {QStringLiteral("budget"), QString::number(**change.budgetUsd)});
+        next.budgetUsd = *change.budgetUsd;
+    }
+    if (change.budgetPeriod)
+        next.budgetPeriod = *change.budgetPeriod;
+    return next;
+}
+
+Plan changeLimits(const ObjectTable &table, const QString &uuid, const QString &name,
+                  const Limits &current, const LimitsChange &change) {
+    const Result<Limits> next = applyLimitsChange(current, change);
+    if (!next)
+        return next.error();
+    if (*next == current)
+        return nothingToDo();
+    Edit limitsEdit{{{QStringLiteral("DELETE FROM object_limits WHERE object_uuid = ?"), {uuid}}},
+                    QStringLiteral("changing the %1's limits").arg(table.noun),
+                    QStringLiteral("set_limits"),
+                    {{QStringLiteral("name"), name},
+                     {QStringLiteral("old_limits"), toJson(current)},
+                     {QStringLiteral("limits"), toJson(*next)}}};
+    if (!next->isEmpty()) {
+        const auto orNull = [](const auto &value) { return value ? QVariant(*value) : QVariant(); };
+        limitsEdit.statements.append(
+            {QStringLiteral("INSERT INTO object_limits (object_uuid, object_type, "
+                            "requests_per_minute, tokens_per_minute, max_parallel, budget_usd, "
+                            "budget_period) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+             {uuid, table.noun, orNull(next->requestsPerMinute), orNull(next->tokensPerMinute),
+              orNull(next->maxParallel), orNull(next->budgetUsd), toString(next->budgetPeriod)}});
+    }
+    // Keys have an updated_at; a group's row has nothing to change.
+    if (table.hasUpdatedAt)
+        limitsEdit.statements.append(table.update(uuid, {}));
+    return edit(std::move(limitsEdit));
 }
 
 // The lookups the usage queries use.

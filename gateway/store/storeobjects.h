@@ -15,6 +15,7 @@
 #include <QPair>
 #include <QVariant>
 
+#include <functional>
 #include <optional>
 
 namespace portico::store::detail {
@@ -102,6 +103,16 @@ Plan addLink(const QSqlDatabase &connection, const LinkTable &link, const QStrin
 // Unties it; `notLinked` when it is not tied.
 Plan removeLink(const QSqlDatabase &connection, const LinkTable &link, const QString &owner,
                 const QString &value, Edit change, const Error &notLinked);
+
+// Calls `found(uuid, limits)` for every object with limits, or only for `onlyUuid`.
+Status readLimits(const QSqlDatabase &connection, const QString &onlyUuid,
+                  const std::function<void(const QString &, const Limits &)> &found);
+// The limits after `change`, or why it is refused (a limit below 1, a negative budget).
+Result<Limits> applyLimitsChange(const Limits &current, const LimitsChange &change);
+// The edit that sets an object's limits: its row of object_limits is replaced (or removed when
+// no limit is left), with the old and new values in the audit row.
+Plan changeLimits(const ObjectTable &table, const QString &uuid, const QString &name,
+                  const Limits &current, const LimitsChange &change);
 
 // Runs a loader's query over all rows, or over those whose `uuidColumn` is `onlyUuid`, and
 // calls `row(query)` for each.
@@ -209,6 +220,13 @@ public:
                          QStringLiteral("rename"),
                          {{QStringLiteral("old_name"), before.name},
                           {QStringLiteral("new_name"), *validName}}});
+        });
+    }
+
+    // Sets the object's limits (Record has uuid, name, limits).
+    Result<Record> setLimits(const QString &ref, const LimitsChange &limits) {
+        return change(ref, [&](const QSqlDatabase &, const Record &before) -> Plan {
+            return changeLimits(m_kind.table, before.uuid, before.name, before.limits, limits);
         });
     }
 

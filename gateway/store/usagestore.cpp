@@ -32,8 +32,8 @@ Status UsageStore::insert(const QList<UsageRecord> &rows) {
                     QStringLiteral("INSERT INTO usage (time, request_id, key_uuid, key_name, "
                                    "route, model_id, provider, stream, status, error_code, "
                                    "prompt_tokens, completion_tokens, cost_usd, latency_ms, "
-                                   "ttft_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                   "?, ?)"),
+                                   "ttft_ms, old_secret, tokens_estimated) VALUES (?, ?, ?, ?, "
+                                   "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                     doing);
         !s)
         return s;
@@ -53,6 +53,8 @@ Status UsageStore::insert(const QList<UsageRecord> &rows) {
         query.bindValue(12, row.costUsd);
         query.bindValue(13, row.latencyMs);
         query.bindValue(14, row.ttftMs);
+        query.bindValue(15, row.oldSecret ? 1 : 0);
+        query.bindValue(16, row.tokensEstimated ? 1 : 0);
         if (Status s = exec(query, doing); !s)
             return s;
     }
@@ -66,7 +68,8 @@ namespace {
 
 const char kRecordColumns[] =
     "time, request_id, key_uuid, key_name, route, model_id, provider, stream, status, "
-    "error_code, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms";
+    "error_code, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, old_secret, "
+    "tokens_estimated";
 
 UsageRecord recordAt(const QSqlQuery &query) {
     UsageRecord row;
@@ -85,6 +88,8 @@ UsageRecord recordAt(const QSqlQuery &query) {
     row.costUsd = query.value(12).toDouble();
     row.latencyMs = query.value(13).toLongLong();
     row.ttftMs = query.value(14).toLongLong();
+    row.oldSecret = query.value(15).toInt() != 0;
+    row.tokensEstimated = query.value(16).toInt() != 0;
     return row;
 }
 
@@ -201,6 +206,31 @@ Result<qint64> UsageStore::count(const UsageQuery &query) const {
                              return s.error();
                          return row.next() ? row.value(0).toLongLong() : qint64(0);
                      });
+}
+
+Result<OldSecretUse> UsageStore::oldSecretUse(const QString &keyUuid,
+                                              const QDateTime &since) const {
+    return readTransaction<OldSecretUse>(
+        m_db, [&](const QSqlDatabase &connection) -> Result<OldSecretUse> {
+            const QString doing = QStringLiteral("reading the use of old secrets");
+            QSqlQuery query(connection);
+            if (Status s = prepare(query,
+                                   QStringLiteral("SELECT COUNT(*), MAX(time) FROM usage WHERE "
+                                                  "key_uuid = ? AND time >= ? AND old_secret = 1"),
+                                   doing);
+                !s)
+                return s.error();
+            query.addBindValue(keyUuid);
+            query.addBindValue(since.toMSecsSinceEpoch());
+            if (Status s = exec(query, doing); !s)
+                return s.error();
+            OldSecretUse use;
+            if (query.next()) {
+                use.requests = query.value(0).toLongLong();
+                use.last = timeFromDb(query.value(1));
+            }
+            return use;
+        });
 }
 
 Status UsageStore::forEach(const UsageQuery &query,

@@ -10,6 +10,12 @@ namespace portico::store {
 
 class Database;
 
+// How often a rotated key's previous secret was used (see UsageRecord::oldSecret).
+struct OldSecretUse {
+    qint64 requests = 0;
+    QDateTime last; // UTC; null when never
+};
+
 // The usage history: one row per gateway request, kept after its key is deleted.
 class UsageStore {
 public:
@@ -35,6 +41,8 @@ public:
     // (CSV export); stops early when `visit` returns false. query.limit is ignored.
     Status forEach(const UsageQuery &query,
                    const std::function<bool(const UsageRecord &)> &visit) const;
+    // Requests made with `keyUuid`'s previous secret since `since`: who has not switched yet.
+    Result<OldSecretUse> oldSecretUse(const QString &keyUuid, const QDateTime &since) const;
     // Retention: deletes raw rows older than `olderThan`, in small transactions so the gateway
     // keeps writing meanwhile. The hourly aggregates are kept. Returns how many rows went.
     // `keepGoing`, when given, is asked before each batch with the rows deleted so far (for

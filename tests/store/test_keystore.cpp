@@ -128,7 +128,7 @@ void TestKeyStore::renameKeepsKeyAndLinks() {
     QVERIFY(m_groups->createGroup(QStringLiteral("g")).ok());
     auto created = m_keys->createKey(QStringLiteral("old"), {QStringLiteral("g")});
     QVERIFY(created.ok());
-    const auto hashBefore = m_keys->accessSnapshot()->keys.at(0).hash;
+    const auto hashBefore = m_keys->accessSnapshot()->keys.at(0).secrets.at(0).hash;
 
     auto renamed = m_keys->renameKey(QStringLiteral("old"), QStringLiteral("  new  "));
     QVERIFY2(renamed.ok(), qPrintable(renamed.error().message));
@@ -137,7 +137,7 @@ void TestKeyStore::renameKeepsKeyAndLinks() {
     QVERIFY(renamed->hint == created->record.hint);
     QCOMPARE(renamed->groups.size(), 1);
     QVERIFY(renamed->updatedAt >= created->record.updatedAt);
-    QCOMPARE(m_keys->accessSnapshot()->keys.at(0).hash, hashBefore);
+    QCOMPARE(m_keys->accessSnapshot()->keys.at(0).secrets.at(0).hash, hashBefore);
     QCOMPARE(m_keys->accessSnapshot()->keys.at(0).name, QStringLiteral("new"));
     QCOMPARE(m_keys->key(QStringLiteral("old")).error().code, Error::Code::NotFound);
 }
@@ -305,7 +305,7 @@ void TestKeyStore::accessSnapshotIsComplete() {
     QCOMPARE(snapshot->groups.size(), 2);
     for (const AccessSnapshot::Key &key : snapshot->keys) {
         const CreatedKey &created = key.uuid == a->record.uuid ? *a : *b;
-        QVERIFY(key.hash == apikey::hash(created.key));
+        QVERIFY(key.secrets.at(0).hash == apikey::hash(created.key));
         QCOMPARE(key.name, created.record.name);
         if (key.uuid == a->record.uuid) {
             QVERIFY(key.state == KeyState::Active);

@@ -1,6 +1,8 @@
+#include "schemaversion4.h"
 #include "store/apikeyformat.h"
 #include "store/auditlog.h"
 #include "store/database.h"
+#include "store/groupstore.h"
 #include "store/keystore.h"
 #include "store/usagestore.h"
 
@@ -132,6 +134,7 @@ class TestMigrations : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void upgradesVersion1AndKeepsData();
+    void upgradesVersion4WithoutLosingAnything();
     void newerSchemaIsRefused();
     void garbageFileIsRefused();
     void foreignSqliteDatabaseIsRefused();
@@ -172,8 +175,8 @@ void TestMigrations::upgradesVersion1AndKeepsData() {
     auto opened = Database::open(path);
     QVERIFY2(opened.ok(), qPrintable(opened.error().message));
     std::shared_ptr<Database> db = *opened;
-    QCOMPARE(db->schemaVersion(), 4);
-    QCOMPARE(Database::kSchemaVersion, 4);
+    QCOMPARE(db->schemaVersion(), 5);
+    QCOMPARE(Database::kSchemaVersion, 5);
     QCOMPARE(db->changeCounter(), 5);
 
     KeyStore keys(*db, QStringLiteral("test"));
@@ -189,7 +192,7 @@ void TestMigrations::upgradesVersion1AndKeepsData() {
     QCOMPARE(legacy->groups.at(0).name, QStringLiteral("old group"));
     QCOMPARE(legacy->routes.size(), 1);
     QCOMPARE(legacy->routes.at(0).route, QStringLiteral("chat"));
-    QVERIFY(keys.accessSnapshot()->keys.at(0).hash == hash.toLatin1());
+    QVERIFY(keys.accessSnapshot()->keys.at(0).secrets.at(0).hash == hash.toLatin1());
 
     // The new column works.
     const QDateTime expiry = QDateTime(QDate(2032, 1, 2), QTime(3, 4, 5), Qt::UTC);
@@ -201,7 +204,8 @@ void TestMigrations::upgradesVersion1AndKeepsData() {
     QCOMPARE(UsageStore(*db).rows(legacyRows)->size(), 1);
     QCOMPARE(AuditLog(*db).entries()->size(), 2);
 
-    // The usage indexes: time (version 2), and key with time (version 4, instead of key alone).
+    // The usage indexes: time (version 2), key with time (version 4, instead of key alone), and
+    // the partial one of the requests made with old secrets (version 5).
     QSqlQuery query(db->connection());
     QVERIFY(query.exec(QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'index' AND "
                                       "name LIKE 'usage\\_%' ESCAPE '\\' AND tbl_name = "
@@ -209,8 +213,9 @@ void TestMigrations::upgradesVersion1AndKeepsData() {
     QStringList indexes;
     while (query.next())
         indexes << query.value(0).toString();
-    QCOMPARE(indexes,
-             (QStringList{QStringLiteral("usage_key_time_idx"), QStringLiteral("usage_time_idx")}));
+    QCOMPARE(indexes, (QStringList{QStringLiteral("usage_key_time_idx"),
+                                   QStringLiteral("usage_old_secret_idx"),
+                                   QStringLiteral("usage_time_idx")}));
     query.finish();
     // The drill-down's query (one key, newest first) walks the new index instead of sorting.
     QVERIFY(query.exec(QStringLiteral("EXPLAIN QUERY PLAN SELECT id FROM usage WHERE key_uuid = "
@@ -226,8 +231,74 @@ void TestMigrations::upgradesVersion1AndKeepsData() {
     db.reset();
     auto reopened = Database::open(path);
     QVERIFY(reopened.ok());
-    QCOMPARE((*reopened)->schemaVersion(), 4);
+    QCOMPARE((*reopened)->schemaVersion(), 5);
     QCOMPARE((*reopened)->changeCounter(), 6);
+}
+
+// A store written by the previous release (schema 4), with keys, groups, grants and usage:
+// migration 5 moves every key's secret into key_secrets, so each old key still authenticates,
+// and nothing is lost.
+void TestMigrations::upgradesVersion4WithoutLosingAnything() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("v4.db"));
+    QList<CreatedKey> created;
+    {
+        auto db = Database::open(path);
+        QVERIFY(db.ok());
+        GroupStore groups(**db, QStringLiteral("test"));
+        KeyStore keys(**db, QStringLiteral("test"));
+        QVERIFY(groups.createGroup(QStringLiteral("team")).ok());
+        QVERIFY(groups.addRoute(QStringLiteral("team"), QStringLiteral("chat")).ok());
+        QList<UsageRecord> rows;
+        for (int i = 0; i < 20; ++i) {
+            auto key = keys.createKey(QStringLiteral("key %1").arg(i), {QStringLiteral("team")});
+            QVERIFY(key.ok());
+            created.append(*key);
+            UsageRecord row;
+            row.time = QDateTime::currentDateTimeUtc().addSecs(-i);
+            row.keyUuid = key->record.uuid;
+            row.keyName = key->record.name;
+            row.route = QStringLiteral("chat");
+            row.status = 200;
+            row.promptTokens = i;
+            rows.append(row);
+        }
+        QVERIFY(UsageStore(**db).insert(rows).ok());
+        QVERIFY(portico::test::downgradeToSchemaVersion4((*db)->connection()));
+    }
+    QCOMPARE(rawValue(path, QStringLiteral("SELECT value FROM meta WHERE key = "
+                                           "'schema_version'")),
+             QStringLiteral("4"));
+
+    auto db = Database::open(path);
+    QVERIFY2(db.ok(), qPrintable(db.error().message));
+    QCOMPARE((*db)->schemaVersion(), 5);
+    KeyStore keys(**db, QStringLiteral("test"));
+    const auto listed = keys.listKeys();
+    QVERIFY(listed.ok());
+    QCOMPARE(listed->size(), created.size());
+    const auto snapshot = keys.accessSnapshot();
+    QVERIFY(snapshot.ok());
+    QCOMPARE(snapshot->keys.size(), created.size());
+    for (const CreatedKey &key : std::as_const(created)) {
+        const auto found = keys.key(key.record.uuid);
+        QVERIFY(found.ok());
+        QCOMPARE(found->groups.size(), 1);
+        QCOMPARE(found->secretCreatedAt, key.record.createdAt);
+        QVERIFY(!found->previousSecret);
+        const auto it = std::find_if(snapshot->keys.cbegin(), snapshot->keys.cend(),
+                                     [&](const auto &k) { return k.uuid == key.record.uuid; });
+        QVERIFY(it != snapshot->keys.cend());
+        QCOMPARE(it->secrets.size(), 1);
+        QVERIFY(it->secrets.at(0).hash == apikey::hash(key.key));
+        QVERIFY(!it->secrets.at(0).validUntil.isValid());
+    }
+    UsageQuery all;
+    QCOMPARE(UsageStore(**db).count(all).value(), qint64(created.size()));
+    // The migrated keys rotate like new ones.
+    const auto rotated = keys.rotateKey(created.first().record.uuid, 3600);
+    QVERIFY2(rotated.ok(), qPrintable(rotated.error().message));
+    QVERIFY(rotated->record.previousSecret.has_value());
 }
 
 void TestMigrations::newerSchemaIsRefused() {
@@ -246,7 +317,7 @@ void TestMigrations::newerSchemaIsRefused() {
     QCOMPARE(refused.error().code, Error::Code::SchemaTooNew);
     QCOMPARE(refused.error().message,
              QStringLiteral("This database (%1) was written by a newer version of Portico (schema "
-                            "7; this build understands up to 4). Upgrade Portico or use another "
+                            "7; this build understands up to 5). Upgrade Portico or use another "
                             "database file with --db.")
                  .arg(QFileInfo(path).absoluteFilePath()));
     // Refusing changed nothing: the version is still the newer one.
@@ -325,6 +396,12 @@ void TestMigrations::concurrentOpenOfFreshFile() {
             auto opened = Database::open(path);
             if (opened.ok() && (*opened)->schemaVersion() == Database::kSchemaVersion)
                 ++succeeded;
+            else
+                qWarning(
+                    "open failed: %s",
+                    qPrintable(opened.ok()
+                                   ? QStringLiteral("version %1").arg((*opened)->schemaVersion())
+                                   : opened.error().message));
         });
     }
     for (std::thread &thread : threads)
