@@ -6,6 +6,46 @@ namespace portico::store {
 
 using namespace detail;
 
+namespace limitwindows {
+
+QString keySubject(const QString &keyUuid) {
+    return QStringLiteral("key:") + keyUuid;
+}
+
+QString groupSubject(const QString &groupUuid) {
+    return QStringLiteral("group:") + groupUuid;
+}
+
+qint64 minuteStart(qint64 nowMs) {
+    return nowMs - (nowMs % 60'000);
+}
+
+qint64 minuteEnd(qint64 nowMs) {
+    return minuteStart(nowMs) + 60'000;
+}
+
+namespace {
+QDate dayOf(qint64 nowMs) {
+    return QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC).date();
+}
+qint64 startOf(QDate day) {
+    return QDateTime(day, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+}
+} // namespace
+
+qint64 periodStart(BudgetPeriod period, qint64 nowMs) {
+    const QDate day = dayOf(nowMs);
+    return startOf(period == BudgetPeriod::Day ? day : QDate(day.year(), day.month(), 1));
+}
+
+qint64 periodEnd(BudgetPeriod period, qint64 nowMs) {
+    const QDate day = dayOf(nowMs);
+    return startOf(period == BudgetPeriod::Day ? day.addDays(1)
+                                               : QDate(day.year(), day.month(), 1).addMonths(1));
+}
+
+} // namespace limitwindows
+
 LimitCounterStore::LimitCounterStore(Database &db)
     : m_db(db) {}
 
@@ -30,6 +70,42 @@ Result<QList<LimitCounter>> LimitCounterStore::load(qint64 since) const {
                                  query.value(2).toLongLong(), query.value(3).toDouble()});
             return counters;
         });
+}
+
+Result<LimitUse> LimitCounterStore::use(const QString &subject, BudgetPeriod period,
+                                        qint64 nowMs) const {
+    return readTransaction<LimitUse>(m_db, [&](const QSqlDatabase &connection) -> Result<LimitUse> {
+        const QString doing = QStringLiteral("reading the limits' counters");
+        QSqlQuery query(connection);
+        if (Status s = prepare(query,
+                               QStringLiteral("SELECT measure, used FROM limit_counters WHERE "
+                                              "subject = ? AND ((measure IN (?, ?) AND "
+                                              "window_start = ?) OR (measure = ? AND "
+                                              "window_start = ?))"),
+                               doing);
+            !s)
+            return s.error();
+        query.addBindValue(subject);
+        query.addBindValue(QLatin1String(limitwindows::kRequests));
+        query.addBindValue(QLatin1String(limitwindows::kTokens));
+        query.addBindValue(limitwindows::minuteStart(nowMs));
+        query.addBindValue(QLatin1String(limitwindows::kSpendUsd));
+        query.addBindValue(limitwindows::periodStart(period, nowMs));
+        if (Status s = exec(query, doing); !s)
+            return s.error();
+        LimitUse use;
+        while (query.next()) {
+            const QString measure = query.value(0).toString();
+            const double used = query.value(1).toDouble();
+            if (measure == QLatin1String(limitwindows::kRequests))
+                use.requestsThisMinute = used;
+            else if (measure == QLatin1String(limitwindows::kTokens))
+                use.tokensThisMinute = used;
+            else
+                use.spentUsd = used;
+        }
+        return use;
+    });
 }
 
 Status LimitCounterStore::add(const QList<LimitCounter> &deltas, qint64 forgetBefore) {

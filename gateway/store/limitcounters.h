@@ -1,5 +1,6 @@
 #pragma once
 
+#include "store/records.h"
 #include "store/result.h"
 
 #include <QList>
@@ -18,6 +19,29 @@ struct LimitCounter {
     double used = 0.0;
 };
 
+// How the limits of keys and groups count (the gateway counts, the window shows the counts):
+// requests and tokens per minute, spending per calendar day or month in UTC.
+namespace limitwindows {
+QString keySubject(const QString &keyUuid);      // "key:<uuid>"
+QString groupSubject(const QString &groupUuid);  // "group:<uuid>"
+inline constexpr char kRequests[] = "requests";  // per minute
+inline constexpr char kTokens[] = "tokens";      // prompt + completion, per minute
+inline constexpr char kSpendUsd[] = "spend_usd"; // per budget period
+// The window of the per-minute measures that holds `nowMs`: [start, end).
+qint64 minuteStart(qint64 nowMs);
+qint64 minuteEnd(qint64 nowMs);
+// The budget period that holds `nowMs` (a UTC calendar day or month): [start, end).
+qint64 periodStart(BudgetPeriod period, qint64 nowMs);
+qint64 periodEnd(BudgetPeriod period, qint64 nowMs);
+} // namespace limitwindows
+
+// What a key or group used of its limits in the current windows.
+struct LimitUse {
+    double requestsThisMinute = 0;
+    double tokensThisMinute = 0;
+    double spentUsd = 0; // in the current budget period (day or month)
+};
+
 // The counts of the limits' current windows, kept in the store so that a restarted gateway goes
 // on counting where it stopped (and, on a shared store, so that gateways add up). The gateway
 // counts in memory and adds what it counted here about once a second.
@@ -30,6 +54,9 @@ public:
     // Adds each delta to its counter (creating it), in one transaction, and forgets windows that
     // started before `forgetBefore`. Not an admin change: readers of keys do not reload.
     Status add(const QList<LimitCounter> &deltas, qint64 forgetBefore);
+    // What `subject` used in the windows that hold `nowMs`, as last saved by the gateways
+    // (they save about once a second).
+    Result<LimitUse> use(const QString &subject, BudgetPeriod period, qint64 nowMs) const;
 
 private:
     Database &m_db;
