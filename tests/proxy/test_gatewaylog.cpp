@@ -7,8 +7,8 @@
 #include "testlogs.h"
 
 #include "config/configmanager.h"
-#include "proxy/gateway.h"
 #include "metering/gatewaylog.h"
+#include "proxy/gateway.h"
 #include "store/apikeyformat.h"
 #include "store/database.h"
 #include "store/groupstore.h"
@@ -108,7 +108,7 @@ private Q_SLOTS:
 
 private:
     const metering::LogEntry *findByRequestId(const QList<metering::LogEntry> &entries,
-                                            const QByteArray &requestId) const;
+                                              const QByteArray &requestId) const;
     void verifyNoKeys(const QByteArray &text);
 
     QTemporaryDir m_dir;
@@ -125,7 +125,7 @@ private:
 };
 
 const metering::LogEntry *TestGatewayLog::findByRequestId(const QList<metering::LogEntry> &entries,
-                                                        const QByteArray &requestId) const {
+                                                          const QByteArray &requestId) const {
     for (const auto &entry : entries) {
         if (entry.event == QLatin1String("request") &&
             entry.requestId == QString::fromLatin1(requestId))
@@ -252,9 +252,10 @@ void TestGatewayLog::requestsAreLogged() {
         QVERIFY2(entry->route == c.routeLabel, c.name);
         QVERIFY2(entry->message.contains(c.reason), qPrintable(entry->message));
         QVERIFY(entry->time.isValid());
-        const metering::LogEntry::Level level = c.status >= 500   ? metering::LogEntry::Level::Error
-                                              : c.status >= 400 ? metering::LogEntry::Level::Warning
-                                                                : metering::LogEntry::Level::Info;
+        const metering::LogEntry::Level level = c.status >= 500 ? metering::LogEntry::Level::Error
+                                                : c.status >= 400
+                                                    ? metering::LogEntry::Level::Warning
+                                                    : metering::LogEntry::Level::Info;
         QVERIFY2(entry->level == level, c.name);
 
         bool inFile = false;
@@ -308,7 +309,8 @@ void TestGatewayLog::upstreamErrorNamesTheModel() {
         }
     }
     QVERIFY(upstreamLogged);
-    QVERIFY(findByRequestId(m_log->entries(), requestId)->level == metering::LogEntry::Level::Error);
+    QVERIFY(findByRequestId(m_log->entries(), requestId)->level ==
+            metering::LogEntry::Level::Error);
 }
 
 void TestGatewayLog::capacityIsBounded() {
