@@ -7,6 +7,7 @@
 #include "gatewayfixture.h"
 #include "gatewaytestlog.h"
 #include "httptestclient.h"
+#include "serveprocess.h"
 
 #include "metering/gatewaylog.h"
 #include "proxy/gateway.h"
@@ -14,8 +15,6 @@
 #include "store/keystore.h"
 #include "store/usagestore.h"
 
-#include <QProcess>
-#include <QRegularExpression>
 #include <QTest>
 
 #include <memory>
@@ -180,26 +179,14 @@ void TestKeyLifecycle::rotationWithGraceInProcess() {
 void TestKeyLifecycle::rotationSeenByServeProcess() {
     QString uuid;
     const QString oldKey = newKey(QStringLiteral("served"), &uuid);
-    QProcess serve;
-    serve.start(QStringLiteral(PORTICO_GATEWAY_BINARY),
-                {QStringLiteral("--db"), m_fixture.database->path(), QStringLiteral("--config"),
-                 m_fixture.configPath(), QStringLiteral("serve"), QStringLiteral("--listen"),
-                 QStringLiteral("127.0.0.1:0")});
-    QVERIFY(serve.waitForStarted(30000));
-    static const QRegularExpression listening(
-        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-    QByteArray errors;
-    quint16 port = 0;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [&]() {
-            errors += serve.readAllStandardError();
-            const auto match = listening.match(QString::fromUtf8(errors));
-            if (match.hasMatch())
-                port = quint16(match.captured(1).toUInt());
-            return port != 0 || serve.state() == QProcess::NotRunning;
-        }(),
-        30000);
-    QVERIFY(port != 0);
+    ServeProcess serve;
+    QVERIFY2(
+        serve.start(QStringLiteral(PORTICO_GATEWAY_BINARY),
+                    {QStringLiteral("--db"), m_fixture.database->path(), QStringLiteral("--config"),
+                     m_fixture.configPath(), QStringLiteral("serve"), QStringLiteral("--listen"),
+                     QStringLiteral("127.0.0.1:0")}),
+        serve.readErrors().constData());
+    const quint16 port = serve.port();
     const auto viaServe = [&](const QString &key) {
         return HttpTestClient::fetch(port, "POST", "/v1/chat/completions", auth(key),
                                      chatBody("demo"))
@@ -214,10 +201,8 @@ void TestKeyLifecycle::rotationSeenByServeProcess() {
     QCOMPARE(viaServe(oldKey), 200);
     QTRY_COMPARE_WITH_TIMEOUT(viaServe(oldKey), 401, 3500);
     QCOMPARE(post(oldKey, chatBody("demo")).status, 401);
-    serve.terminate();
-    QVERIFY(serve.waitForFinished(30000));
-    errors += serve.readAllStandardError();
-    testsupport::saveTestLog(QStringLiteral("serve.stderr.log"), errors);
+    serve.stop();
+    testsupport::saveTestLog(QStringLiteral("serve.stderr.log"), serve.readErrors());
 }
 
 void TestKeyLifecycle::expiry() {
