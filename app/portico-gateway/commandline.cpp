@@ -76,7 +76,7 @@ CommandLine::CommandLine(QList<CommandSpec> commands)
 QList<OptionSpec> CommandLine::globalOptions() {
     return {
         {QStringLiteral("db"), QStringLiteral("PATH"),
-         QStringLiteral("the SQLite store (env PORTICO_DB; default: %1)")
+         QStringLiteral("the store: an SQLite file, or postgresql://USER@HOST:PORT/DBNAME (env PORTICO_DB; default: %1)")
              .arg(store::Database::defaultPath())},
         {QStringLiteral("config"), QStringLiteral("FILE"),
          QStringLiteral("config.yaml to use (env PORTICO_CONFIG; default: %1 if it exists, "

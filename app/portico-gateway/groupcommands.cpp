@@ -55,7 +55,8 @@ QString describe(const GroupRecord &group, const config::GatewayConfig *config) 
     return fieldLines(14, {{QStringLiteral("Name"), group.name},
                            {QStringLiteral("UUID"), group.uuid},
                            {QStringLiteral("Description"), group.description},
-                           {QStringLiteral("Created"), format::humanTime(group.createdAt)}}) +
+                           {QStringLiteral("Created"), format::humanTime(group.createdAt)},
+                           {QStringLiteral("Limits"), format::limitsText(group.limits)}}) +
            section(QStringLiteral("Keys"), group.keys.size(),
                    QStringLiteral("none: add one with 'portico-gateway keys add-group KEY %1'")
                        .arg(group.uuid),

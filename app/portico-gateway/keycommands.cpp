@@ -10,6 +10,8 @@
 
 #include <QDateTime>
 
+#include <optional>
+
 namespace portico::cli::keycommands {
 
 namespace {
@@ -72,24 +74,37 @@ QString listGroupsHint() {
                           "'portico-gateway groups create NAME'.");
 }
 
+// Reads the WHEN of --expires or set-expiry: a future time, or never. Prints why not and
+// returns nothing when it is neither.
+std::optional<QDateTime> expiryFrom(CliContext &context, const QString &what, const QString &text) {
+    const auto parsed = format::parseWhen(text, true);
+    if (!parsed) {
+        context.fail(QStringLiteral("invalid_input"),
+                     QStringLiteral("%1 '%2' is not a time: give an ISO 8601 time (for example "
+                                    "2027-01-31T00:00:00Z), a duration from now (45s, 90m, 24h, "
+                                    "30d) or 'never'.")
+                         .arg(what, text));
+        return std::nullopt;
+    }
+    if (parsed->isValid() && *parsed <= QDateTime::currentDateTimeUtc()) {
+        context.fail(QStringLiteral("invalid_input"),
+                     QStringLiteral("the expiry time %1 is in the past: give a future time, or "
+                                    "'never'.")
+                         .arg(format::humanTime(*parsed)));
+        return std::nullopt;
+    }
+    return parsed;
+}
+
 int create(CliContext &context, const ObjectFamily<ApiKeyRecord> &family) {
     const CommandLine &line = context.commandLine();
     QDateTime expiresAt;
     if (line.isSet(QStringLiteral("expires"))) {
-        const auto parsed = format::parseTime(line.value(QStringLiteral("expires")));
-        if (!parsed) {
-            return context.usageError(
-                QStringLiteral("--expires '%1' is not an ISO 8601 time (for example "
-                               "2027-01-31T00:00:00Z).")
-                    .arg(line.value(QStringLiteral("expires"))));
-        }
-        if (*parsed <= QDateTime::currentDateTimeUtc()) {
-            return context.fail(QStringLiteral("invalid_input"),
-                                QStringLiteral("the expiry time %1 is in the past: give a "
-                                               "future time, or leave --expires out.")
-                                    .arg(format::humanTime(*parsed)));
-        }
-        expiresAt = *parsed;
+        const auto expiry =
+            expiryFrom(context, QStringLiteral("--expires"), line.value(QStringLiteral("expires")));
+        if (!expiry)
+            return kExitFailed;
+        expiresAt = *expiry;
     }
     store::Database *db = context.database();
     if (!db)
@@ -126,15 +141,27 @@ QString describe(const ApiKeyRecord &key, const config::GatewayConfig *config) {
     TextTable routes({QStringLiteral("ROUTE"), QStringLiteral("GROUP")});
     for (const store::RouteGrant &grant : key.routes)
         routes.addRow({grant.route + format::missingMark(grant.route, config), grant.group.name});
-    return fieldLines(12, {{QStringLiteral("Name"), key.name},
-                           {QStringLiteral("UUID"), key.uuid},
-                           {QStringLiteral("API key"),
-                            key.hint + QStringLiteral(" (masked: shown only at creation)")},
-                           {QStringLiteral("State"), format::effectiveState(key)},
-                           {QStringLiteral("Created"), format::humanTime(key.createdAt)},
-                           {QStringLiteral("Updated"), format::humanTime(key.updatedAt)},
-                           {QStringLiteral("Last used"), format::humanTime(key.lastUsedAt)},
-                           {QStringLiteral("Expires"), format::humanTime(key.expiresAt)}}) +
+    QString previous = QStringLiteral("none");
+    if (key.previousSecret)
+        previous =
+            QStringLiteral("%1, works until %2 (grace period after a rotation)")
+                .arg(key.previousSecret->hint, format::humanTime(key.previousSecret->validUntil));
+    return fieldLines(17,
+                      {{QStringLiteral("Name"), key.name},
+                       {QStringLiteral("UUID"), key.uuid},
+                       {QStringLiteral("API key"),
+                        key.hint + QStringLiteral(" (masked: shown only at creation)")},
+                       {QStringLiteral("State"), format::effectiveState(key)},
+                       {QStringLiteral("Created"), format::humanTime(key.createdAt)},
+                       {QStringLiteral("Updated"), format::humanTime(key.updatedAt)},
+                       {QStringLiteral("Last used"), format::humanTime(key.lastUsedAt)},
+                       {QStringLiteral("Expires"), format::humanTime(key.expiresAt)},
+                       {QStringLiteral("Secret created"), format::humanTime(key.secretCreatedAt)},
+                       {QStringLiteral("Previous secret"), previous},
+                       {QStringLiteral("Limits"), format::limitsText(key.limits)},
+                       {QStringLiteral("Allowed from"),
+                        key.allowedIps.isEmpty() ? QStringLiteral("any address")
+                                                 : key.allowedIps.join(QStringLiteral(", "))}}) +
            section(QStringLiteral("Groups"), key.groups.size(),
                    QStringLiteral("none: add one with 'portico-gateway keys add-group %1 GROUP'")
                        .arg(key.uuid),
@@ -155,6 +182,107 @@ store::Result<ApiKeyRecord> setState(store::Database &db, const ApiKeyRecord &ke
                      .arg(changed->name, changed->uuid, was)
                : QStringLiteral("Enabled key '%1' (%2)%3.").arg(changed->name, changed->uuid, was);
     return changed;
+}
+
+int rotate(CliContext &context, const ObjectFamily<ApiKeyRecord> &family) {
+    const CommandLine &line = context.commandLine();
+    qint64 grace = 0;
+    if (line.isSet(QStringLiteral("grace"))) {
+        const auto parsed = format::parseDuration(line.value(QStringLiteral("grace")));
+        if (!parsed)
+            return context.fail(QStringLiteral("invalid_input"),
+                                QStringLiteral("--grace '%1' is not a duration: give one such as "
+                                               "0, 45s, 90m, 24h or 7d.")
+                                    .arg(line.value(QStringLiteral("grace"))));
+        grace = *parsed;
+    }
+    return withFound(context, family, [&](store::Database &db, const ApiKeyRecord &found) {
+        const auto rotated = keyStore(db).rotateKey(found.uuid, grace);
+        if (!rotated)
+            return family.fail(context, rotated.error(), family.listHint);
+        if (context.json()) {
+            context.printJson(QJsonObject{
+                {QStringLiteral("uuid"), rotated->record.uuid},
+                {QStringLiteral("name"), rotated->record.name},
+                {QStringLiteral("key"), rotated->key},
+                {QStringLiteral("hint"), rotated->record.hint},
+                {QStringLiteral("previous_valid_until"),
+                 format::isoTime(rotated->previousValidUntil)},
+            });
+            return kExitOk;
+        }
+        CliContext::printOut(rotated->key + QLatin1Char('\n'));
+        QString note = QStringLiteral("Rotated key '%1' (%2): its uuid, name, groups, limits and "
+                                      "history stay.")
+                           .arg(rotated->record.name, rotated->record.uuid);
+        if (found.previousSecret)
+            note += QStringLiteral(" The grace period of the secret before (%1) ended now.")
+                        .arg(found.previousSecret->hint);
+        if (rotated->previousValidUntil.isValid())
+            note += QStringLiteral(" The old secret (%1) keeps working for %2, until %3; end "
+                                   "that sooner with 'portico-gateway keys end-grace %4'.")
+                        .arg(found.hint, format::humanDuration(grace),
+                             format::humanTime(rotated->previousValidUntil), rotated->record.uuid);
+        else
+            note += QStringLiteral(" The old secret (%1) stopped working now (use --grace to "
+                                   "keep it working for a while).")
+                        .arg(found.hint);
+        context.note(note);
+        context.note(QStringLiteral("Save the new key now: it is shown only once and cannot be "
+                                    "retrieved later."));
+        return kExitOk;
+    });
+}
+
+store::Result<ApiKeyRecord> endGrace(store::Database &db, const ApiKeyRecord &key, QString &said) {
+    auto changed = keyStore(db).endGracePeriod(key.uuid);
+    if (changed)
+        said = key.previousSecret
+                   ? QStringLiteral("Ended the grace period of key '%1': its previous secret (%2) "
+                                    "is refused from now on.")
+                         .arg(key.name, key.previousSecret->hint)
+                   : QStringLiteral("Key '%1' has no previous secret in a grace period: nothing "
+                                    "to end.")
+                         .arg(key.name);
+    return changed;
+}
+
+int setExpiry(CliContext &context, const ObjectFamily<ApiKeyRecord> &family) {
+    const auto expiry =
+        expiryFrom(context, QStringLiteral("WHEN"), context.commandLine().argument(1));
+    if (!expiry)
+        return kExitFailed;
+    return withFound(context, family, [&](store::Database &db, const ApiKeyRecord &found) {
+        const auto changed = keyStore(db).setKeyExpiry(found.uuid, *expiry);
+        if (!changed)
+            return family.fail(context, changed.error(), family.listHint);
+        return family.report(context, *changed,
+                             expiry->isValid()
+                                 ? QStringLiteral("Key '%1' expires %2.")
+                                       .arg(changed->name, format::humanTime(*expiry))
+                                 : QStringLiteral("Key '%1' never expires.").arg(changed->name));
+    });
+}
+
+int setAllowedIps(CliContext &context, const ObjectFamily<ApiKeyRecord> &family) {
+    const QString text = context.commandLine().argument(1).trimmed();
+    QStringList ranges;
+    if (text.compare(QLatin1String("any"), Qt::CaseInsensitive) != 0) {
+        ranges = text.split(u',');
+        if (text.isEmpty())
+            ranges = {QString()};
+    }
+    return withFound(context, family, [&](store::Database &db, const ApiKeyRecord &found) {
+        const auto changed = keyStore(db).setAllowedIps(found.uuid, ranges);
+        if (!changed)
+            return family.fail(context, changed.error(), family.listHint);
+        return family.report(
+            context, *changed,
+            changed->allowedIps.isEmpty()
+                ? QStringLiteral("Key '%1' may be used from any address.").arg(changed->name)
+                : QStringLiteral("Key '%1' may be used only from %2.")
+                      .arg(changed->name, changed->allowedIps.join(QStringLiteral(", "))));
+    });
 }
 
 store::Result<ApiKeyRecord> remove(store::Database &db, const ApiKeyRecord &key, QString &said) {

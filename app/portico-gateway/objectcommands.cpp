@@ -9,6 +9,8 @@
 #include "store/groupstore.h"
 #include "store/keystore.h"
 
+#include <cmath>
+
 namespace portico::cli {
 
 namespace {
@@ -76,7 +78,95 @@ ObjectCommand<GroupRecord> routeCommand(const QString &verb, const QString &summ
             })};
 }
 
+const QString kLimitsDetails = QStringLiteral(
+    "Each value may be 'none' to remove that limit; limits not named stay as they are. Budgets "
+    "are per\ncalendar day or month in UTC; a request is refused (429) when it does not fit.");
+
 } // namespace
+
+QList<OptionSpec> limitOptions() {
+    return {option("rpm", "N", "requests per minute (or none)"),
+            option("tpm", "N", "tokens per minute, prompt + completion (or none)"),
+            option("max-parallel", "N", "requests in progress at once (or none)"),
+            option("budget", "USD", "spending per budget period (or none)"),
+            option("budget-period", "day|month", "the budget's period (default month)")};
+}
+
+std::optional<store::LimitsChange> limitsChangeFrom(CliContext &context) {
+    const CommandLine &line = context.commandLine();
+    store::LimitsChange change;
+    bool any = false;
+    bool valid = true;
+    const auto none = [](const QString &text) {
+        return text.trimmed().compare(QLatin1String("none"), Qt::CaseInsensitive) == 0;
+    };
+    const auto wholeNumber = [&](const char *name, std::optional<std::optional<qint64>> &slot) {
+        const QString option = QLatin1String(name);
+        if (!valid || !line.isSet(option))
+            return;
+        any = true;
+        const QString text = line.value(option).trimmed();
+        if (none(text)) {
+            slot = std::optional<qint64>();
+            return;
+        }
+        bool ok = false;
+        const qint64 value = text.toLongLong(&ok);
+        if (!ok || value < 1) {
+            context.fail(QStringLiteral("invalid_input"),
+                         QStringLiteral("--%1 '%2' is not valid: give a whole number of at least "
+                                        "1, or 'none' to remove the limit.")
+                             .arg(option, text));
+            valid = false;
+            return;
+        }
+        slot = std::optional<qint64>(value);
+    };
+    wholeNumber("rpm", change.requestsPerMinute);
+    wholeNumber("tpm", change.tokensPerMinute);
+    wholeNumber("max-parallel", change.maxParallel);
+    if (valid && line.isSet(QStringLiteral("budget"))) {
+        any = true;
+        const QString text = line.value(QStringLiteral("budget")).trimmed();
+        bool ok = false;
+        QString amount = text;
+        if (amount.startsWith(u'$'))
+            amount.remove(0, 1);
+        const double value = amount.toDouble(&ok);
+        if (none(text)) {
+            change.budgetUsd = std::optional<double>();
+        } else if (!ok || !(value >= 0) || !std::isfinite(value)) {
+            context.fail(QStringLiteral("invalid_input"),
+                         QStringLiteral("--budget '%1' is not valid: give an amount in USD of at "
+                                        "least 0, or 'none' to remove the budget.")
+                             .arg(text));
+            valid = false;
+        } else {
+            change.budgetUsd = std::optional<double>(value);
+        }
+    }
+    if (valid && line.isSet(QStringLiteral("budget-period"))) {
+        any = true;
+        const QString text = line.value(QStringLiteral("budget-period"));
+        change.budgetPeriod = store::budgetPeriodFromString(text);
+        if (!change.budgetPeriod) {
+            context.fail(QStringLiteral("invalid_input"),
+                         QStringLiteral("--budget-period '%1' is not a period: give 'day' or "
+                                        "'month'.")
+                             .arg(text));
+            valid = false;
+        }
+    }
+    if (!valid)
+        return std::nullopt;
+    if (!any) {
+        context.fail(QStringLiteral("invalid_input"),
+                     QStringLiteral("no limit given: use --rpm, --tpm, --max-parallel, --budget "
+                                    "or --budget-period."));
+        return std::nullopt;
+    }
+    return change;
+}
 
 QList<CommandSpec> keyCommands() {
     using namespace keycommands;
@@ -92,7 +182,9 @@ QList<CommandSpec> keyCommands() {
             {QStringLiteral("create"),
              {QStringLiteral("NAME")},
              {option("group", "GROUP", "put the key in this group (repeat for several)"),
-              option("expires", "ISO_TIME", "refuse the key after this time")},
+              option("expires", "WHEN",
+                     "refuse the key after this time: ISO 8601, 45s/90m/24h/30d from now, or "
+                     "never")},
              QStringLiteral("Create an API key and print it, once."),
              QStringLiteral("The key is printed alone on stdout (or in the \"key\" field with "
                             "--json). Save it now: only its\nhash is stored, so it cannot be "
@@ -145,6 +237,49 @@ QList<CommandSpec> keyCommands() {
                               true),
             membershipCommand(QStringLiteral("remove-group"),
                               QStringLiteral("Remove a key from a group."), false),
+            {QStringLiteral("rotate"),
+             {key},
+             {option("grace", "DURATION",
+                     "how long the old secret keeps working: 0 (the default: it stops now), "
+                     "45s, 90m, 24h, 7d")},
+             QStringLiteral("Give a key a new secret and print it, once; its uuid, name, groups, "
+                            "limits and history stay."),
+             QStringLiteral("During the grace period both secrets work as the same key; requests "
+                            "with the old one are marked\nin their usage rows. Rotating again "
+                            "during a grace period ends that one at once. --json prints\n"
+                            "uuid, name, key and previous_valid_until (null when the old secret "
+                            "stopped at once)."),
+             rotate},
+            {QStringLiteral("end-grace"),
+             {key},
+             {},
+             QStringLiteral("End the grace period of a rotated key's old secret now."),
+             {},
+             changeFound<ApiKeyRecord>([](CliContext &, store::Database &db,
+                                          const ApiKeyRecord &found,
+                                          QString &said) { return endGrace(db, found, said); })},
+            {QStringLiteral("set-expiry"),
+             {key, QStringLiteral("WHEN")},
+             {},
+             QStringLiteral("Set when a key expires: an ISO 8601 time, 45s/90m/24h/30d from now, "
+                            "or never."),
+             {},
+             setExpiry},
+            limitsCommand<ApiKeyRecord>(
+                key, QStringLiteral("key"),
+                QStringLiteral("Set a key's limits: requests and tokens per minute, requests in "
+                               "parallel, a budget."),
+                kLimitsDetails,
+                [](store::Database &db, const QString &uuid, const store::LimitsChange &change) {
+                    return keyStore(db).setLimits(uuid, change);
+                }),
+            {QStringLiteral("set-allowed-ips"),
+             {key, QStringLiteral("CIDR[,CIDR...]|any")},
+             {},
+             QStringLiteral("Set the addresses a key may be used from (IPv4/IPv6 addresses or "
+                            "ranges), or any."),
+             QStringLiteral("Requests from other addresses get 403."),
+             setAllowedIps},
         });
 }
 
@@ -213,6 +348,14 @@ QList<CommandSpec> groupCommands() {
                          true),
             routeCommand(QStringLiteral("remove-route"),
                          QStringLiteral("Stop a group from granting a route."), {}, false),
+            limitsCommand<GroupRecord>(
+                group, QStringLiteral("group"),
+                QStringLiteral("Set a group's limits, shared by all its keys on the routes it "
+                               "grants."),
+                kLimitsDetails,
+                [](store::Database &db, const QString &uuid, const store::LimitsChange &change) {
+                    return groupStore(db).setLimits(uuid, change);
+                }),
         });
 }
 

@@ -9,6 +9,7 @@
 
 #include "clicontext.h"
 #include "commandline.h"
+#include "recordformat.h"
 #include "texttable.h"
 
 #include "store/records.h"
@@ -19,6 +20,7 @@
 #include <QPair>
 
 #include <functional>
+#include <optional>
 
 namespace portico::store {
 class Database;
@@ -222,6 +224,39 @@ listAll(store::Result<QList<Record>> (*list)(store::Database &db), const QString
     };
 }
 
+// `set-limits REF [--rpm N] [--tpm N] [--max-parallel N] [--budget USD] [--budget-period P]`,
+// the same for keys and groups: each value may be "none" to clear it. The options it takes.
+QList<OptionSpec> limitOptions();
+// Reads the options into a change; prints why and returns nothing when a value is wrong.
+std::optional<store::LimitsChange> limitsChangeFrom(CliContext &context);
+
+template <typename Record>
+ObjectCommand<Record>
+limitsCommand(const QString &refName, const QString &noun, const QString &summary,
+              const QString &details,
+              store::Result<Record> (*setLimits)(store::Database &db, const QString &uuid,
+                                                 const store::LimitsChange &change)) {
+    return {QStringLiteral("set-limits"),
+            {refName},
+            limitOptions(),
+            summary,
+            details,
+            [=](CliContext &context, const ObjectFamily<Record> &family) {
+                const std::optional<store::LimitsChange> change = limitsChangeFrom(context);
+                if (!change)
+                    return kExitFailed;
+                return withFound(context, family, [&](store::Database &db, const Record &found) {
+                    const store::Result<Record> changed = setLimits(db, found.uuid, *change);
+                    if (!changed)
+                        return family.fail(context, changed.error(), family.listHint);
+                    return family.report(
+                        context, *changed,
+                        QStringLiteral("Limits of %1 '%2': %3.")
+                            .arg(noun, changed->name, format::limitsText(changed->limits)));
+                });
+            }};
+}
+
 // What only keys do (keycommands.cpp).
 namespace keycommands {
 using store::ApiKeyRecord;
@@ -233,6 +268,10 @@ QString describe(const ApiKeyRecord &key, const config::GatewayConfig *config);
 store::Result<ApiKeyRecord> setState(store::Database &db, const ApiKeyRecord &key,
                                      store::KeyState state, QString &said);
 store::Result<ApiKeyRecord> remove(store::Database &db, const ApiKeyRecord &key, QString &said);
+int rotate(CliContext &context, const ObjectFamily<ApiKeyRecord> &family);
+store::Result<ApiKeyRecord> endGrace(store::Database &db, const ApiKeyRecord &key, QString &said);
+int setExpiry(CliContext &context, const ObjectFamily<ApiKeyRecord> &family);
+int setAllowedIps(CliContext &context, const ObjectFamily<ApiKeyRecord> &family);
 // Adds the key to, or removes it from, the group the second argument names.
 store::Result<ApiKeyRecord> changeMembership(CliContext &context, store::Database &db,
                                              const ApiKeyRecord &key, bool add, QString &said);

@@ -13,6 +13,64 @@ QJsonValue isoTime(const QDateTime &time, bool withMilliseconds) {
     return time.toUTC().toString(withMilliseconds ? Qt::ISODateWithMs : Qt::ISODate);
 }
 
+std::optional<qint64> parseDuration(const QString &text) {
+    const QString trimmed = text.trimmed().toLower();
+    if (trimmed == QLatin1String("0"))
+        return 0;
+    if (trimmed.size() < 2)
+        return std::nullopt;
+    static const QList<QPair<QChar, qint64>> units{
+        {u's', 1}, {u'm', 60}, {u'h', 3600}, {u'd', 86400}, {u'w', 7 * 86400}};
+    const QChar unit = trimmed.back();
+    bool ok = false;
+    const qint64 count = trimmed.chopped(1).toLongLong(&ok);
+    if (!ok || count < 0)
+        return std::nullopt;
+    for (const auto &[letter, seconds] : units) {
+        // Ten years at most: longer is a typo, and keeps the arithmetic in range.
+        if (letter == unit && count <= qint64(3660) * 86400 / seconds)
+            return count * seconds;
+    }
+    return std::nullopt;
+}
+
+std::optional<QDateTime> parseWhen(const QString &text, bool allowNever) {
+    if (allowNever && text.trimmed().compare(QLatin1String("never"), Qt::CaseInsensitive) == 0)
+        return QDateTime();
+    if (const auto seconds = parseDuration(text); seconds && *seconds > 0)
+        return QDateTime::currentDateTimeUtc().addSecs(*seconds);
+    return parseTime(text);
+}
+
+QString humanDuration(qint64 seconds) {
+    // Returns a QString, not the QStringBuilder of its temporaries.
+    const auto plural = [](qint64 n, const char *one, const char *many) -> QString {
+        return QString::number(n) + u' ' + QLatin1String(n == 1 ? one : many);
+    };
+    if (seconds % 86400 == 0 && seconds >= 86400)
+        return plural(seconds / 86400, "day", "days");
+    if (seconds % 3600 == 0 && seconds >= 3600)
+        return plural(seconds / 3600, "hour", "hours");
+    if (seconds % 60 == 0 && seconds >= 60)
+        return plural(seconds / 60, "minute", "minutes");
+    return plural(seconds, "second", "seconds");
+}
+
+QString limitsText(const store::Limits &limits) {
+    QStringList parts;
+    if (limits.requestsPerMinute)
+        parts << QStringLiteral("%1 requests/min").arg(*limits.requestsPerMinute);
+    if (limits.tokensPerMinute)
+        parts << QStringLiteral("%1 tokens/min").arg(*limits.tokensPerMinute);
+    if (limits.maxParallel)
+        parts << QStringLiteral("%1 in parallel").arg(*limits.maxParallel);
+    if (limits.budgetUsd)
+        parts << QStringLiteral("$%1 a %2")
+                     .arg(QString::number(*limits.budgetUsd, 'f', 2),
+                          store::toString(limits.budgetPeriod));
+    return parts.isEmpty() ? QStringLiteral("none") : parts.join(QStringLiteral(", "));
+}
+
 QString humanTime(const QDateTime &time, const QString &never) {
     if (!time.isValid())
         return never;
@@ -91,6 +149,19 @@ QJsonObject keyToJson(const store::ApiKeyRecord &key, const config::GatewayConfi
         {QStringLiteral("updated_at"), isoTime(key.updatedAt)},
         {QStringLiteral("last_used_at"), isoTime(key.lastUsedAt)},
         {QStringLiteral("expires_at"), isoTime(key.expiresAt)},
+        {QStringLiteral("secret_created_at"), isoTime(key.secretCreatedAt)},
+        // The secret before the last rotation while it still works (its grace period).
+        {QStringLiteral("previous_secret"),
+         key.previousSecret
+             ? QJsonValue(QJsonObject{
+                   {QStringLiteral("hint"), key.previousSecret->hint},
+                   {QStringLiteral("valid_until"), isoTime(key.previousSecret->validUntil)}})
+             : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("previous_secret_valid_until"),
+         key.previousSecret ? isoTime(key.previousSecret->validUntil)
+                            : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("limits"), store::toJson(key.limits)},
+        {QStringLiteral("allowed_ips"), QJsonArray::fromStringList(key.allowedIps)},
         {QStringLiteral("groups"), groups},
         {QStringLiteral("routes"), routes},
         {QStringLiteral("accessible_routes"), key.accessibleRouteCount()},
@@ -116,6 +187,7 @@ QJsonObject groupToJson(const store::GroupRecord &group, const config::GatewayCo
         {QStringLiteral("created_at"), isoTime(group.createdAt)},
         {QStringLiteral("keys"), keys},
         {QStringLiteral("routes"), routes},
+        {QStringLiteral("limits"), store::toJson(group.limits)},
     };
 }
 

@@ -24,6 +24,13 @@ QString humanTime(const QDateTime &time, const QString &never = QStringLiteral("
 // Reads an ISO 8601 time or date; a time without a zone is taken as UTC.
 std::optional<QDateTime> parseTime(const QString &text);
 
+// A DURATION of the command line: "45s", "90m", "24h", "30d", "2w", or "0". Seconds.
+std::optional<qint64> parseDuration(const QString &text);
+// A WHEN: an ISO 8601 time, a DURATION from now, or "never" (a null time) when `allowNever`.
+std::optional<QDateTime> parseWhen(const QString &text, bool allowNever);
+// "5 minutes", "1 hour 30 minutes", "7 days": a duration for people.
+QString humanDuration(qint64 seconds);
+
 // "active", "disabled", or "expired" for an active key past its expiry.
 QString effectiveState(const store::ApiKeyRecord &key);
 
@@ -38,5 +45,8 @@ bool isMissingRoute(const QString &route, const config::GatewayConfig *config);
 QString missingMark(const QString &route, const config::GatewayConfig *config);
 
 QString costText(double usd);
+
+// "60 requests/min, 100000 tokens/min, 4 in parallel, $5.00 a month", or "none".
+QString limitsText(const store::Limits &limits);
 
 } // namespace portico::cli::format

@@ -6,8 +6,8 @@
 
 #include "config/configmanager.h"
 #include "http/httpserver.h"
-#include "proxy/gateway.h"
 #include "metering/gatewaylog.h"
+#include "proxy/gateway.h"
 #include "store/database.h"
 
 #include <QCoreApplication>

@@ -327,6 +327,137 @@ private Q_SLOTS:
         QVERIFY(group.value(QStringLiteral("keys")).toArray().isEmpty());
     }
 
+    // Issue 10's command line: rotation with a grace period, end-grace, expiry as a duration or
+    // never, limits of keys and groups, allowed addresses; bad input changes nothing.
+    void keyLifecycleCommands() {
+        const QString keys = QStringLiteral("keys");
+        QVERIFY(runOk({QStringLiteral("groups"), QStringLiteral("create"), QStringLiteral("ops")}));
+        const QJsonObject created = runJson({keys, QStringLiteral("create"), QStringLiteral("svc"),
+                                             QStringLiteral("--group"), QStringLiteral("ops"),
+                                             QStringLiteral("--expires"), QStringLiteral("30d")})
+                                        .object();
+        const QString uuid = created.value(QStringLiteral("uuid")).toString();
+        const QDateTime expires = QDateTime::fromString(
+            created.value(QStringLiteral("expires_at")).toString(), Qt::ISODate);
+        QVERIFY(qAbs(expires.secsTo(QDateTime::currentDateTimeUtc().addDays(30))) < 120);
+
+        // Rotate with a grace period: the JSON fields, and `keys show` sees the previous secret.
+        const QJsonObject rotated = runJson({keys, QStringLiteral("rotate"), QStringLiteral("svc"),
+                                             QStringLiteral("--grace"), QStringLiteral("24h")})
+                                        .object();
+        QCOMPARE(rotated.value(QStringLiteral("uuid")).toString(), uuid);
+        QCOMPARE(rotated.value(QStringLiteral("name")).toString(), QStringLiteral("svc"));
+        QVERIFY(rotated.value(QStringLiteral("key")).toString().startsWith(QLatin1String("ptc_")));
+        QVERIFY(rotated.value(QStringLiteral("key")).toString() !=
+                created.value(QStringLiteral("key")).toString());
+        const QDateTime until = QDateTime::fromString(
+            rotated.value(QStringLiteral("previous_valid_until")).toString(), Qt::ISODate);
+        QVERIFY(qAbs(until.secsTo(QDateTime::currentDateTimeUtc().addDays(1))) < 120);
+        QJsonObject shown = runJson({keys, QStringLiteral("show"), uuid}).object();
+        QCOMPARE(shown.value(QStringLiteral("previous_secret_valid_until")).toString(),
+                 rotated.value(QStringLiteral("previous_valid_until")).toString());
+        QCOMPARE(shown.value(QStringLiteral("previous_secret"))
+                     .toObject()
+                     .value(QStringLiteral("hint"))
+                     .toString(),
+                 created.value(QStringLiteral("hint")).toString());
+        // Without --grace the old secret stops at once: previous_valid_until is null, and the
+        // earlier grace ended.
+        const Run again = run({keys, QStringLiteral("rotate"), uuid, QStringLiteral("--json")});
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY(again.json().object().value(QStringLiteral("previous_valid_until")).isNull());
+        shown = runJson({keys, QStringLiteral("show"), uuid}).object();
+        QVERIFY(shown.value(QStringLiteral("previous_secret")).isNull());
+        QVERIFY(runOk({keys, QStringLiteral("rotate"), uuid, QStringLiteral("--grace"),
+                       QStringLiteral("90m")}));
+        QVERIFY(runOk({keys, QStringLiteral("end-grace"), uuid}));
+        QVERIFY(runJson({keys, QStringLiteral("show"), uuid})
+                    .object()
+                    .value(QStringLiteral("previous_secret"))
+                    .isNull());
+
+        // Expiry, limits, addresses.
+        QVERIFY(runOk({keys, QStringLiteral("set-expiry"), uuid, QStringLiteral("never")}));
+        QVERIFY(runJson({keys, QStringLiteral("show"), uuid})
+                    .object()
+                    .value(QStringLiteral("expires_at"))
+                    .isNull());
+        QVERIFY(runOk(
+            {keys, QStringLiteral("set-expiry"), uuid, QStringLiteral("2099-01-01T00:00:00Z")}));
+        QVERIFY(runOk({keys, QStringLiteral("set-limits"), uuid, QStringLiteral("--rpm"),
+                       QStringLiteral("60"), QStringLiteral("--tpm"), QStringLiteral("1000"),
+                       QStringLiteral("--max-parallel"), QStringLiteral("4"),
+                       QStringLiteral("--budget"), QStringLiteral("2.5"),
+                       QStringLiteral("--budget-period"), QStringLiteral("day")}));
+        QVERIFY(runOk({keys, QStringLiteral("set-limits"), uuid, QStringLiteral("--tpm"),
+                       QStringLiteral("none")}));
+        QVERIFY(runOk({keys, QStringLiteral("set-allowed-ips"), uuid,
+                       QStringLiteral("10.1.2.3/8,2001:db8::/32")}));
+        shown = runJson({keys, QStringLiteral("show"), uuid}).object();
+        QCOMPARE(shown.value(QStringLiteral("expires_at")).toString(),
+                 QStringLiteral("2099-01-01T00:00:00Z"));
+        const QJsonObject limits = shown.value(QStringLiteral("limits")).toObject();
+        QCOMPARE(limits.value(QStringLiteral("rpm")).toInt(), 60);
+        QVERIFY(limits.value(QStringLiteral("tpm")).isNull());
+        QCOMPARE(limits.value(QStringLiteral("max_parallel")).toInt(), 4);
+        QCOMPARE(limits.value(QStringLiteral("budget_usd")).toDouble(), 2.5);
+        QCOMPARE(limits.value(QStringLiteral("budget_period")).toString(), QStringLiteral("day"));
+        QCOMPARE(shown.value(QStringLiteral("allowed_ips")).toArray(),
+                 (QJsonArray{QStringLiteral("10.0.0.0/8"), QStringLiteral("2001:db8::/32")}));
+        QVERIFY(runOk({QStringLiteral("groups"), QStringLiteral("set-limits"),
+                       QStringLiteral("ops"), QStringLiteral("--rpm"), QStringLiteral("100")}));
+        QCOMPARE(runJson({QStringLiteral("groups"), QStringLiteral("show"), QStringLiteral("ops")})
+                     .object()
+                     .value(QStringLiteral("limits"))
+                     .toObject()
+                     .value(QStringLiteral("rpm"))
+                     .toInt(),
+                 100);
+
+        // Bad input: exit 1, a clear message, nothing changed.
+        const QByteArray before = storeSnapshot();
+        const QList<QPair<QStringList, QString>> refused{
+            {{keys, QStringLiteral("set-limits"), uuid, QStringLiteral("--rpm"),
+              QStringLiteral("-5")},
+             QStringLiteral("at least 1")},
+            {{keys, QStringLiteral("set-limits"), uuid, QStringLiteral("--budget"),
+              QStringLiteral("lots")},
+             QStringLiteral("USD")},
+            {{keys, QStringLiteral("set-limits"), uuid, QStringLiteral("--budget-period"),
+              QStringLiteral("week")},
+             QStringLiteral("'day' or 'month'")},
+            {{QStringLiteral("groups"), QStringLiteral("set-limits"), QStringLiteral("ops"),
+              QStringLiteral("--max-parallel"), QStringLiteral("0")},
+             QStringLiteral("at least 1")},
+            {{keys, QStringLiteral("set-limits"), uuid}, QStringLiteral("no limit given")},
+            {{keys, QStringLiteral("set-allowed-ips"), uuid, QStringLiteral("10.0.0.0/33")},
+             QStringLiteral("not an IP address")},
+            {{keys, QStringLiteral("set-allowed-ips"), uuid, QStringLiteral("example.com")},
+             QStringLiteral("not an IP address")},
+            {{keys, QStringLiteral("set-expiry"), uuid, QStringLiteral("2001-01-01")},
+             QStringLiteral("past")},
+            {{keys, QStringLiteral("set-expiry"), uuid, QStringLiteral("soonish")},
+             QStringLiteral("ISO 8601")},
+            {{keys, QStringLiteral("rotate"), uuid, QStringLiteral("--grace"),
+              QStringLiteral("-1h")},
+             QStringLiteral("not a duration")},
+            {{keys, QStringLiteral("rotate"), QStringLiteral("nobody")},
+             QStringLiteral("keys list")},
+        };
+        for (const auto &[arguments, message] : refused) {
+            const Run result = run(arguments);
+            QVERIFY2(result.exitCode == 1, qPrintable(arguments.join(u' ')));
+            QVERIFY2(result.err.contains(message.toUtf8()), result.err.constData());
+        }
+        QCOMPARE(storeSnapshot(), before);
+        QVERIFY(runOk({keys, QStringLiteral("set-allowed-ips"), uuid, QStringLiteral("any")}));
+        QVERIFY(runJson({keys, QStringLiteral("show"), uuid})
+                    .object()
+                    .value(QStringLiteral("allowed_ips"))
+                    .toArray()
+                    .isEmpty());
+    }
+
     void groupsCommands() {
         QJsonObject group =
             runJson({QStringLiteral("groups"), QStringLiteral("create"), QStringLiteral("ops"),
@@ -589,7 +720,7 @@ private Q_SLOTS:
         QTest::newRow("malformed time")
             << QStringList{keys, QStringLiteral("create"), QStringLiteral("x"),
                            QStringLiteral("--expires"), QStringLiteral("tomorrow")}
-            << 2 << QStringLiteral("ISO 8601");
+            << 1 << QStringLiteral("ISO 8601");
         QTest::newRow("malformed limit")
             << QStringList{QStringLiteral("usage"), QStringLiteral("--limit"),
                            QStringLiteral("many")}

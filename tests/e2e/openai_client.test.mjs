@@ -124,3 +124,40 @@ test('metrics parse with a Prometheus text-format parser', async () => {
   // `le` alone), so their buckets are checked by tests/proxy/test_metrics.cpp instead.
   assert.equal(Number(families.get('portico_active_streams').metrics[0].value), 0);
 });
+
+// The client reports an error's headers as a Headers object (a plain object in older versions).
+const headerOf = (error, name) =>
+  typeof error.headers?.get === 'function' ? error.headers.get(name) : error.headers?.[name];
+
+// Issue 10: a key's own limits. The 429 carries OpenAI's rate-limit headers, which the client
+// reports on the error; an exhausted budget is OpenAI's insufficient_quota.
+test('key rate limit: RateLimitError with x-ratelimit headers', async () => {
+  const limited = new OpenAI({ baseURL, apiKey: process.env.PORTICO_RPM_KEY, maxRetries: 0 });
+  const { response } = await limited.chat.completions.create({ model: 'demo', messages }).withResponse();
+  assert.equal(response.headers.get('x-ratelimit-limit-requests'), '1');
+  assert.equal(response.headers.get('x-ratelimit-remaining-requests'), '0');
+  await assert.rejects(limited.chat.completions.create({ model: 'demo', messages }), (error) => {
+    assert.ok(error instanceof OpenAI.RateLimitError, `got ${error?.constructor?.name}`);
+    assert.equal(error.status, 429);
+    assert.equal(error.code, 'rate_limit_exceeded');
+    assert.equal(headerOf(error, 'x-ratelimit-limit-requests'), '1');
+    assert.equal(headerOf(error, 'x-ratelimit-remaining-requests'), '0');
+    assert.match(headerOf(error, 'x-ratelimit-reset-requests'), /^\d+s$/);
+    assert.ok(Number(headerOf(error, 'retry-after')) >= 1);
+    assert.equal(headerOf(error, 'x-ratelimit-limit-tokens'), '100000');
+    return true;
+  });
+});
+
+test('key budget: insufficient_quota', async () => {
+  const budgeted = new OpenAI({ baseURL, apiKey: process.env.PORTICO_BUDGET_KEY, maxRetries: 0 });
+  // max_tokens 2 reserves 2 USD, more than the budget of 1.
+  await assert.rejects(
+    budgeted.chat.completions.create({ model: 'priced', messages, max_tokens: 2 }), (error) => {
+      assert.ok(error instanceof OpenAI.RateLimitError, `got ${error?.constructor?.name}`);
+      assert.equal(error.type, 'insufficient_quota');
+      assert.match(error.message, /budget of \$1\.00 per day/);
+      assert.match(error.message, /resets at/);
+      return true;
+    });
+});

@@ -31,6 +31,10 @@ cat > "$work/config.yaml" <<'YAML'
 chat_models:
   - model_id: echo
     model: mock/echo
+  # A dollar per completion token, for the budget test.
+  - model_id: priced-echo
+    model: mock/echo
+    output_cost_per_million_tokens: 1000000
 embedding_models:
   - model_id: echo-embed
     model: mock/echo
@@ -43,6 +47,8 @@ routes:
     rate_limiting: { algorithm: fixed_window, window_size: 1 hour, max_requests: 1 }
   secret:
     chat_models: [echo]
+  priced:
+    chat_models: [priced-echo]
 YAML
 
 gw() { "$cli" "$@" --db "$work/portico.db" --config "$work/config.yaml"; }
@@ -52,6 +58,12 @@ gw groups add-route e2e demo > /dev/null
 gw groups add-route e2e limited > /dev/null
 key=$(gw keys create "e2e key" --group e2e)
 [[ $key == ptc_* ]] || { echo "keys create did not print a key" >&2; exit 1; }
+# Keys with limits of their own (issue 10): one request a minute; a budget of 1 USD a day.
+gw groups add-route e2e priced > /dev/null
+rpm_key=$(gw keys create "e2e rpm key" --group e2e)
+gw keys set-limits "e2e rpm key" --rpm 1 --tpm 100000 > /dev/null
+budget_key=$(gw keys create "e2e budget key" --group e2e)
+gw keys set-limits "e2e budget key" --budget 1 --budget-period day > /dev/null
 
 # Not through gw(): $! must be the gateway itself, not a subshell, for the TERM at the end.
 "$cli" serve --listen 127.0.0.1:0 --db "$work/portico.db" --config "$work/config.yaml" \
@@ -72,7 +84,8 @@ fi
 
 cp "$here/openai_client.test.mjs" "$node_dir/"
 status=0
-PORTICO_BASE_URL="http://127.0.0.1:$port/v1" PORTICO_KEY="$key" \
+PORTICO_BASE_URL="http://127.0.0.1:$port/v1" PORTICO_KEY="$key" PORTICO_RPM_KEY="$rpm_key" \
+    PORTICO_BUDGET_KEY="$budget_key" \
     node --test "$node_dir/openai_client.test.mjs" || status=$?
 if [[ $status -ne 0 ]]; then
     echo "--- serve log ---" >&2

@@ -65,7 +65,8 @@ void saveTestLog(const QString &name, const QByteArray &bytes) {
 bool printsNewKey(const QStringList &arguments) {
     const qsizetype keys = arguments.indexOf(QStringLiteral("keys"));
     return keys >= 0 && keys + 1 < arguments.size() &&
-           arguments.at(keys + 1) == QLatin1String("create");
+           (arguments.at(keys + 1) == QLatin1String("create") ||
+            arguments.at(keys + 1) == QLatin1String("rotate"));
 }
 
 } // namespace portico::testsupport
