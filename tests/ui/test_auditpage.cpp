@@ -93,7 +93,7 @@ void TestAuditPage::init() {
     QVERIFY(desktopKeys.renameKey(QStringLiteral("alpha"), QStringLiteral("beta")).ok());
     QVERIFY(desktopKeys.addKeyToGroup(QStringLiteral("beta"), QStringLiteral("team")).ok());
     QVERIFY(cliGroups.addRoute(QStringLiteral("team"), QStringLiteral("demo")).ok());
-    QVERIFY(desktopKeys.createKey(QStringLiteral("other")).ok());
+    QVERIFY(desktopKeys.createKey(QStringLiteral("other"), {m_groupUuid}).ok());
 }
 
 void TestAuditPage::cleanup() {
@@ -132,6 +132,11 @@ void TestAuditPage::rowsNewestFirstInWords() {
     QCOMPARE(cell(model, 1, Column::ChangesColumn), QStringLiteral("demo"));
     QCOMPARE(cell(model, 2, Column::ActionColumn), QStringLiteral("Added to group"));
     QCOMPARE(cell(model, 2, Column::ChangesColumn), QStringLiteral("team"));
+    // A new key says which groups it was created in; a new group's empty description says
+    // nothing.
+    QCOMPARE(cell(model, 0, Column::ActionColumn), QStringLiteral("Created key"));
+    QCOMPARE(cell(model, 0, Column::ChangesColumn), QStringLiteral("Groups: team"));
+    QCOMPARE(cell(model, 5, Column::ChangesColumn), QString());
     QVERIFY(!page.isEmptyStateShown());
 }
 

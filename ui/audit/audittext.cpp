@@ -203,12 +203,12 @@ QString AuditText::changes(const store::AuditEntry &entry, const QJsonObject &de
         if (used.contains(it.key()) || it.key() == QLatin1String("group_uuid"))
             continue;
         // A new object's empty fields say nothing.
+        const QJsonValue value = it.value();
         if (verb == QLatin1String("create") &&
-            (it.value().isNull() || it.value().toString() == QString() ||
-             (it.value().isArray() && it.value().toArray().isEmpty())) &&
-            !it.value().isDouble() && !it.value().isBool())
+            (value.isNull() || (value.isString() && value.toString().isEmpty()) ||
+             (value.isArray() && value.toArray().isEmpty())))
             continue;
-        parts << fieldLabel(it.key()) + QStringLiteral(": ") + valueText(it.key(), it.value());
+        parts << fieldLabel(it.key()) + QStringLiteral(": ") + valueText(it.key(), value);
     }
     return parts.join(QStringLiteral("; "));
 }
