@@ -26,11 +26,14 @@ endif()
 # Where the tests of one ctest run leave the logs of the programs they drive
 # (tests/support/testlogs.h); test_logscan scans them, and ctest's record, after all other tests.
 set(PORTICO_TEST_LOG_DIR "${PROJECT_BINARY_DIR}/test-logs")
+# The throwaway PostgreSQL server of the tests' PostgreSQL variants (tests/CMakeLists.txt).
+set(PORTICO_TEST_POSTGRES_DIR "${PROJECT_BINARY_DIR}/test-postgres")
+set(PORTICO_TEST_POSTGRES_URI_FILE "${PROJECT_BINARY_DIR}/test-postgres.uri")
 
 # portico_add_test(NAME SOURCES... LIBRARIES...): one Qt Test executable per unit, run by ctest.
 # Every test requires the portico_test_logs fixture (tests/logscan), so the key scan runs last.
 function(portico_add_test name)
-    cmake_parse_arguments(ARG "GUI" "TIMEOUT" "SOURCES;LIBRARIES" ${ARGN})
+    cmake_parse_arguments(ARG "GUI;POSTGRES" "TIMEOUT" "SOURCES;LIBRARIES" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE Portico::Common Qt6::Test portico_testsupport
                                           ${ARG_LIBRARIES})
@@ -42,9 +45,17 @@ function(portico_add_test name)
             "PORTICO_TEST_LOG_DIR=${PORTICO_TEST_LOG_DIR}")
     set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}"
                                             FIXTURES_REQUIRED portico_test_logs)
-    if(ARG_TIMEOUT)
-        set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT})
-    else()
-        set_tests_properties(${name} PROPERTIES TIMEOUT 300)
+    if(NOT ARG_TIMEOUT)
+        set(ARG_TIMEOUT 300)
+    endif()
+    set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT})
+    # POSTGRES: the same executable again on the suite's throwaway PostgreSQL server
+    # (tests/support/teststore.h), as ${name}_postgresql.
+    if(ARG_POSTGRES)
+        add_test(NAME ${name}_postgresql COMMAND ${name})
+        set_tests_properties(${name}_postgresql PROPERTIES
+            ENVIRONMENT "${env};PORTICO_TEST_POSTGRES_URI_FILE=${PORTICO_TEST_POSTGRES_URI_FILE}"
+            FIXTURES_REQUIRED "portico_test_logs;portico_postgres"
+            TIMEOUT ${ARG_TIMEOUT})
     endif()
 endfunction()

@@ -12,7 +12,8 @@ for arg in "$@"; do
                           libxkbcommon-dev libgl-dev libqt6opengl6-dev qt6-qpa-plugins
                           qt6-translations-l10n fonts-dejavu-core) ;;
         # ccache: run-tests.sh builds two configurations that share most of their objects.
-        --test) packages+=(python3 xvfb xauth curl ccache) ;;
+        # postgresql: the throwaway server of the tests' PostgreSQL variants.
+        --test) packages+=(python3 xvfb xauth curl ccache postgresql) ;;
     esac
 done
 

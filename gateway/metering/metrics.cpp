@@ -178,6 +178,15 @@ QByteArray MetricsRegistry::render() const {
 
     header(out, "portico_active_streams", "gauge", "Streamed answers being sent right now.");
     out += "portico_active_streams " + QByteArray::number(m_activeStreams.load()) + '\n';
+    header(out, "portico_auth_throttled_requests_total", "counter",
+           "Requests with an invalid key refused at once because their address had sent too many "
+           "invalid keys within a minute.");
+    out += "portico_auth_throttled_requests_total " +
+           QByteArray::number(m_authThrottledRequests.load()) + '\n';
+    header(out, "portico_auth_throttled_addresses_total", "counter",
+           "Times a client address was throttled for sending too many invalid keys in a minute.");
+    out += "portico_auth_throttled_addresses_total " +
+           QByteArray::number(m_authThrottledAddresses.load()) + '\n';
 
     header(out, "portico_upstream_errors_total", "counter",
            "Failed attempts at upstream models (retries and fallbacks included), by model and "

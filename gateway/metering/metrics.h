@@ -29,6 +29,10 @@ public:
 
     // Counts a finished request from its usage row (refused requests too).
     void recordRequest(const store::UsageRecord &row);
+    // A request refused by the failed-authentication throttle (AuthThrottle), and an address
+    // that started being throttled.
+    void recordAuthThrottled() { ++m_authThrottledRequests; }
+    void recordAuthThrottleStarted() { ++m_authThrottledAddresses; }
     void streamOpened();
     void streamClosed();
     // One failed attempt at an upstream model; `kind` is short ("timeout", "http_500", ...).
@@ -73,6 +77,8 @@ private:
     std::map<std::pair<QString, QString>, quint64> m_upstreamErrors; // model_id, kind
 
     std::atomic<qint64> m_activeStreams{0};
+    std::atomic<quint64> m_authThrottledRequests{0};
+    std::atomic<quint64> m_authThrottledAddresses{0};
 };
 
 } // namespace portico::metering

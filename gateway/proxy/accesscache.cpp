@@ -36,7 +36,8 @@ void AccessCache::stop() {
     m_poller.reset();
 }
 
-std::optional<AccessCache::Key> AccessCache::findByHash(const QByteArray &keyHash) {
+std::optional<AccessCache::Key> AccessCache::findByHash(const QByteArray &keyHash,
+                                                        bool mayAskStore) {
     refreshIfChangedLocally();
     const auto lookup = [this, &keyHash]() -> std::optional<Key> {
         std::shared_ptr<const Index> index;
@@ -49,7 +50,7 @@ std::optional<AccessCache::Key> AccessCache::findByHash(const QByteArray &keyHas
             return std::nullopt;
         return *it;
     };
-    if (auto found = lookup())
+    if (auto found = lookup(); found || !mayAskStore)
         return found;
     // Only well-formed keys with a valid checksum get here, so asking the store whether anything
     // changed (one indexed read of meta) before refusing costs little.

@@ -63,7 +63,9 @@ public:
     void stop();
 
     // The key whose stored hash is `keyHash`, from a snapshot no older than the last change.
-    std::optional<Key> findByHash(const QByteArray &keyHash);
+    // `mayAskStore` false: only the snapshot in memory (an address under the failed-
+    // authentication throttle must not make the gateway read the store).
+    std::optional<Key> findByHash(const QByteArray &keyHash, bool mayAskStore = true);
 
     // Reloads at once if another process changed the store since the last snapshot (instead of
     // waiting for the poller); true when it did. For refusals: a key created, or a route granted,

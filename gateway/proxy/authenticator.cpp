@@ -29,7 +29,7 @@ Authenticator::Authenticator(AccessCache &cache)
     : m_cache(cache) {}
 
 Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizationHeader,
-                                                   const QDateTime &now) const {
+                                                   const QDateTime &now, bool mayAskStore) const {
     const QByteArray header = authorizationHeader.trimmed();
     if (header.isEmpty()) {
         return refuse(QStringLiteral("missing_api_key"),
@@ -62,7 +62,7 @@ Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizati
                                      "Check that the key was copied completely."));
     }
 
-    const auto found = m_cache.findByHash(store::apikey::hash(key));
+    const auto found = m_cache.findByHash(store::apikey::hash(key), mayAskStore);
     if (!found) {
         return refuseWithLabel(
             store::apikey::hint(key), QStringLiteral("invalid_api_key"),

@@ -30,7 +30,9 @@ public:
 
     explicit Authenticator(AccessCache &cache);
 
-    Outcome authenticate(const QByteArray &authorizationHeader, const QDateTime &now) const;
+    // `mayAskStore`: see AccessCache::findByHash.
+    Outcome authenticate(const QByteArray &authorizationHeader, const QDateTime &now,
+                         bool mayAskStore = true) const;
 
 private:
     AccessCache &m_cache;

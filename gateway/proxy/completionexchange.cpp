@@ -1,8 +1,8 @@
 #include "proxy/completionexchange.h"
 
 #include "metering/gatewaylog.h"
-#include "proxy/gatewayservices.h"
 #include "metering/metrics.h"
+#include "proxy/gatewayservices.h"
 #include "proxy/mockprovider.h"
 #include "proxy/ratelimiter.h"
 #include "proxy/requestcontext.h"
@@ -19,6 +19,9 @@ namespace {
 
 constexpr qint64 kMaxUpstreamBodyBytes = 64 * 1024 * 1024;
 constexpr int kConnectTimeoutMs = 10'000;
+// How long a stream whose client hung up is still read for the upstream's usage (it comes in the
+// last chunk, right after the content): the request is billed for what it used, not for 0.
+constexpr int kUsageAfterHangUpMs = 2000;
 
 QString upstreamMessage(const QByteArray &body) {
     const QJsonDocument document = QJsonDocument::fromJson(body);
@@ -226,6 +229,7 @@ void CompletionExchange::relayEvents(const QList<SseEventSplitter::Event> &event
         const QJsonArray choices = chunk.value(QStringLiteral("choices")).toArray();
         if (usage.isObject()) {
             const QJsonObject counts = usage.toObject();
+            m_usageSeen = true;
             m_promptTokens = counts.value(QStringLiteral("prompt_tokens")).toInteger();
             m_completionTokens = counts.value(QStringLiteral("completion_tokens")).toInteger();
             // The usage-only chunk we asked for on the client's behalf stays here.
@@ -238,13 +242,15 @@ void CompletionExchange::relayEvents(const QList<SseEventSplitter::Event> &event
                                            .value(QStringLiteral("delta"))
                                            .toObject()
                                            .value(QStringLiteral("content"));
-            if (content.isString() && !content.toString().isEmpty())
+            if (content.isString() && !content.toString().isEmpty()) {
                 m_context->markFirstToken();
+                m_relayedCharacters += content.toString().size();
+            }
         }
         out += event.raw;
     }
     http::Responder *responder = m_context->responder();
-    if (!out.isEmpty() && responder) {
+    if (!out.isEmpty() && responder && !m_clientGone) {
         responder->writeChunk(out);
         applyBackPressure();
     }
@@ -269,6 +275,10 @@ void CompletionExchange::onDrained() {
 void CompletionExchange::onFinished(upstream::FailureKind failure, const QString &message) {
     if (m_done)
         return;
+    if (m_clientGone) {
+        finishAfterClientGone();
+        return;
+    }
     if (m_streaming) {
         if (failure == upstream::FailureKind::None) {
             const QByteArray rest = m_splitter.takeRest();
@@ -403,6 +413,8 @@ void CompletionExchange::failWith(const Failure &failure) {
     auto &usage = m_context->usage();
     usage.promptTokens = 0;
     usage.completionTokens = 0;
+    if (m_plan.limits)
+        m_plan.limits->settle(0, 0);
     if (!failure.relayedBody.isEmpty()) {
         m_context->sendJson(failure.error.status, failure.relayedBody);
         m_context->finish(failure.error.status, failure.error.code);
@@ -460,16 +472,16 @@ void CompletionExchange::finish(int status, const QString &errorCode) {
     m_context->services().limiter->recordConsumption(usage.keyUuid, m_plan.route, m_promptTokens,
                                                      m_completionTokens, usage.costUsd,
                                                      QDateTime::currentMSecsSinceEpoch());
+    if (m_plan.limits)
+        m_plan.limits->settle(double(m_promptTokens + m_completionTokens), usage.costUsd);
     m_context->finish(status, errorCode);
     deleteLater();
 }
 
 void CompletionExchange::onClientGone() {
-    if (m_done)
+    if (m_done || m_clientGone)
         return;
-    if (m_call) {
-        m_call->cancel();
-    }
+    m_clientGone = true;
     http::Responder *responder = m_context->responder();
     // The responder only goes away once finished, even when its client is gone.
     if (responder) {
@@ -477,6 +489,30 @@ void CompletionExchange::onClientGone() {
             responder->endChunked();
         else
             responder->send(499, "application/json", QByteArray());
+    }
+    // A stream that relayed content is billed for it: wait a moment for the upstream's usage,
+    // which follows the content (the client may have hung up after the last content chunk).
+    if (m_streaming && m_call && !m_usageSeen && m_relayedCharacters > 0) {
+        if (m_paused) {
+            m_paused = false;
+            m_call->setPaused(false);
+        }
+        QTimer::singleShot(kUsageAfterHangUpMs, this, &CompletionExchange::finishAfterClientGone);
+        return;
+    }
+    finishAfterClientGone();
+}
+
+void CompletionExchange::finishAfterClientGone() {
+    if (m_done)
+        return;
+    if (m_call)
+        m_call->cancel();
+    if (m_streaming && !m_usageSeen && m_relayedCharacters > 0) {
+        // No usage from the upstream: what was relayed, at about 4 characters a token.
+        m_promptTokens = m_plan.promptEstimate;
+        m_completionTokens = (m_relayedCharacters + 3) / 4;
+        m_context->usage().tokensEstimated = true;
     }
     finish(499, QStringLiteral("client_disconnected"));
 }

@@ -2,6 +2,7 @@
 
 #include "config/gatewayconfig.h"
 #include "proxy/apierror.h"
+#include "proxy/keylimiter.h"
 #include "proxy/sseeventsplitter.h"
 #include "upstream/upstreamclient.h"
 
@@ -32,6 +33,9 @@ public:
         QJsonObject body;                  // the client's request
         bool stream = false;
         bool clientWantsUsage = false; // stream_options.include_usage
+        // The hold on the key's and groups' limits, settled with the real usage at the end.
+        std::shared_ptr<KeyLimiter::Ticket> limits;
+        qint64 promptEstimate = 0; // tokens, for a stream that ends without the upstream's usage
     };
 
     CompletionExchange(std::shared_ptr<RequestContext> context, Plan plan);
@@ -56,6 +60,7 @@ private:
     void onData(const QByteArray &data);
     void onFinished(upstream::FailureKind failure, const QString &message);
     void onClientGone();
+    void finishAfterClientGone();
     void onDrained();
 
     void relayEvents(const QList<SseEventSplitter::Event> &events);
@@ -88,6 +93,9 @@ private:
     SseEventSplitter m_splitter;
     qint64 m_promptTokens = 0;
     qint64 m_completionTokens = 0;
+    bool m_usageSeen = false;       // the upstream said what the request used
+    qint64 m_relayedCharacters = 0; // of content sent to the client, for an estimate without it
+    bool m_clientGone = false;
 };
 
 } // namespace portico::proxy

@@ -2,14 +2,16 @@
 
 #include "config/configmanager.h"
 #include "http/httpserver.h"
-#include "proxy/accesscache.h"
 #include "metering/gatewaylog.h"
-#include "proxy/gatewayservices.h"
 #include "metering/metrics.h"
-#include "proxy/ratelimiter.h"
-#include "proxy/requestrouter.h"
 #include "metering/usagerecorder.h"
 #include "metering/usageretention.h"
+#include "proxy/accesscache.h"
+#include "proxy/auththrottle.h"
+#include "proxy/gatewayservices.h"
+#include "proxy/keylimiter.h"
+#include "proxy/ratelimiter.h"
+#include "proxy/requestrouter.h"
 #include "store/database.h"
 #include "upstream/upstreamclient.h"
 
@@ -42,6 +44,8 @@ public:
     std::unique_ptr<metering::UsageRecorder> usage;
     std::unique_ptr<metering::UsageRetention> retention;
     std::unique_ptr<RateLimiter> limiter;
+    std::unique_ptr<KeyLimiter> keyLimits;
+    std::unique_ptr<AuthThrottle> authThrottle;
     // Outlives restarts: the counters cover the gateway object's whole life.
     std::unique_ptr<metering::MetricsRegistry> metrics;
     std::unique_ptr<GatewayServices> services;
@@ -78,7 +82,8 @@ Gateway::Gateway(std::shared_ptr<store::Database> database,
                     QStringList lines;
                     for (const config::Problem &problem : problems)
                         lines += problem.toString();
-                    logEvent(log, metering::LogEntry::Level::Error, QStringLiteral("config_rejected"),
+                    logEvent(log, metering::LogEntry::Level::Error,
+                             QStringLiteral("config_rejected"),
                              QStringLiteral("The config does not load, the last good one keeps "
                                             "serving: ") +
                                  lines.join(QStringLiteral("; ")));
@@ -105,6 +110,7 @@ bool Gateway::start() {
     d->access = std::make_unique<AccessCache>(d->database);
     d->usage = std::make_unique<metering::UsageRecorder>(d->database);
     d->limiter = std::make_unique<RateLimiter>();
+    d->keyLimits = std::make_unique<KeyLimiter>(d->database);
     d->services = std::make_unique<GatewayServices>();
     d->services->database = d->database;
     d->services->config = d->config;
@@ -112,6 +118,9 @@ bool Gateway::start() {
     d->services->access = d->access.get();
     d->services->usage = d->usage.get();
     d->services->limiter = d->limiter.get();
+    d->services->keyLimits = d->keyLimits.get();
+    d->authThrottle = std::make_unique<AuthThrottle>(d->options.failedAuthPerMinute);
+    d->services->authThrottle = d->authThrottle.get();
     d->services->metrics = d->metrics.get();
     d->services->log = d->options.log.get();
     d->services->limits = limits;
@@ -119,6 +128,7 @@ bool Gateway::start() {
 
     d->access->start();
     d->usage->start();
+    d->keyLimits->start();
 
     RequestRouter *router = d->router.get();
     d->server = std::make_unique<http::Server>(
@@ -140,14 +150,16 @@ bool Gateway::start() {
         d->router.reset();
         d->access->stop();
         d->usage->stop();
-        logEvent(d->options.log.get(), metering::LogEntry::Level::Error, QStringLiteral("start_failed"),
+        d->keyLimits->stop();
+        logEvent(d->options.log.get(), metering::LogEntry::Level::Error,
+                 QStringLiteral("start_failed"),
                  QStringLiteral("The gateway cannot start: ") + d->error);
         return false;
     }
     // Only a gateway that serves prunes: one that failed to start leaves the store alone.
     if (d->config) {
-        d->retention =
-            std::make_unique<metering::UsageRetention>(d->database, d->config, d->options.log.get());
+        d->retention = std::make_unique<metering::UsageRetention>(d->database, d->config,
+                                                                  d->options.log.get());
         d->retention->start();
     }
     logEvent(d->options.log.get(), metering::LogEntry::Level::Info, QStringLiteral("started"),
@@ -168,6 +180,8 @@ void Gateway::stop() {
     d->upstream.reset();
     d->access->stop();
     d->usage->stop();
+    // After the server: requests that ended with it have given back what they held.
+    d->keyLimits->stop();
     d->retention.reset();
     d->router.reset();
     logEvent(d->options.log.get(), metering::LogEntry::Level::Info, QStringLiteral("stopped"),

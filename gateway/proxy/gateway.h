@@ -26,6 +26,9 @@ struct GatewayOptions {
     int idleTimeoutMs = 60'000;
     int maxConnections = 1024;
     qint64 maxBodyBytes = 10 * 1024 * 1024;
+    // Refused keys per minute from one address before its invalid keys get 429 at once without
+    // a look at the store (AuthThrottle); 0 turns the throttle off.
+    int failedAuthPerMinute = 20;
     // Where the gateway writes its structured log; null: the gateway makes its own.
     std::shared_ptr<metering::GatewayLog> log;
 };

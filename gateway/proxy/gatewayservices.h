@@ -21,11 +21,13 @@ namespace portico::metering {
 class UsageRecorder;
 class MetricsRegistry;
 class GatewayLog;
-}
+} // namespace portico::metering
 
 namespace portico::proxy {
 
 class AccessCache;
+class AuthThrottle;
+class KeyLimiter;
 class RateLimiter;
 
 // What request handling shares across worker threads; owned by the Gateway, outlives the
@@ -36,7 +38,9 @@ struct GatewayServices {
     upstream::UpstreamClient *upstream = nullptr;
     AccessCache *access = nullptr;
     metering::UsageRecorder *usage = nullptr;
-    RateLimiter *limiter = nullptr;
+    RateLimiter *limiter = nullptr;  // the route limits of config.yaml
+    KeyLimiter *keyLimits = nullptr; // the limits and budgets of keys and groups
+    AuthThrottle *authThrottle = nullptr;
     metering::MetricsRegistry *metrics = nullptr;
     metering::GatewayLog *log = nullptr;
     http::Limits limits;

@@ -1,9 +1,9 @@
 #include "proxy/requestcontext.h"
 
 #include "metering/gatewaylog.h"
-#include "proxy/gatewayservices.h"
 #include "metering/metrics.h"
 #include "metering/usagerecorder.h"
+#include "proxy/gatewayservices.h"
 
 #include <QRandomGenerator>
 
@@ -41,7 +41,9 @@ void RequestContext::markFirstToken() {
 }
 
 QList<http::Header> RequestContext::commonHeaders() const {
-    return {{"x-request-id", m_requestId.toLatin1()}};
+    QList<http::Header> headers{{"x-request-id", m_requestId.toLatin1()}};
+    headers += m_extraHeaders;
+    return headers;
 }
 
 void RequestContext::sendJson(int status, const QByteArray &json,

@@ -29,8 +29,10 @@ public:
     qint64 elapsedMs() const { return m_clock.elapsed(); }
     // Marks the first token (content) sent to the client; later calls are ignored.
     void markFirstToken();
-    // Headers every answer carries (x-request-id).
+    // Headers every answer carries (x-request-id, and those added below).
     QList<http::Header> commonHeaders() const;
+    // Adds headers to every answer of this request (the x-ratelimit-* of its limits).
+    void addCommonHeaders(const QList<http::Header> &headers) { m_extraHeaders += headers; }
 
     void sendJson(int status, const QByteArray &json, const QList<http::Header> &extra = {});
     // Sends the error and records the usage row with its status and code.
@@ -59,6 +61,7 @@ private:
     QString m_path;
     QString m_logKey;
     QString m_logMessage;
+    QList<http::Header> m_extraHeaders;
 };
 
 } // namespace portico::proxy

@@ -1,15 +1,20 @@
 #include "proxy/requestrouter.h"
 
 #include "config/configmanager.h"
+#include "metering/gatewaylog.h"
+#include "metering/metrics.h"
 #include "proxy/authenticator.h"
+#include "proxy/auththrottle.h"
 #include "proxy/completionexchange.h"
 #include "proxy/gatewayservices.h"
 #include "proxy/healthhandler.h"
-#include "metering/metrics.h"
+#include "proxy/keylimiter.h"
 #include "proxy/modelshandler.h"
 #include "proxy/ratelimiter.h"
 #include "proxy/requestcontext.h"
 #include "proxy/requestvalidator.h"
+
+#include <QJsonArray>
 
 namespace portico::proxy {
 
@@ -26,10 +31,11 @@ QByteArray apiPath(QByteArray path) {
 
 // Checks the request's key and writes whose request it is on its log entry and usage row (also
 // when the key is refused but known: disabled, expired).
-Authenticator::Outcome identifyCaller(RequestContext &context, const QByteArray &authorization) {
+Authenticator::Outcome identifyCaller(RequestContext &context, const QByteArray &authorization,
+                                      bool mayAskStore = true) {
     const Authenticator authenticator(*context.services().access);
     Authenticator::Outcome outcome =
-        authenticator.authenticate(authorization, QDateTime::currentDateTimeUtc());
+        authenticator.authenticate(authorization, QDateTime::currentDateTimeUtc(), mayAskStore);
     context.setLogKey(outcome.keyLabel);
     if (outcome.identified) {
         context.usage().keyUuid = outcome.identified->uuid;
@@ -40,13 +46,106 @@ Authenticator::Outcome identifyCaller(RequestContext &context, const QByteArray 
 
 bool authenticate(RequestContext &context, const http::Request &request,
                   std::optional<AccessCache::Key> *key) {
-    Authenticator::Outcome outcome = identifyCaller(context, request.header("authorization"));
+    const GatewayServices &services = context.services();
+    AuthThrottle *throttle = services.authThrottle;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const bool throttled = throttle && throttle->isThrottled(request.peerAddress, now);
+    Authenticator::Outcome outcome =
+        identifyCaller(context, request.header("authorization"), !throttled);
     if (!outcome.ok()) {
+        if (throttled && !outcome.identified) {
+            if (services.metrics)
+                services.metrics->recordAuthThrottled();
+            // No usage row and no log line each: a flood of guesses must cost the store nothing
+            // (the throttle's start is logged once, the refusals are counted in /metrics).
+            context.setRecordUsage(false);
+            context.sendError(ApiError::tooManyRequests(
+                QStringLiteral("too_many_invalid_keys"),
+                QStringLiteral("Too many requests with an invalid API key came from this address "
+                               "in the last minute. Check the key your client sends; requests with "
+                               "a valid key still pass."),
+                (AuthThrottle::windowEndMs(now) - now + 999) / 1000));
+            return false;
+        }
         context.sendError(outcome.error);
+        if (throttle && throttle->noteRefused(request.peerAddress, now)) {
+            if (services.metrics)
+                services.metrics->recordAuthThrottleStarted();
+            context.logEvent(
+                QStringLiteral("auth_throttled"), int(metering::LogEntry::Level::Warning),
+                QStringLiteral("The address %1 sent %2 invalid API keys within a minute: its "
+                               "requests with an invalid key are refused until %3.")
+                    .arg(request.peerAddress.toString())
+                    .arg(throttle->maxRefusals())
+                    .arg(QDateTime::fromMSecsSinceEpoch(AuthThrottle::windowEndMs(now), Qt::UTC)
+                             .toString(Qt::ISODate)));
+        }
         return false;
     }
+    const AccessCache::Key &found = *outcome.key;
+    if (!found.allowedIps.isEmpty() && !found.allowedIps.contains(request.peerAddress)) {
+        context.sendError(ApiError::forbidden(
+            QStringLiteral("address_not_allowed"),
+            QStringLiteral("This API key may not be used from the address %1. Use it from an "
+                           "allowed address, or ask its admin to allow this one (portico-gateway "
+                           "keys set-allowed-ips).")
+                .arg(request.peerAddress.toString())));
+        return false;
+    }
+    // The admin sees who has not switched to a rotated key's new secret yet.
+    context.usage().oldSecret = found.isOldSecret();
+    if (found.isOldSecret() && !context.isFinished())
+        context.logEvent(
+            QStringLiteral("old_secret_used"), int(metering::LogEntry::Level::Warning),
+            QStringLiteral("The key '%1' was used with its previous secret, which "
+                           "works until %2 (grace period after a rotation).")
+                .arg(found.name, found.secretValidUntil.toUTC().toString(Qt::ISODate)));
     *key = std::move(outcome.key);
     return true;
+}
+
+// What a request may use at most, known before it runs: its prompt (about 4 characters a
+// token) and the completion it allows (max_tokens or max_completion_tokens; 0 when unbounded),
+// priced at the dearest model it may reach.
+KeyLimiter::Reservation reservationFor(const QJsonObject &body, bool embeddings,
+                                       const QList<config::ModelConfig> &models,
+                                       qint64 *promptEstimate) {
+    qint64 characters = 0;
+    qint64 pieces = 0;
+    const auto addText = [&](const QJsonValue &value) {
+        if (value.isString()) {
+            characters += value.toString().size();
+            ++pieces;
+        } else if (value.isArray()) {
+            for (const QJsonValue &part : value.toArray()) {
+                if (part.isString())
+                    characters += part.toString().size();
+                else
+                    characters += part.toObject().value(QStringLiteral("text")).toString().size();
+                ++pieces;
+            }
+        }
+    };
+    if (embeddings) {
+        addText(body.value(QStringLiteral("input")));
+    } else {
+        for (const QJsonValue &message : body.value(QStringLiteral("messages")).toArray())
+            addText(message.toObject().value(QStringLiteral("content")));
+    }
+    const qint64 prompt = (characters + 3) / 4 + 4 * pieces;
+    qint64 completion = 0;
+    if (!embeddings) {
+        const QJsonValue cap = body.contains(QStringLiteral("max_completion_tokens"))
+                                   ? body.value(QStringLiteral("max_completion_tokens"))
+                                   : body.value(QStringLiteral("max_tokens"));
+        completion = std::max<qint64>(0, cap.toInteger());
+    }
+    double cost = 0;
+    for (const config::ModelConfig &model : models)
+        cost = std::max(cost, prompt * model.inputCostPerMillionTokens / 1e6 +
+                                  completion * model.outputCostPerMillionTokens / 1e6);
+    *promptEstimate = prompt;
+    return {double(prompt + completion), cost};
 }
 
 // Like /health, /metrics needs no key: Prometheus scrapers carry none. It names keys, so it is
@@ -57,7 +156,8 @@ void serveMetrics(RequestContext &context) {
     const QByteArray body =
         context.services().metrics ? context.services().metrics->render() : QByteArray();
     if (http::Responder *responder = context.responder())
-        responder->send(200, metering::MetricsRegistry::kContentType, body, context.commonHeaders());
+        responder->send(200, metering::MetricsRegistry::kContentType, body,
+                        context.commonHeaders());
     context.finish(200, {});
 }
 
@@ -228,8 +328,19 @@ void RequestRouter::handleCompletion(const std::shared_ptr<RequestContext> &cont
         return;
     }
 
-    const auto decision =
-        m_services.limiter->admit(key->uuid, *route, QDateTime::currentMSecsSinceEpoch());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (KeyLimiter *keyLimits = m_services.keyLimits) {
+        KeyLimiter::Decision limits = keyLimits->admit(
+            *key, route->name,
+            reservationFor(parsed.body, embeddings, plan.models, &plan.promptEstimate), now);
+        if (limits.refusal) {
+            context->sendError(*limits.refusal);
+            return;
+        }
+        context->addCommonHeaders(limits.headers);
+        plan.limits = std::move(limits.ticket);
+    }
+    const auto decision = m_services.limiter->admit(key->uuid, *route, now);
     if (!decision.allowed) {
         context->sendError(
             ApiError::tooManyRequests(decision.code, decision.message, decision.retryAfterSeconds));

@@ -10,11 +10,14 @@
 #include <QSqlQuery>
 #include <QStandardPaths>
 #include <QThread>
+#include <QUrl>
+#include <QUrlQuery>
 
 #include <vector>
 
-// Everything specific to SQLite lives in this file: the driver name, the PRAGMAs, BEGIN IMMEDIATE,
-// the busy handling and the DDL dialect. The other store files use standard SQL only.
+// Everything specific to a backend lives in this file: SQLite's driver, PRAGMAs, BEGIN IMMEDIATE,
+// busy handling and DDL dialect; PostgreSQL's connection URI, advisory locks, isolation levels and
+// DDL dialect. The other store files use standard SQL that both accept.
 
 namespace portico::store {
 
@@ -22,6 +25,15 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 const char kDriver[] = "QSQLITE";
+const char kPostgresDriver[] = "QPSQL";
+// The advisory lock every write transaction on PostgreSQL takes first: admin changes and
+// migrations are serialised as on SQLite (BEGIN IMMEDIATE), so a read-modify-write (is the name
+// free? then insert) never races another process. "PORTICO" in ASCII.
+constexpr qint64 kWriteLockKey = 0x504f525449434f;
+
+bool isPostgres(const QSqlDatabase &connection) {
+    return connection.driverName() == QLatin1String(kPostgresDriver);
+}
 // SQLite's result codes as the QSQLITE driver reports them in nativeErrorCode().
 const char kSqliteBusy[] = "5";
 const char kSqliteLocked[] = "6";
@@ -65,6 +77,18 @@ bool isBusy(const QSqlError &error) {
 // BEGIN IMMEDIATE takes the write lock up front. busy_timeout already waits for other writers;
 // a few extra attempts cover a busy handler that gives up early (e.g. during a WAL checkpoint).
 Status beginImmediate(QSqlDatabase &connection) {
+    if (isPostgres(connection)) {
+        QSqlQuery query(connection);
+        if (!query.exec(QStringLiteral("BEGIN")))
+            return detail::databaseError(query.lastError(),
+                                         QStringLiteral("starting a write transaction"));
+        if (!query.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kWriteLockKey))) {
+            const QSqlError error = query.lastError();
+            query.exec(QStringLiteral("ROLLBACK"));
+            return detail::databaseError(error, QStringLiteral("starting a write transaction"));
+        }
+        return {};
+    }
     constexpr int kAttempts = 3;
     QSqlError last;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
@@ -151,6 +175,14 @@ QString rollupTableSql(const QString &table) {
                           " last_time BIGINT NOT NULL,"
                           " PRIMARY KEY (bucket_start, key_uuid, route, model_id, status))"
                           " WITHOUT ROWID");
+}
+
+// The migration steps are written in SQLite's dialect; PostgreSQL needs two words changed: the
+// auto-numbered row id, and SQLite's clustered tables (a plain table there).
+QString postgresDdl(QString sql) {
+    sql.replace(QLatin1String("id INTEGER PRIMARY KEY"), QLatin1String("id BIGSERIAL PRIMARY KEY"));
+    sql.replace(QLatin1String(" WITHOUT ROWID"), QString());
+    return sql;
 }
 
 // One step of the schema: the statements that bring version `toVersion - 1` to `toVersion`.
@@ -339,7 +371,21 @@ Error connectionError(const QSqlDatabase &connection) {
 Error databaseError(const QSqlError &error, const QString &doing) {
     const QString code = error.nativeErrorCode();
     QString advice;
-    if (code == QLatin1String(kSqliteBusy) || code == QLatin1String(kSqliteLocked))
+    if (code.size() == 5) {
+        // PostgreSQL's SQLSTATE (SQLite's result codes are short numbers).
+        if (code.startsWith(QLatin1String("08")) || code.startsWith(QLatin1String("57P")))
+            advice = QStringLiteral("The connection to PostgreSQL failed; check that the server "
+                                    "runs and is reachable, then try again.");
+        else if (code == QLatin1String("53100"))
+            advice = QStringLiteral("PostgreSQL's disk is full; free some space and try again.");
+        else if (code == QLatin1String("25006") || code.startsWith(QLatin1String("42501")))
+            advice = QStringLiteral("The PostgreSQL user may not write here; check its "
+                                    "privileges.");
+        else if (code == QLatin1String("40001") || code == QLatin1String("40P01"))
+            advice = QStringLiteral("Another change got in the way; try again.");
+        else
+            advice = QStringLiteral("Check the PostgreSQL server's log.");
+    } else if (code == QLatin1String(kSqliteBusy) || code == QLatin1String(kSqliteLocked))
         advice = QStringLiteral("Another program kept the database locked for more than %1 s; "
                                 "try again.")
                      .arg(kBusyTimeoutMs / 1000);
@@ -352,7 +398,7 @@ Error databaseError(const QSqlError &error, const QString &doing) {
     else
         advice = QStringLiteral("Check that the disk is not full and the database file is "
                                 "writable.");
-    QString text = error.databaseText();
+    QString text = error.databaseText().trimmed();
     if (text.isEmpty())
         text = error.text();
     return Error{Error::Code::Database,
@@ -365,9 +411,12 @@ ReadTransaction::ReadTransaction(Database &db)
         m_error = connectionError(m_connection);
         return;
     }
-    // A deferred transaction in WAL mode reads one snapshot from its first SELECT to the end.
+    // A deferred transaction in WAL mode reads one snapshot from its first SELECT to the end;
+    // PostgreSQL needs REPEATABLE READ for that (its default reads each statement afresh).
     QSqlQuery query(m_connection);
-    if (!query.exec(QStringLiteral("BEGIN"))) {
+    if (!query.exec(isPostgres(m_connection)
+                        ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                        : QStringLiteral("BEGIN"))) {
         m_error = databaseError(query.lastError(), QStringLiteral("starting a read transaction"));
         return;
     }
@@ -411,10 +460,38 @@ QString Database::defaultPath() {
     return QDir(folder).filePath(QStringLiteral("portico.db"));
 }
 
+bool Database::isPostgresUri(const QString &path) {
+    const QString trimmed = path.trimmed();
+    return trimmed.startsWith(QLatin1String("postgresql://"), Qt::CaseInsensitive) ||
+           trimmed.startsWith(QLatin1String("postgres://"), Qt::CaseInsensitive);
+}
+
 Result<std::shared_ptr<Database>> Database::open(const QString &path) {
     if (path.trimmed().isEmpty())
         return Error{Error::Code::InvalidInput,
                      QStringLiteral("No database path given. Pass a file with --db.")};
+    if (isPostgresUri(path)) {
+        const QUrl url(path.trimmed(), QUrl::StrictMode);
+        const QString database = url.path().mid(1);
+        if (!url.isValid() || database.isEmpty() || database.contains(u'/'))
+            return Error{Error::Code::InvalidInput,
+                         QStringLiteral("The database address is not a PostgreSQL URI of the "
+                                        "form postgresql://USER@HOST:PORT/DBNAME.")};
+        // Shown in messages and logs: never the password.
+        QUrl shown = url;
+        shown.setPassword(QString());
+        QUrlQuery query(shown);
+        query.removeAllQueryItems(QStringLiteral("password"));
+        shown.setQuery(query);
+        std::shared_ptr<Database> db(new Database(shown.toString()));
+        db->m_connectUri = path.trimmed();
+        const QSqlDatabase connection = db->connection();
+        if (!connection.isOpen())
+            return detail::connectionError(connection);
+        if (Status migrated = db->migrate(); !migrated)
+            return migrated.error();
+        return db;
+    }
     const QFileInfo info(path);
     const QString absolute = info.absoluteFilePath();
     if (info.isDir())
@@ -446,6 +523,25 @@ QSqlDatabase Database::connection() const {
         connection = QSqlDatabase::database(name, false);
         if (connection.isOpen())
             return connection;
+    } else if (isPostgres()) {
+        connection = QSqlDatabase::addDatabase(QLatin1String(kPostgresDriver), name);
+        registry.names.append(name);
+        // libpq reads what the URI leaves out (the password from PGPASSWORD or ~/.pgpass, say);
+        // every query parameter (sslmode, connect_timeout, ...) passes through to it.
+        const QUrl url(m_connectUri);
+        if (!url.host().isEmpty())
+            connection.setHostName(url.host());
+        if (url.port() > 0)
+            connection.setPort(url.port());
+        connection.setDatabaseName(url.path().mid(1));
+        connection.setUserName(url.userName(QUrl::FullyDecoded));
+        connection.setPassword(url.password(QUrl::FullyDecoded));
+        QStringList options;
+        for (const auto &[key, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded))
+            options.append(key + u'=' + value);
+        if (options.filter(QStringLiteral("connect_timeout=")).isEmpty())
+            options.append(QStringLiteral("connect_timeout=10"));
+        connection.setConnectOptions(options.join(u';'));
     } else {
         connection = QSqlDatabase::addDatabase(QLatin1String(kDriver), name);
         registry.names.append(name);
@@ -456,18 +552,26 @@ QSqlDatabase Database::connection() const {
     const auto fail = [&](const QString &reason) {
         connection.close();
         registry.failures.insert(
-            name, Error{Error::Code::Database,
-                        QStringLiteral("Cannot open the database %1: %2. Check that --db points "
-                                       "to a Portico database file in a writable folder.")
-                            .arg(m_path, reason)});
+            name,
+            Error{Error::Code::Database,
+                  isPostgres() ? QStringLiteral("Cannot connect to the database %1: %2. Check that "
+                                                "PostgreSQL runs there and accepts this user "
+                                                "(password from the URI, PGPASSWORD or ~/.pgpass).")
+                                     .arg(m_path, reason.trimmed())
+                               : QStringLiteral("Cannot open the database %1: %2. Check that --db "
+                                                "points to a Portico database file in a writable "
+                                                "folder.")
+                                     .arg(m_path, reason)});
         return connection;
     };
     if (!connection.open())
         return fail(connection.lastError().databaseText().isEmpty()
                         ? connection.lastError().text()
                         : connection.lastError().databaseText());
-    if (Status settings = applyConnectionSettings(connection); !settings)
-        return fail(settings.error().message);
+    if (!isPostgres()) {
+        if (Status settings = applyConnectionSettings(connection); !settings)
+            return fail(settings.error().message);
+    }
     registry.failures.remove(name);
     return connection;
 }
@@ -482,8 +586,19 @@ Status Database::migrate() {
         return Status(error);
     };
 
-    // Read inside the write transaction, so two processes opening a new file migrate it once.
-    const QStringList tables = connection.tables();
+    // Read inside the write transaction, so two processes opening a new store migrate it once.
+    QStringList tables;
+    if (isPostgres()) {
+        QSqlQuery query(connection);
+        if (!query.exec(QStringLiteral("SELECT table_name FROM information_schema.tables WHERE "
+                                       "table_schema = current_schema()")))
+            return fail(
+                detail::databaseError(query.lastError(), QStringLiteral("reading the schema")));
+        while (query.next())
+            tables.append(query.value(0).toString());
+    } else {
+        tables = connection.tables();
+    }
     int version = 0;
     if (tables.contains(QStringLiteral("meta"))) {
         const Result<QString> stored = readMeta(connection, QStringLiteral("schema_version"));
@@ -521,7 +636,7 @@ Status Database::migrate() {
             continue;
         for (const QString &statement : step.statements) {
             const Status done = execSql(
-                connection, statement,
+                connection, isPostgres() ? postgresDdl(statement) : statement,
                 QStringLiteral("upgrading the database schema to version %1").arg(step.toVersion));
             if (!done)
                 return fail(done.error());

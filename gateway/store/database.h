@@ -16,8 +16,9 @@ namespace portico::store {
 //
 // Connections: one named QSqlDatabase connection per thread, opened on first use in that thread
 // and closed when the thread ends (Qt's SQL connections must stay in their thread).
-// SQLite specifics (WAL, synchronous=FULL, busy timeout, BEGIN IMMEDIATE) live in database.cpp
-// only, so a PostgreSQL backend can follow without touching callers.
+// Backend specifics (SQLite's WAL, synchronous=FULL, busy timeout, BEGIN IMMEDIATE; PostgreSQL's
+// URI, advisory lock and isolation level) live in database.cpp only: callers are the same code
+// for both.
 //
 // Every committed change bumps `meta.change_counter` inside the same transaction, so readers in
 // other processes can tell cheaply that something changed, and emits changed() in this process.
@@ -28,14 +29,20 @@ public:
 
     // Opens (creating the file and its folder if needed) and migrates the database at `path`.
     // Refuses a database written by a newer schema version (Error::Code::SchemaTooNew).
+    // A path of the form postgresql://USER[:PASSWORD]@HOST:PORT/DBNAME[?PARAM=VALUE...] opens
+    // that PostgreSQL database instead (libpq parameters such as sslmode pass through; without a
+    // password in the URI libpq reads PGPASSWORD or ~/.pgpass).
     static Result<std::shared_ptr<Database>> open(const QString &path);
+    static bool isPostgresUri(const QString &path);
 
     // The default location: <user data folder>/portico.db (QStandardPaths::AppDataLocation).
     static QString defaultPath();
 
     ~Database() override;
 
+    // The file, or the PostgreSQL URI without its password: safe to show and log.
     QString path() const { return m_path; }
+    bool isPostgres() const { return !m_connectUri.isEmpty(); }
 
     // The calling thread's connection (opened on first use).
     QSqlDatabase connection() const;
@@ -60,6 +67,7 @@ private:
     void noteCommitted();
 
     QString m_path;
+    QString m_connectUri; // PostgreSQL only: the URI as given, password included; never shown
     QString m_connectionPrefix;
     std::atomic<quint64> m_localGeneration{0};
 };

@@ -108,7 +108,8 @@ Result<LimitUse> LimitCounterStore::use(const QString &subject, BudgetPeriod per
     });
 }
 
-Status LimitCounterStore::add(const QList<LimitCounter> &deltas, qint64 forgetBefore) {
+Status LimitCounterStore::add(const QList<LimitCounter> &deltas, qint64 forgetBefore,
+                              qint64 forgetMinutesBefore) {
     Transaction tx(m_db);
     if (!tx.isOpen())
         return tx.error();
@@ -132,11 +133,23 @@ Status LimitCounterStore::add(const QList<LimitCounter> &deltas, qint64 forgetBe
             return s;
     }
     query.finish();
-    if (Status s = run(tx.connection(),
-                       QStringLiteral("DELETE FROM limit_counters WHERE window_start < ?"),
-                       {forgetBefore}, doing);
-        !s)
-        return s;
+    if (forgetBefore > 0) {
+        if (Status s = run(tx.connection(),
+                           QStringLiteral("DELETE FROM limit_counters WHERE window_start < ?"),
+                           {forgetBefore}, doing);
+            !s)
+            return s;
+    }
+    if (forgetMinutesBefore > 0) {
+        if (Status s = run(tx.connection(),
+                           QStringLiteral("DELETE FROM limit_counters WHERE window_start < ? AND "
+                                          "measure IN (?, ?)"),
+                           {forgetMinutesBefore, QLatin1String(limitwindows::kRequests),
+                            QLatin1String(limitwindows::kTokens)},
+                           doing);
+            !s)
+            return s;
+    }
     return tx.commitQuietly();
 }
 

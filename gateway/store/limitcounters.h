@@ -52,8 +52,10 @@ public:
     // Every counter whose window started at or after `since`.
     Result<QList<LimitCounter>> load(qint64 since) const;
     // Adds each delta to its counter (creating it), in one transaction, and forgets windows that
-    // started before `forgetBefore`. Not an admin change: readers of keys do not reload.
-    Status add(const QList<LimitCounter> &deltas, qint64 forgetBefore);
+    // started before `forgetBefore`, and per-minute ones (requests, tokens) that started before
+    // `forgetMinutesBefore` (0: neither). Not an admin change: readers of keys do not reload.
+    Status add(const QList<LimitCounter> &deltas, qint64 forgetBefore,
+               qint64 forgetMinutesBefore = 0);
     // What `subject` used in the windows that hold `nowMs`, as last saved by the gateways
     // (they save about once a second).
     Result<LimitUse> use(const QString &subject, BudgetPeriod period, qint64 nowMs) const;

@@ -234,6 +234,9 @@ void TestGateway::initTestCase() {
     proxy::GatewayOptions options;
     options.port = 0;
     options.maxBodyBytes = 1024 * 1024;
+    // This test sends dozens of refused keys from one address on purpose; the throttle they
+    // would trigger is test_keylifecycle's.
+    options.failedAuthPerMinute = 0;
     m_gateway = std::make_unique<proxy::Gateway>(m_db, m_config, options);
     QVERIFY2(m_gateway->start(), qPrintable(m_gateway->errorString()));
     QVERIFY(m_gateway->isListening());
@@ -629,11 +632,13 @@ void TestGateway::streamInterrupted() {
     QCOMPARE(post("/v1/chat/completions", chatBody("demo"), m_key).status, 200);
 }
 
+// A stream whose client hung up is read on for a moment only (for the upstream's usage), then
+// the upstream call is cancelled: a slow stream (1.5 s a word) outlasts that moment.
 void TestGateway::clientAbortCancelsUpstream() {
     m_upstream.reset();
     HttpTestClient client;
     client.start(m_gateway->port(), "POST", "/v1/chat/completions", auth(m_key),
-                 chatBody("chat", "x", ",\"stream\":true"));
+                 chatBody("chat", "x", ",\"stream\":true,\"fake_delay_ms\":1500"));
     QTRY_VERIFY_WITH_TIMEOUT(client.rawBodySoFar().contains("\"one\""), 15000);
     client.abort();
     QTRY_VERIFY_WITH_TIMEOUT(m_upstream.stats().value(QStringLiteral("cancelled")).toInt() >= 1,

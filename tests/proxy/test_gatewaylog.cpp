@@ -4,11 +4,12 @@
 
 #include "fakeupstream.h"
 #include "httptestclient.h"
+#include "serveprocess.h"
 #include "testlogs.h"
 
 #include "config/configmanager.h"
-#include "proxy/gateway.h"
 #include "metering/gatewaylog.h"
+#include "proxy/gateway.h"
 #include "store/apikeyformat.h"
 #include "store/database.h"
 #include "store/groupstore.h"
@@ -17,7 +18,6 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -108,7 +108,7 @@ private Q_SLOTS:
 
 private:
     const metering::LogEntry *findByRequestId(const QList<metering::LogEntry> &entries,
-                                            const QByteArray &requestId) const;
+                                              const QByteArray &requestId) const;
     void verifyNoKeys(const QByteArray &text);
 
     QTemporaryDir m_dir;
@@ -125,7 +125,7 @@ private:
 };
 
 const metering::LogEntry *TestGatewayLog::findByRequestId(const QList<metering::LogEntry> &entries,
-                                                        const QByteArray &requestId) const {
+                                                          const QByteArray &requestId) const {
     for (const auto &entry : entries) {
         if (entry.event == QLatin1String("request") &&
             entry.requestId == QString::fromLatin1(requestId))
@@ -252,9 +252,10 @@ void TestGatewayLog::requestsAreLogged() {
         QVERIFY2(entry->route == c.routeLabel, c.name);
         QVERIFY2(entry->message.contains(c.reason), qPrintable(entry->message));
         QVERIFY(entry->time.isValid());
-        const metering::LogEntry::Level level = c.status >= 500   ? metering::LogEntry::Level::Error
-                                              : c.status >= 400 ? metering::LogEntry::Level::Warning
-                                                                : metering::LogEntry::Level::Info;
+        const metering::LogEntry::Level level = c.status >= 500 ? metering::LogEntry::Level::Error
+                                                : c.status >= 400
+                                                    ? metering::LogEntry::Level::Warning
+                                                    : metering::LogEntry::Level::Info;
         QVERIFY2(entry->level == level, c.name);
 
         bool inFile = false;
@@ -308,7 +309,8 @@ void TestGatewayLog::upstreamErrorNamesTheModel() {
         }
     }
     QVERIFY(upstreamLogged);
-    QVERIFY(findByRequestId(m_log->entries(), requestId)->level == metering::LogEntry::Level::Error);
+    QVERIFY(findByRequestId(m_log->entries(), requestId)->level ==
+            metering::LogEntry::Level::Error);
 }
 
 void TestGatewayLog::capacityIsBounded() {
@@ -352,27 +354,14 @@ void TestGatewayLog::entryLoggedIsQueuedAcrossThreads() {
 
 void TestGatewayLog::serveWritesJsonLines() {
     const QString logPath = m_dir.filePath(QStringLiteral("serve.log"));
-    QProcess serve;
-    serve.start(QStringLiteral(PORTICO_GATEWAY_BINARY),
-                {QStringLiteral("--db"), m_db->path(), QStringLiteral("--config"),
-                 m_dir.filePath(QStringLiteral("config.yaml")), QStringLiteral("serve"),
-                 QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                 QStringLiteral("--log-file"), logPath});
-    QVERIFY(serve.waitForStarted(30000));
-    static const QRegularExpression listening(
-        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-    QByteArray errors;
-    quint16 port = 0;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [&]() {
-            errors += serve.readAllStandardError();
-            const auto match = listening.match(QString::fromUtf8(errors));
-            if (match.hasMatch())
-                port = quint16(match.captured(1).toUInt());
-            return port != 0 || serve.state() == QProcess::NotRunning;
-        }(),
-        30000);
-    QVERIFY2(port != 0, errors.constData());
+    ServeProcess serve;
+    QVERIFY2(serve.start(QStringLiteral(PORTICO_GATEWAY_BINARY),
+                         {QStringLiteral("--db"), m_db->path(), QStringLiteral("--config"),
+                          m_dir.filePath(QStringLiteral("config.yaml")), QStringLiteral("serve"),
+                          QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                          QStringLiteral("--log-file"), logPath}),
+             serve.readErrors().constData());
+    const quint16 port = serve.port();
 
     const auto ok =
         HttpTestClient::fetch(port, "POST", "/v1/chat/completions", auth(m_key), chatBody("demo"));
@@ -383,11 +372,9 @@ void TestGatewayLog::serveWritesJsonLines() {
     const QByteArray refusedId = refused.header("x-request-id");
     QTRY_VERIFY_WITH_TIMEOUT(readFile(logPath).contains(refusedId), 15000);
 
-    serve.terminate();
-    QVERIFY(serve.waitForFinished(30000));
-    errors += serve.readAllStandardError();
-    testsupport::saveTestLog(QStringLiteral("serve.stderr.log"),
-                             errors + serve.readAllStandardOutput());
+    serve.stop();
+    const QByteArray errors = serve.readErrors();
+    testsupport::saveTestLog(QStringLiteral("serve.stderr.log"), errors + serve.readOutput());
     testsupport::saveTestLog(QStringLiteral("serve.log-file.log"), readFile(logPath));
     // The JSON lines went to the file, not stderr.
     QVERIFY(!errors.contains("\"request_id\""));

@@ -7,8 +7,8 @@
 #include "httptestclient.h"
 
 #include "config/configmanager.h"
-#include "proxy/gateway.h"
 #include "metering/metrics.h"
+#include "proxy/gateway.h"
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "store/keystore.h"
@@ -447,6 +447,8 @@ void TestMetrics::exposition() {
         {QStringLiteral("portico_time_to_first_token_seconds"), QStringLiteral("histogram")},
         {QStringLiteral("portico_active_streams"), QStringLiteral("gauge")},
         {QStringLiteral("portico_upstream_errors_total"), QStringLiteral("counter")},
+        {QStringLiteral("portico_auth_throttled_requests_total"), QStringLiteral("counter")},
+        {QStringLiteral("portico_auth_throttled_addresses_total"), QStringLiteral("counter")},
         {QStringLiteral("portico_up"), QStringLiteral("gauge")},
         {QStringLiteral("portico_build_info"), QStringLiteral("gauge")},
     };

@@ -1,5 +1,7 @@
 #include "storetestcase.h"
 
+#include "teststore.h"
+
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <QTest>
@@ -11,7 +13,7 @@ using namespace portico::store;
 void StoreTestCase::init() {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    auto opened = Database::open(m_dir->filePath(QStringLiteral("portico.db")));
+    auto opened = Database::open(testStorePath(m_dir->path()));
     QVERIFY2(opened.ok(), qPrintable(opened.error().message));
     m_db = *opened;
     m_keys = std::make_unique<KeyStore>(*m_db, kActor);

@@ -1,6 +1,7 @@
 #pragma once
 
-// The set-up the gateway tests share: a temporary folder with a config.yaml and a store, one
+// The set-up the gateway tests share: a temporary folder with a config.yaml and a store (on
+// PostgreSQL in a test's PostgreSQL variant, see teststore.h), one
 // group "users" that grants the routes the test names, keys in that group, and a real gateway on
 // a free loopback port. Steps return false and say why in *error, for QVERIFY2.
 
@@ -9,6 +10,7 @@
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "store/keystore.h"
+#include "teststore.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -27,7 +29,7 @@ public:
         config = std::make_shared<config::ConfigManager>(configPath());
         if (config->lastLoadFailed())
             return fail(error, QStringLiteral("the test's config.yaml does not load"));
-        auto opened = store::Database::open(dir.filePath(QStringLiteral("portico.db")));
+        auto opened = store::Database::open(testStorePath(dir.path()));
         if (!opened)
             return fail(error, opened.error().message);
         database = opened.value();
