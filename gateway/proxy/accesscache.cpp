@@ -1,6 +1,7 @@
 #include "proxy/accesscache.h"
 
 #include "metering/periodicworker.h"
+#include "store/changelistener.h"
 #include "store/database.h"
 #include "store/keystore.h"
 
@@ -11,6 +12,8 @@ namespace portico::proxy {
 namespace {
 Q_LOGGING_CATEGORY(lcAccess, "portico.gateway.access")
 constexpr int kPollIntervalMs = 250;
+// On PostgreSQL changes are announced (NOTIFY); polling is only the backstop there.
+constexpr int kBackstopPollIntervalMs = 2000;
 } // namespace
 
 AccessCache::AccessCache(std::shared_ptr<store::Database> database)
@@ -26,11 +29,19 @@ void AccessCache::start() {
     if (m_poller)
         return;
     m_poller = std::make_unique<metering::PeriodicWorker>(
-        QStringLiteral("portico-access-poller"), kPollIntervalMs, [this] { pollOtherProcesses(); });
+        QStringLiteral("portico-access-poller"),
+        m_database->isPostgres() ? kBackstopPollIntervalMs : kPollIntervalMs,
+        [this] { pollOtherProcesses(); });
     m_poller->start();
+    // The reload runs in the poller's thread; the listener only wakes it.
+    m_listener = std::make_unique<store::ChangeListener>(m_database, [this] {
+        if (m_poller)
+            m_poller->wake();
+    });
 }
 
 void AccessCache::stop() {
+    m_listener.reset();
     if (m_poller)
         m_poller->stop();
     m_poller.reset();

@@ -16,8 +16,9 @@
 #include <optional>
 
 namespace portico::store {
+class ChangeListener;
 class Database;
-}
+} // namespace portico::store
 
 namespace portico::metering {
 class PeriodicWorker;
@@ -28,7 +29,8 @@ namespace portico::proxy {
 // The keys, their groups and the routes they reach, in memory, so that the request path never
 // queries the database. It never outlives a change: a change committed through the same
 // Database object is seen by the very next lookup (Database::localGeneration), and a change made
-// by another process is noticed by a poller comparing Database::changeCounter every 250 ms.
+// by another process is noticed by a poller comparing Database::changeCounter every 250 ms (on
+// PostgreSQL at once, from its NOTIFY, with a poll every 2 s as the backstop).
 class AccessCache {
 public:
     // A group of the key that has limits: they apply to the requests for the routes it grants.
@@ -95,6 +97,7 @@ private:
     // A thread of its own rather than a QTimer in the owner's thread: the desktop window may be
     // busy, and revocations from other processes must still land within a second.
     std::unique_ptr<metering::PeriodicWorker> m_poller;
+    std::unique_ptr<store::ChangeListener> m_listener;
 };
 
 } // namespace portico::proxy

@@ -716,6 +716,11 @@ Status Transaction::finish(bool countAsChange) {
         query.addBindValue(QString::number(*counter + 1));
         if (!query.exec())
             return detail::databaseError(query.lastError(), QStringLiteral("recording the change"));
+        // Delivered when the transaction commits, to every process that listens.
+        if (isPostgres(m_connection) &&
+            !query.exec(QStringLiteral("NOTIFY %1").arg(QLatin1String(Database::kChangeChannel))))
+            return detail::databaseError(query.lastError(),
+                                         QStringLiteral("announcing the change"));
     }
     if (Status committed =
             execSql(m_connection, QStringLiteral("COMMIT"), QStringLiteral("saving the change"));

@@ -26,6 +26,9 @@ class Database : public QObject {
     Q_OBJECT
 public:
     static constexpr int kSchemaVersion = 5;
+    // On PostgreSQL every admin change sends NOTIFY on this channel when it commits
+    // (ChangeListener hears it).
+    static constexpr char kChangeChannel[] = "portico_changes";
 
     // Opens (creating the file and its folder if needed) and migrates the database at `path`.
     // Refuses a database written by a newer schema version (Error::Code::SchemaTooNew).
