@@ -161,6 +161,279 @@
     </message>
 </context>
 <context>
+    <name>portico::ui::AuditPage</name>
+    <message>
+        <source>Audit</source>
+        <translation>Registro attività</translation>
+    </message>
+    <message>
+        <source>Every change to keys and groups, from this window or the command line: who made it, and what changed.</source>
+        <translation>Ogni modifica a chiavi e gruppi, da questa finestra o dalla riga di comando: chi l&apos;ha fatta e cosa è cambiato.</translation>
+    </message>
+    <message>
+        <source>All keys</source>
+        <translation>Tutte le chiavi</translation>
+    </message>
+    <message>
+        <source>All groups</source>
+        <translation>Tutti i gruppi</translation>
+    </message>
+    <message>
+        <source>All actions</source>
+        <translation>Tutte le azioni</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Ultima ora</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Ultime 24 ore</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Ultimi 7 giorni</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Ultimi 30 giorni</translation>
+    </message>
+    <message>
+        <source>All time</source>
+        <translation>Sempre</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aggiorna</translation>
+    </message>
+    <message>
+        <source>Could not read the audit trail: %1</source>
+        <translation>Impossibile leggere il registro attività: %1</translation>
+    </message>
+    <message>
+        <source>No change matches these filters.</source>
+        <translation>Nessuna modifica corrisponde a questi filtri.</translation>
+    </message>
+    <message>
+        <source>No changes yet. Creating, renaming or deleting a key or a group adds a line here.</source>
+        <translation>Ancora nessuna modifica. Creare, rinominare o eliminare una chiave o un gruppo aggiunge una riga qui.</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Caricamento…</translation>
+    </message>
+    <message>
+        <source>Changes shown: %1 (scroll for more)</source>
+        <translation>Modifiche mostrate: %1 (scorri per vederne altre)</translation>
+    </message>
+    <message>
+        <source>Changes shown: %1</source>
+        <translation>Modifiche mostrate: %1</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::AuditTableModel</name>
+    <message>
+        <source>Time</source>
+        <translation>Ora</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Utente</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>Origine</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Azione</translation>
+    </message>
+    <message>
+        <source>Object</source>
+        <translation>Oggetto</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Modifiche</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::AuditText</name>
+    <message>
+        <source>Every key change</source>
+        <translation>Ogni modifica alle chiavi</translation>
+    </message>
+    <message>
+        <source>Every group change</source>
+        <translation>Ogni modifica ai gruppi</translation>
+    </message>
+    <message>
+        <source>Created key</source>
+        <translation>Chiave creata</translation>
+    </message>
+    <message>
+        <source>Renamed key</source>
+        <translation>Chiave rinominata</translation>
+    </message>
+    <message>
+        <source>Enabled key</source>
+        <translation>Chiave attivata</translation>
+    </message>
+    <message>
+        <source>Disabled key</source>
+        <translation>Chiave disattivata</translation>
+    </message>
+    <message>
+        <source>Changed expiry</source>
+        <translation>Scadenza modificata</translation>
+    </message>
+    <message>
+        <source>Added to group</source>
+        <translation>Aggiunta al gruppo</translation>
+    </message>
+    <message>
+        <source>Removed from group</source>
+        <translation>Rimossa dal gruppo</translation>
+    </message>
+    <message>
+        <source>Rotated secret</source>
+        <translation>Segreto ruotato</translation>
+    </message>
+    <message>
+        <source>Ended grace period</source>
+        <translation>Periodo di tolleranza terminato</translation>
+    </message>
+    <message>
+        <source>Changed key limits</source>
+        <translation>Limiti della chiave modificati</translation>
+    </message>
+    <message>
+        <source>Changed allowed addresses</source>
+        <translation>Indirizzi consentiti modificati</translation>
+    </message>
+    <message>
+        <source>Deleted key</source>
+        <translation>Chiave eliminata</translation>
+    </message>
+    <message>
+        <source>Created group</source>
+        <translation>Gruppo creato</translation>
+    </message>
+    <message>
+        <source>Renamed group</source>
+        <translation>Gruppo rinominato</translation>
+    </message>
+    <message>
+        <source>Changed description</source>
+        <translation>Descrizione modificata</translation>
+    </message>
+    <message>
+        <source>Granted route</source>
+        <translation>Route concessa</translation>
+    </message>
+    <message>
+        <source>Revoked route</source>
+        <translation>Route revocata</translation>
+    </message>
+    <message>
+        <source>Changed group limits</source>
+        <translation>Limiti del gruppo modificati</translation>
+    </message>
+    <message>
+        <source>Deleted group</source>
+        <translation>Gruppo eliminato</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>Finestra</translation>
+    </message>
+    <message>
+        <source>Command line</source>
+        <translation>Riga di comando</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Sconosciuta</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>mai</translation>
+    </message>
+    <message>
+        <source>any address</source>
+        <translation>qualsiasi indirizzo</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>nessuno</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>sì</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Scadenza</translation>
+    </message>
+    <message>
+        <source>Groups</source>
+        <translation>Gruppi</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>Gruppo</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Chiavi</translation>
+    </message>
+    <message>
+        <source>Routes</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>Route</source>
+        <translation>Route</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Descrizione</translation>
+    </message>
+    <message>
+        <source>Limits</source>
+        <translation>Limiti</translation>
+    </message>
+    <message>
+        <source>Allowed addresses</source>
+        <translation>Indirizzi consentiti</translation>
+    </message>
+    <message>
+        <source>Secret</source>
+        <translation>Segreto</translation>
+    </message>
+    <message>
+        <source>Old secret valid until</source>
+        <translation>Vecchio segreto valido fino a</translation>
+    </message>
+    <message>
+        <source>Grace period (s)</source>
+        <translation>Periodo di tolleranza (s)</translation>
+    </message>
+    <message>
+        <source>Ended the grace of</source>
+        <translation>Tolleranza terminata per</translation>
+    </message>
+</context>
+<context>
     <name>portico::ui::CreateKeyDialog</name>
     <message>
         <source>Create Key</source>
@@ -508,6 +781,45 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <source>Could not change the routes of the group: %1</source>
         <translation>Impossibile modificare le route del gruppo: %1</translation>
     </message>
+    <message>
+        <source>History</source>
+        <translation>Cronologia</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::HistorySection</name>
+    <message>
+        <source>When</source>
+        <translation>Quando</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Chi</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Cosa</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Modifiche</translation>
+    </message>
+    <message>
+        <source>No changes recorded.</source>
+        <translation>Nessuna modifica registrata.</translation>
+    </message>
+    <message>
+        <source>Show all in Audit</source>
+        <translation>Mostra tutto nel registro attività</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Could not read the history: %1</source>
+        <translation>Impossibile leggere la cronologia: %1</translation>
+    </message>
 </context>
 <context>
     <name>portico::ui::KeyActionsDelegate</name>
@@ -705,6 +1017,10 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     <message>
         <source>Usage (last 30 days)</source>
         <translation>Utilizzo (ultimi 30 giorni)</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>Cronologia</translation>
     </message>
 </context>
 <context>
@@ -1153,6 +1469,14 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     <message>
         <source>&amp;Logs</source>
         <translation>&amp;Log</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>Registro attività</translation>
+    </message>
+    <message>
+        <source>&amp;Audit</source>
+        <translation>Registro &amp;attività</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,8 @@
 #include "ui/mainwindow.h"
 
 #include "ui/appcontext.h"
+#include "ui/audit/auditpage.h"
+#include "ui/audit/historysection.h"
 #include "ui/dashboard/dashboardpage.h"
 #include "ui/keys/keyspage.h"
 #include "ui/logs/logspage.h"
@@ -93,6 +95,17 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
     connect(usagePage, &UsagePage::statusMessage, this,
             [this](const QString &message) { statusBar()->showMessage(message, 5000); });
     addPage(new LogsPage(m_context, m_pages), tr("Logs"), QStringLiteral("text-x-generic"));
+    m_auditPage = new AuditPage(m_context, m_pages);
+    addPage(m_auditPage, tr("Audit"), QStringLiteral("document-open-recent"));
+    // Every page is built: each History section (key detail panel, Groups page) opens the Audit
+    // page on its key or group.
+    for (auto *history : m_pages->findChildren<HistorySection *>()) {
+        connect(history, &HistorySection::showAllRequested, this,
+                [this](const QString &objectType, const QString &uuid) {
+                    m_auditPage->showObject(objectType, uuid);
+                    setCurrentPage(AuditPageIndex);
+                });
+    }
     {
         // Wide enough for the longest title in any language, icon and padding included.
         int width = 0;
@@ -154,8 +167,8 @@ void MainWindow::buildMenus() {
     addAction(m_keysPage->findAction());
 
     auto *view = menuBar()->addMenu(tr("&View"));
-    const QStringList titles = {tr("&Keys"),      tr("&Groups"), tr("&Routes"),
-                                tr("&Dashboard"), tr("&Usage"),  tr("&Logs")};
+    const QStringList titles = {tr("&Keys"),  tr("&Groups"), tr("&Routes"), tr("&Dashboard"),
+                                tr("&Usage"), tr("&Logs"),   tr("&Audit")};
     for (int i = 0; i < m_pages->count() && i < titles.size(); ++i) {
         auto *action = view->addAction(titles.at(i), this, [this, i] {
             setCurrentPage(i);

@@ -11,9 +11,10 @@ class QStackedWidget;
 namespace portico::ui {
 
 struct AppContext;
+class AuditPage;
 class KeysPage;
 
-// The shell: navigation on the left (Keys, Groups, Routes, Dashboard, Usage, Logs),
+// The shell: navigation on the left (Keys, Groups, Routes, Dashboard, Usage, Logs, Audit),
 // the pages in a stack, menus, and a status bar saying whether the embedded gateway listens.
 // The window does not own the gateway: it asks for start/stop through signals and is told the
 // outcome through setGatewayStatus(), so it never waits for the gateway's thread.
@@ -29,11 +30,13 @@ public:
         RoutesPageIndex,
         DashboardPageIndex,
         UsagePageIndex,
-        LogsPageIndex
+        LogsPageIndex,
+        AuditPageIndex
     };
     int currentPage() const;
     void setCurrentPage(int page);
     KeysPage *keysPage() const { return m_keysPage; }
+    AuditPage *auditPage() const { return m_auditPage; }
 
     QString gatewayStatusText() const;
 
@@ -65,6 +68,7 @@ private:
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_pages = nullptr;
     KeysPage *m_keysPage = nullptr;
+    AuditPage *m_auditPage = nullptr;
 
     QLabel *m_gatewayStatus = nullptr;
     QPushButton *m_choosePortButton = nullptr;

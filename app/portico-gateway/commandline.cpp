@@ -44,8 +44,9 @@ QString CommandSpec::usageLine() const {
         if (option.takesValue())
             line += QLatin1Char(' ') + option.valueName;
         line += QLatin1Char(']');
-        // `usage` filters by one group; the key commands take several.
-        if (option.name == QLatin1String("group") && path.value(0) != QLatin1String("usage"))
+        // `usage` and `audit` filter by one group; the key commands take several.
+        if (option.name == QLatin1String("group") && path.value(0) != QLatin1String("usage") &&
+            path.value(0) != QLatin1String("audit"))
             line += QStringLiteral("...");
     }
     return line;
@@ -191,7 +192,7 @@ CommandLine::Outcome CommandLine::parse(const QStringList &arguments) {
     }
     if (!knownGroup) {
         return usageError(QStringLiteral("unknown command '%1'. The commands are keys, groups, "
-                                         "routes, config, usage and serve.")
+                                         "routes, config, usage, audit and serve.")
                               .arg(m_words.first()));
     }
     if (!m_command) {
@@ -283,8 +284,8 @@ QString CommandLine::helpText() const {
 QString CommandLine::topLevelHelp() const {
     QString text = QStringLiteral("Usage: %1 COMMAND [ARGUMENTS] [OPTIONS]\n\n"
                                   "The headless Portico gateway and its admin command line: API "
-                                  "keys, groups, routes, usage, and the OpenAI-compatible gateway "
-                                  "itself.\n\nCommands:\n")
+                                  "keys, groups, routes, usage, the audit trail, and the "
+                                  "OpenAI-compatible gateway itself.\n\nCommands:\n")
                        .arg(programName());
     int width = 0;
     for (const CommandSpec &command : m_commands)

@@ -13,9 +13,11 @@ QList<CommandSpec> groupCommands();
 QList<CommandSpec> routeCommands(); // routecommands.cpp: routes list, config check
 QList<CommandSpec> usageCommands(); // usagecommand.cpp
 QList<CommandSpec> serveCommands(); // servecommand.cpp
+QList<CommandSpec> auditCommands(); // auditcommand.cpp
 
 inline QList<CommandSpec> allCommands() {
-    return keyCommands() + groupCommands() + routeCommands() + usageCommands() + serveCommands();
+    return keyCommands() + groupCommands() + routeCommands() + usageCommands() + auditCommands() +
+           serveCommands();
 }
 
 } // namespace portico::cli

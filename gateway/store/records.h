@@ -120,7 +120,8 @@ struct GroupRecord {
 struct AuditEntry {
     qint64 id = 0;
     QDateTime time;     // UTC
-    QString actor;      // who made the change ("cli:alice", "desktop:alice", ...)
+    QString actor;      // the OS user who made the change ("alice"), without the source
+    QString source;     // where it was made: "cli", "desktop", "gateway"...; empty if unknown
     QString action;     // "key.create", "key.rename", "group.add_route", ...
     QString objectType; // "key" | "group"
     QString objectUuid;

@@ -1,8 +1,8 @@
 // AuditLog: one entry per admin change, with its actor and details and without any secret.
 #include "storetestcase.h"
 
-#include "store/auditlog.h"
 #include "store/apikeyformat.h"
+#include "store/auditlog.h"
 #include "store/usagestore.h"
 
 #include <QJsonDocument>
@@ -20,6 +20,15 @@ class TestAuditLog : public StoreTestCase {
 private Q_SLOTS:
     void auditRowsForEveryChangeWithoutSecrets();
     void auditEntriesNewestFirst();
+    void actorSplitsIntoUserAndSource_data();
+    void actorSplitsIntoUserAndSource();
+    void queryByKeyHasItsRowsAndMemberships();
+    void queryByDeletedKeyUuid();
+    void queryByUnknownKeyFails();
+    void queryByGroupHasItsRowsAndItsKeysJoiningAndLeaving();
+    void queryByActionExactOrPrefix();
+    void queryBySinceAndUntil();
+    void queryPagesByKeyset();
 };
 
 void TestAuditLog::auditRowsForEveryChangeWithoutSecrets() {
@@ -64,7 +73,8 @@ void TestAuditLog::auditRowsForEveryChangeWithoutSecrets() {
     QCOMPARE(actions, expected);
 
     const AuditEntry &deleted = entries->at(0);
-    QCOMPARE(deleted.actor, QStringLiteral("cli:alice"));
+    QCOMPARE(deleted.actor, QStringLiteral("alice"));
+    QCOMPARE(deleted.source, QStringLiteral("cli"));
     QCOMPARE(deleted.objectType, QStringLiteral("key"));
     QCOMPARE(deleted.objectUuid, uuid);
     QVERIFY(deleted.time.isValid());
@@ -73,7 +83,8 @@ void TestAuditLog::auditRowsForEveryChangeWithoutSecrets() {
         QJsonValue(QStringLiteral("k2")));
 
     const AuditEntry &groupDeleted = entries->at(1);
-    QCOMPARE(groupDeleted.actor, QStringLiteral("desktop:bob"));
+    QCOMPARE(groupDeleted.actor, QStringLiteral("bob"));
+    QCOMPARE(groupDeleted.source, QStringLiteral("desktop"));
     QCOMPARE(groupDeleted.objectType, QStringLiteral("group"));
     QCOMPARE(groupDeleted.objectUuid, g->uuid);
 
@@ -115,6 +126,208 @@ void TestAuditLog::auditEntriesNewestFirst() {
                  .toString(),
              QStringLiteral("g4"));
     QCOMPARE(AuditLog(*m_db).entries()->size(), 5);
+}
+
+void TestAuditLog::actorSplitsIntoUserAndSource_data() {
+    QTest::addColumn<QString>("stored");
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("source");
+    QTest::newRow("cli") << "cli:alice"
+                         << "alice"
+                         << "cli";
+    QTest::newRow("desktop") << "desktop:bob"
+                             << "bob"
+                             << "desktop";
+    QTest::newRow("no source") << "unknown"
+                               << "unknown"
+                               << "";
+    // Only the first colon separates: a user name may hold one (a domain account).
+    QTest::newRow("colon in user") << "gateway:DOMAIN:carol"
+                                   << "DOMAIN:carol"
+                                   << "gateway";
+}
+
+void TestAuditLog::actorSplitsIntoUserAndSource() {
+    QFETCH(QString, stored);
+    QFETCH(QString, user);
+    QFETCH(QString, source);
+    QVERIFY(GroupStore(*m_db, stored).createGroup(QStringLiteral("g")).ok());
+    const auto rows = AuditLog(*m_db).query({});
+    QVERIFY(rows.ok());
+    QCOMPARE(rows->size(), 1);
+    QCOMPARE(rows->at(0).actor, user);
+    QCOMPARE(rows->at(0).source, source);
+}
+
+namespace {
+QStringList actionsOf(const Result<QList<AuditEntry>> &rows) {
+    QStringList actions;
+    if (rows)
+        for (const AuditEntry &row : *rows)
+            actions << row.action;
+    return actions;
+}
+} // namespace
+
+void TestAuditLog::queryByKeyHasItsRowsAndMemberships() {
+    QVERIFY(m_groups->createGroup(QStringLiteral("g")).ok());
+    auto k = m_keys->createKey(QStringLiteral("k"));
+    QVERIFY(k.ok());
+    QVERIFY(m_keys->createKey(QStringLiteral("other"), {QStringLiteral("g")}).ok());
+    QVERIFY(m_keys->addKeyToGroup(QStringLiteral("k"), QStringLiteral("g")).ok());
+    QVERIFY(m_keys->renameKey(QStringLiteral("k"), QStringLiteral("k2")).ok());
+    QVERIFY(m_groups->addRoute(QStringLiteral("g"), QStringLiteral("demo")).ok());
+
+    AuditQuery byName;
+    byName.keyRef = QStringLiteral("k2");
+    const auto rows = AuditLog(*m_db).query(byName);
+    QVERIFY2(rows.ok(), qPrintable(rows.error().message));
+    QCOMPARE(actionsOf(rows),
+             (QStringList{QStringLiteral("key.rename"), QStringLiteral("key.add_group"),
+                          QStringLiteral("key.create")}));
+    for (const AuditEntry &row : *rows)
+        QCOMPARE(row.objectUuid, k->record.uuid);
+
+    AuditQuery byUuid;
+    byUuid.keyRef = QStringLiteral("{%1}").arg(k->record.uuid.toUpper());
+    QCOMPARE(actionsOf(AuditLog(*m_db).query(byUuid)), actionsOf(rows));
+}
+
+void TestAuditLog::queryByDeletedKeyUuid() {
+    auto k = m_keys->createKey(QStringLiteral("gone"));
+    QVERIFY(k.ok());
+    QVERIFY(m_keys->deleteKey(QStringLiteral("gone")).ok());
+    AuditQuery query;
+    query.keyRef = k->record.uuid;
+    const auto rows = AuditLog(*m_db).query(query);
+    QVERIFY2(rows.ok(), qPrintable(rows.error().message));
+    QCOMPARE(actionsOf(rows),
+             (QStringList{QStringLiteral("key.delete"), QStringLiteral("key.create")}));
+}
+
+void TestAuditLog::queryByUnknownKeyFails() {
+    QVERIFY(m_keys->createKey(QStringLiteral("k")).ok());
+    AuditQuery query;
+    query.keyRef = QStringLiteral("nope");
+    const auto rows = AuditLog(*m_db).query(query);
+    QVERIFY(!rows.ok());
+    QCOMPARE(rows.error().code, Error::Code::NotFound);
+    QVERIFY(rows.error().message.contains(QStringLiteral("nope")));
+
+    AuditQuery group;
+    group.groupRef = QStringLiteral("nope");
+    QCOMPARE(AuditLog(*m_db).query(group).error().code, Error::Code::NotFound);
+}
+
+void TestAuditLog::queryByGroupHasItsRowsAndItsKeysJoiningAndLeaving() {
+    auto g = m_groups->createGroup(QStringLiteral("g"));
+    QVERIFY(g.ok());
+    QVERIFY(m_groups->createGroup(QStringLiteral("h")).ok());
+    QVERIFY(m_keys->createKey(QStringLiteral("k")).ok());
+    QVERIFY(m_keys->addKeyToGroup(QStringLiteral("k"), QStringLiteral("g")).ok());
+    QVERIFY(m_keys->addKeyToGroup(QStringLiteral("k"), QStringLiteral("h")).ok());
+    QVERIFY(m_keys->renameKey(QStringLiteral("k"), QStringLiteral("k2")).ok());
+    QVERIFY(m_groups->addRoute(QStringLiteral("g"), QStringLiteral("demo")).ok());
+    QVERIFY(m_groups->addRoute(QStringLiteral("h"), QStringLiteral("demo")).ok());
+    QVERIFY(m_keys->removeKeyFromGroup(QStringLiteral("k2"), QStringLiteral("g")).ok());
+
+    AuditQuery query;
+    query.groupRef = QStringLiteral("g");
+    const auto rows = AuditLog(*m_db).query(query);
+    QVERIFY2(rows.ok(), qPrintable(rows.error().message));
+    QCOMPARE(actionsOf(rows),
+             (QStringList{QStringLiteral("key.remove_group"), QStringLiteral("group.add_route"),
+                          QStringLiteral("key.add_group"), QStringLiteral("group.create")}));
+
+    // Deleted, the group is still found by its uuid, with the same rows and its deletion.
+    QVERIFY(m_groups->deleteGroup(QStringLiteral("g")).ok());
+    query.groupRef = g->uuid;
+    const auto afterDelete = AuditLog(*m_db).query(query);
+    QVERIFY(afterDelete.ok());
+    QCOMPARE(afterDelete->size(), 5);
+    QCOMPARE(afterDelete->at(0).action, QStringLiteral("group.delete"));
+
+    // Key and group together: the key's rows about that group.
+    query.keyRef = QStringLiteral("k2");
+    QCOMPARE(actionsOf(AuditLog(*m_db).query(query)),
+             (QStringList{QStringLiteral("key.remove_group"), QStringLiteral("key.add_group")}));
+}
+
+void TestAuditLog::queryByActionExactOrPrefix() {
+    QVERIFY(m_groups->createGroup(QStringLiteral("g")).ok());
+    QVERIFY(m_keys->createKey(QStringLiteral("k")).ok());
+    QVERIFY(m_keys->renameKey(QStringLiteral("k"), QStringLiteral("k2")).ok());
+    QVERIFY(m_groups->renameGroup(QStringLiteral("g"), QStringLiteral("g2")).ok());
+
+    AuditQuery query;
+    query.action = QStringLiteral("key.rename");
+    QCOMPARE(actionsOf(AuditLog(*m_db).query(query)), QStringList{QStringLiteral("key.rename")});
+    query.action = QStringLiteral("key.");
+    QCOMPARE(actionsOf(AuditLog(*m_db).query(query)),
+             (QStringList{QStringLiteral("key.rename"), QStringLiteral("key.create")}));
+    query.action = QStringLiteral("group.");
+    QCOMPARE(actionsOf(AuditLog(*m_db).query(query)),
+             (QStringList{QStringLiteral("group.rename"), QStringLiteral("group.create")}));
+    // A LIKE wildcard in the filter is a plain character.
+    query.action = QStringLiteral("key._");
+    QVERIFY(AuditLog(*m_db).query(query)->isEmpty());
+}
+
+void TestAuditLog::queryBySinceAndUntil() {
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(m_groups->createGroup(QStringLiteral("g%1").arg(i)).ok());
+    // Rows made a day, two and three days ago, and one now.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QSqlQuery update(m_db->connection());
+    QVERIFY(update.prepare(QStringLiteral("UPDATE audit SET time = ? WHERE details LIKE ?")));
+    for (int day = 1; day <= 3; ++day) {
+        update.addBindValue(now.addDays(-day).toMSecsSinceEpoch());
+        update.addBindValue(QStringLiteral("%\"g%1\"%").arg(3 - day));
+        QVERIFY(update.exec());
+    }
+    const auto names = [&](const AuditQuery &query) {
+        QStringList out;
+        const auto rows = AuditLog(*m_db).query(query);
+        if (rows)
+            for (const AuditEntry &row : *rows)
+                out << QJsonDocument::fromJson(row.details.toUtf8())
+                           .object()
+                           .value(QStringLiteral("name"))
+                           .toString();
+        return out;
+    };
+    AuditQuery query;
+    query.since = now.addSecs(-36 * 3600);
+    QCOMPARE(names(query), (QStringList{QStringLiteral("g3"), QStringLiteral("g2")}));
+    query.until = now.addSecs(-3600);
+    QCOMPARE(names(query), QStringList{QStringLiteral("g2")});
+    query.since = QDateTime();
+    QCOMPARE(names(query),
+             (QStringList{QStringLiteral("g2"), QStringLiteral("g1"), QStringLiteral("g0")}));
+    // The bound is inclusive at since and exclusive at until.
+    query.since = now.addDays(-2);
+    query.until = now.addDays(-1);
+    QCOMPARE(names(query), QStringList{QStringLiteral("g1")});
+}
+
+void TestAuditLog::queryPagesByKeyset() {
+    for (int i = 0; i < 25; ++i)
+        QVERIFY(m_groups->createGroup(QStringLiteral("g%1").arg(i)).ok());
+    AuditQuery query;
+    query.limit = 10;
+    QList<qint64> ids;
+    for (int page = 0; page < 4; ++page) {
+        const auto rows = AuditLog(*m_db).query(query);
+        QVERIFY(rows.ok());
+        QCOMPARE(rows->size(), page < 2 ? 10 : page == 2 ? 5 : 0);
+        for (const AuditEntry &row : *rows)
+            ids << row.id;
+        if (!rows->isEmpty())
+            query.beforeId = rows->last().id;
+    }
+    QCOMPARE(ids.size(), 25);
+    for (qsizetype i = 1; i < ids.size(); ++i)
+        QVERIFY(ids[i] < ids[i - 1]);
 }
 
 QTEST_GUILESS_MAIN(TestAuditLog)

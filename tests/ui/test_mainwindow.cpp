@@ -147,7 +147,8 @@ void TestMainWindow::navigationAndSettings() {
         items.append(navigation->item(i)->text());
     QCOMPARE(items, (QStringList{QStringLiteral("Keys"), QStringLiteral("Groups"),
                                  QStringLiteral("Routes"), QStringLiteral("Dashboard"),
-                                 QStringLiteral("Usage"), QStringLiteral("Logs")}));
+                                 QStringLiteral("Usage"), QStringLiteral("Logs"),
+                                 QStringLiteral("Audit")}));
     QCOMPARE(m_window->currentPage(), int(ui::MainWindow::KeysPageIndex));
     QCOMPARE(
         m_window->statusBar()->findChild<QLabel *>(QStringLiteral("gatewayStatusLabel"))->text(),

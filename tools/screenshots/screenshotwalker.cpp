@@ -1,5 +1,7 @@
 #include "screenshotwalker.h"
 
+#include "ui/audit/auditpage.h"
+#include "ui/audit/audittablemodel.h"
 #include "ui/dashboard/dashboardpage.h"
 #include "ui/dashboard/periodselector.h"
 #include "ui/groups/groupspage.h"
@@ -222,6 +224,23 @@ void ScreenshotWalker::start() {
                     });
                 },
                 QStringLiteral("the logs page did not show the requests sent"));
+        },
+        [this] {
+            AuditPage *audit = m_window.auditPage();
+            m_window.setCurrentPage(MainWindow::AuditPageIndex);
+            // The seeding commands and the key created in the window above are all there.
+            whenReady(
+                [audit] {
+                    return !audit->model()->isLoading() && audit->model()->rowCount() >= 10;
+                },
+                [audit] { audit->refresh(); },
+                [this] {
+                    QTimer::singleShot(kSettleMs, this, [this] {
+                        save(QStringLiteral("audit-page.png"));
+                        next();
+                    });
+                },
+                QStringLiteral("the audit page did not show the seeding changes"));
         },
     };
     waitForTraffic(600); // two minutes at 200 ms a try: the script sends after the gateway is up

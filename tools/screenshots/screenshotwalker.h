@@ -19,14 +19,14 @@ namespace portico::screenshots {
 
 // Walks the window through the states the README shows (keys page with the detail panel, Add to
 // Group, Create Key, the one-time key display, groups, routes, dashboard, usage with one key's
-// requests, logs) and saves each as a PNG, then quits the application. Started by
-// portico-screenshots (scripts/screenshots.sh), which is the desktop app with this walk added, so
-// the pictures come from the real app on real data.
-// When PORTICO_SCREENSHOT_TRAFFIC names a file, the walk waits for it to appear: the script
-// writes there how many requests it sent through the embedded gateway once they are answered,
-// and the monitoring pictures are taken only when the pages count at least that many.
-// Widgets are found by object name; a missing one is reported and its picture skipped, so a
-// renamed widget fails loudly instead of producing a misleading screenshot.
+// requests, logs, the audit trail) and saves each as a PNG, then quits the application. Started
+// by portico-screenshots (scripts/screenshots.sh), which is the desktop app with this walk added,
+// so the pictures come from the real app on real data. When PORTICO_SCREENSHOT_TRAFFIC names a
+// file, the walk waits for it to appear: the script writes there how many requests it sent through
+// the embedded gateway once they are answered, and the monitoring pictures are taken only when the
+// pages count at least that many. Widgets are found by object name; a missing one is reported and
+// its picture skipped, so a renamed widget fails loudly instead of producing a misleading
+// screenshot.
 class ScreenshotWalker : public QObject {
     Q_OBJECT
 public:

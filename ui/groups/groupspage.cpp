@@ -6,6 +6,7 @@
 #include "store/keystore.h"
 #include "store/names.h"
 #include "ui/appcontext.h"
+#include "ui/audit/historysection.h"
 #include "ui/common/heading.h"
 #include "ui/messagebox.h"
 #include "ui/storeerrortext.h"
@@ -237,6 +238,12 @@ void GroupsPage::buildUi() {
     routesLayout->addWidget(m_routes);
     detailLayout->addWidget(routesBox, 1);
 
+    auto *historyBox = new QGroupBox(tr("History"), detail);
+    auto *historyLayout = new QVBoxLayout(historyBox);
+    m_history = new HistorySection(m_ctx, historyBox);
+    historyLayout->addWidget(m_history);
+    detailLayout->addWidget(historyBox);
+
     m_errorLabel = makeErrorLabel(detail);
     m_errorLabel->setObjectName(QStringLiteral("groupError"));
     detailLayout->addWidget(m_errorLabel);
@@ -359,6 +366,7 @@ void GroupsPage::populateTable() {
 
 void GroupsPage::showSelectedGroup() {
     const store::GroupRecord *group = selectedGroup();
+    m_history->setObject(QStringLiteral("group"), group ? group->uuid : QString());
     if (!group) {
         m_detailStack->setCurrentIndex(0);
         m_shownUuid.clear();

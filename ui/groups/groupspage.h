@@ -19,6 +19,7 @@ class QTableWidget;
 namespace portico::ui {
 
 struct AppContext;
+class HistorySection;
 
 // The Groups page: every group with its members and the routes it grants. A group is what links
 // keys to routes, so the page shows both sides of a group at once: the keys in it and a checklist
@@ -91,6 +92,7 @@ private:
     QListWidget *m_routes = nullptr;
     QLabel *m_routesHint = nullptr;
     QLabel *m_errorLabel = nullptr;
+    HistorySection *m_history = nullptr; // the group's newest audit rows
 
     // What the edit fields showed when the group was last loaded: a reload only overwrites a
     // field the user has not touched.

@@ -4,6 +4,7 @@
 #include "store/groupstore.h"
 #include "store/keystore.h"
 #include "ui/appcontext.h"
+#include "ui/audit/historysection.h"
 #include "ui/common/heading.h"
 #include "ui/keys/addtogroupdialog.h"
 #include "ui/messagebox.h"
@@ -245,6 +246,12 @@ QWidget *KeyDetailPanel::buildDetails() {
     usageLayout->addWidget(m_usage);
     layout->addWidget(usage);
 
+    auto *history = new QGroupBox(tr("History"), content);
+    auto *historyLayout = new QVBoxLayout(history);
+    m_history = new HistorySection(m_context, history);
+    historyLayout->addWidget(m_history);
+    layout->addWidget(history);
+
     auto *deleteButton = new QPushButton(tr("Delete Key…"), content);
     deleteButton->setObjectName(QStringLiteral("deleteKeyButton"));
     deleteButton->setIcon(style()->standardIcon(QStyle::SP_TrashIcon));
@@ -275,6 +282,7 @@ bool KeyDetailPanel::isRenaming() const {
 void KeyDetailPanel::clear() {
     m_key.reset();
     m_usage->setKeyUuid(QString());
+    m_history->setObject(QStringLiteral("key"), QString());
     m_nameStack->setCurrentIndex(0);
     m_nameError->hide();
     m_pages->setCurrentIndex(0);
@@ -285,6 +293,7 @@ void KeyDetailPanel::showKey(const store::ApiKeyRecord &key) {
     m_key = key;
     if (!sameKey) {
         m_usage->setKeyUuid(key.uuid);
+        m_history->setObject(QStringLiteral("key"), key.uuid);
         m_nameStack->setCurrentIndex(0);
         m_nameError->hide();
     }

@@ -15,11 +15,13 @@ class QTableWidget;
 namespace portico::ui {
 
 struct AppContext;
+class HistorySection;
 class KeyUsageSummary;
 
 // The detail panel beside the keys table: General Information (with rename in place and
 // enable/disable), Associated Groups (remove, Add to Group) and Accessible Routes (with the group
-// granting each and a mark where config.yaml no longer has the route), and Delete.
+// granting each and a mark where config.yaml no longer has the route), Usage, History (the key's
+// newest audit rows), and Delete.
 // Changes go straight to the store; the panel shows the updated key at once.
 class KeyDetailPanel : public QWidget {
     Q_OBJECT
@@ -81,6 +83,7 @@ private:
     QLabel *m_noGroups = nullptr;
     QTableWidget *m_routes = nullptr;
     KeyUsageSummary *m_usage = nullptr;
+    HistorySection *m_history = nullptr;
     QLabel *m_noRoutes = nullptr;
 };
 
