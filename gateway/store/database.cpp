@@ -409,6 +409,19 @@ Error databaseError(const QSqlError &error, const QString &doing) {
                  QStringLiteral("Database error while %1: %2. %3").arg(doing, text, advice)};
 }
 
+Status resyncRowIds(const QSqlDatabase &connection) {
+    if (!isPostgres(connection))
+        return {};
+    for (const char *table : {"usage", "audit"}) {
+        QSqlQuery query(connection);
+        if (!query.exec(QStringLiteral("SELECT setval(pg_get_serial_sequence('%1', 'id'), "
+                                       "COALESCE(MAX(id), 0) + 1, false) FROM %1")
+                            .arg(QLatin1String(table))))
+            return databaseError(query.lastError(), QStringLiteral("numbering the copied rows"));
+    }
+    return {};
+}
+
 ReadTransaction::ReadTransaction(Database &db)
     : m_connection(db.connection()) {
     // A PostgreSQL connection that the server dropped (a restart) only shows when used: BEGIN
