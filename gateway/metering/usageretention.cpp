@@ -45,8 +45,14 @@ void UsageRetention::requestPass() {
 
 void UsageRetention::pass() {
     const auto config = m_config->current();
-    if (config->usage.rawRetentionDays > 0)
-        prune(config->usage.rawRetentionDays);
+    if (config->usage.rawRetentionDays <= 0)
+        return;
+    // Several gateways on one PostgreSQL store: one prunes, the others skip this pass.
+    const QString job = QStringLiteral("usage-retention");
+    if (!m_database->tryTakeTurn(job))
+        return;
+    prune(config->usage.rawRetentionDays);
+    m_database->releaseTurn(job);
 }
 
 void UsageRetention::prune(int days) {

@@ -699,6 +699,28 @@ qint64 Database::changeCounter() const {
     return counter ? *counter : -1;
 }
 
+namespace {
+// The advisory lock key of a job: its name hashed into PostgreSQL's bigint key space.
+qint64 turnKey(const QString &job) {
+    return qint64(qHash(QStringLiteral("portico:") + job, 0x5054)) & 0x7fffffffffffLL;
+}
+} // namespace
+
+bool Database::tryTakeTurn(const QString &job) {
+    if (!isPostgres())
+        return true;
+    QSqlQuery query(connection());
+    return query.exec(QStringLiteral("SELECT pg_try_advisory_lock(%1)").arg(turnKey(job))) &&
+           query.next() && query.value(0).toBool();
+}
+
+void Database::releaseTurn(const QString &job) {
+    if (!isPostgres())
+        return;
+    QSqlQuery query(connection());
+    query.exec(QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(turnKey(job)));
+}
+
 void Database::noteCommitted() {
     m_localGeneration.fetch_add(1, std::memory_order_acq_rel);
     Q_EMIT changed();

@@ -56,6 +56,13 @@ public:
     // The change counter as committed in the database (cheap; used to notice other processes).
     qint64 changeCounter() const;
 
+    // Work that one process at a time should do among all those on the store (usage retention):
+    // true when the calling thread got the turn for `job`, until releaseTurn(). On PostgreSQL a
+    // session advisory lock on this thread's connection; on SQLite always true (one machine,
+    // and its writes are serialised anyway).
+    bool tryTakeTurn(const QString &job);
+    void releaseTurn(const QString &job);
+
     // Bumped on every change committed through this object, in any thread of this process.
     quint64 localGeneration() const { return m_localGeneration.load(std::memory_order_acquire); }
 
