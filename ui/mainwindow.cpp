@@ -88,8 +88,10 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
 #else
     addPage(placeholderPage(tr("Routes"), m_pages), tr("Routes"), QStringLiteral("network-server"));
 #endif
-    addPage(new DashboardPage(m_context, m_pages), tr("Dashboard"),
-            QStringLiteral("utilities-system-monitor"));
+    auto *dashboardPage = new DashboardPage(m_context, m_pages);
+    addPage(dashboardPage, tr("Dashboard"), QStringLiteral("utilities-system-monitor"));
+    connect(dashboardPage, &DashboardPage::showKeysRequested, this,
+            [this] { setCurrentPage(KeysPageIndex); });
     auto *usagePage = new UsagePage(m_context, m_pages);
     addPage(usagePage, tr("Usage"), QStringLiteral("office-chart-bar"));
     connect(usagePage, &UsagePage::statusMessage, this,

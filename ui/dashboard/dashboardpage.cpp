@@ -1,11 +1,13 @@
 #include "ui/dashboard/dashboardpage.h"
 
 #include "store/database.h"
+#include "store/keystore.h"
 #include "store/usageaggregates.h"
 #include "ui/appcontext.h"
 #include "ui/common/heading.h"
 #include "ui/common/usagetext.h"
 #include "ui/dashboard/periodselector.h"
+#include "ui/keys/expirytext.h"
 #include "ui/storewatcher.h"
 
 #include <QBarCategoryAxis>
@@ -22,6 +24,7 @@
 #include <QLineSeries>
 #include <QLocale>
 #include <QScrollArea>
+#include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -82,6 +85,18 @@ DashboardData loadDashboard(const std::shared_ptr<store::Database> &database, QD
     data.since = since;
     data.until = until;
     data.hourBuckets = hourBuckets;
+    {
+        // Keys about to stop working, whatever the period: the admin has a week to act.
+        const store::KeyStore keys(*database, QString());
+        if (auto list = keys.listKeys()) {
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            for (const auto &key : list.value()) {
+                if (key.state == store::KeyState::Active &&
+                    expiryStatus(key.expiresAt, now) == ExpiryStatus::Soon)
+                    ++data.keysExpiringSoon;
+            }
+        }
+    }
     store::UsageQuery query;
     query.since = since;
     query.until = until;
@@ -136,6 +151,26 @@ DashboardPage::DashboardPage(AppContext &context, QWidget *parent)
     header->addWidget(m_state);
     header->addWidget(m_period);
 
+    m_expiring = new QWidget(this);
+    m_expiring->setObjectName(QStringLiteral("expiringKeysNotice"));
+    {
+        auto *row = new QHBoxLayout(m_expiring);
+        row->setContentsMargins(0, 0, 0, 0);
+        auto *icon = new QLabel(m_expiring);
+        const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
+        icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(size));
+        m_expiringText = new QLabel(m_expiring);
+        m_expiringText->setObjectName(QStringLiteral("expiringKeysText"));
+        m_expiringText->setTextFormat(Qt::RichText);
+        m_expiringText->setTextInteractionFlags(Qt::LinksAccessibleByMouse |
+                                                Qt::LinksAccessibleByKeyboard);
+        connect(m_expiringText, &QLabel::linkActivated, this,
+                &DashboardPage::showKeysRequested);
+        row->addWidget(icon);
+        row->addWidget(m_expiringText, 1);
+    }
+    m_expiring->hide();
+
     m_requestsChart = makeChart(tr("Requests over time"));
     m_costChart = makeChart(tr("Cost over time (USD)"));
     m_statusChart = makeChart(tr("Requests by status"));
@@ -180,6 +215,7 @@ DashboardPage::DashboardPage(AppContext &context, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
+    layout->addWidget(m_expiring);
     layout->addWidget(scroll);
 
     refreshWhileVisible(kRefreshIntervalMs);
@@ -254,6 +290,13 @@ void DashboardPage::apply(const DashboardData &data) {
     m_promptTokens->setText(locale.toString(totals.promptTokens));
     m_completionTokens->setText(locale.toString(totals.completionTokens));
     m_cost->setText(costText(totals.costUsd));
+    if (data.keysExpiringSoon > 0) {
+        const QString text = tr("%n key(s) expire within %1 days", nullptr, data.keysExpiringSoon)
+                                 .arg(kExpirySoonDays);
+        m_expiringText->setText(QStringLiteral("<a href=\"keys\">%1</a>").arg(text.toHtmlEscaped()));
+        m_expiringText->setToolTip(tr("Show the Keys page: the Expires column flags them."));
+    }
+    m_expiring->setVisible(data.keysExpiringSoon > 0);
     updateTimeCharts();
     updateStatusChart();
     fillTable(m_topKeys, data.topKeys, true);

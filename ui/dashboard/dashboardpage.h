@@ -21,6 +21,7 @@ struct DashboardData {
     QList<store::UsageAggregate> topKeys;
     QList<store::UsageAggregate> topRoutes;
     QList<store::UsageStatusCount> statuses;
+    int keysExpiringSoon = 0; // active keys expiring within kExpirySoonDays (not yet expired)
     bool hourBuckets = true;
     QDateTime since;
     QDateTime until;
@@ -41,6 +42,10 @@ public:
     // The figures shown, as of the last finished load.
     const DashboardData &data() const { return m_data; }
 
+Q_SIGNALS:
+    // "N keys expire within 7 days" was clicked.
+    void showKeysRequested();
+
 protected:
     void startLoad() override;
 
@@ -56,6 +61,8 @@ private:
     AppContext &m_context;
     PeriodSelector *m_period = nullptr;
     QLabel *m_state = nullptr;
+    QWidget *m_expiring = nullptr;
+    QLabel *m_expiringText = nullptr;
     QLabel *m_requests = nullptr;
     QLabel *m_errors = nullptr;
     QLabel *m_promptTokens = nullptr;
