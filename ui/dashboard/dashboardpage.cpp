@@ -164,8 +164,7 @@ DashboardPage::DashboardPage(AppContext &context, QWidget *parent)
         m_expiringText->setTextFormat(Qt::RichText);
         m_expiringText->setTextInteractionFlags(Qt::LinksAccessibleByMouse |
                                                 Qt::LinksAccessibleByKeyboard);
-        connect(m_expiringText, &QLabel::linkActivated, this,
-                &DashboardPage::showKeysRequested);
+        connect(m_expiringText, &QLabel::linkActivated, this, &DashboardPage::showKeysRequested);
         row->addWidget(icon);
         row->addWidget(m_expiringText, 1);
     }
@@ -293,7 +292,8 @@ void DashboardPage::apply(const DashboardData &data) {
     if (data.keysExpiringSoon > 0) {
         const QString text = tr("%n key(s) expire within %1 days", nullptr, data.keysExpiringSoon)
                                  .arg(kExpirySoonDays);
-        m_expiringText->setText(QStringLiteral("<a href=\"keys\">%1</a>").arg(text.toHtmlEscaped()));
+        m_expiringText->setText(
+            QStringLiteral("<a href=\"keys\">%1</a>").arg(text.toHtmlEscaped()));
         m_expiringText->setToolTip(tr("Show the Keys page: the Expires column flags them."));
     }
     m_expiring->setVisible(data.keysExpiringSoon > 0);

@@ -20,8 +20,8 @@ ChangeExpiryDialog::ChangeExpiryDialog(AppContext &context, const store::ApiKeyR
     setObjectName(QStringLiteral("changeExpiryDialog"));
     setWindowTitle(tr("Change Expiry"));
     auto *layout = new QVBoxLayout(this);
-    auto *intro = new QLabel(tr("When should the key \u201c%1\u201d stop working?").arg(key.name),
-                             this);
+    auto *intro =
+        new QLabel(tr("When should the key \u201c%1\u201d stop working?").arg(key.name), this);
     intro->setWordWrap(true);
     intro->setTextFormat(Qt::PlainText);
     layout->addWidget(intro);

@@ -5,9 +5,9 @@
 
 namespace portico::ui {
 
-// Holds the translation context (portico::ui::ExpiryText) of the texts below.
+// The translation context of the texts below.
 class ExpiryText {
-    Q_DECLARE_TR_FUNCTIONS(ExpiryText)
+    Q_DECLARE_TR_FUNCTIONS(portico::ui::ExpiryText)
 
 public:
     // "in 3 days", "in 5 hours", "in 12 minutes", "in less than a minute".

@@ -3,10 +3,10 @@
 #include "config/configmanager.h"
 #include "store/groupstore.h"
 #include "store/keystore.h"
+#include "store/limitcounters.h"
 #include "ui/appcontext.h"
 #include "ui/audit/historysection.h"
 #include "ui/common/heading.h"
-#include "store/limitcounters.h"
 #include "ui/keys/addtogroupdialog.h"
 #include "ui/keys/allowedaddressesdialog.h"
 #include "ui/keys/changeexpirydialog.h"
@@ -402,10 +402,10 @@ void KeyDetailPanel::fillLifecycle() {
     m_expires->setText(expiryLongText(key.expiresAt, now));
     QPalette palette = m_expires->palette();
     const auto status = expiryStatus(key.expiresAt, now);
-    palette.setColor(QPalette::WindowText, status == ExpiryStatus::Expired ? QColor(0xb0, 0x1e, 0x1e)
-                                           : status == ExpiryStatus::Soon
-                                               ? QColor(0x8a, 0x5a, 0x00)
-                                               : this->palette().color(QPalette::WindowText));
+    palette.setColor(QPalette::WindowText,
+                     status == ExpiryStatus::Expired ? QColor(0xb0, 0x1e, 0x1e)
+                     : status == ExpiryStatus::Soon  ? QColor(0x8a, 0x5a, 0x00)
+                                                     : this->palette().color(QPalette::WindowText));
     m_expires->setPalette(palette);
 
     m_limits->setSubject(store::limitwindows::keySubject(key.uuid), key.limits);

@@ -95,11 +95,12 @@ KeysPage::KeysPage(AppContext &context, QWidget *parent)
     header->resizeSection(KeysTableModel::CreatedColumn,
                           metrics.horizontalAdvance(QStringLiteral("2026-12-28 22:59")) + 16);
     // Room for "in 23 hours" or a date, after the warning icon.
-    header->resizeSection(KeysTableModel::ExpiresColumn,
-                          qMax(metrics.horizontalAdvance(QStringLiteral("2026-12-28")),
-                               metrics.horizontalAdvance(m_model->headerData(
-                                   KeysTableModel::ExpiresColumn, Qt::Horizontal).toString())) +
-                              m_table->iconSize().width() + 40);
+    header->resizeSection(
+        KeysTableModel::ExpiresColumn,
+        qMax(metrics.horizontalAdvance(QStringLiteral("2026-12-28")),
+             metrics.horizontalAdvance(
+                 m_model->headerData(KeysTableModel::ExpiresColumn, Qt::Horizontal).toString())) +
+            m_table->iconSize().width() + 40);
     m_actionsDelegate = new KeyActionsDelegate(m_table);
     m_table->setItemDelegateForColumn(KeysTableModel::ActionsColumn, m_actionsDelegate);
     {
@@ -460,8 +461,7 @@ void KeysPage::rotateKey(const QString &uuid) {
             return;
         reload();
         selectKey(rotated->record.uuid);
-        Q_EMIT statusMessage(
-            tr("Key \u201c%1\u201d has a new secret.").arg(rotated->record.name));
+        Q_EMIT statusMessage(tr("Key \u201c%1\u201d has a new secret.").arg(rotated->record.name));
         showOneTimeKey(std::move(*rotated));
     });
     dialog->open();

@@ -32,8 +32,8 @@ QSpinBox *wholeSpin(QWidget *parent, const QString &objectName, const QString &s
 }
 } // namespace
 
-LimitsDialog::LimitsDialog(const QString &title, const QString &intro,
-                           const store::Limits &current, Apply apply, QWidget *parent)
+LimitsDialog::LimitsDialog(const QString &title, const QString &intro, const store::Limits &current,
+                           Apply apply, QWidget *parent)
     : QDialog(parent)
     , m_apply(std::move(apply)) {
     setObjectName(QStringLiteral("limitsDialog"));

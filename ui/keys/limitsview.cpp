@@ -2,6 +2,7 @@
 
 #include "store/database.h"
 #include "ui/appcontext.h"
+#include "ui/common/usagetext.h"
 
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -27,11 +28,11 @@ struct UseResult {
     QString error;
 };
 
-// Dollars with cents, as a budget is set; a spend below a cent keeps its digits.
+// Dollars with cents, as a budget is set; a spend below a cent keeps its digits, as costText().
 QString dollars(double usd) {
-    const QLocale locale;
-    const int decimals = usd > 0 && usd < 0.01 ? 4 : 2;
-    return locale.toCurrencyString(usd, QStringLiteral("$"), decimals);
+    if (usd > 0 && usd < 0.01)
+        return costText(usd);
+    return QStringLiteral("$") + QLocale().toString(usd, 'f', 2);
 }
 
 } // namespace
@@ -150,8 +151,8 @@ void LimitsView::setBar(QProgressBar *bar, double used, double limit) {
     if (fraction >= 1.0)
         palette.setColor(QPalette::Highlight, QColor(0xc6, 0x28, 0x28));
     else
-        palette.setColor(QPalette::Highlight, bar->style()->standardPalette().color(
-                                                  QPalette::Highlight));
+        palette.setColor(QPalette::Highlight,
+                         bar->style()->standardPalette().color(QPalette::Highlight));
     bar->setPalette(palette);
 }
 
@@ -162,9 +163,9 @@ void LimitsView::display() {
 
     if (limits.requestsPerMinute) {
         setBar(m_requests.bar, m_use.requestsThisMinute, double(*limits.requestsPerMinute));
-        m_requests.text->setText(tr("%1 of %2 this minute")
-                                     .arg(count(m_use.requestsThisMinute),
-                                          locale.toString(*limits.requestsPerMinute)));
+        m_requests.text->setText(
+            tr("%1 of %2 this minute")
+                .arg(count(m_use.requestsThisMinute), locale.toString(*limits.requestsPerMinute)));
     } else {
         m_requests.bar->hide();
         m_requests.text->setText(
@@ -173,17 +174,17 @@ void LimitsView::display() {
 
     if (limits.tokensPerMinute) {
         setBar(m_tokens.bar, m_use.tokensThisMinute, double(*limits.tokensPerMinute));
-        m_tokens.text->setText(tr("%1 of %2 this minute")
-                                   .arg(count(m_use.tokensThisMinute),
-                                        locale.toString(*limits.tokensPerMinute)));
+        m_tokens.text->setText(
+            tr("%1 of %2 this minute")
+                .arg(count(m_use.tokensThisMinute), locale.toString(*limits.tokensPerMinute)));
     } else {
         m_tokens.bar->hide();
         m_tokens.text->setText(tr("No limit (%1 this minute)").arg(count(m_use.tokensThisMinute)));
     }
 
-    m_parallel.text->setText(limits.maxParallel
-                                 ? tr("At most %1 at once").arg(locale.toString(*limits.maxParallel))
-                                 : tr("No limit"));
+    m_parallel.text->setText(
+        limits.maxParallel ? tr("At most %1 at once").arg(locale.toString(*limits.maxParallel))
+                           : tr("No limit"));
 
     if (limits.budgetUsd) {
         const bool day = limits.budgetPeriod == store::BudgetPeriod::Day;

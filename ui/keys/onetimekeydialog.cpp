@@ -141,8 +141,8 @@ void OneTimeKeyDialog::build(AppContext &context, const store::ApiKeyRecord &rec
             previousValidUntil.isValid()
                 ? tr("The previous secret keeps working until %1, then requests with it are "
                      "refused.")
-                      .arg(QLocale().toString(previousValidUntil.toLocalTime(),
-                                              QLocale::LongFormat))
+                      .arg(
+                          QLocale().toString(previousValidUntil.toLocalTime(), QLocale::LongFormat))
                 : tr("The previous secret no longer works: requests with it are refused."),
             this);
         previous->setObjectName(QStringLiteral("previousSecretNote"));
@@ -185,8 +185,7 @@ void OneTimeKeyDialog::build(AppContext &context, const store::ApiKeyRecord &rec
         baseUrl = kFallbackBaseUrl;
     while (baseUrl.endsWith(u'/'))
         baseUrl.chop(1);
-    const QString route =
-        record.routes.isEmpty() ? kFallbackRoute : record.routes.first().route;
+    const QString route = record.routes.isEmpty() ? kFallbackRoute : record.routes.first().route;
 
     auto *examplesLabel = new QLabel(tr("Use it"), this);
     QFont bold = examplesLabel->font();

@@ -111,10 +111,10 @@ void PreviousSecretView::display() {
     else if (m_use.requests == 0)
         m_useText->setText(tr("Old secret not used in the last hour."));
     else
-        m_useText->setText(tr("Old secret used %n time(s) in the last hour, last at %1.", nullptr,
-                              int(m_use.requests))
-                               .arg(QLocale().toString(m_use.last.toLocalTime().time(),
-                                                       QLocale::ShortFormat)));
+        m_useText->setText(
+            tr("Old secret used %n time(s) in the last hour, last at %1.", nullptr,
+               int(m_use.requests))
+                .arg(QLocale().toString(m_use.last.toLocalTime().time(), QLocale::ShortFormat)));
 }
 
 } // namespace portico::ui

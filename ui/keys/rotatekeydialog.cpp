@@ -93,8 +93,7 @@ RotateKeyDialog::RotateKeyDialog(AppContext &context, const store::ApiKeyRecord 
     layout->addWidget(question);
 
     m_choices = new QButtonGroup(this);
-    const auto addChoice = [this](Grace grace, const QString &text,
-                                          const QString &objectName) {
+    const auto addChoice = [this](Grace grace, const QString &text, const QString &objectName) {
         auto *button = new QRadioButton(text, this);
         button->setObjectName(objectName);
         m_choices->addButton(button, int(grace));
