@@ -12,13 +12,15 @@ class ExpiryText {
 public:
     // "in 3 days", "in 5 hours", "in 12 minutes", "in less than a minute".
     static QString remaining(const QDateTime &expiresAt, const QDateTime &now) {
+        // Rounded to the nearest unit: a key made "for 3 days" a minute ago reads "in 3 days".
         const qint64 seconds = now.secsTo(expiresAt);
-        if (seconds >= 2 * 86400)
-            return tr("in %n day(s)", nullptr, int(seconds / 86400));
-        if (seconds >= 3600)
-            return tr("in %n hour(s)", nullptr, int(seconds / 3600));
+        const auto rounded = [seconds](qint64 unit) { return int((seconds + unit / 2) / unit); };
+        if (seconds >= 36 * 3600)
+            return tr("in %n day(s)", nullptr, rounded(86400));
+        if (seconds >= 90 * 60)
+            return tr("in %n hour(s)", nullptr, rounded(3600));
         if (seconds >= 60)
-            return tr("in %n minute(s)", nullptr, int(seconds / 60));
+            return tr("in %n minute(s)", nullptr, rounded(60));
         return tr("in less than a minute");
     }
     static QString shortText(const QDateTime &expiresAt, const QDateTime &now) {

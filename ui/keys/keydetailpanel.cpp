@@ -265,12 +265,14 @@ QWidget *KeyDetailPanel::buildDetails() {
     layout->addWidget(routes);
 
     auto *limits = new QGroupBox(tr("Limits"), content);
+    limits->setObjectName(QStringLiteral("limitsBox"));
     auto *limitsLayout = new QVBoxLayout(limits);
     m_limits = new LimitsView(m_context, limits);
     limitsLayout->addWidget(m_limits);
     layout->addWidget(limits);
 
     auto *addresses = new QGroupBox(tr("Allowed Addresses"), content);
+    addresses->setObjectName(QStringLiteral("allowedAddressesBox"));
     auto *addressesLayout = new QHBoxLayout(addresses);
     m_allowedAddresses = valueLabel(addresses, QStringLiteral("detailAllowedAddresses"));
     m_allowedAddresses->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));

@@ -82,25 +82,32 @@ KeysPage::KeysPage(AppContext &context, QWidget *parent)
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(KeysTableModel::NameColumn, QHeaderView::Stretch);
     const QFontMetrics metrics = m_table->fontMetrics();
+    // The first 8 digits, as short UUIDs are usually quoted.
     header->resizeSection(KeysTableModel::UuidColumn,
-                          metrics.horizontalAdvance(QStringLiteral("00000000-0000")) + 12);
+                          metrics.horizontalAdvance(QStringLiteral("00000000\u2026")) + 16);
     header->resizeSection(KeysTableModel::GroupsColumn,
                           metrics.horizontalAdvance(QStringLiteral("Production, Stag")) + 12);
-    // Not ResizeToContents: that would measure rows, and there may be 100,000 of them.
-    header->resizeSection(
-        KeysTableModel::RoutesColumn,
-        metrics.horizontalAdvance(
-            m_model->headerData(KeysTableModel::RoutesColumn, Qt::Horizontal).toString()) +
-            24);
+    // Not ResizeToContents: that would measure rows, and there may be 100,000 of them. Headers
+    // wrap ("Accessible / Routes" on two lines), so a count column is as wide as its longest word.
+    header->setDefaultAlignment(
+        Qt::Alignment::fromInt(int(Qt::AlignCenter) | int(Qt::TextWordWrap)));
+    {
+        int widest = 0;
+        const QString title =
+            m_model->headerData(KeysTableModel::RoutesColumn, Qt::Horizontal).toString();
+        for (const QString &word : title.split(u' ', Qt::SkipEmptyParts))
+            widest = qMax(widest, metrics.horizontalAdvance(word));
+        header->resizeSection(KeysTableModel::RoutesColumn, widest + 24);
+        // The header does not grow for wrapped titles by itself.
+        header->setMinimumHeight(2 * metrics.lineSpacing() + 8);
+    }
     header->resizeSection(KeysTableModel::CreatedColumn,
                           metrics.horizontalAdvance(QStringLiteral("2026-12-28 22:59")) + 16);
-    // Room for "in 23 hours" or a date, after the warning icon.
-    header->resizeSection(
-        KeysTableModel::ExpiresColumn,
-        qMax(metrics.horizontalAdvance(QStringLiteral("2026-12-28")),
-             metrics.horizontalAdvance(
-                 m_model->headerData(KeysTableModel::ExpiresColumn, Qt::Horizontal).toString())) +
-            m_table->iconSize().width() + 40);
+    // Room for "in 6 days" or a date after the warning icon; longer texts elide (the tooltip says
+    // it all).
+    header->resizeSection(KeysTableModel::ExpiresColumn,
+                          metrics.horizontalAdvance(QStringLiteral("2026-12-28")) +
+                              m_table->style()->pixelMetric(QStyle::PM_SmallIconSize) + 14);
     m_actionsDelegate = new KeyActionsDelegate(m_table);
     m_table->setItemDelegateForColumn(KeysTableModel::ActionsColumn, m_actionsDelegate);
     {
@@ -128,7 +135,7 @@ KeysPage::KeysPage(AppContext &context, QWidget *parent)
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
     // The table gets the larger share until the user moves the handle (then it is remembered).
-    m_splitter->setSizes({780, 400});
+    m_splitter->setSizes({800, 380});
     m_splitter->setChildrenCollapsible(false);
     layout->addWidget(m_splitter, 1);
 
