@@ -14,10 +14,11 @@ QList<CommandSpec> routeCommands(); // routecommands.cpp: routes list, config ch
 QList<CommandSpec> usageCommands(); // usagecommand.cpp
 QList<CommandSpec> serveCommands(); // servecommand.cpp
 QList<CommandSpec> auditCommands(); // auditcommand.cpp
+QList<CommandSpec> storeCommands(); // storecommand.cpp: store copy
 
 inline QList<CommandSpec> allCommands() {
     return keyCommands() + groupCommands() + routeCommands() + usageCommands() + auditCommands() +
-           serveCommands();
+           storeCommands() + serveCommands();
 }
 
 } // namespace portico::cli

@@ -178,6 +178,13 @@ QByteArray MetricsRegistry::render() const {
 
     header(out, "portico_active_streams", "gauge", "Streamed answers being sent right now.");
     out += "portico_active_streams " + QByteArray::number(m_activeStreams.load()) + '\n';
+    header(out, "portico_usage_rows_held", "gauge",
+           "Usage rows held in memory because the store does not take them right now.");
+    out += "portico_usage_rows_held " + QByteArray::number(m_usageRowsHeld.load()) + '\n';
+    header(out, "portico_usage_rows_dropped_total", "counter",
+           "Usage rows lost because the store refused them for too long.");
+    out +=
+        "portico_usage_rows_dropped_total " + QByteArray::number(m_usageRowsDropped.load()) + '\n';
     header(out, "portico_auth_throttled_requests_total", "counter",
            "Requests with an invalid key refused at once because their address had sent too many "
            "invalid keys within a minute.");

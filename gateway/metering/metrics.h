@@ -33,6 +33,9 @@ public:
     // that started being throttled.
     void recordAuthThrottled() { ++m_authThrottledRequests; }
     void recordAuthThrottleStarted() { ++m_authThrottledAddresses; }
+    // Usage rows held while the store refuses them, and rows dropped past the bound.
+    void setUsageRowsHeld(qint64 rows) { m_usageRowsHeld = rows; }
+    void recordUsageDropped(qint64 rows) { m_usageRowsDropped += quint64(rows); }
     void streamOpened();
     void streamClosed();
     // One failed attempt at an upstream model; `kind` is short ("timeout", "http_500", ...).
@@ -78,6 +81,8 @@ private:
 
     std::atomic<qint64> m_activeStreams{0};
     std::atomic<quint64> m_authThrottledRequests{0};
+    std::atomic<qint64> m_usageRowsHeld{0};
+    std::atomic<quint64> m_usageRowsDropped{0};
     std::atomic<quint64> m_authThrottledAddresses{0};
 };
 

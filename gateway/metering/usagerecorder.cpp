@@ -1,5 +1,8 @@
 #include "metering/usagerecorder.h"
 
+#include "metering/gatewaylog.h"
+#include "metering/metrics.h"
+
 #include "store/database.h"
 #include "store/keystore.h"
 #include "store/usagestore.h"
@@ -8,6 +11,8 @@
 #include <QDeadlineTimer>
 #include <QLoggingCategory>
 #include <QThread>
+
+#include <utility>
 
 namespace portico::metering {
 
@@ -21,6 +26,71 @@ UsageRecorder::UsageRecorder(std::shared_ptr<store::Database> database)
 
 UsageRecorder::~UsageRecorder() {
     stop();
+}
+
+void UsageRecorder::setReporting(GatewayLog *log, MetricsRegistry *metrics) {
+    m_log = log;
+    m_metrics = metrics;
+}
+
+void UsageRecorder::report(int level, const QString &event, const QString &message) {
+    qCWarning(lcUsage).noquote() << message;
+    if (!m_log)
+        return;
+    LogEntry entry;
+    entry.time = QDateTime::currentDateTimeUtc();
+    entry.level = LogEntry::Level(level);
+    entry.event = event;
+    entry.message = message;
+    m_log->append(std::move(entry));
+}
+
+qint64 UsageRecorder::heldRows() const {
+    QMutexLocker locker(&m_mutex);
+    return m_held.size();
+}
+
+qint64 UsageRecorder::droppedRows() const {
+    QMutexLocker locker(&m_mutex);
+    return m_dropped;
+}
+
+void UsageRecorder::hold(QList<store::UsageRecord> rows) {
+    m_held.append(std::move(rows));
+    const qsizetype excess = m_held.size() - kMaxHeldRows;
+    if (excess > 0) {
+        m_held.remove(0, excess);
+        m_dropped += excess;
+        if (m_metrics)
+            m_metrics->recordUsageDropped(excess);
+        report(int(LogEntry::Level::Error), QStringLiteral("usage_rows_dropped"),
+               QStringLiteral("The store has not taken usage rows for a while and %1 are held, "
+                              "the most kept in memory: the %2 oldest were dropped (%3 in all "
+                              "so far).")
+                   .arg(kMaxHeldRows)
+                   .arg(excess)
+                   .arg(m_dropped));
+    }
+    if (m_metrics)
+        m_metrics->setUsageRowsHeld(m_held.size());
+}
+
+void UsageRecorder::retryHeld(QMutexLocker<QMutex> &locker, bool force) {
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    while (!m_held.isEmpty() && (force || now - m_lastFailureMs >= kRetryIntervalMs)) {
+        QList<store::UsageRecord> batch = m_held.mid(0, kBatchRows);
+        m_held.remove(0, batch.size());
+        locker.unlock();
+        const bool written = writeBatch(batch);
+        locker.relock();
+        if (!written) {
+            // Back in front, in their order; the next try waits a second.
+            m_held = batch + m_held;
+            break;
+        }
+    }
+    if (m_metrics)
+        m_metrics->setUsageRowsHeld(m_held.size());
 }
 
 void UsageRecorder::start() {
@@ -45,12 +115,14 @@ void UsageRecorder::flush() {
     QMutexLocker locker(&m_mutex);
     if (!m_thread) {
         // Nobody writes in the background: write here.
+        retryHeld(locker, true);
         QList<store::UsageRecord> rows = std::move(m_queue);
         m_queue.clear();
         locker.unlock();
-        if (!rows.isEmpty())
-            writeBatch(rows);
+        const bool written = rows.isEmpty() || writeBatch(rows);
         locker.relock();
+        if (!written)
+            hold(rows);
         m_done += rows.size();
         return;
     }
@@ -96,6 +168,7 @@ void UsageRecorder::run() {
         if (m_queue.size() < kBatchRows && !m_flushRequested && !m_stopping)
             m_wake.wait(&m_mutex, QDeadlineTimer(kFlushIntervalMs));
         m_flushRequested = false;
+        retryHeld(locker, false);
         if (m_queue.isEmpty()) {
             m_progress.wakeAll();
             continue;
@@ -108,16 +181,36 @@ void UsageRecorder::run() {
             batch = m_queue.mid(0, kBatchRows);
             m_queue.remove(0, kBatchRows);
         }
-        locker.unlock();
-        writeBatch(batch);
-        locker.relock();
-        m_done += batch.size();
+        // Behind rows still held, new ones wait their turn: the order of the rows stays.
+        bool written = false;
+        if (m_held.isEmpty()) {
+            locker.unlock();
+            written = writeBatch(batch);
+            locker.relock();
+        }
+        const qsizetype rows = batch.size();
+        if (!written)
+            hold(std::move(batch));
+        m_done += rows;
         m_progress.wakeAll();
+    }
+    // Stopping: one last try for what is held; what the store still refuses is lost, and said.
+    retryHeld(locker, true);
+    if (!m_held.isEmpty()) {
+        const qsizetype lost = m_held.size();
+        m_dropped += lost;
+        if (m_metrics)
+            m_metrics->recordUsageDropped(lost);
+        m_held.clear();
+        report(int(LogEntry::Level::Error), QStringLiteral("usage_rows_dropped"),
+               QStringLiteral("The gateway stops while the store still refuses usage rows: %1 "
+                              "rows are lost.")
+                   .arg(lost));
     }
     m_progress.wakeAll();
 }
 
-void UsageRecorder::writeBatch(const QList<store::UsageRecord> &rows) {
+bool UsageRecorder::writeBatch(const QList<store::UsageRecord> &rows) {
     store::UsageStore usage(*m_database);
     store::Status status = usage.insert(rows);
     if (!status) {
@@ -125,18 +218,32 @@ void UsageRecorder::writeBatch(const QList<store::UsageRecord> &rows) {
         QThread::msleep(50);
         status = usage.insert(rows);
     }
+    bool recovered = false;
+    bool failedFirst = false;
     {
         QMutexLocker locker(&m_mutex);
-        if (status)
+        if (status) {
             m_written += rows.size();
-        else
+            recovered = std::exchange(m_storeFailing, false);
+        } else {
             m_failed += rows.size();
+            m_lastFailureMs = QDateTime::currentMSecsSinceEpoch();
+            failedFirst = !std::exchange(m_storeFailing, true);
+        }
     }
     if (!status) {
-        qCWarning(lcUsage).noquote()
-            << "Could not write" << rows.size() << "usage rows:" << status.error().message;
-        return;
+        // Said once per outage, not once a second.
+        if (failedFirst)
+            report(int(LogEntry::Level::Error), QStringLiteral("usage_write_failed"),
+                   QStringLiteral("Usage rows cannot be written: %1 They are held in memory (up "
+                                  "to %2) and written when the store takes them again.")
+                       .arg(status.error().message)
+                       .arg(kMaxHeldRows));
+        return false;
     }
+    if (recovered)
+        report(int(LogEntry::Level::Info), QStringLiteral("usage_write_recovered"),
+               QStringLiteral("The store takes usage rows again; the held ones are written."));
 
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     QStringList toTouch;
@@ -156,6 +263,7 @@ void UsageRecorder::writeBatch(const QList<store::UsageRecord> &rows) {
             qCWarning(lcUsage).noquote()
                 << "Could not update last_used_at:" << touched.error().message;
     }
+    return true;
 }
 
 } // namespace portico::metering

@@ -17,15 +17,28 @@ class Database;
 
 namespace portico::metering {
 
+class GatewayLog;
+class MetricsRegistry;
+
 // Writes usage rows off the request path: request threads queue rows, a thread of its own writes
 // them every 200 ms (or as soon as 500 are waiting) in one transaction per batch, and marks the
 // keys seen as used (at most once a minute per key).
+//
+// When the store cannot be written (PostgreSQL down, a disk full), the rows are held in memory,
+// up to kMaxHeldRows, and written once the store takes them again (tried every second). Past
+// that bound the oldest held rows are dropped; every drop is counted (droppedRows(), the log,
+// /metrics), never silent.
 class UsageRecorder {
 public:
     static constexpr int kFlushIntervalMs = 200;
     static constexpr int kBatchRows = 500;
+    static constexpr int kRetryIntervalMs = 1000;
+    // About 50 MB of rows: minutes of traffic at thousands of requests a second.
+    static constexpr qsizetype kMaxHeldRows = 100'000;
 
     explicit UsageRecorder(std::shared_ptr<store::Database> database);
+    // Where drops and recoveries are reported; both may be null. Call before start().
+    void setReporting(GatewayLog *log, MetricsRegistry *metrics);
     ~UsageRecorder(); // stop()
     UsageRecorder(const UsageRecorder &) = delete;
     UsageRecorder &operator=(const UsageRecorder &) = delete;
@@ -39,11 +52,19 @@ public:
     void stop();
 
     qint64 writtenRows() const;
-    qint64 failedRows() const;
+    qint64 failedRows() const;  // rows of failed attempts (held or dropped)
+    qint64 heldRows() const;    // waiting for the store to take them again
+    qint64 droppedRows() const; // lost past the bound
 
 private:
     void run();
-    void writeBatch(const QList<store::UsageRecord> &rows);
+    // Writes the rows; false when the store refused them.
+    bool writeBatch(const QList<store::UsageRecord> &rows);
+    // Keeps rows the store refused, dropping the oldest past the bound. Called locked.
+    void hold(QList<store::UsageRecord> rows);
+    // Tries the held rows again when it is time. Called locked; unlocks while writing.
+    void retryHeld(QMutexLocker<QMutex> &locker, bool force);
+    void report(int level, const QString &event, const QString &message);
 
     std::shared_ptr<store::Database> m_database;
     mutable QMutex m_mutex;
@@ -58,6 +79,12 @@ private:
     bool m_stopping = false;
     QThread *m_thread = nullptr;
     QHash<QString, qint64> m_lastTouchedMs; // writer thread only
+    QList<store::UsageRecord> m_held;       // oldest first
+    qint64 m_dropped = 0;
+    qint64 m_lastFailureMs = 0;
+    bool m_storeFailing = false;
+    GatewayLog *m_log = nullptr;
+    MetricsRegistry *m_metrics = nullptr;
 };
 
 } // namespace portico::metering

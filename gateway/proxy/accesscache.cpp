@@ -70,6 +70,10 @@ std::optional<AccessCache::Key> AccessCache::findByHash(const QByteArray &keyHas
 }
 
 bool AccessCache::refreshIfChangedElsewhere() {
+    // A store that did not answer the last time is not asked on the request path: a key it
+    // does not know is refused at once, and the poller notices when the store is back.
+    if (!m_lastLoadOk.load())
+        return false;
     const qint64 before = m_loadedCounter.load();
     pollOtherProcesses();
     return m_loadedCounter.load() != before;
@@ -83,8 +87,10 @@ void AccessCache::refreshIfChangedLocally() {
 
 void AccessCache::pollOtherProcesses() {
     const qint64 counter = m_database->changeCounter();
+    // After an outage the snapshot is reloaded even when nothing changed meanwhile: that is
+    // how the cache knows it is current again.
     if (counter == m_loadedCounter.load() &&
-        m_database->localGeneration() == m_loadedGeneration.load())
+        m_database->localGeneration() == m_loadedGeneration.load() && m_lastLoadOk.load())
         return;
     reload(true);
 }
@@ -101,10 +107,13 @@ void AccessCache::reload(bool force) {
     if (!snapshot) {
         if (m_lastLoadOk.exchange(false))
             qCWarning(lcAccess).noquote()
-                << "Cannot read the keys from the store:" << snapshot.error().message;
+                << "Cannot read the keys from the store:" << snapshot.error().message
+                << "Keys already known keep the access they had; other keys are refused until "
+                   "the store answers again.";
         return;
     }
-    m_lastLoadOk = true;
+    if (!m_lastLoadOk.exchange(true))
+        qCInfo(lcAccess).noquote() << "The store answers again; keys and access are current.";
 
     QHash<QString, const store::AccessSnapshot::Group *> groupsByUuid;
     for (const auto &group : snapshot->groups)

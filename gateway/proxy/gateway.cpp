@@ -109,6 +109,7 @@ bool Gateway::start() {
     d->upstream = std::make_unique<upstream::UpstreamClient>();
     d->access = std::make_unique<AccessCache>(d->database);
     d->usage = std::make_unique<metering::UsageRecorder>(d->database);
+    d->usage->setReporting(d->options.log.get(), d->metrics.get());
     d->limiter = std::make_unique<RateLimiter>();
     d->keyLimits = std::make_unique<KeyLimiter>(d->database);
     d->services = std::make_unique<GatewayServices>();

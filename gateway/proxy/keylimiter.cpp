@@ -169,35 +169,65 @@ void KeyLimiter::flush() {
     if (!m_database)
         return;
     QHash<QString, double> unsaved;
+    bool counting = false;
     {
         QMutexLocker locker(&m_state->mutex);
         unsaved.swap(m_state->unsaved);
+        counting = !m_state->subjects.isEmpty();
     }
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     // Old windows are forgotten about once a minute, not on every save.
     const bool prune = now - m_state->lastPruneMs.load() >= kMinuteMs;
-    if (unsaved.isEmpty() && !prune)
-        return;
-    QList<store::LimitCounter> deltas;
-    deltas.reserve(unsaved.size());
-    for (auto it = unsaved.cbegin(); it != unsaved.cend(); ++it) {
-        const QStringList parts = it.key().split(u'\n');
-        deltas.append({parts.value(0), parts.value(1), parts.value(2).toLongLong(), it.value()});
+    store::LimitCounterStore counters(*m_database);
+    if (!unsaved.isEmpty() || prune) {
+        QList<store::LimitCounter> deltas;
+        deltas.reserve(unsaved.size());
+        for (auto it = unsaved.cbegin(); it != unsaved.cend(); ++it) {
+            const QStringList parts = it.key().split(u'\n');
+            deltas.append(
+                {parts.value(0), parts.value(1), parts.value(2).toLongLong(), it.value()});
+        }
+        const store::Status saved =
+            counters.add(deltas, prune ? now - kKeepSpendMs : 0, prune ? now - kKeepMinutesMs : 0);
+        if (!saved) {
+            // Kept for the next attempt: the counts must not be lost while the store is busy.
+            QMutexLocker locker(&m_state->mutex);
+            for (auto it = unsaved.cbegin(); it != unsaved.cend(); ++it)
+                m_state->unsaved[it.key()] += it.value();
+            qCWarning(lcLimits).noquote()
+                << "Cannot save the limits' counters, will retry:" << saved.error().message;
+            return;
+        }
+        if (prune)
+            m_state->lastPruneMs = now;
     }
-    const store::Status saved =
-        store::LimitCounterStore(*m_database)
-            .add(deltas, prune ? now - kKeepSpendMs : 0, prune ? now - kKeepMinutesMs : 0);
-    if (!saved) {
-        // Kept for the next attempt: the counts must not be lost while the store is busy.
-        QMutexLocker locker(&m_state->mutex);
-        for (auto it = unsaved.cbegin(); it != unsaved.cend(); ++it)
-            m_state->unsaved[it.key()] += it.value();
-        qCWarning(lcLimits).noquote()
-            << "Cannot save the limits' counters, will retry:" << saved.error().message;
+    if (!counting)
         return;
+    // What every gateway on the store counted, this one included: several gateways on one
+    // store share their limits, each learning the others' counts within about a second.
+    const auto totals = counters.load(windows::periodStart(store::BudgetPeriod::Month, now));
+    if (!totals)
+        return;
+    QMutexLocker locker(&m_state->mutex);
+    for (const store::LimitCounter &total : *totals) {
+        const QString key =
+            counterKey(total.subject, QLatin1String(total.measure.toLatin1()), total.windowStart);
+        const auto subject = m_state->subjects.find(total.subject);
+        Ticket::State::Window *window = nullptr;
+        if (subject != m_state->subjects.end()) {
+            if (total.measure == QLatin1String(windows::kRequests))
+                window = &subject->requests;
+            else if (total.measure == QLatin1String(windows::kTokens))
+                window = &subject->tokens;
+            else if (total.measure == QLatin1String(windows::kSpendUsd))
+                window = &subject->spend;
+        }
+        if (window && window->start == total.windowStart)
+            // The store has what was saved; what was counted since is not there yet.
+            window->used = total.used + m_state->unsaved.value(key);
+        else
+            m_state->loaded.insert(key, total.used);
     }
-    if (prune)
-        m_state->lastPruneMs = now;
 }
 
 KeyLimiter::Decision KeyLimiter::admit(const AccessCache::Key &key, const QString &route,

@@ -28,7 +28,8 @@ namespace portico::proxy {
 // max_tokens when the client gave one) and settled from the real usage when it ends, so that
 // concurrent requests cannot overshoot by more than what the requests in flight use beyond their
 // reservations. The counts live in memory and are added to the store's limit_counters about once
-// a second, and read back at start: a restarted gateway goes on counting where it stopped.
+// a second, and read back then: a restarted gateway goes on counting where it stopped, and
+// several gateways on one store learn each other's counts within about a second.
 // Thread-safe.
 class KeyLimiter {
 public:

@@ -65,11 +65,12 @@ Result<QList<AuditEntry>> AuditLog::query(const AuditQuery &filter) const {
                     historyUuid(connection, groupTable(), filter.groupRef);
                 if (!group)
                     return group.error();
-                // Key rows name their group as "group_uuid" in the compact JSON writeAudit
-                // stores; a uuid holds no LIKE wildcard.
+                // Key rows name their groups by uuid in their details ("group_uuid" when joining
+                // or leaving, "group_uuids" when created in them); a uuid is unique and holds no
+                // LIKE wildcard.
                 conditions << QStringLiteral("(object_uuid = ? OR (object_type = 'key' AND "
                                              "details LIKE ?))");
-                values << *group << QStringLiteral("%\"group_uuid\":\"%1\"%").arg(*group);
+                values << *group << QStringLiteral("%\"%1\"%").arg(*group);
             }
             if (!filter.action.isEmpty()) {
                 conditions << QStringLiteral("substr(action, 1, ?) = ?");

@@ -79,9 +79,13 @@ bool isBusy(const QSqlError &error) {
 Status beginImmediate(QSqlDatabase &connection) {
     if (isPostgres(connection)) {
         QSqlQuery query(connection);
-        if (!query.exec(QStringLiteral("BEGIN")))
-            return detail::databaseError(query.lastError(),
-                                         QStringLiteral("starting a write transaction"));
+        if (!query.exec(QStringLiteral("BEGIN"))) {
+            const Error error = detail::databaseError(
+                query.lastError(), QStringLiteral("starting a write transaction"));
+            // BEGIN fails when the server went away (a restart, say): the next use reconnects.
+            connection.close();
+            return error;
+        }
         if (!query.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kWriteLockKey))) {
             const QSqlError error = query.lastError();
             query.exec(QStringLiteral("ROLLBACK"));
@@ -405,22 +409,44 @@ Error databaseError(const QSqlError &error, const QString &doing) {
                  QStringLiteral("Database error while %1: %2. %3").arg(doing, text, advice)};
 }
 
+Status resyncRowIds(const QSqlDatabase &connection) {
+    if (!isPostgres(connection))
+        return {};
+    for (const char *table : {"usage", "audit"}) {
+        QSqlQuery query(connection);
+        if (!query.exec(QStringLiteral("SELECT setval(pg_get_serial_sequence('%1', 'id'), "
+                                       "COALESCE(MAX(id), 0) + 1, false) FROM %1")
+                            .arg(QLatin1String(table))))
+            return databaseError(query.lastError(), QStringLiteral("numbering the copied rows"));
+    }
+    return {};
+}
+
 ReadTransaction::ReadTransaction(Database &db)
     : m_connection(db.connection()) {
-    if (!m_connection.isOpen()) {
-        m_error = connectionError(m_connection);
-        return;
-    }
-    // A deferred transaction in WAL mode reads one snapshot from its first SELECT to the end;
-    // PostgreSQL needs REPEATABLE READ for that (its default reads each statement afresh).
-    QSqlQuery query(m_connection);
-    if (!query.exec(isPostgres(m_connection)
-                        ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                        : QStringLiteral("BEGIN"))) {
+    // A PostgreSQL connection that the server dropped (a restart) only shows when used: BEGIN
+    // fails, the connection is closed, and one fresh connection is tried.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (attempt > 0)
+            m_connection = db.connection();
+        if (!m_connection.isOpen()) {
+            m_error = connectionError(m_connection);
+            return;
+        }
+        // A deferred transaction in WAL mode reads one snapshot from its first SELECT to the
+        // end; PostgreSQL needs REPEATABLE READ for that (it reads each statement afresh).
+        QSqlQuery query(m_connection);
+        if (query.exec(isPostgres(m_connection)
+                           ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                           : QStringLiteral("BEGIN"))) {
+            m_open = true;
+            return;
+        }
         m_error = databaseError(query.lastError(), QStringLiteral("starting a read transaction"));
-        return;
+        if (!isPostgres(m_connection))
+            return;
+        m_connection.close();
     }
-    m_open = true;
 }
 
 ReadTransaction::~ReadTransaction() {
@@ -663,7 +689,13 @@ int Database::schemaVersion() const {
 }
 
 qint64 Database::changeCounter() const {
-    const Result<qint64> counter = detail::readChangeCounter(connection());
+    QSqlDatabase current = connection();
+    Result<qint64> counter = detail::readChangeCounter(current);
+    // A PostgreSQL connection the server dropped stays "open" in Qt: close it, try a fresh one.
+    if (!counter && isPostgres() && current.isOpen()) {
+        current.close();
+        counter = detail::readChangeCounter(connection());
+    }
     return counter ? *counter : -1;
 }
 
@@ -681,7 +713,14 @@ Transaction::Transaction(Database &db)
         m_error = detail::connectionError(m_connection);
         return;
     }
-    if (Status begun = beginImmediate(m_connection); !begun) {
+    Status begun = beginImmediate(m_connection);
+    // beginImmediate closed a PostgreSQL connection the server had dropped: one fresh try.
+    if (!begun && !m_connection.isOpen()) {
+        m_connection = db.connection();
+        if (m_connection.isOpen())
+            begun = beginImmediate(m_connection);
+    }
+    if (!begun) {
         m_error = begun.error();
         return;
     }

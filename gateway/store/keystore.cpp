@@ -176,14 +176,17 @@ Result<CreatedKey> KeyStore::createKey(const QString &name, const QStringList &g
                             QStringLiteral("create"),
                             {{QStringLiteral("name"), validName}}};
                         QJsonArray names;
+                        QJsonArray uuids; // the group's History finds the row by its uuid
                         for (const Named &group : std::as_const(groups)) {
                             change.statements.append(
                                 {QStringLiteral("INSERT INTO key_groups (key_uuid, "
                                                 "group_uuid) VALUES (?, ?)"),
                                  {uuid, group.uuid}});
                             names.append(group.name);
+                            uuids.append(group.uuid);
                         }
                         change.details.insert(QStringLiteral("groups"), names);
+                        change.details.insert(QStringLiteral("group_uuids"), uuids);
                         if (expiresAt.isValid())
                             change.details.insert(QStringLiteral("expires_at"),
                                                   isoOrNull(expiresAt));

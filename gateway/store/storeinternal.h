@@ -89,4 +89,8 @@ Status writeAudit(const QSqlDatabase &connection, const QString &actor, const QS
 
 Result<qint64> readChangeCounter(const QSqlDatabase &connection);
 
+// After rows were inserted with their own ids (a store copy): PostgreSQL's id sequences of usage
+// and audit are moved past them. Nothing to do on SQLite. Defined in database.cpp.
+Status resyncRowIds(const QSqlDatabase &connection);
+
 } // namespace portico::store::detail

@@ -458,6 +458,30 @@ private Q_SLOTS:
                     .isEmpty());
     }
 
+    // `store copy` on the real command line: into a new store, then refused into a full one.
+    void storeCopy() {
+        QVERIFY(
+            runOk({QStringLiteral("keys"), QStringLiteral("create"), QStringLiteral("to copy")}));
+        const QString target =
+            path(QStringLiteral("copy-%1.db").arg(QDateTime::currentMSecsSinceEpoch()));
+        const Run copied =
+            runRaw({QStringLiteral("store"), QStringLiteral("copy"), QStringLiteral("--from"), m_db,
+                    QStringLiteral("--to"), target, QStringLiteral("--json")},
+                   environment());
+        QCOMPARE(copied.exitCode, 0);
+        QVERIFY(copied.json()
+                    .object()
+                    .value(QStringLiteral("tables"))
+                    .toObject()
+                    .value(QStringLiteral("api_keys"))
+                    .toInt() >= 1);
+        const Run again = runRaw({QStringLiteral("store"), QStringLiteral("copy"),
+                                  QStringLiteral("--from"), m_db, QStringLiteral("--to"), target},
+                                 environment());
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY2(again.err.contains("not empty"), again.err.constData());
+    }
+
     void groupsCommands() {
         QJsonObject group =
             runJson({QStringLiteral("groups"), QStringLiteral("create"), QStringLiteral("ops"),

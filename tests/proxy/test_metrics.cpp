@@ -448,6 +448,8 @@ void TestMetrics::exposition() {
         {QStringLiteral("portico_active_streams"), QStringLiteral("gauge")},
         {QStringLiteral("portico_upstream_errors_total"), QStringLiteral("counter")},
         {QStringLiteral("portico_auth_throttled_requests_total"), QStringLiteral("counter")},
+        {QStringLiteral("portico_usage_rows_held"), QStringLiteral("gauge")},
+        {QStringLiteral("portico_usage_rows_dropped_total"), QStringLiteral("counter")},
         {QStringLiteral("portico_auth_throttled_addresses_total"), QStringLiteral("counter")},
         {QStringLiteral("portico_up"), QStringLiteral("gauge")},
         {QStringLiteral("portico_build_info"), QStringLiteral("gauge")},

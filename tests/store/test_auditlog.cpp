@@ -251,6 +251,13 @@ void TestAuditLog::queryByGroupHasItsRowsAndItsKeysJoiningAndLeaving() {
     query.keyRef = QStringLiteral("k2");
     QCOMPARE(actionsOf(AuditLog(*m_db).query(query)),
              (QStringList{QStringLiteral("key.remove_group"), QStringLiteral("key.add_group")}));
+
+    // A key created straight into a group is in that group's history too.
+    QVERIFY(m_keys->createKey(QStringLiteral("born in h"), {QStringLiteral("h")}).ok());
+    AuditQuery ofH;
+    ofH.groupRef = QStringLiteral("h");
+    ofH.limit = 1;
+    QCOMPARE(actionsOf(AuditLog(*m_db).query(ofH)), QStringList{QStringLiteral("key.create")});
 }
 
 void TestAuditLog::queryByActionExactOrPrefix() {

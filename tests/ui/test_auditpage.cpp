@@ -158,11 +158,12 @@ void TestAuditPage::filtersByKeyGroupActionAndPeriod() {
         kTimeoutMs);
     keyBox->setCurrentIndex(0);
 
+    // The group's own rows, a key joining it, and a key created in it.
     page.setGroupFilter(m_groupUuid);
     QTRY_COMPARE_WITH_TIMEOUT(
         actions(model),
-        (QStringList{QStringLiteral("group.add_route"), QStringLiteral("key.add_group"),
-                     QStringLiteral("group.create")}),
+        (QStringList{QStringLiteral("key.create"), QStringLiteral("group.add_route"),
+                     QStringLiteral("key.add_group"), QStringLiteral("group.create")}),
         kTimeoutMs);
     page.setGroupFilter(QString());
 
@@ -283,11 +284,11 @@ void TestAuditPage::groupsPageShowsTheGroupsHistoryAndShowAllOpensAudit() {
     for (auto *section : groups->findChildren<ui::HistorySection *>())
         history = section;
     QVERIFY(history);
-    QTRY_COMPARE_WITH_TIMEOUT(history->list()->topLevelItemCount(), 3, kTimeoutMs);
-    QCOMPARE(history->list()->topLevelItem(0)->text(2), QStringLiteral("Granted route"));
-    QCOMPARE(history->list()->topLevelItem(0)->text(1), QStringLiteral("alice (Command line)"));
-    // The key that joined is named in the group's history.
-    QCOMPARE(history->list()->topLevelItem(1)->text(2), QStringLiteral("Added to group: beta"));
+    QTRY_COMPARE_WITH_TIMEOUT(history->list()->topLevelItemCount(), 4, kTimeoutMs);
+    QCOMPARE(history->list()->topLevelItem(1)->text(2), QStringLiteral("Granted route"));
+    QCOMPARE(history->list()->topLevelItem(1)->text(1), QStringLiteral("alice (Command line)"));
+    // The keys that joined, or were created in it, are named in the group's history.
+    QCOMPARE(history->list()->topLevelItem(2)->text(2), QStringLiteral("Added to group: beta"));
 
     auto *link = history->findChild<QLabel *>(QStringLiteral("historyShowAll"));
     QVERIFY(link);
@@ -297,8 +298,8 @@ void TestAuditPage::groupsPageShowsTheGroupsHistoryAndShowAllOpensAudit() {
     QCOMPARE(model.query().groupRef, m_groupUuid);
     QTRY_COMPARE_WITH_TIMEOUT(
         actions(model),
-        (QStringList{QStringLiteral("group.add_route"), QStringLiteral("key.add_group"),
-                     QStringLiteral("group.create")}),
+        (QStringList{QStringLiteral("key.create"), QStringLiteral("group.add_route"),
+                     QStringLiteral("key.add_group"), QStringLiteral("group.create")}),
         kTimeoutMs);
 }
 

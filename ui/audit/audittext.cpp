@@ -200,7 +200,9 @@ QString AuditText::changes(const store::AuditEntry &entry, const QJsonObject &de
         parts << text;
     }
     for (auto it = details.constBegin(); it != details.constEnd(); ++it) {
-        if (used.contains(it.key()) || it.key() == QLatin1String("group_uuid"))
+        // Uuids are for finding rows, not for reading.
+        if (used.contains(it.key()) || it.key() == QLatin1String("group_uuid") ||
+            it.key() == QLatin1String("group_uuids"))
             continue;
         // A new object's empty fields say nothing.
         const QJsonValue value = it.value();
