@@ -160,6 +160,7 @@ void MainWindow::buildMenus() {
         connect(action, &QAction::triggered, this, showKeys, Qt::DirectConnection);
     keys->addAction(m_keysPage->newKeyAction());
     keys->addAction(m_keysPage->renameAction());
+    keys->addAction(m_keysPage->rotateAction());
     keys->addAction(m_keysPage->deleteKeyAction());
     keys->addSeparator();
     keys->addAction(m_keysPage->copyUuidAction());

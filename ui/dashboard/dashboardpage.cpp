@@ -79,24 +79,28 @@ QChartView *makeChartView(QChart *chart, const QString &objectName, QWidget *par
     return view;
 }
 
+// Counting the keys about to expire reads every key: done when the keys may have changed (a store
+// change, or a minute passing), not on every 2-second refresh. -1: not counted this time.
+int countKeysExpiringSoon(store::Database &database) {
+    const store::KeyStore keys(database, QString());
+    auto list = keys.listKeys();
+    if (!list)
+        return -1;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return int(std::count_if(list->cbegin(), list->cend(), [&now](const auto &key) {
+        return key.state == store::KeyState::Active &&
+               expiryStatus(key.expiresAt, now) == ExpiryStatus::Soon;
+    }));
+}
+
 DashboardData loadDashboard(const std::shared_ptr<store::Database> &database, QDateTime since,
-                            QDateTime until, bool hourBuckets) {
+                            QDateTime until, bool hourBuckets, bool countExpiring) {
     DashboardData data;
     data.since = since;
     data.until = until;
     data.hourBuckets = hourBuckets;
-    {
-        // Keys about to stop working, whatever the period: the admin has a week to act.
-        const store::KeyStore keys(*database, QString());
-        if (auto list = keys.listKeys()) {
-            const QDateTime now = QDateTime::currentDateTimeUtc();
-            for (const auto &key : list.value()) {
-                if (key.state == store::KeyState::Active &&
-                    expiryStatus(key.expiresAt, now) == ExpiryStatus::Soon)
-                    ++data.keysExpiringSoon;
-            }
-        }
-    }
+    // Keys about to stop working, whatever the period: the admin has a week to act.
+    data.keysExpiringSoon = countExpiring ? countKeysExpiringSoon(*database) : -1;
     store::UsageQuery query;
     query.since = since;
     query.until = until;
@@ -221,6 +225,7 @@ DashboardPage::DashboardPage(AppContext &context, QWidget *parent)
     connect(m_period, &PeriodSelector::periodChanged, this, &DashboardPage::refresh);
     if (m_context.storeWatcher) {
         connect(m_context.storeWatcher, &StoreWatcher::storeChanged, this, [this] {
+            m_expiringStale = true;
             if (isVisible())
                 refresh();
         });
@@ -265,15 +270,21 @@ QLabel *DashboardPage::addTile(QGridLayout *grid, int column, const QString &tit
 void DashboardPage::startLoad() {
     if (loadCount() == 0)
         m_state->setText(tr("Loading…"));
-    load(
-        [database = m_context.database, since = m_period->since(), until = m_period->until(),
-         hours = m_period->prefersHourBuckets()] {
-            return loadDashboard(database, since, until, hours);
-        },
-        [this](const DashboardData &data) {
-            apply(data);
-            Q_EMIT loaded();
-        });
+    const bool countExpiring =
+        m_expiringStale || !m_expiringCounted.isValid() || m_expiringCounted.hasExpired(60 * 1000);
+    if (countExpiring) {
+        m_expiringStale = false;
+        m_expiringCounted.start();
+    }
+    load([database = m_context.database, since = m_period->since(), until = m_period->until(),
+          hours = m_period->prefersHourBuckets(),
+          countExpiring] { return loadDashboard(database, since, until, hours, countExpiring); },
+         [this](DashboardData data) {
+             if (data.keysExpiringSoon < 0)
+                 data.keysExpiringSoon = m_data.keysExpiringSoon; // not counted: unchanged
+             apply(data);
+             Q_EMIT loaded();
+         });
 }
 
 void DashboardPage::apply(const DashboardData &data) {

@@ -3,6 +3,8 @@
 #include "store/usagequery.h"
 #include "ui/common/backgroundloadedwidget.h"
 
+#include <QElapsedTimer>
+
 class QChart;
 class QGridLayout;
 class QLabel;
@@ -21,7 +23,8 @@ struct DashboardData {
     QList<store::UsageAggregate> topKeys;
     QList<store::UsageAggregate> topRoutes;
     QList<store::UsageStatusCount> statuses;
-    int keysExpiringSoon = 0; // active keys expiring within kExpirySoonDays (not yet expired)
+    // Active keys expiring within kExpirySoonDays (not yet expired); -1 when not counted.
+    int keysExpiringSoon = 0;
     bool hourBuckets = true;
     QDateTime since;
     QDateTime until;
@@ -75,6 +78,9 @@ private:
     QTableWidget *m_topRoutes = nullptr;
 
     DashboardData m_data;
+    // The count of keys about to expire is read again after a store change or a minute.
+    bool m_expiringStale = true;
+    QElapsedTimer m_expiringCounted;
 };
 
 } // namespace portico::ui
