@@ -91,10 +91,6 @@
         <translation>Portico: chiavi API, gruppi e route, con un gateway locale compatibile con OpenAI.</translation>
     </message>
     <message>
-        <source>The SQLite store (env PORTICO_DB; default: %1).</source>
-        <translation>Il database SQLite (variabile PORTICO_DB; predefinito: %1).</translation>
-    </message>
-    <message>
         <source>The config.yaml to use (env PORTICO_CONFIG).</source>
         <translation>Il config.yaml da usare (variabile PORTICO_CONFIG).</translation>
     </message>
@@ -123,6 +119,10 @@
     <message>
         <source>%1 does not load: %2</source>
         <translation>%1 non si carica: %2</translation>
+    </message>
+    <message>
+        <source>The store: an SQLite file or a PostgreSQL URI (env PORTICO_DB; default: the last one opened, else %1).</source>
+        <translation>Il database: un file SQLite o un URI PostgreSQL (variabile PORTICO_DB; predefinito: l&apos;ultimo aperto, altrimenti %1).</translation>
     </message>
 </context>
 <context>
@@ -1824,6 +1824,18 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <source>&amp;Audit</source>
         <translation>Registro &amp;attività</translation>
     </message>
+    <message>
+        <source>&amp;Open Store…</source>
+        <translation>&amp;Apri database…</translation>
+    </message>
+    <message>
+        <source>Shared store: %1</source>
+        <translation>Database condiviso: %1</translation>
+    </message>
+    <message>
+        <source>Store: %1</source>
+        <translation>Database: %1</translation>
+    </message>
 </context>
 <context>
     <name>portico::ui::OneTimeKeyDialog</name>
@@ -1926,6 +1938,69 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     <message>
         <source>The previous secret no longer works: requests with it are refused.</source>
         <translation>Il segreto precedente non funziona più: le richieste con esso sono rifiutate.</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::OpenStoreDialog</name>
+    <message>
+        <source>Open Store</source>
+        <translation>Apri database</translation>
+    </message>
+    <message>
+        <source>A file on this computer (SQLite)</source>
+        <translation>Un file su questo computer (SQLite)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Sfoglia…</translation>
+    </message>
+    <message>
+        <source>Store File</source>
+        <translation>File del database</translation>
+    </message>
+    <message>
+        <source>Portico stores (*.db);;All files (*)</source>
+        <translation>Database Portico (*.db);;Tutti i file (*)</translation>
+    </message>
+    <message>
+        <source>A PostgreSQL database shared by several gateways</source>
+        <translation>Un database PostgreSQL condiviso da più gateway</translation>
+    </message>
+    <message>
+        <source>Host:</source>
+        <translation>Host:</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Porta:</translation>
+    </message>
+    <message>
+        <source>Database:</source>
+        <translation>Database:</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>Utente:</translation>
+    </message>
+    <message>
+        <source>TLS mode:</source>
+        <translation>Modalità TLS:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Password:</translation>
+    </message>
+    <message>
+        <source>The password is used for this session only and never written to a file. Leave it empty to use PGPASSWORD or ~/.pgpass.</source>
+        <translation>La password vale solo per questa sessione e non viene mai scritta in un file. Lasciala vuota per usare PGPASSWORD o ~/.pgpass.</translation>
+    </message>
+    <message>
+        <source>Choose a file for the store.</source>
+        <translation>Scegli un file per il database.</translation>
+    </message>
+    <message>
+        <source>Enter the host, the database and the user.</source>
+        <translation>Inserisci l&apos;host, il database e l&apos;utente.</translation>
     </message>
 </context>
 <context>

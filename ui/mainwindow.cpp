@@ -1,5 +1,8 @@
 #include "ui/mainwindow.h"
 
+#include "store/database.h"
+#include "ui/store/openstoredialog.h"
+
 #include "ui/appcontext.h"
 #include "ui/audit/auditpage.h"
 #include "ui/audit/historysection.h"
@@ -21,6 +24,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -148,6 +153,9 @@ void MainWindow::setCurrentPage(int page) {
 
 void MainWindow::buildMenus() {
     auto *file = menuBar()->addMenu(tr("&File"));
+    auto *openStore = file->addAction(tr("&Open Store…"), this, &MainWindow::openStore);
+    openStore->setObjectName(QStringLiteral("openStoreAction"));
+    file->addSeparator();
     auto *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setObjectName(QStringLiteral("quitAction"));
     quit->setShortcut(QKeySequence::Quit);
@@ -207,8 +215,25 @@ void MainWindow::buildStatusBar() {
     m_choosePortButton->setFlat(true);
     m_choosePortButton->hide();
     connect(m_choosePortButton, &QPushButton::clicked, this, &MainWindow::chooseAnotherPort);
+    // Which store the window shows: on a shared one, changes may come from anywhere.
+    m_storeLabel = new QLabel(statusBar());
+    m_storeLabel->setObjectName(QStringLiteral("storeLabel"));
+    const QString store = m_context.database ? m_context.database->path() : QString();
+    m_storeLabel->setText(m_context.database && m_context.database->isPostgres()
+                              ? tr("Shared store: %1").arg(store)
+                              : tr("Store: %1").arg(QFileInfo(store).fileName()));
+    m_storeLabel->setToolTip(QDir::toNativeSeparators(store));
+    m_storeLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    statusBar()->addPermanentWidget(m_storeLabel);
     statusBar()->addPermanentWidget(m_gatewayStatus);
     statusBar()->addPermanentWidget(m_choosePortButton);
+}
+
+void MainWindow::openStore() {
+    OpenStoreDialog dialog(m_context.database ? m_context.database->path() : QString(), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    Q_EMIT openStoreRequested(dialog.storeAddress(), dialog.password());
 }
 
 void MainWindow::setGatewayStatus(bool listening, const QString &address, const QString &error) {

@@ -51,6 +51,9 @@ Q_SIGNALS:
     void stopGatewayRequested();
     // The user chose another port after the configured one was taken.
     void gatewayPortRequested(quint16 port);
+    // File → Open Store… was confirmed: `address` (a file or a PostgreSQL URI without password)
+    // and the password typed, if any. The app opens it and rebuilds the window on it.
+    void openStoreRequested(const QString &address, const QString &password);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -60,6 +63,7 @@ private:
     void buildStatusBar();
     void addPage(QWidget *page, const QString &title, const QString &iconName);
     void chooseAnotherPort();
+    void openStore();
     void restoreSettings();
     void saveSettings() const;
     void showAbout();
@@ -71,6 +75,7 @@ private:
     AuditPage *m_auditPage = nullptr;
 
     QLabel *m_gatewayStatus = nullptr;
+    QLabel *m_storeLabel = nullptr;
     QPushButton *m_choosePortButton = nullptr;
     QAction *m_startGateway = nullptr;
     QAction *m_stopGateway = nullptr;

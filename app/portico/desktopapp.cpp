@@ -8,6 +8,7 @@
 #include "store/database.h"
 #include "ui/appcontext.h"
 #include "ui/mainwindow.h"
+#include "ui/store/openstoredialog.h"
 #include "ui/storewatcher.h"
 #include "ui/translations.h"
 
@@ -16,8 +17,16 @@
 #include <QDir>
 #include <QIcon>
 #include <QMessageBox>
+#include <QSettings>
 
 namespace portico::app {
+
+namespace {
+// The store last opened with File → Open Store (a file, or a PostgreSQL URI without password).
+constexpr char kStoreSetting[] = "store/address";
+// Whether the embedded gateway starts on a shared (PostgreSQL) store; off by default.
+constexpr char kGatewayOnSharedStoreSetting[] = "gateway/startOnSharedStore";
+} // namespace
 
 int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindow &)> &shown) {
     QApplication application(argc, argv);
@@ -35,7 +44,8 @@ int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindo
     parser.addVersionOption();
     parser.addOptions({
         {QStringLiteral("db"),
-         QApplication::translate("main", "The SQLite store (env PORTICO_DB; default: %1).")
+         QApplication::translate("main", "The store: an SQLite file or a PostgreSQL URI (env "
+                                         "PORTICO_DB; default: the last one opened, else %1).")
              .arg(store::Database::defaultPath()),
          QStringLiteral("path")},
         {QStringLiteral("config"),
@@ -50,16 +60,15 @@ int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindo
     });
     parser.process(application);
 
-    const QString storePath = databasePath(givenOption(parser, QStringLiteral("db")));
-    auto opened = store::Database::open(storePath);
-    if (!opened) {
-        QMessageBox::critical(
-            nullptr, QApplication::translate("main", "Portico"),
-            QApplication::translate("main", "Cannot open the store %1:\n%2")
-                .arg(QDir::toNativeSeparators(storePath), opened.error().message));
-        return 1;
-    }
-    std::shared_ptr<store::Database> database = opened.value();
+    // The store: --db or PORTICO_DB when given, else the one last opened with File → Open Store,
+    // else the default file. A password is only ever held in memory.
+    QSettings settings;
+    const bool storeGiven =
+        parser.isSet(QStringLiteral("db")) || !qEnvironmentVariableIsEmpty("PORTICO_DB");
+    QString storeAddress = databasePath(givenOption(parser, QStringLiteral("db")));
+    if (!storeGiven && settings.contains(QLatin1String(kStoreSetting)))
+        storeAddress = settings.value(QLatin1String(kStoreSetting)).toString();
+    QString storePassword;
 
     const QString config = configPath(givenOption(parser, QStringLiteral("config")));
     auto configManager = std::make_shared<config::ConfigManager>(config);
@@ -83,41 +92,83 @@ int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindo
         return 2;
     }
 
-    EmbeddedGateway gateway(database, configManager, options);
+    // One pass per store: File → Open Store ends the pass and the next one opens the new store,
+    // with a new window, gateway and watcher on it.
+    std::shared_ptr<store::Database> previous;
+    bool first = true;
+    for (;;) {
+        auto opened =
+            store::Database::open(ui::OpenStoreDialog::withPassword(storeAddress, storePassword));
+        if (!opened) {
+            const QString where = store::Database::isPostgresUri(storeAddress)
+                                      ? storeAddress
+                                      : QDir::toNativeSeparators(storeAddress);
+            QMessageBox::critical(nullptr, QApplication::translate("main", "Portico"),
+                                  QApplication::translate("main", "Cannot open the store %1:\n%2")
+                                      .arg(where, opened.error().message));
+            if (!previous)
+                return 1;
+            // Back to the store that worked.
+            opened = previous;
+        }
+        std::shared_ptr<store::Database> database = opened.value();
+        previous.reset();
 
-    ui::StoreWatcher watcher(database);
-    ui::AppContext context;
-    context.database = database;
-    context.config = configManager;
-    context.actor = actor(Program::Desktop);
-    context.gatewayBaseUrl = [&gateway] { return gateway.baseUrl(); };
-    context.storeWatcher = &watcher;
-    context.gatewayLog = gatewayLog;
+        EmbeddedGateway gateway(database, configManager, options);
+        ui::StoreWatcher watcher(database);
+        ui::AppContext context;
+        context.database = database;
+        context.config = configManager;
+        context.actor = actor(Program::Desktop);
+        context.gatewayBaseUrl = [&gateway] { return gateway.baseUrl(); };
+        context.storeWatcher = &watcher;
+        context.gatewayLog = gatewayLog;
 
-    ui::MainWindow window(context);
-    QObject::connect(&gateway, &EmbeddedGateway::statusChanged, &window,
-                     &ui::MainWindow::setGatewayStatus);
-    QObject::connect(&window, &ui::MainWindow::startGatewayRequested, &gateway,
-                     &EmbeddedGateway::start);
-    QObject::connect(&window, &ui::MainWindow::stopGatewayRequested, &gateway,
-                     &EmbeddedGateway::stop);
-    QObject::connect(&window, &ui::MainWindow::gatewayPortRequested, &gateway,
-                     &EmbeddedGateway::setPort);
-    if (configManager->lastLoadFailed()) {
-        QStringList problems;
-        for (const auto &problem : configManager->lastProblems())
-            problems.append(problem.toString());
-        window.setGatewayStatus(false, {},
-                                QApplication::translate("main", "%1 does not load: %2")
-                                    .arg(config, problems.join(u'\n')));
-    } else if (!parser.isSet(QStringLiteral("no-gateway"))) {
-        window.showGatewayStarting();
-        gateway.start();
+        ui::MainWindow window(context);
+        QObject::connect(&gateway, &EmbeddedGateway::statusChanged, &window,
+                         &ui::MainWindow::setGatewayStatus);
+        QObject::connect(&window, &ui::MainWindow::startGatewayRequested, &gateway,
+                         &EmbeddedGateway::start);
+        QObject::connect(&window, &ui::MainWindow::stopGatewayRequested, &gateway,
+                         &EmbeddedGateway::stop);
+        QObject::connect(&window, &ui::MainWindow::gatewayPortRequested, &gateway,
+                         &EmbeddedGateway::setPort);
+        bool switching = false;
+        QObject::connect(&window, &ui::MainWindow::openStoreRequested, &window,
+                         [&](const QString &address, const QString &password) {
+                             switching = true;
+                             previous = database;
+                             storeAddress = address;
+                             storePassword = password;
+                             window.close();
+                         });
+        // On a shared store other machines usually serve: the embedded gateway waits to be
+        // asked (Gateway → Start), unless the settings say otherwise.
+        const bool startGateway =
+            !parser.isSet(QStringLiteral("no-gateway")) &&
+            (!database->isPostgres() ||
+             settings.value(QLatin1String(kGatewayOnSharedStoreSetting), false).toBool());
+        if (configManager->lastLoadFailed()) {
+            QStringList problems;
+            for (const auto &problem : configManager->lastProblems())
+                problems.append(problem.toString());
+            window.setGatewayStatus(false, {},
+                                    QApplication::translate("main", "%1 does not load: %2")
+                                        .arg(config, problems.join(u'\n')));
+        } else if (startGateway) {
+            window.showGatewayStarting();
+            gateway.start();
+        }
+        window.show();
+        if (shown && first)
+            shown(window);
+        first = false;
+        const int code = QApplication::exec();
+        if (!switching)
+            return code;
+        // Remembered without its password, for the next start.
+        settings.setValue(QLatin1String(kStoreSetting), storeAddress);
     }
-    window.show();
-    if (shown)
-        shown(window);
-    return QApplication::exec();
 }
 
 } // namespace portico::app

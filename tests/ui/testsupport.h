@@ -9,6 +9,7 @@
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "store/keystore.h"
+#include "teststore.h"
 #include "ui/appcontext.h"
 #include "ui/storewatcher.h"
 
@@ -57,7 +58,8 @@ public:
         if (!file.open(QIODevice::WriteOnly) || file.write(kTestConfig) != kTestConfig.size())
             return false;
         file.close();
-        auto opened = store::Database::open(dir.filePath(QStringLiteral("portico.db")));
+        // On PostgreSQL in a test's PostgreSQL variant (teststore.h).
+        auto opened = store::Database::open(testStorePath(dir.path()));
         if (!opened) {
             qWarning("store: %s", qPrintable(opened.error().message));
             return false;
