@@ -620,7 +620,7 @@
     </message>
     <message>
         <source>Choose a date and time in the future.</source>
-        <translation>Scegli una data e un'ora future.</translation>
+        <translation>Scegli una data e un&apos;ora future.</translation>
     </message>
     <message>
         <source>The key never expires.</source>
@@ -1575,7 +1575,7 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     </message>
     <message>
         <source>Could not read the current use: %1</source>
-        <translation>Impossibile leggere l'uso attuale: %1</translation>
+        <translation>Impossibile leggere l&apos;uso attuale: %1</translation>
     </message>
 </context>
 <context>
@@ -2058,13 +2058,13 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     </message>
     <message>
         <source>Old secret not used in the last hour.</source>
-        <translation>Vecchio segreto non usato nell'ultima ora.</translation>
+        <translation>Vecchio segreto non usato nell&apos;ultima ora.</translation>
     </message>
     <message numerus="yes">
         <source>Old secret used %n time(s) in the last hour, last at %1.</source>
         <translation>
-            <numerusform>Vecchio segreto usato %n volta nell'ultima ora, l'ultima alle %1.</numerusform>
-            <numerusform>Vecchio segreto usato %n volte nell'ultima ora, l'ultima alle %1.</numerusform>
+            <numerusform>Vecchio segreto usato %n volta nell&apos;ultima ora, l&apos;ultima alle %1.</numerusform>
+            <numerusform>Vecchio segreto usato %n volte nell&apos;ultima ora, l&apos;ultima alle %1.</numerusform>
         </translation>
     </message>
 </context>
@@ -2080,7 +2080,7 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     </message>
     <message>
         <source>The key gets a new secret, shown once. Its UUID, name, groups, limits and usage history stay. Requests with the current secret (%1) keep working for the grace period you choose, so your applications can switch without an outage.</source>
-        <translation>La chiave riceve un nuovo segreto, mostrato una sola volta. UUID, nome, gruppi, limiti e cronologia d'uso restano. Le richieste con il segreto attuale (%1) continuano a funzionare per il periodo di tolleranza che scegli, così le tue applicazioni possono passare al nuovo senza interruzioni.</translation>
+        <translation>La chiave riceve un nuovo segreto, mostrato una sola volta. UUID, nome, gruppi, limiti e cronologia d&apos;uso restano. Le richieste con il segreto attuale (%1) continuano a funzionare per il periodo di tolleranza che scegli, così le tue applicazioni possono passare al nuovo senza interruzioni.</translation>
     </message>
     <message>
         <source>This key is already in a grace period: its previous secret %1 works until %2. Rotating again ends that grace period at once, so requests still using %1 are refused from now on.</source>
