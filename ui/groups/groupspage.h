@@ -95,7 +95,7 @@ private:
     QListWidget *m_routes = nullptr;
     QLabel *m_routesHint = nullptr;
     QLabel *m_errorLabel = nullptr;
-    LimitsView *m_limits = nullptr;       // the limits all the group's keys share
+    LimitsView *m_limits = nullptr;      // the limits all the group's keys share
     HistorySection *m_history = nullptr; // the group's newest audit rows
 
     // What the edit fields showed when the group was last loaded: a reload only overwrites a
