@@ -3,8 +3,8 @@
 # desktop app plus a walk through the documented states, tools/screenshots/screenshotwalker.h)
 # under Xvfb on a temporary store seeded with the real `portico-gateway` command line, sends a few
 # dozen real requests through the app's embedded gateway (answered, streamed, refused, failed
-# upstream), and saves PNGs into docs/screenshots/: every state at 1280x800, and the keys page
-# again at 200% scaling. Needs python3 (standard library only) for the requests.
+# upstream; a rotated key's old secret), and saves PNGs into docs/screenshots/: every state at
+# 1280x800, and the keys page again at 200% scaling. Needs python3 (standard library only) for the requests.
 #
 # Usage: scripts/screenshots.sh [BUILD_DIR]      (default: build; build it first)
 set -euo pipefail
@@ -101,12 +101,28 @@ create_key() {
     fi
 }
 create_key "Production App Key" --group "Platform"
-create_key "Staging App Key" --group "Platform"
+create_key "Staging App Key" --group "Platform" --expires 90d
 create_key "Jupyter Notebooks" --group "Data Science"
 create_key "CI Pipeline" --group "Platform" --group "Data Science"
-create_key "Intern Sandbox" --group "Interns"
+create_key "Intern Sandbox" --group "Interns" --expires 3d   # flagged: expires within 7 days
+create_key "Contractor Trial" --group "Interns" --expires 5s # expired when the window shows it
 create_key "Legacy Batch Job"
 gateway keys disable "Legacy Batch Job"
+# "CI Pipeline" has been rotated with a day's grace: the requests below use both secrets, so the
+# detail panel shows who has not switched yet. Then its limits and allowed addresses (loopback
+# included, where the requests come from).
+mv "$work/keys/CI Pipeline" "$work/keys/CI Pipeline (old secret)"
+if ! "$cli" keys rotate "CI Pipeline" --grace 24h --json > "$work/keys/rotated.json" \
+    2> "$work/gateway.log"; then
+    cat "$work/gateway.log" >&2
+    exit 1
+fi
+python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["key"])' \
+    "$work/keys/rotated.json" > "$work/keys/CI Pipeline"
+rm "$work/keys/rotated.json"
+gateway keys set-limits "CI Pipeline" --rpm 60 --tpm 4000 --max-parallel 4 --budget 0.05 \
+    --budget-period day
+gateway keys set-allowed-ips "CI Pipeline" 127.0.0.1,10.0.0.0/8,192.168.10.0/24
 create_key "Prototype Bot" --group "Platform"           # deleted once its requests are in
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -190,6 +206,7 @@ plan += [chat("CI Pipeline", "demo") for _ in range(6)]
 plan += [chat("CI Pipeline", "demo", stream=True) for _ in range(2)]
 plan += [chat("CI Pipeline", "assistant"), embed("CI Pipeline")]          # upstream unreachable
 plan += [chat("CI Pipeline", "gpt-4o")]                                   # no such route
+plan += [chat("CI Pipeline (old secret)", "demo") for _ in range(4)]       # not switched yet
 plan += [embed("Jupyter Notebooks") for _ in range(3)]                    # upstream unreachable
 plan += [chat("Jupyter Notebooks", "demo") for _ in range(2)]             # no group grants it
 plan += [chat("Intern Sandbox", "demo") for _ in range(4)]
@@ -201,6 +218,8 @@ plan += [chat("Legacy Batch Job", "demo") for _ in range(2)]              # disa
 plan += [chat(None, "demo") for _ in range(2)]                            # no key at all
 plan += [chat("<unknown>", "demo"), chat("<bad checksum>", "demo")]
 random.shuffle(plan)
+# Last, so the detail panel's "this minute" bars still count them when the walk starts.
+plan += [chat("CI Pipeline", "demo") for _ in range(8)]
 
 statuses = collections.Counter()
 for path, key_name, body in plan:

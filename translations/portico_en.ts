@@ -2,6 +2,40 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>portico::ui::DashboardPage</name>
+    <message numerus="yes">
+        <source>%n key(s) expire within %1 days</source>
+        <translation>
+            <numerusform>%n key expires within %1 days</numerusform>
+            <numerusform>%n keys expire within %1 days</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::ExpiryText</name>
+    <message numerus="yes">
+        <source>in %n day(s)</source>
+        <translation>
+            <numerusform>in %n day</numerusform>
+            <numerusform>in %n days</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n hour(s)</source>
+        <translation>
+            <numerusform>in %n hour</numerusform>
+            <numerusform>in %n hours</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n minute(s)</source>
+        <translation>
+            <numerusform>in %n minute</numerusform>
+            <numerusform>in %n minutes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>portico::ui::GroupsPage</name>
     <message numerus="yes">
         <source>Its %n key(s) lose no access: other groups grant the same routes.</source>
@@ -46,6 +80,16 @@
         <translation>
             <numerusform>%1 of %n entry shown</numerusform>
             <numerusform>%1 of %n entries shown</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::PreviousSecretView</name>
+    <message numerus="yes">
+        <source>Old secret used %n time(s) in the last hour, last at %1.</source>
+        <translation>
+            <numerusform>Old secret used %n time in the last hour, last at %1.</numerusform>
+            <numerusform>Old secret used %n times in the last hour, last at %1.</numerusform>
         </translation>
     </message>
 </context>

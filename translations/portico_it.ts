@@ -161,6 +161,21 @@
     </message>
 </context>
 <context>
+    <name>portico::ui::AllowedAddressesDialog</name>
+    <message>
+        <source>Allowed Addresses</source>
+        <translation>Indirizzi consentiti</translation>
+    </message>
+    <message>
+        <source>Client addresses the key “%1” may be used from: IP addresses or CIDR ranges, IPv4 or IPv6, one per line or separated by commas. Leave it empty to allow any address. Requests from elsewhere get 403.</source>
+        <translation>Indirizzi dei client da cui si può usare la chiave «%1»: indirizzi IP o intervalli CIDR, IPv4 o IPv6, uno per riga o separati da virgole. Lascia vuoto per consentire qualsiasi indirizzo. Le richieste da altri indirizzi ricevono 403.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Salva</translation>
+    </message>
+</context>
+<context>
     <name>portico::ui::AuditPage</name>
     <message>
         <source>Audit</source>
@@ -434,6 +449,21 @@
     </message>
 </context>
 <context>
+    <name>portico::ui::ChangeExpiryDialog</name>
+    <message>
+        <source>Change Expiry</source>
+        <translation>Cambia scadenza</translation>
+    </message>
+    <message>
+        <source>When should the key “%1” stop working?</source>
+        <translation>Quando deve smettere di funzionare la chiave «%1»?</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Salva</translation>
+    </message>
+</context>
+<context>
     <name>portico::ui::CreateKeyDialog</name>
     <message>
         <source>Create Key</source>
@@ -478,6 +508,10 @@
     <message>
         <source>A name is required.</source>
         <translation>Il nome è obbligatorio.</translation>
+    </message>
+    <message>
+        <source>&amp;Expires</source>
+        <translation>&amp;Scadenza</translation>
     </message>
 </context>
 <context>
@@ -541,6 +575,104 @@
     <message>
         <source>Could not read usage: %1</source>
         <translation>Impossibile leggere i dati di utilizzo: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n key(s) expire within %1 days</source>
+        <translation>
+            <numerusform>%n chiave scade entro %1 giorni</numerusform>
+            <numerusform>%n chiavi scadono entro %1 giorni</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Show the Keys page: the Expires column flags them.</source>
+        <translation>Mostra la pagina Chiavi: la colonna Scadenza le segnala.</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::ExpiryChooser</name>
+    <message>
+        <source>Never</source>
+        <translation>Mai</translation>
+    </message>
+    <message>
+        <source>In 7 days</source>
+        <translation>Tra 7 giorni</translation>
+    </message>
+    <message>
+        <source>In 30 days</source>
+        <translation>Tra 30 giorni</translation>
+    </message>
+    <message>
+        <source>In 90 days</source>
+        <translation>Tra 90 giorni</translation>
+    </message>
+    <message>
+        <source>In 1 year</source>
+        <translation>Tra 1 anno</translation>
+    </message>
+    <message>
+        <source>On a date…</source>
+        <translation>In una data…</translation>
+    </message>
+    <message>
+        <source>Expiry date and time</source>
+        <translation>Data e ora di scadenza</translation>
+    </message>
+    <message>
+        <source>Choose a date and time in the future.</source>
+        <translation>Scegli una data e un&apos;ora future.</translation>
+    </message>
+    <message>
+        <source>The key never expires.</source>
+        <translation>La chiave non scade mai.</translation>
+    </message>
+    <message>
+        <source>The key will expire on %1; requests with it are refused from then on.</source>
+        <translation>La chiave scadrà il %1; da allora le richieste con essa saranno rifiutate.</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::ExpiryText</name>
+    <message numerus="yes">
+        <source>in %n day(s)</source>
+        <translation>
+            <numerusform>tra %n giorno</numerusform>
+            <numerusform>tra %n giorni</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n hour(s)</source>
+        <translation>
+            <numerusform>tra %n ora</numerusform>
+            <numerusform>tra %n ore</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>in %n minute(s)</source>
+        <translation>
+            <numerusform>tra %n minuto</numerusform>
+            <numerusform>tra %n minuti</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>in less than a minute</source>
+        <translation>tra meno di un minuto</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Mai</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Scaduta</translation>
+    </message>
+    <message>
+        <source>Expired on %1: requests with this key are refused</source>
+        <translation>Scaduta il %1: le richieste con questa chiave sono rifiutate</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
     </message>
 </context>
 <context>
@@ -785,6 +917,22 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <source>History</source>
         <translation>Cronologia</translation>
     </message>
+    <message>
+        <source>Limits</source>
+        <translation>Limiti</translation>
+    </message>
+    <message>
+        <source>A group&apos;s limits are shared by all its keys: their requests count together, and each request must also fit the key&apos;s own limits.</source>
+        <translation>I limiti di un gruppo sono condivisi da tutte le sue chiavi: le loro richieste si sommano, e ogni richiesta deve rispettare anche i limiti propri della chiave.</translation>
+    </message>
+    <message>
+        <source>Limits of “%1”</source>
+        <translation>Limiti di «%1»</translation>
+    </message>
+    <message>
+        <source>What the keys of “%1” may use together. Each key&apos;s own limits apply too.</source>
+        <translation>Quanto possono usare insieme le chiavi di «%1». Valgono anche i limiti propri di ogni chiave.</translation>
+    </message>
 </context>
 <context>
     <name>portico::ui::HistorySection</name>
@@ -1022,6 +1170,74 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <source>History</source>
         <translation>Cronologia</translation>
     </message>
+    <message>
+        <source>Rotate Secret…</source>
+        <translation>Ruota il segreto…</translation>
+    </message>
+    <message>
+        <source>Give the key a new secret; the old one can keep working for a grace period.</source>
+        <translation>Dà alla chiave un nuovo segreto; il vecchio può continuare a funzionare per un periodo di tolleranza.</translation>
+    </message>
+    <message>
+        <source>Previous Secret</source>
+        <translation>Segreto precedente</translation>
+    </message>
+    <message>
+        <source>Change…</source>
+        <translation>Cambia…</translation>
+    </message>
+    <message>
+        <source>Change when the key stops working</source>
+        <translation>Cambia quando la chiave smette di funzionare</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Scadenza</translation>
+    </message>
+    <message>
+        <source>Limits</source>
+        <translation>Limiti</translation>
+    </message>
+    <message>
+        <source>Allowed Addresses</source>
+        <translation>Indirizzi consentiti</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Modifica…</translation>
+    </message>
+    <message>
+        <source>Choose the client addresses the key may be used from</source>
+        <translation>Scegli gli indirizzi dei client da cui si può usare la chiave</translation>
+    </message>
+    <message>
+        <source>Any address</source>
+        <translation>Qualsiasi indirizzo</translation>
+    </message>
+    <message>
+        <source>Limits of “%1”</source>
+        <translation>Limiti di «%1»</translation>
+    </message>
+    <message>
+        <source>What the key “%1” may use. Its groups&apos; limits apply too: a request must fit all of them.</source>
+        <translation>Quanto può usare la chiave «%1». Valgono anche i limiti dei suoi gruppi: una richiesta deve rispettarli tutti.</translation>
+    </message>
+    <message>
+        <source>End the Grace Period?</source>
+        <translation>Terminare il periodo di tolleranza?</translation>
+    </message>
+    <message>
+        <source>Refuse the previous secret %1 of “%2” from now on?</source>
+        <translation>Rifiutare da ora il segreto precedente %1 di «%2»?</translation>
+    </message>
+    <message>
+        <source>Applications that still use it get 401 at once. Only the current secret keeps working.</source>
+        <translation>Le applicazioni che lo usano ancora ricevono subito 401. Continua a funzionare solo il segreto attuale.</translation>
+    </message>
+    <message>
+        <source>Could Not End the Grace Period</source>
+        <translation>Impossibile terminare il periodo di tolleranza</translation>
+    </message>
 </context>
 <context>
     <name>portico::ui::KeyUsageSummary</name>
@@ -1196,6 +1412,14 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <source>%1 of %2</source>
         <translation>%1 di %2</translation>
     </message>
+    <message>
+        <source>R&amp;otate Secret…</source>
+        <translation>R&amp;uota il segreto…</translation>
+    </message>
+    <message>
+        <source>Key “%1” has a new secret.</source>
+        <translation>La chiave «%1» ha un nuovo segreto.</translation>
+    </message>
 </context>
 <context>
     <name>portico::ui::KeysTableModel</name>
@@ -1230,6 +1454,128 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     <message>
         <source>Actions</source>
         <translation>Azioni</translation>
+    </message>
+    <message>
+        <source>Expires</source>
+        <translation>Scadenza</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::LimitsDialog</name>
+    <message>
+        <source>&amp;Requests per minute</source>
+        <translation>&amp;Richieste al minuto</translation>
+    </message>
+    <message>
+        <source> requests</source>
+        <translation> richieste</translation>
+    </message>
+    <message>
+        <source>&amp;Tokens per minute</source>
+        <translation>&amp;Token al minuto</translation>
+    </message>
+    <message>
+        <source>Prompt and completion tokens together.</source>
+        <translation>Token di prompt e di completamento insieme.</translation>
+    </message>
+    <message>
+        <source> tokens</source>
+        <translation> token</translation>
+    </message>
+    <message>
+        <source>&amp;Parallel requests</source>
+        <translation>Richieste in &amp;parallelo</translation>
+    </message>
+    <message>
+        <source>How many requests may be in progress at the same time.</source>
+        <translation>Quante richieste possono essere in corso contemporaneamente.</translation>
+    </message>
+    <message>
+        <source> at once</source>
+        <translation> alla volta</translation>
+    </message>
+    <message>
+        <source>&amp;Budget</source>
+        <translation>&amp;Budget</translation>
+    </message>
+    <message>
+        <source>Spending in USD per calendar day or month (UTC), at the prices of config.yaml. Requests are refused once it is spent.</source>
+        <translation>Spesa in USD per giorno o mese di calendario (UTC), ai prezzi di config.yaml. Una volta esaurito, le richieste sono rifiutate.</translation>
+    </message>
+    <message>
+        <source>per day</source>
+        <translation>al giorno</translation>
+    </message>
+    <message>
+        <source>per month</source>
+        <translation>al mese</translation>
+    </message>
+    <message>
+        <source>Budget period</source>
+        <translation>Periodo del budget</translation>
+    </message>
+    <message>
+        <source>Untick a limit to remove it. Over a limit, requests get 429 with the time to retry; a spent budget, 429 insufficient_quota.</source>
+        <translation>Togli la spunta a un limite per rimuoverlo. Oltre un limite, le richieste ricevono 429 con il tempo dopo cui riprovare; con il budget esaurito, 429 insufficient_quota.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Salva</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::LimitsView</name>
+    <message>
+        <source>Requests per minute:</source>
+        <translation>Richieste al minuto:</translation>
+    </message>
+    <message>
+        <source>Tokens per minute:</source>
+        <translation>Token al minuto:</translation>
+    </message>
+    <message>
+        <source>Parallel requests:</source>
+        <translation>Richieste in parallelo:</translation>
+    </message>
+    <message>
+        <source>Budget:</source>
+        <translation>Budget:</translation>
+    </message>
+    <message>
+        <source>Edit Limits…</source>
+        <translation>Modifica limiti…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 this minute</source>
+        <translation>%1 di %2 in questo minuto</translation>
+    </message>
+    <message>
+        <source>No limit (%1 this minute)</source>
+        <translation>Nessun limite (%1 in questo minuto)</translation>
+    </message>
+    <message>
+        <source>At most %1 at once</source>
+        <translation>Al massimo %1 alla volta</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>Nessun limite</translation>
+    </message>
+    <message>
+        <source>%1 of %2 today, resets %3</source>
+        <translation>%1 di %2 oggi, si azzera il %3</translation>
+    </message>
+    <message>
+        <source>%1 of %2 this month, resets %3</source>
+        <translation>%1 di %2 questo mese, si azzera il %3</translation>
+    </message>
+    <message>
+        <source>No budget</source>
+        <translation>Nessun budget</translation>
+    </message>
+    <message>
+        <source>Could not read the current use: %1</source>
+        <translation>Impossibile leggere l&apos;uso attuale: %1</translation>
     </message>
 </context>
 <context>
@@ -1569,6 +1915,30 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <source>Close anyway, or go back and copy it?</source>
         <translation>Chiudere comunque o tornare indietro a copiarla?</translation>
     </message>
+    <message>
+        <source>API Key Rotated</source>
+        <translation>Chiave API ruotata</translation>
+    </message>
+    <message>
+        <source>New secret for “%1”</source>
+        <translation>Nuovo segreto per «%1»</translation>
+    </message>
+    <message>
+        <source>Save this new secret now. It is shown only once and cannot be retrieved later.</source>
+        <translation>Salva subito questo nuovo segreto. Viene mostrato una sola volta e non potrà essere recuperato in seguito.</translation>
+    </message>
+    <message>
+        <source>Put it in your applications in place of the old one. If it is lost, rotate the key again.</source>
+        <translation>Mettilo nelle tue applicazioni al posto del vecchio. Se lo perdi, ruota di nuovo la chiave.</translation>
+    </message>
+    <message>
+        <source>The previous secret keeps working until %1, then requests with it are refused.</source>
+        <translation>Il segreto precedente continua a funzionare fino al %1, poi le richieste con esso saranno rifiutate.</translation>
+    </message>
+    <message>
+        <source>The previous secret no longer works: requests with it are refused.</source>
+        <translation>Il segreto precedente non funziona più: le richieste con esso sono rifiutate.</translation>
+    </message>
 </context>
 <context>
     <name>portico::ui::OpenStoreDialog</name>
@@ -1662,6 +2032,111 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     <message>
         <source>Period:</source>
         <translation>Periodo:</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::PreviousSecretView</name>
+    <message>
+        <source>End Grace Period Now…</source>
+        <translation>Termina ora il periodo di tolleranza…</translation>
+    </message>
+    <message>
+        <source>Refuse the previous secret from now on.</source>
+        <translation>Rifiuta il segreto precedente da ora in poi.</translation>
+    </message>
+    <message>
+        <source>Previous secret %1 works until %2</source>
+        <translation>Il segreto precedente %1 funziona fino al %2</translation>
+    </message>
+    <message>
+        <source>Previous secret %1 stopped working at %2</source>
+        <translation>Il segreto precedente %1 ha smesso di funzionare il %2</translation>
+    </message>
+    <message>
+        <source>Reading who still uses it…</source>
+        <translation>Lettura di chi lo usa ancora…</translation>
+    </message>
+    <message>
+        <source>Old secret not used in the last hour.</source>
+        <translation>Vecchio segreto non usato nell&apos;ultima ora.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Old secret used %n time(s) in the last hour, last at %1.</source>
+        <translation>
+            <numerusform>Vecchio segreto usato %n volta nell&apos;ultima ora, l&apos;ultima alle %1.</numerusform>
+            <numerusform>Vecchio segreto usato %n volte nell&apos;ultima ora, l&apos;ultima alle %1.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::RotateKeyDialog</name>
+    <message>
+        <source>Rotate Secret</source>
+        <translation>Ruota il segreto</translation>
+    </message>
+    <message>
+        <source>Rotate the secret of “%1”</source>
+        <translation>Ruota il segreto di «%1»</translation>
+    </message>
+    <message>
+        <source>The key gets a new secret, shown once. Its UUID, name, groups, limits and usage history stay. Requests with the current secret (%1) keep working for the grace period you choose, so your applications can switch without an outage.</source>
+        <translation>La chiave riceve un nuovo segreto, mostrato una sola volta. UUID, nome, gruppi, limiti e cronologia d&apos;uso restano. Le richieste con il segreto attuale (%1) continuano a funzionare per il periodo di tolleranza che scegli, così le tue applicazioni possono passare al nuovo senza interruzioni.</translation>
+    </message>
+    <message>
+        <source>This key is already in a grace period: its previous secret %1 works until %2. Rotating again ends that grace period at once, so requests still using %1 are refused from now on.</source>
+        <translation>Questa chiave è già in un periodo di tolleranza: il suo segreto precedente %1 funziona fino al %2. Ruotarla di nuovo termina subito quel periodo, quindi le richieste che usano ancora %1 saranno rifiutate da ora in poi.</translation>
+    </message>
+    <message>
+        <source>How long should the current secret keep working?</source>
+        <translation>Per quanto tempo deve continuare a funzionare il segreto attuale?</translation>
+    </message>
+    <message>
+        <source>&amp;Stop it now (no grace period)</source>
+        <translation>&amp;Fermalo ora (nessun periodo di tolleranza)</translation>
+    </message>
+    <message>
+        <source>For &amp;1 hour</source>
+        <translation>Per &amp;1 ora</translation>
+    </message>
+    <message>
+        <source>For &amp;24 hours</source>
+        <translation>Per &amp;24 ore</translation>
+    </message>
+    <message>
+        <source>For &amp;7 days</source>
+        <translation>Per &amp;7 giorni</translation>
+    </message>
+    <message>
+        <source>&amp;For</source>
+        <translation>P&amp;er</translation>
+    </message>
+    <message>
+        <source>Grace period length</source>
+        <translation>Durata del periodo di tolleranza</translation>
+    </message>
+    <message>
+        <source>minutes</source>
+        <translation>minuti</translation>
+    </message>
+    <message>
+        <source>hours</source>
+        <translation>ore</translation>
+    </message>
+    <message>
+        <source>days</source>
+        <translation>giorni</translation>
+    </message>
+    <message>
+        <source>Grace period unit</source>
+        <translation>Unità del periodo di tolleranza</translation>
+    </message>
+    <message>
+        <source>Requests with the current secret are refused as soon as you rotate. Use this when the secret has leaked.</source>
+        <translation>Le richieste con il segreto attuale sono rifiutate appena ruoti. Usalo quando il segreto è trapelato.</translation>
+    </message>
+    <message>
+        <source>Both secrets work until about %1; then only the new one does. The detail panel shows who still uses the old one.</source>
+        <translation>Entrambi i segreti funzionano fino a circa il %1; poi solo il nuovo. Il pannello dei dettagli mostra chi usa ancora il vecchio.</translation>
     </message>
 </context>
 <context>

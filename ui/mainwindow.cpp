@@ -93,8 +93,10 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
 #else
     addPage(placeholderPage(tr("Routes"), m_pages), tr("Routes"), QStringLiteral("network-server"));
 #endif
-    addPage(new DashboardPage(m_context, m_pages), tr("Dashboard"),
-            QStringLiteral("utilities-system-monitor"));
+    auto *dashboardPage = new DashboardPage(m_context, m_pages);
+    addPage(dashboardPage, tr("Dashboard"), QStringLiteral("utilities-system-monitor"));
+    connect(dashboardPage, &DashboardPage::showKeysRequested, this,
+            [this] { setCurrentPage(KeysPageIndex); });
     auto *usagePage = new UsagePage(m_context, m_pages);
     addPage(usagePage, tr("Usage"), QStringLiteral("office-chart-bar"));
     connect(usagePage, &UsagePage::statusMessage, this,
@@ -166,6 +168,7 @@ void MainWindow::buildMenus() {
         connect(action, &QAction::triggered, this, showKeys, Qt::DirectConnection);
     keys->addAction(m_keysPage->newKeyAction());
     keys->addAction(m_keysPage->renameAction());
+    keys->addAction(m_keysPage->rotateAction());
     keys->addAction(m_keysPage->deleteKeyAction());
     keys->addSeparator();
     keys->addAction(m_keysPage->copyUuidAction());

@@ -2,13 +2,18 @@
 // group filter, and 100,000 keys.
 #include "testsupport.h"
 
+#include "ui/translations.h"
+
+#include "ui/keys/expirytext.h"
 #include "ui/keys/keysfilterproxymodel.h"
 #include "ui/keys/keystablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QColor>
 #include <QElapsedTimer>
 #include <QHeaderView>
+#include <QIcon>
 #include <QScrollBar>
 #include <QTableView>
 
@@ -49,6 +54,7 @@ private Q_SLOTS:
     void modelTesterWithRealStore();
     void headersAndDisplay();
     void sortsDatesAndCountsByValue();
+    void expiresColumnFlagsExpiredAndSoon();
     void searchByNameOrUuid();
     void groupFilter();
     void hundredThousandKeys();
@@ -58,6 +64,8 @@ private:
 };
 
 void TestKeysModel::initTestCase() {
+    // English plurals ("in 3 days"), as the app installs them.
+    ui::installTranslations(*QCoreApplication::instance(), QLocale(QLocale::English));
     test::isolateSettings(m_settingsDir);
 }
 
@@ -99,7 +107,8 @@ void TestKeysModel::headersAndDisplay() {
     const QStringList expected = {
         QStringLiteral("Key Name"),      QStringLiteral("UUID"),
         QStringLiteral("Groups"),        QStringLiteral("Accessible Routes"),
-        QStringLiteral("Creation Date"), QStringLiteral("Actions")};
+        QStringLiteral("Creation Date"), QStringLiteral("Expires"),
+        QStringLiteral("Actions")};
     for (int column = 0; column < expected.size(); ++column)
         QCOMPARE(model.headerData(column, Qt::Horizontal).toString(), expected.at(column));
 
@@ -113,6 +122,66 @@ void TestKeysModel::headersAndDisplay() {
     QCOMPARE(
         model.index(0, KeysTableModel::CreatedColumn).data(KeysTableModel::RawValueRole).metaType(),
         QMetaType::fromType<QDateTime>());
+}
+
+void TestKeysModel::expiresColumnFlagsExpiredAndSoon() {
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    auto never = record(QStringLiteral("never"), now, 0);
+    auto expired = record(QStringLiteral("expired"), now, 0);
+    expired.expiresAt = now.addSecs(-3600);
+    auto soon = record(QStringLiteral("soon"), now, 0);
+    soon.expiresAt = now.addDays(3).addSecs(600);
+    auto hours = record(QStringLiteral("hours"), now, 0);
+    hours.expiresAt = now.addSecs(5 * 3600 + 600);
+    auto later = record(QStringLiteral("later"), now, 0);
+    later.expiresAt = now.addDays(30);
+    KeysTableModel model;
+    model.setKeys({never, expired, soon, hours, later});
+
+    const auto cell = [&model](const QString &name, int role) {
+        return model.index(model.rowOfUuid(record(name, {}, 0).uuid), KeysTableModel::ExpiresColumn)
+            .data(role);
+    };
+    using ui::ExpiryStatus;
+    QCOMPARE(cell(QStringLiteral("never"), Qt::DisplayRole).toString(), QStringLiteral("Never"));
+    QCOMPARE(cell(QStringLiteral("never"), KeysTableModel::ExpiryStatusRole).toInt(),
+             int(ExpiryStatus::Never));
+    QVERIFY(cell(QStringLiteral("never"), Qt::DecorationRole).isNull());
+
+    QCOMPARE(cell(QStringLiteral("expired"), Qt::DisplayRole).toString(),
+             QStringLiteral("Expired"));
+    QCOMPARE(cell(QStringLiteral("expired"), KeysTableModel::ExpiryStatusRole).toInt(),
+             int(ExpiryStatus::Expired));
+    QVERIFY(!cell(QStringLiteral("expired"), Qt::DecorationRole).value<QIcon>().isNull());
+    QCOMPARE(cell(QStringLiteral("expired"), Qt::ForegroundRole).value<QColor>(),
+             QColor(0xb0, 0x1e, 0x1e));
+    QVERIFY(cell(QStringLiteral("expired"), Qt::ToolTipRole)
+                .toString()
+                .startsWith(QStringLiteral("Expired on")));
+
+    // Within 7 days: how long is left, with a warning icon and colour.
+    QCOMPARE(cell(QStringLiteral("soon"), Qt::DisplayRole).toString(), QStringLiteral("in 3 days"));
+    QCOMPARE(cell(QStringLiteral("soon"), KeysTableModel::ExpiryStatusRole).toInt(),
+             int(ExpiryStatus::Soon));
+    QVERIFY(!cell(QStringLiteral("soon"), Qt::DecorationRole).value<QIcon>().isNull());
+    QCOMPARE(cell(QStringLiteral("hours"), Qt::DisplayRole).toString(),
+             QStringLiteral("in 5 hours"));
+
+    // Further away: the date, unflagged.
+    QCOMPARE(cell(QStringLiteral("later"), Qt::DisplayRole).toString(),
+             later.expiresAt.toLocalTime().toString(QStringLiteral("yyyy-MM-dd")));
+    QCOMPARE(cell(QStringLiteral("later"), KeysTableModel::ExpiryStatusRole).toInt(),
+             int(ExpiryStatus::Later));
+    QVERIFY(cell(QStringLiteral("later"), Qt::DecorationRole).isNull());
+
+    // Sorted by the time, never-expiring keys last.
+    ui::KeysFilterProxyModel proxy;
+    proxy.setSourceModel(&model);
+    proxy.sort(KeysTableModel::ExpiresColumn, Qt::AscendingOrder);
+    QCOMPARE(
+        namesInProxyOrder(proxy),
+        (QStringList{QStringLiteral("expired"), QStringLiteral("hours"), QStringLiteral("soon"),
+                     QStringLiteral("later"), QStringLiteral("never")}));
 }
 
 void TestKeysModel::sortsDatesAndCountsByValue() {

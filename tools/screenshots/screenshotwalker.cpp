@@ -5,7 +5,10 @@
 #include "ui/dashboard/dashboardpage.h"
 #include "ui/dashboard/periodselector.h"
 #include "ui/groups/groupspage.h"
+#include "ui/keys/keydetailpanel.h"
 #include "ui/keys/keyspage.h"
+#include "ui/keys/limitsview.h"
+#include "ui/keys/previoussecretview.h"
 #include "ui/logs/logspage.h"
 #include "ui/logs/logstablemodel.h"
 #include "ui/mainwindow.h"
@@ -20,6 +23,7 @@
 #include <QListWidget>
 #include <QPainter>
 #include <QScreen>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTableWidget>
@@ -71,6 +75,45 @@ void ScreenshotWalker::start() {
                 keys->findChild<KeyUsageSummary *>(), [] { return true; },
                 QStringLiteral("keys-page.png"),
                 QStringLiteral("the key's usage summary did not load"));
+        },
+        [this] {
+            // The detail panel of the same key, from its name to its allowed addresses: the
+            // previous secret during its grace period and who still uses it, the expiry, and
+            // the limits with the use the gateway saved (the script's requests).
+            KeyDetailPanel *panel = m_window.keysPage()->detailPanel();
+            const QPointer<LimitsView> limits = panel->limitsView();
+            const QPointer<PreviousSecretView> previous = panel->previousSecretView();
+            whenReady(
+                [limits, previous] {
+                    return !limits || !previous ||
+                           (limits->loadCount() > 0 && !limits->isLoading() &&
+                            limits->use().spentUsd > 0 && previous->loadCount() > 0 &&
+                            !previous->isLoading());
+                },
+                [limits, previous] {
+                    if (limits && !limits->isLoading())
+                        limits->refresh();
+                    if (previous && !previous->isLoading())
+                        previous->refresh();
+                },
+                [this, panel] {
+                    savePanel(QStringLiteral("key-detail-limits.png"), panel,
+                              QStringLiteral("allowedAddressesBox"));
+                    next();
+                },
+                QStringLiteral("the key's limits showed no use: did the script set limits?"));
+        },
+        [this] {
+            KeysPage *keys = m_window.keysPage();
+            const QString uuid = keys->detailPanel()->keyUuid();
+            if (uuid.isEmpty())
+                return fail(QStringLiteral("no key selected to rotate"));
+            keys->rotateKey(uuid);
+            whenVisible(QStringLiteral("rotateKeyDialog"), [this](QWidget *dialog) {
+                save(QStringLiteral("rotate-key-dialog.png"), dialog);
+                static_cast<QDialog *>(dialog)->reject();
+                next();
+            });
         },
         [this] {
             auto *button =
@@ -370,6 +413,34 @@ void ScreenshotWalker::save(const QString &fileName, QWidget *overlay, bool dim)
     const QString path = m_outputDir.filePath(fileName);
     if (!picture.save(path)) {
         // Not fail(): the caller goes on to the next step itself.
+        ++m_failures;
+        qWarning("screenshots: cannot write %s", qPrintable(path));
+    } else {
+        qInfo("saved %s", qPrintable(path));
+    }
+}
+
+void ScreenshotWalker::savePanel(const QString &fileName, KeyDetailPanel *panel,
+                                 const QString &lastSection) {
+    // Wider than beside the table, so the bars and sentences read; put back afterwards.
+    auto *splitter = m_window.keysPage()->splitter();
+    const QList<int> sizes = splitter->sizes();
+    const int total = sizes.value(0) + sizes.value(1);
+    splitter->setSizes({total - 640, 640});
+    QWidget *section = panel->findChild<QWidget *>(lastSection);
+    QWidget *content = section ? section->parentWidget() : nullptr;
+    if (!content) {
+        splitter->setSizes(sizes);
+        return fail(lastSection + QStringLiteral(" is missing from the detail panel"));
+    }
+    // Lay the panel out at its new width before painting it.
+    content->adjustSize();
+    QCoreApplication::processEvents();
+    const int bottom = section->geometry().bottom() + 3; // not the next section's title
+    const QPixmap picture = content->grab(QRect(0, 0, content->width(), bottom));
+    splitter->setSizes(sizes);
+    const QString path = m_outputDir.filePath(fileName);
+    if (!picture.save(path)) {
         ++m_failures;
         qWarning("screenshots: cannot write %s", qPrintable(path));
     } else {

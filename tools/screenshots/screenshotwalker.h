@@ -11,22 +11,23 @@ class QWidget;
 
 namespace portico::ui {
 class BackgroundLoadedWidget;
+class KeyDetailPanel;
 class LogsPage;
 class MainWindow;
 } // namespace portico::ui
 
 namespace portico::screenshots {
 
-// Walks the window through the states the README shows (keys page with the detail panel, Add to
-// Group, Create Key, the one-time key display, groups, routes, dashboard, usage with one key's
-// requests, logs, the audit trail) and saves each as a PNG, then quits the application. Started
-// by portico-screenshots (scripts/screenshots.sh), which is the desktop app with this walk added,
-// so the pictures come from the real app on real data. When PORTICO_SCREENSHOT_TRAFFIC names a
-// file, the walk waits for it to appear: the script writes there how many requests it sent through
-// the embedded gateway once they are answered, and the monitoring pictures are taken only when the
-// pages count at least that many. Widgets are found by object name; a missing one is reported and
-// its picture skipped, so a renamed widget fails loudly instead of producing a misleading
-// screenshot.
+// Walks the window through the states the README shows (keys page with the detail panel, the
+// detail panel's limits in use, Rotate Secret, Add to Group, Create Key, the one-time key display,
+// groups, routes, dashboard, usage with one key's requests, logs, the audit trail) and saves each
+// as a PNG, then quits the application. Started by portico-screenshots (scripts/screenshots.sh),
+// which is the desktop app with this walk added, so the pictures come from the real app on real
+// data. When PORTICO_SCREENSHOT_TRAFFIC names a file, the walk waits for it to appear: the script
+// writes there how many requests it sent through the embedded gateway once they are answered, and
+// the monitoring pictures are taken only when the pages count at least that many. Widgets are found
+// by object name; a missing one is reported and its picture skipped, so a renamed widget fails
+// loudly instead of producing a misleading screenshot.
 class ScreenshotWalker : public QObject {
     Q_OBJECT
 public:
@@ -56,6 +57,9 @@ private:
     // The window, with `overlay` (a dialog or tooltip) painted where it sits, the window dimmed
     // behind it when `dim`.
     void save(const QString &fileName, QWidget *overlay = nullptr, bool dim = true);
+    // The key detail panel alone, widened, from its top to the bottom of the section named
+    // `lastSection`, whole even where it would scroll.
+    void savePanel(const QString &fileName, ui::KeyDetailPanel *panel, const QString &lastSection);
     // Shows the message of the newest visible 401 or 403 as its tooltip, as a pointer resting
     // on it would.
     void hoverNewestRefusal(ui::LogsPage &logs);

@@ -1,11 +1,13 @@
 #include "ui/dashboard/dashboardpage.h"
 
 #include "store/database.h"
+#include "store/keystore.h"
 #include "store/usageaggregates.h"
 #include "ui/appcontext.h"
 #include "ui/common/heading.h"
 #include "ui/common/usagetext.h"
 #include "ui/dashboard/periodselector.h"
+#include "ui/keys/expirytext.h"
 #include "ui/storewatcher.h"
 
 #include <QBarCategoryAxis>
@@ -22,6 +24,7 @@
 #include <QLineSeries>
 #include <QLocale>
 #include <QScrollArea>
+#include <QStyle>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QValueAxis>
@@ -76,12 +79,28 @@ QChartView *makeChartView(QChart *chart, const QString &objectName, QWidget *par
     return view;
 }
 
+// Counting the keys about to expire reads every key: done when the keys may have changed (a store
+// change, or a minute passing), not on every 2-second refresh. -1: not counted this time.
+int countKeysExpiringSoon(store::Database &database) {
+    const store::KeyStore keys(database, QString());
+    auto list = keys.listKeys();
+    if (!list)
+        return -1;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    return int(std::count_if(list->cbegin(), list->cend(), [&now](const auto &key) {
+        return key.state == store::KeyState::Active &&
+               expiryStatus(key.expiresAt, now) == ExpiryStatus::Soon;
+    }));
+}
+
 DashboardData loadDashboard(const std::shared_ptr<store::Database> &database, QDateTime since,
-                            QDateTime until, bool hourBuckets) {
+                            QDateTime until, bool hourBuckets, bool countExpiring) {
     DashboardData data;
     data.since = since;
     data.until = until;
     data.hourBuckets = hourBuckets;
+    // Keys about to stop working, whatever the period: the admin has a week to act.
+    data.keysExpiringSoon = countExpiring ? countKeysExpiringSoon(*database) : -1;
     store::UsageQuery query;
     query.since = since;
     query.until = until;
@@ -136,6 +155,25 @@ DashboardPage::DashboardPage(AppContext &context, QWidget *parent)
     header->addWidget(m_state);
     header->addWidget(m_period);
 
+    m_expiring = new QWidget(this);
+    m_expiring->setObjectName(QStringLiteral("expiringKeysNotice"));
+    {
+        auto *row = new QHBoxLayout(m_expiring);
+        row->setContentsMargins(0, 0, 0, 0);
+        auto *icon = new QLabel(m_expiring);
+        const int size = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
+        icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(size));
+        m_expiringText = new QLabel(m_expiring);
+        m_expiringText->setObjectName(QStringLiteral("expiringKeysText"));
+        m_expiringText->setTextFormat(Qt::RichText);
+        m_expiringText->setTextInteractionFlags(Qt::LinksAccessibleByMouse |
+                                                Qt::LinksAccessibleByKeyboard);
+        connect(m_expiringText, &QLabel::linkActivated, this, &DashboardPage::showKeysRequested);
+        row->addWidget(icon);
+        row->addWidget(m_expiringText, 1);
+    }
+    m_expiring->hide();
+
     m_requestsChart = makeChart(tr("Requests over time"));
     m_costChart = makeChart(tr("Cost over time (USD)"));
     m_statusChart = makeChart(tr("Requests by status"));
@@ -180,12 +218,14 @@ DashboardPage::DashboardPage(AppContext &context, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
+    layout->addWidget(m_expiring);
     layout->addWidget(scroll);
 
     refreshWhileVisible(kRefreshIntervalMs);
     connect(m_period, &PeriodSelector::periodChanged, this, &DashboardPage::refresh);
     if (m_context.storeWatcher) {
         connect(m_context.storeWatcher, &StoreWatcher::storeChanged, this, [this] {
+            m_expiringStale = true;
             if (isVisible())
                 refresh();
         });
@@ -230,15 +270,21 @@ QLabel *DashboardPage::addTile(QGridLayout *grid, int column, const QString &tit
 void DashboardPage::startLoad() {
     if (loadCount() == 0)
         m_state->setText(tr("Loading…"));
-    load(
-        [database = m_context.database, since = m_period->since(), until = m_period->until(),
-         hours = m_period->prefersHourBuckets()] {
-            return loadDashboard(database, since, until, hours);
-        },
-        [this](const DashboardData &data) {
-            apply(data);
-            Q_EMIT loaded();
-        });
+    const bool countExpiring =
+        m_expiringStale || !m_expiringCounted.isValid() || m_expiringCounted.hasExpired(60 * 1000);
+    if (countExpiring) {
+        m_expiringStale = false;
+        m_expiringCounted.start();
+    }
+    load([database = m_context.database, since = m_period->since(), until = m_period->until(),
+          hours = m_period->prefersHourBuckets(),
+          countExpiring] { return loadDashboard(database, since, until, hours, countExpiring); },
+         [this](DashboardData data) {
+             if (data.keysExpiringSoon < 0)
+                 data.keysExpiringSoon = m_data.keysExpiringSoon; // not counted: unchanged
+             apply(data);
+             Q_EMIT loaded();
+         });
 }
 
 void DashboardPage::apply(const DashboardData &data) {
@@ -254,6 +300,14 @@ void DashboardPage::apply(const DashboardData &data) {
     m_promptTokens->setText(locale.toString(totals.promptTokens));
     m_completionTokens->setText(locale.toString(totals.completionTokens));
     m_cost->setText(costText(totals.costUsd));
+    if (data.keysExpiringSoon > 0) {
+        const QString text = tr("%n key(s) expire within %1 days", nullptr, data.keysExpiringSoon)
+                                 .arg(kExpirySoonDays);
+        m_expiringText->setText(
+            QStringLiteral("<a href=\"keys\">%1</a>").arg(text.toHtmlEscaped()));
+        m_expiringText->setToolTip(tr("Show the Keys page: the Expires column flags them."));
+    }
+    m_expiring->setVisible(data.keysExpiringSoon > 0);
     updateTimeCharts();
     updateStatusChart();
     fillTable(m_topKeys, data.topKeys, true);

@@ -3,6 +3,8 @@
 #include "store/usagequery.h"
 #include "ui/common/backgroundloadedwidget.h"
 
+#include <QElapsedTimer>
+
 class QChart;
 class QGridLayout;
 class QLabel;
@@ -21,6 +23,8 @@ struct DashboardData {
     QList<store::UsageAggregate> topKeys;
     QList<store::UsageAggregate> topRoutes;
     QList<store::UsageStatusCount> statuses;
+    // Active keys expiring within kExpirySoonDays (not yet expired); -1 when not counted.
+    int keysExpiringSoon = 0;
     bool hourBuckets = true;
     QDateTime since;
     QDateTime until;
@@ -41,6 +45,10 @@ public:
     // The figures shown, as of the last finished load.
     const DashboardData &data() const { return m_data; }
 
+Q_SIGNALS:
+    // "N keys expire within 7 days" was clicked.
+    void showKeysRequested();
+
 protected:
     void startLoad() override;
 
@@ -56,6 +64,8 @@ private:
     AppContext &m_context;
     PeriodSelector *m_period = nullptr;
     QLabel *m_state = nullptr;
+    QWidget *m_expiring = nullptr;
+    QLabel *m_expiringText = nullptr;
     QLabel *m_requests = nullptr;
     QLabel *m_errors = nullptr;
     QLabel *m_promptTokens = nullptr;
@@ -68,6 +78,9 @@ private:
     QTableWidget *m_topRoutes = nullptr;
 
     DashboardData m_data;
+    // The count of keys about to expire is read again after a store change or a minute.
+    bool m_expiringStale = true;
+    QElapsedTimer m_expiringCounted;
 };
 
 } // namespace portico::ui

@@ -4,10 +4,13 @@
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "store/keystore.h"
+#include "store/limitcounters.h"
 #include "store/names.h"
 #include "ui/appcontext.h"
 #include "ui/audit/historysection.h"
 #include "ui/common/heading.h"
+#include "ui/keys/limitsdialog.h"
+#include "ui/keys/limitsview.h"
 #include "ui/messagebox.h"
 #include "ui/storeerrortext.h"
 #include "ui/storewatcher.h"
@@ -238,6 +241,14 @@ void GroupsPage::buildUi() {
     routesLayout->addWidget(m_routes);
     detailLayout->addWidget(routesBox, 1);
 
+    auto *limitsBox = new QGroupBox(tr("Limits"), detail);
+    auto *limitsLayout = new QVBoxLayout(limitsBox);
+    m_limits = new LimitsView(m_ctx, limitsBox);
+    m_limits->setNote(tr("A group's limits are shared by all its keys: their requests count "
+                         "together, and each request must also fit the key's own limits."));
+    limitsLayout->addWidget(m_limits);
+    detailLayout->addWidget(limitsBox);
+
     auto *historyBox = new QGroupBox(tr("History"), detail);
     auto *historyLayout = new QVBoxLayout(historyBox);
     m_history = new HistorySection(m_ctx, historyBox);
@@ -275,6 +286,7 @@ void GroupsPage::buildUi() {
     connect(m_members, &QTableWidget::itemSelectionChanged, this,
             [this] { m_removeMemberButton->setEnabled(!m_members->selectedItems().isEmpty()); });
     connect(m_routes, &QListWidget::itemChanged, this, &GroupsPage::routeItemChanged);
+    connect(m_limits, &LimitsView::editRequested, this, &GroupsPage::editLimits);
 
     // Keyboard: Delete on the list deletes the selected group (after asking), F2 renames it.
     auto *deleteAction = new QAction(m_table);
@@ -367,6 +379,10 @@ void GroupsPage::populateTable() {
 void GroupsPage::showSelectedGroup() {
     const store::GroupRecord *group = selectedGroup();
     m_history->setObject(QStringLiteral("group"), group ? group->uuid : QString());
+    if (group)
+        m_limits->setSubject(store::limitwindows::groupSubject(group->uuid), group->limits);
+    else
+        m_limits->setSubject(QString(), {});
     if (!group) {
         m_detailStack->setCurrentIndex(0);
         m_shownUuid.clear();
@@ -688,6 +704,29 @@ void GroupsPage::routeItemChanged(QListWidgetItem *item) {
 
 void GroupsPage::showError(const QString &message) {
     setError(m_errorLabel, message);
+}
+
+void GroupsPage::editLimits() {
+    const store::GroupRecord *group = selectedGroup();
+    if (!group)
+        return;
+    const QString groupUuid = group->uuid;
+    auto *dialog = new LimitsDialog(
+        tr("Limits of \u201c%1\u201d").arg(group->name),
+        tr("What the keys of \u201c%1\u201d may use together. Each key's own limits apply too.")
+            .arg(group->name),
+        group->limits,
+        [this, groupUuid](const store::LimitsChange &change) -> std::optional<store::Error> {
+            store::GroupStore groups(*m_ctx.database, m_ctx.actor);
+            auto changed = groups.setLimits(groupUuid, change);
+            if (!changed)
+                return changed.error();
+            reload();
+            return std::nullopt;
+        },
+        this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 } // namespace portico::ui

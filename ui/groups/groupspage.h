@@ -20,6 +20,7 @@ namespace portico::ui {
 
 struct AppContext;
 class HistorySection;
+class LimitsView;
 
 // The Groups page: every group with its members and the routes it grants. A group is what links
 // keys to routes, so the page shows both sides of a group at once: the keys in it and a checklist
@@ -34,6 +35,7 @@ public:
     QString selectedGroupUuid() const;
     // Selects a group by uuid (no-op if unknown). Returns whether it is now selected.
     bool selectGroup(const QString &uuid);
+    LimitsView *limitsView() const { return m_limits; }
 
 public Q_SLOTS:
     // Reads the store and the config again, keeping the selection and any edit in progress.
@@ -57,6 +59,7 @@ private:
     void addMember();
     void removeSelectedMember();
     void routeItemChanged(QListWidgetItem *item);
+    void editLimits();
     void showError(const QString &message);
 
     // Why a group delete hurts: the keys that lose at least one route (a route another of their
@@ -92,6 +95,7 @@ private:
     QListWidget *m_routes = nullptr;
     QLabel *m_routesHint = nullptr;
     QLabel *m_errorLabel = nullptr;
+    LimitsView *m_limits = nullptr;      // the limits all the group's keys share
     HistorySection *m_history = nullptr; // the group's newest audit rows
 
     // What the edit fields showed when the group was last loaded: a reload only overwrites a

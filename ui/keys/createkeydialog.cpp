@@ -3,8 +3,10 @@
 #include "store/groupstore.h"
 #include "store/keystore.h"
 #include "ui/appcontext.h"
+#include "ui/keys/expirychooser.h"
 #include "ui/storeerrortext.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -56,6 +58,13 @@ CreateKeyDialog::CreateKeyDialog(AppContext &context, QWidget *parent)
     layout->addWidget(groupsLabel);
     layout->addWidget(m_groups, 1);
     layout->addWidget(groupsHint);
+    layout->addSpacing(8);
+
+    auto *expiryLabel = new QLabel(tr("&Expires"), this);
+    m_expiry = new ExpiryChooser(this);
+    expiryLabel->setBuddy(m_expiry->presetCombo());
+    layout->addWidget(expiryLabel);
+    layout->addWidget(m_expiry);
 
     store::GroupStore groupStore(*m_context.database, m_context.actor);
     if (auto groups = groupStore.listGroups()) {
@@ -93,10 +102,11 @@ CreateKeyDialog::CreateKeyDialog(AppContext &context, QWidget *parent)
         validate();
     });
     connect(m_createButton, &QPushButton::clicked, this, &CreateKeyDialog::create);
+    connect(m_expiry, &ExpiryChooser::changed, this, &CreateKeyDialog::validate);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     validate();
-    resize(440, 420);
+    resize(440, 500);
 }
 
 CreateKeyDialog::~CreateKeyDialog() = default;
@@ -120,7 +130,7 @@ void CreateKeyDialog::validate() {
     } else if (auto valid = store::validateName(name, store::Error::Subject::Key); !valid) {
         problem = storeErrorText(valid.error());
     }
-    m_createButton->setEnabled(problem.isEmpty());
+    m_createButton->setEnabled(problem.isEmpty() && m_expiry->problem().isEmpty());
     showNameError(m_nameTouched ? problem : QString());
 }
 
@@ -136,7 +146,7 @@ void CreateKeyDialog::create() {
             groupUuids.append(m_groups->item(i)->data(Qt::UserRole).toString());
     }
     store::KeyStore keys(*m_context.database, m_context.actor);
-    auto created = keys.createKey(m_name->text().trimmed(), groupUuids);
+    auto created = keys.createKey(m_name->text().trimmed(), groupUuids, m_expiry->expiresAt());
     if (!created) {
         // The store says why (a duplicate name, a group deleted meanwhile, a locked database).
         showNameError(storeErrorText(created.error()));

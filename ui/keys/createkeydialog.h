@@ -14,9 +14,11 @@ class QPushButton;
 namespace portico::ui {
 
 struct AppContext;
+class ExpiryChooser;
 
 // "Create Key" of the Keys page: a required name (trimmed, checked while typing, duplicates
-// refused with the store's message under the field) and optional groups. On success the dialog
+// refused with the store's message under the field), optional groups and an expiry (Never by
+// default; presets or a date in the future). On success the dialog
 // is accepted and holds the created key until takeCreatedKey().
 class CreateKeyDialog : public QDialog {
     Q_OBJECT
@@ -27,6 +29,8 @@ public:
     // The created key, once; the dialog forgets it.
     std::optional<store::CreatedKey> takeCreatedKey();
 
+    ExpiryChooser *expiryChooser() const { return m_expiry; }
+
 private:
     void validate();
     void create();
@@ -36,6 +40,7 @@ private:
     QLineEdit *m_name = nullptr;
     QLabel *m_nameError = nullptr;
     QListWidget *m_groups = nullptr;
+    ExpiryChooser *m_expiry = nullptr;
     QPushButton *m_createButton = nullptr;
     bool m_nameTouched = false;
     std::optional<store::CreatedKey> m_created;

@@ -3,10 +3,17 @@
 #include "config/configmanager.h"
 #include "store/groupstore.h"
 #include "store/keystore.h"
+#include "store/limitcounters.h"
 #include "ui/appcontext.h"
 #include "ui/audit/historysection.h"
 #include "ui/common/heading.h"
 #include "ui/keys/addtogroupdialog.h"
+#include "ui/keys/allowedaddressesdialog.h"
+#include "ui/keys/changeexpirydialog.h"
+#include "ui/keys/expirytext.h"
+#include "ui/keys/limitsdialog.h"
+#include "ui/keys/limitsview.h"
+#include "ui/keys/previoussecretview.h"
 #include "ui/messagebox.h"
 #include "ui/storeerrortext.h"
 #include "ui/usage/keyusagesummary.h"
@@ -189,10 +196,28 @@ QWidget *KeyDetailPanel::buildDetails() {
     uuidRow->addWidget(copyUuid);
     form->addRow(tr("UUID"), uuidRow);
 
+    auto *hintRow = new QHBoxLayout;
     m_hint = valueLabel(general, QStringLiteral("detailHint"));
     m_hint->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_hint->setToolTip(tr("The key is masked for security: it was shown only at creation."));
-    form->addRow(tr("API Key"), m_hint);
+    auto *rotateButton = new QPushButton(tr("Rotate Secret…"), general);
+    rotateButton->setObjectName(QStringLiteral("rotateKeyButton"));
+    rotateButton->setToolTip(tr("Give the key a new secret; the old one can keep working for a "
+                                "grace period."));
+    hintRow->addWidget(m_hint, 1);
+    hintRow->addWidget(rotateButton);
+    form->addRow(tr("API Key"), hintRow);
+    m_previousSecretLabel = new QLabel(tr("Previous Secret"), general);
+    m_previousSecret = new PreviousSecretView(m_context, general);
+    form->addRow(m_previousSecretLabel, m_previousSecret);
+    auto *expiresRow = new QHBoxLayout;
+    m_expires = valueLabel(general, QStringLiteral("detailExpires"));
+    auto *expiryButton = new QPushButton(tr("Change…"), general);
+    expiryButton->setObjectName(QStringLiteral("changeExpiryButton"));
+    expiryButton->setToolTip(tr("Change when the key stops working"));
+    expiresRow->addWidget(m_expires, 1);
+    expiresRow->addWidget(expiryButton);
+    form->addRow(tr("Expires"), expiresRow);
     m_created = valueLabel(general, QStringLiteral("detailCreated"));
     form->addRow(tr("Creation Date"), m_created);
     m_lastUsed = valueLabel(general, QStringLiteral("detailLastUsed"));
@@ -239,6 +264,25 @@ QWidget *KeyDetailPanel::buildDetails() {
     routesLayout->addWidget(m_noRoutes);
     layout->addWidget(routes);
 
+    auto *limits = new QGroupBox(tr("Limits"), content);
+    limits->setObjectName(QStringLiteral("limitsBox"));
+    auto *limitsLayout = new QVBoxLayout(limits);
+    m_limits = new LimitsView(m_context, limits);
+    limitsLayout->addWidget(m_limits);
+    layout->addWidget(limits);
+
+    auto *addresses = new QGroupBox(tr("Allowed Addresses"), content);
+    addresses->setObjectName(QStringLiteral("allowedAddressesBox"));
+    auto *addressesLayout = new QHBoxLayout(addresses);
+    m_allowedAddresses = valueLabel(addresses, QStringLiteral("detailAllowedAddresses"));
+    m_allowedAddresses->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    auto *addressesButton = new QPushButton(tr("Edit…"), addresses);
+    addressesButton->setObjectName(QStringLiteral("editAddressesButton"));
+    addressesButton->setToolTip(tr("Choose the client addresses the key may be used from"));
+    addressesLayout->addWidget(m_allowedAddresses, 1);
+    addressesLayout->addWidget(addressesButton, 0, Qt::AlignTop);
+    layout->addWidget(addresses);
+
     auto *usage = new QGroupBox(tr("Usage (last 30 days)"), content);
     auto *usageLayout = new QVBoxLayout(usage);
     m_usage = new KeyUsageSummary(m_context, usage);
@@ -267,6 +311,15 @@ QWidget *KeyDetailPanel::buildDetails() {
             QGuiApplication::clipboard()->setText(m_key->uuid);
     });
     connect(m_stateButton, &QPushButton::clicked, this, &KeyDetailPanel::toggleState);
+    connect(rotateButton, &QPushButton::clicked, this, [this] {
+        if (m_key)
+            Q_EMIT rotateRequested(m_key->uuid);
+    });
+    connect(m_previousSecret, &PreviousSecretView::endGraceRequested, this,
+            &KeyDetailPanel::endGracePeriod);
+    connect(expiryButton, &QPushButton::clicked, this, &KeyDetailPanel::changeExpiry);
+    connect(m_limits, &LimitsView::editRequested, this, &KeyDetailPanel::editLimits);
+    connect(addressesButton, &QPushButton::clicked, this, &KeyDetailPanel::editAllowedAddresses);
     connect(addToGroup, &QPushButton::clicked, this, &KeyDetailPanel::openAddToGroup);
     connect(deleteButton, &QPushButton::clicked, this, [this] {
         if (m_key)
@@ -283,6 +336,8 @@ void KeyDetailPanel::clear() {
     m_key.reset();
     m_usage->setKeyUuid(QString());
     m_history->setObject(QStringLiteral("key"), QString());
+    m_limits->setSubject(QString(), {});
+    m_previousSecret->setKey(QString(), std::nullopt);
     m_nameStack->setCurrentIndex(0);
     m_nameError->hide();
     m_pages->setCurrentIndex(0);
@@ -333,8 +388,31 @@ void KeyDetailPanel::fill() {
                    active ? QColor(0x1b, 0x5e, 0x20) : QColor(0x55, 0x55, 0x55));
     m_stateBadge->setPalette(badge);
 
+    fillLifecycle();
     fillGroups();
     fillRoutes();
+}
+
+void KeyDetailPanel::fillLifecycle() {
+    const auto &key = *m_key;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const bool inGrace = key.previousSecret && key.previousSecret->validUntil > now;
+    m_previousSecret->setKey(key.uuid, inGrace ? key.previousSecret : std::nullopt);
+    m_previousSecretLabel->setVisible(inGrace);
+    m_previousSecret->setVisible(inGrace);
+
+    m_expires->setText(expiryLongText(key.expiresAt, now));
+    QPalette palette = m_expires->palette();
+    const auto status = expiryStatus(key.expiresAt, now);
+    palette.setColor(QPalette::WindowText,
+                     status == ExpiryStatus::Expired ? QColor(0xb0, 0x1e, 0x1e)
+                     : status == ExpiryStatus::Soon  ? QColor(0x8a, 0x5a, 0x00)
+                                                     : this->palette().color(QPalette::WindowText));
+    m_expires->setPalette(palette);
+
+    m_limits->setSubject(store::limitwindows::keySubject(key.uuid), key.limits);
+    m_allowedAddresses->setText(key.allowedIps.isEmpty() ? tr("Any address")
+                                                         : key.allowedIps.join(u'\n'));
 }
 
 void KeyDetailPanel::fillGroups() {
@@ -495,6 +573,78 @@ void KeyDetailPanel::openAddToGroup() {
     });
     // open(), not exec(): no nested event loop, and the window keeps repainting behind it.
     dialog->open();
+}
+
+void KeyDetailPanel::changeExpiry() {
+    if (!m_key)
+        return;
+    auto *dialog = new ChangeExpiryDialog(m_context, *m_key, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const auto &updated = dialog->updatedKey();
+        if (updated && m_key && m_key->uuid == updated->uuid)
+            applyChange(*updated);
+    });
+    dialog->open();
+}
+
+void KeyDetailPanel::editLimits() {
+    if (!m_key)
+        return;
+    const QString keyUuid = m_key->uuid;
+    auto *dialog = new LimitsDialog(
+        tr("Limits of \u201c%1\u201d").arg(m_key->name),
+        tr("What the key \u201c%1\u201d may use. Its groups' limits apply too: a request must fit "
+           "all of them.")
+            .arg(m_key->name),
+        m_key->limits,
+        [this, keyUuid](const store::LimitsChange &change) -> std::optional<store::Error> {
+            store::KeyStore keys(*m_context.database, m_context.actor);
+            auto changed = keys.setLimits(keyUuid, change);
+            if (!changed)
+                return changed.error();
+            if (m_key && m_key->uuid == keyUuid)
+                applyChange(changed.value());
+            return std::nullopt;
+        },
+        this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void KeyDetailPanel::editAllowedAddresses() {
+    if (!m_key)
+        return;
+    auto *dialog = new AllowedAddressesDialog(m_context, *m_key, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const auto &updated = dialog->updatedKey();
+        if (updated && m_key && m_key->uuid == updated->uuid)
+            applyChange(*updated);
+    });
+    dialog->open();
+}
+
+void KeyDetailPanel::endGracePeriod() {
+    if (!m_key || !m_key->previousSecret)
+        return;
+    const auto answer = MessageBox::question(
+        this, tr("End the Grace Period?"),
+        tr("Refuse the previous secret %1 of \u201c%2\u201d from now on?")
+            .arg(m_key->previousSecret->hint, m_key->name),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+        tr("Applications that still use it get 401 at once. Only the current secret keeps "
+           "working."));
+    if (answer != QMessageBox::Yes)
+        return;
+    store::KeyStore keys(*m_context.database, m_context.actor);
+    auto changed = keys.endGracePeriod(m_key->uuid);
+    if (!changed) {
+        MessageBox::warning(this, tr("Could Not End the Grace Period"),
+                            storeErrorText(changed.error()));
+        return;
+    }
+    applyChange(changed.value());
 }
 
 void KeyDetailPanel::applyChange(const store::ApiKeyRecord &key) {

@@ -17,11 +17,14 @@ namespace portico::ui {
 struct AppContext;
 class HistorySection;
 class KeyUsageSummary;
+class LimitsView;
+class PreviousSecretView;
 
-// The detail panel beside the keys table: General Information (with rename in place and
-// enable/disable), Associated Groups (remove, Add to Group) and Accessible Routes (with the group
-// granting each and a mark where config.yaml no longer has the route), Usage, History (the key's
-// newest audit rows), and Delete.
+// The detail panel beside the keys table: General Information (with rename in place,
+// enable/disable, Rotate Secret, the previous secret during its grace period, and the expiry),
+// Associated Groups (remove, Add to Group) and Accessible Routes (with the group granting each
+// and a mark where config.yaml no longer has the route), Limits with their live use, Allowed
+// Addresses, Usage, History (the key's newest audit rows), and Delete.
 // Changes go straight to the store; the panel shows the updated key at once.
 class KeyDetailPanel : public QWidget {
     Q_OBJECT
@@ -38,13 +41,22 @@ public:
     // Whether the current config.yaml defines `route`.
     bool routeExistsInConfig(const QString &route) const;
 
+    LimitsView *limitsView() const { return m_limits; }
+    PreviousSecretView *previousSecretView() const { return m_previousSecret; }
+
 public Q_SLOTS:
     void startRename();
     void openAddToGroup();
     void refresh(); // the config changed: routes may have appeared or disappeared
+    void changeExpiry();
+    void editLimits();
+    void editAllowedAddresses();
+    // Asks, then refuses the previous secret from now on.
+    void endGracePeriod();
 
 Q_SIGNALS:
     void deleteRequested(const QString &keyUuid);
+    void rotateRequested(const QString &keyUuid);
     // A change made in the panel, with the key as the store returned it.
     void keyChanged(const portico::store::ApiKeyRecord &key);
 
@@ -56,6 +68,7 @@ private:
     void fill();
     void fillGroups();
     void fillRoutes();
+    void fillLifecycle();
     void saveRename();
     void cancelRename();
     void showRenameError(const QString &message);
@@ -75,6 +88,11 @@ private:
     QLabel *m_nameError = nullptr;
     QLineEdit *m_uuid = nullptr;
     QLabel *m_hint = nullptr;
+    QLabel *m_previousSecretLabel = nullptr;
+    PreviousSecretView *m_previousSecret = nullptr;
+    QLabel *m_expires = nullptr;
+    LimitsView *m_limits = nullptr;
+    QLabel *m_allowedAddresses = nullptr;
     QLabel *m_created = nullptr;
     QLabel *m_lastUsed = nullptr;
     QLabel *m_state = nullptr;

@@ -79,6 +79,13 @@ bool KeysFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &
     case KeysTableModel::CreatedColumn:
         order = a.createdAt < b.createdAt ? -1 : (b.createdAt < a.createdAt ? 1 : 0);
         break;
+    case KeysTableModel::ExpiresColumn:
+        // Never expiring sorts after every date.
+        if (a.expiresAt.isValid() != b.expiresAt.isValid())
+            order = a.expiresAt.isValid() ? -1 : 1;
+        else
+            order = a.expiresAt < b.expiresAt ? -1 : (b.expiresAt < a.expiresAt ? 1 : 0);
+        break;
     default:
         break;
     }

@@ -10,6 +10,7 @@
 #include "ui/keys/keysfilterproxymodel.h"
 #include "ui/keys/keystablemodel.h"
 #include "ui/keys/onetimekeydialog.h"
+#include "ui/keys/rotatekeydialog.h"
 #include "ui/messagebox.h"
 #include "ui/storeerrortext.h"
 #include "ui/storewatcher.h"
@@ -29,6 +30,7 @@
 #include <QStackedWidget>
 #include <QStyle>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace portico::ui {
@@ -80,18 +82,32 @@ KeysPage::KeysPage(AppContext &context, QWidget *parent)
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(KeysTableModel::NameColumn, QHeaderView::Stretch);
     const QFontMetrics metrics = m_table->fontMetrics();
+    // The first 8 digits, as short UUIDs are usually quoted.
     header->resizeSection(KeysTableModel::UuidColumn,
-                          metrics.horizontalAdvance(QStringLiteral("00000000-0000")) + 12);
+                          metrics.horizontalAdvance(QStringLiteral("00000000\u2026")) + 16);
     header->resizeSection(KeysTableModel::GroupsColumn,
                           metrics.horizontalAdvance(QStringLiteral("Production, Stag")) + 12);
-    // Not ResizeToContents: that would measure rows, and there may be 100,000 of them.
-    header->resizeSection(
-        KeysTableModel::RoutesColumn,
-        metrics.horizontalAdvance(
-            m_model->headerData(KeysTableModel::RoutesColumn, Qt::Horizontal).toString()) +
-            24);
+    // Not ResizeToContents: that would measure rows, and there may be 100,000 of them. Headers
+    // wrap ("Accessible / Routes" on two lines), so a count column is as wide as its longest word.
+    header->setDefaultAlignment(
+        Qt::Alignment::fromInt(int(Qt::AlignCenter) | int(Qt::TextWordWrap)));
+    {
+        int widest = 0;
+        const QString title =
+            m_model->headerData(KeysTableModel::RoutesColumn, Qt::Horizontal).toString();
+        for (const QString &word : title.split(u' ', Qt::SkipEmptyParts))
+            widest = qMax(widest, metrics.horizontalAdvance(word));
+        header->resizeSection(KeysTableModel::RoutesColumn, widest + 24);
+        // The header does not grow for wrapped titles by itself.
+        header->setMinimumHeight(2 * metrics.lineSpacing() + 8);
+    }
     header->resizeSection(KeysTableModel::CreatedColumn,
                           metrics.horizontalAdvance(QStringLiteral("2026-12-28 22:59")) + 16);
+    // Room for "in 6 days" or a date after the warning icon; longer texts elide (the tooltip says
+    // it all).
+    header->resizeSection(KeysTableModel::ExpiresColumn,
+                          metrics.horizontalAdvance(QStringLiteral("2026-12-28")) +
+                              m_table->style()->pixelMetric(QStyle::PM_SmallIconSize) + 14);
     m_actionsDelegate = new KeyActionsDelegate(m_table);
     m_table->setItemDelegateForColumn(KeysTableModel::ActionsColumn, m_actionsDelegate);
     {
@@ -119,7 +135,7 @@ KeysPage::KeysPage(AppContext &context, QWidget *parent)
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
     // The table gets the larger share until the user moves the handle (then it is remembered).
-    m_splitter->setSizes({780, 400});
+    m_splitter->setSizes({800, 380});
     m_splitter->setChildrenCollapsible(false);
     layout->addWidget(m_splitter, 1);
 
@@ -155,9 +171,14 @@ KeysPage::KeysPage(AppContext &context, QWidget *parent)
     m_renameAction->setShortcutContext(Qt::WidgetShortcut);
     connect(m_renameAction, &QAction::triggered, this, &KeysPage::renameSelectedKey);
 
+    m_rotateAction = new QAction(tr("R&otate Secret…"), this);
+    m_rotateAction->setObjectName(QStringLiteral("rotateKeyAction"));
+    connect(m_rotateAction, &QAction::triggered, this, &KeysPage::rotateSelectedKey);
+
     m_table->addAction(m_deleteKeyAction);
     m_table->addAction(m_copyUuidAction);
     m_table->addAction(m_renameAction);
+    m_table->addAction(m_rotateAction);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -181,6 +202,12 @@ KeysPage::KeysPage(AppContext &context, QWidget *parent)
                 }
             });
     connect(m_detail, &KeyDetailPanel::deleteRequested, this, &KeysPage::deleteKey);
+    connect(m_detail, &KeyDetailPanel::rotateRequested, this, &KeysPage::rotateKey);
+    // "in 3 days" and "Expired" move with the clock, not only with the store.
+    auto *clock = new QTimer(this);
+    clock->setInterval(60 * 1000);
+    connect(clock, &QTimer::timeout, m_model, &KeysTableModel::refreshExpiry);
+    clock->start();
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &KeysPage::updateState);
     connect(m_proxy, &QAbstractItemModel::rowsRemoved, this, &KeysPage::updateState);
     connect(m_proxy, &QAbstractItemModel::modelReset, this, &KeysPage::updateState);
@@ -399,6 +426,7 @@ void KeysPage::updateState() {
     m_deleteKeyAction->setEnabled(hasKey);
     m_copyUuidAction->setEnabled(hasKey);
     m_renameAction->setEnabled(hasKey);
+    m_rotateAction->setEnabled(hasKey);
 }
 
 void KeysPage::createKey() {
@@ -420,6 +448,36 @@ void KeysPage::showOneTimeKey(store::CreatedKey created) {
     auto *dialog = new OneTimeKeyDialog(m_context, std::move(created), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
+}
+
+void KeysPage::showOneTimeKey(store::RotatedKey rotated) {
+    auto *dialog = new OneTimeKeyDialog(m_context, std::move(rotated), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void KeysPage::rotateKey(const QString &uuid) {
+    const int row = m_model->rowOfUuid(uuid);
+    if (row < 0)
+        return;
+    auto *dialog = new RotateKeyDialog(m_context, m_model->keyAt(row), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        auto rotated = dialog->takeRotatedKey();
+        if (!rotated)
+            return;
+        reload();
+        selectKey(rotated->record.uuid);
+        Q_EMIT statusMessage(tr("Key \u201c%1\u201d has a new secret.").arg(rotated->record.name));
+        showOneTimeKey(std::move(*rotated));
+    });
+    dialog->open();
+}
+
+void KeysPage::rotateSelectedKey() {
+    const QString uuid = selectedKeyUuid();
+    if (!uuid.isEmpty())
+        rotateKey(uuid);
 }
 
 void KeysPage::deleteKey(const QString &uuid) {

@@ -35,6 +35,7 @@ public:
     QAction *findAction() const { return m_findAction; }
     QAction *copyUuidAction() const { return m_copyUuidAction; }
     QAction *renameAction() const { return m_renameAction; }
+    QAction *rotateAction() const { return m_rotateAction; }
 
     QString selectedKeyUuid() const;
     // Selects the key and shows its details; false if no visible row has that uuid.
@@ -55,6 +56,9 @@ public Q_SLOTS:
     void focusSearch();
     void copySelectedUuid();
     void renameSelectedKey();
+    // Opens Rotate Secret for the key, then shows its new secret once.
+    void rotateKey(const QString &uuid);
+    void rotateSelectedKey();
 
 Q_SIGNALS:
     // A short note for the status bar ("Key “x” deleted.").
@@ -68,6 +72,7 @@ private:
     void currentRowChanged();
     void updateState();
     void showOneTimeKey(store::CreatedKey created);
+    void showOneTimeKey(store::RotatedKey rotated);
 
     AppContext &m_context;
     KeysTableModel *m_model = nullptr;
@@ -88,6 +93,7 @@ private:
     QAction *m_findAction = nullptr;
     QAction *m_copyUuidAction = nullptr;
     QAction *m_renameAction = nullptr;
+    QAction *m_rotateAction = nullptr;
 
     bool m_reloading = false;
 };

@@ -1,5 +1,10 @@
 #include "ui/keys/keystablemodel.h"
 
+#include "ui/keys/expirytext.h"
+
+#include <QApplication>
+#include <QStyle>
+
 #include <QColor>
 #include <QFont>
 #include <QLocale>
@@ -30,6 +35,11 @@ void KeysTableModel::setKeys(QList<store::ApiKeyRecord> keys) {
     endResetModel();
 }
 
+void KeysTableModel::refreshExpiry() {
+    if (!m_rows.isEmpty())
+        Q_EMIT dataChanged(index(0, ExpiresColumn), index(rowCount() - 1, ExpiresColumn));
+}
+
 int KeysTableModel::rowCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : int(m_rows.size());
 }
@@ -49,6 +59,41 @@ QVariant KeysTableModel::data(const QModelIndex &index, int role) const {
 
     if (role == RawValueRole)
         return rawValue(row, index.column());
+
+    if (index.column() == ExpiresColumn) {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const auto status = expiryStatus(key.expiresAt, now);
+        switch (role) {
+        case ExpiryStatusRole:
+            return int(status);
+        case Qt::DisplayRole:
+            return expiryShortText(key.expiresAt, now);
+        case Qt::ToolTipRole:
+            return expiryLongText(key.expiresAt, now);
+        case Qt::DecorationRole:
+            // An icon as well as a colour: the flag reads without colour vision.
+            if (status == ExpiryStatus::Expired)
+                return QApplication::style()->standardIcon(QStyle::SP_MessageBoxCritical);
+            if (status == ExpiryStatus::Soon)
+                return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
+            return {};
+        case Qt::ForegroundRole:
+            if (status == ExpiryStatus::Expired)
+                return QColor(0xb0, 0x1e, 0x1e);
+            if (status == ExpiryStatus::Soon)
+                return QColor(0x8a, 0x5a, 0x00);
+            break;
+        case Qt::FontRole:
+            if (status == ExpiryStatus::Expired) {
+                QFont font;
+                font.setBold(true);
+                return font;
+            }
+            return {};
+        default:
+            break;
+        }
+    }
 
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
@@ -106,6 +151,8 @@ QVariant KeysTableModel::rawValue(const Row &row, int column) {
         return row.routeCount;
     case CreatedColumn:
         return row.record.createdAt;
+    case ExpiresColumn:
+        return row.record.expiresAt;
     default:
         return {};
     }
@@ -125,6 +172,8 @@ QVariant KeysTableModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Accessible Routes");
     case CreatedColumn:
         return tr("Creation Date");
+    case ExpiresColumn:
+        return tr("Expires");
     case ActionsColumn:
         return tr("Actions");
     default:

@@ -19,6 +19,7 @@ public:
         GroupsColumn,
         RoutesColumn,
         CreatedColumn,
+        ExpiresColumn,
         ActionsColumn,
         ColumnCount
     };
@@ -26,6 +27,8 @@ public:
         // The value to sort by: QString for text, int for counts, QDateTime for dates.
         RawValueRole = Qt::UserRole + 1,
         UuidRole,
+        // ExpiryStatus of the key, as an int (Expires column).
+        ExpiryStatusRole,
     };
 
     explicit KeysTableModel(QObject *parent = nullptr);
@@ -35,6 +38,9 @@ public:
     const QString &groupsTextAt(int row) const { return m_rows.at(row).groupsText; }
     int routeCountAt(int row) const { return m_rows.at(row).routeCount; }
     int rowOfUuid(const QString &uuid) const { return m_rowByUuid.value(uuid, -1); }
+
+    // The Expires column says "in 3 days" and "Expired" against the clock: repaint it.
+    void refreshExpiry();
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -11,6 +11,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QStyle>
@@ -75,12 +76,26 @@ QString OneTimeKeyDialog::javascriptExample(const QString &baseUrl, const QStrin
 OneTimeKeyDialog::OneTimeKeyDialog(AppContext &context, store::CreatedKey created, QWidget *parent)
     : QDialog(parent)
     , m_key(std::move(created.key)) {
+    build(context, created.record, false, {});
+}
+
+OneTimeKeyDialog::OneTimeKeyDialog(AppContext &context, store::RotatedKey rotated, QWidget *parent)
+    : QDialog(parent)
+    , m_key(std::move(rotated.key)) {
+    build(context, rotated.record, true, rotated.previousValidUntil);
+}
+
+void OneTimeKeyDialog::build(AppContext &context, const store::ApiKeyRecord &record, bool rotated,
+                             const QDateTime &previousValidUntil) {
     setObjectName(QStringLiteral("oneTimeKeyDialog"));
-    setWindowTitle(tr("API Key Created"));
+    setWindowTitle(rotated ? tr("API Key Rotated") : tr("API Key Created"));
 
     auto *layout = new QVBoxLayout(this);
 
-    auto *title = new QLabel(tr("Key \u201c%1\u201d created").arg(created.record.name), this);
+    auto *title = new QLabel(rotated ? tr("New secret for \u201c%1\u201d").arg(record.name)
+                                     : tr("Key \u201c%1\u201d created").arg(record.name),
+                             this);
+    title->setObjectName(QStringLiteral("oneTimeTitle"));
     makeHeading(title, Heading::Dialog);
     title->setTextFormat(Qt::PlainText);
     layout->addWidget(title);
@@ -103,10 +118,15 @@ OneTimeKeyDialog::OneTimeKeyDialog(AppContext &context, store::CreatedKey create
         style()->standardIcon(QStyle::SP_MessageBoxWarning, nullptr, this).pixmap(iconSize));
     auto *warningText = new QLabel(
         QStringLiteral("<b>%1</b><br>%2")
-            .arg(tr("Save this key now. It is shown only once and cannot be retrieved later.")
+            .arg((rotated ? tr("Save this new secret now. It is shown only once and cannot be "
+                               "retrieved later.")
+                          : tr("Save this key now. It is shown only once and cannot be retrieved "
+                               "later."))
                      .toHtmlEscaped(),
-                 tr("You need it to authenticate requests. If it is lost, create a new key and "
-                    "delete this one.")
+                 (rotated ? tr("Put it in your applications in place of the old one. If it is "
+                               "lost, rotate the key again.")
+                          : tr("You need it to authenticate requests. If it is lost, create a new "
+                               "key and delete this one."))
                      .toHtmlEscaped()),
         warningFrame);
     warningText->setObjectName(QStringLiteral("oneTimeWarningText"));
@@ -114,6 +134,22 @@ OneTimeKeyDialog::OneTimeKeyDialog(AppContext &context, store::CreatedKey create
     warningLayout->addWidget(warningIcon, 0, Qt::AlignTop);
     warningLayout->addWidget(warningText, 1);
     layout->addWidget(warningFrame);
+
+    if (rotated) {
+        // Until when the applications not yet switched keep working.
+        auto *previous = new QLabel(
+            previousValidUntil.isValid()
+                ? tr("The previous secret keeps working until %1, then requests with it are "
+                     "refused.")
+                      .arg(
+                          QLocale().toString(previousValidUntil.toLocalTime(), QLocale::LongFormat))
+                : tr("The previous secret no longer works: requests with it are refused."),
+            this);
+        previous->setObjectName(QStringLiteral("previousSecretNote"));
+        previous->setWordWrap(true);
+        previous->setTextFormat(Qt::PlainText);
+        layout->addWidget(previous);
+    }
 
     auto *keyLabel = new QLabel(tr("API &key"), this);
     layout->addWidget(keyLabel);
@@ -149,8 +185,7 @@ OneTimeKeyDialog::OneTimeKeyDialog(AppContext &context, store::CreatedKey create
         baseUrl = kFallbackBaseUrl;
     while (baseUrl.endsWith(u'/'))
         baseUrl.chop(1);
-    const QString route =
-        created.record.routes.isEmpty() ? kFallbackRoute : created.record.routes.first().route;
+    const QString route = record.routes.isEmpty() ? kFallbackRoute : record.routes.first().route;
 
     auto *examplesLabel = new QLabel(tr("Use it"), this);
     QFont bold = examplesLabel->font();
@@ -171,7 +206,7 @@ OneTimeKeyDialog::OneTimeKeyDialog(AppContext &context, store::CreatedKey create
     layout->addWidget(m_examples, 1);
 
     QString routeNote;
-    if (created.record.routes.isEmpty()) {
+    if (record.routes.isEmpty()) {
         routeNote =
             tr("This key is in no group that grants a route yet, so requests will be "
                "refused until you add it to one. The examples use the route \u201c%1\u201d.")

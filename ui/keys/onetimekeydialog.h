@@ -13,13 +13,17 @@ namespace portico::ui {
 
 struct AppContext;
 
-// The one-time display after "Create": the key, a Copy button, the warning that it is shown only
-// once, and ready-to-paste examples with the key and the gateway's real address. Closing without
-// having copied the key asks first. The key is never logged nor saved; it is wiped on close.
+// The one-time display after "Create" and after "Rotate Secret": the key, a Copy button, the
+// warning that it is shown only once, and ready-to-paste examples with the key and the gateway's
+// real address; after a rotation, also until when the previous secret keeps working. Closing
+// without having copied the key asks first. The key is never logged nor saved; it is wiped on
+// close.
 class OneTimeKeyDialog : public QDialog {
     Q_OBJECT
 public:
     OneTimeKeyDialog(AppContext &context, store::CreatedKey created, QWidget *parent = nullptr);
+    // The new secret of a rotated key.
+    OneTimeKeyDialog(AppContext &context, store::RotatedKey rotated, QWidget *parent = nullptr);
     ~OneTimeKeyDialog() override;
 
     bool keyWasCopied() const { return m_copied; }
@@ -33,6 +37,8 @@ public:
                                      const QString &route);
 
 private:
+    void build(AppContext &context, const store::ApiKeyRecord &record, bool rotated,
+               const QDateTime &previousValidUntil);
     void copyKey();
     void copyExample(QPlainTextEdit *example);
     void wipe();
