@@ -1,4 +1,5 @@
 #include "ui/keys/allowedaddressesdialog.h"
+#include "ui/common/errorlabel.h"
 
 #include "store/keystore.h"
 #include "ui/appcontext.h"
@@ -37,16 +38,7 @@ AllowedAddressesDialog::AllowedAddressesDialog(AppContext &context, const store:
     m_editor->setPlaceholderText(QStringLiteral("192.168.1.0/24\n10.0.0.7\n2001:db8::/32"));
     m_editor->setTabChangesFocus(true);
     layout->addWidget(m_editor, 1);
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("allowedAddressesError"));
-    m_error->setWordWrap(true);
-    m_error->setTextFormat(Qt::PlainText);
-    {
-        QPalette palette = m_error->palette();
-        palette.setColor(QPalette::WindowText, QColor(0xb0, 0x1e, 0x1e));
-        m_error->setPalette(palette);
-    }
-    m_error->hide();
+    m_error = makeErrorLabel(QStringLiteral("allowedAddressesError"), this);
     layout->addWidget(m_error);
 
     auto *buttons = new QDialogButtonBox(this);

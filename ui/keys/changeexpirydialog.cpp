@@ -1,4 +1,5 @@
 #include "ui/keys/changeexpirydialog.h"
+#include "ui/common/errorlabel.h"
 
 #include "store/keystore.h"
 #include "ui/appcontext.h"
@@ -28,16 +29,7 @@ ChangeExpiryDialog::ChangeExpiryDialog(AppContext &context, const store::ApiKeyR
     m_chooser = new ExpiryChooser(this);
     m_chooser->setExpiry(key.expiresAt);
     layout->addWidget(m_chooser);
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("changeExpiryError"));
-    m_error->setWordWrap(true);
-    m_error->setTextFormat(Qt::PlainText);
-    {
-        QPalette palette = m_error->palette();
-        palette.setColor(QPalette::WindowText, QColor(0xb0, 0x1e, 0x1e));
-        m_error->setPalette(palette);
-    }
-    m_error->hide();
+    m_error = makeErrorLabel(QStringLiteral("changeExpiryError"), this);
     layout->addWidget(m_error);
     layout->addStretch(1);
 

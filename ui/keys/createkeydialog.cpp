@@ -1,4 +1,5 @@
 #include "ui/keys/createkeydialog.h"
+#include "ui/common/errorlabel.h"
 
 #include "store/groupstore.h"
 #include "store/keystore.h"
@@ -31,15 +32,7 @@ CreateKeyDialog::CreateKeyDialog(AppContext &context, QWidget *parent)
     m_name->setPlaceholderText(tr("e.g. Production App Key"));
     m_name->setMaxLength(store::kMaxNameLength + 50); // longer input is refused with a message
     nameLabel->setBuddy(m_name);
-    m_nameError = new QLabel(this);
-    m_nameError->setObjectName(QStringLiteral("keyNameError"));
-    m_nameError->setWordWrap(true);
-    {
-        QPalette palette = m_nameError->palette();
-        palette.setColor(QPalette::WindowText, QColor(0xb0, 0x1e, 0x1e));
-        m_nameError->setPalette(palette);
-    }
-    m_nameError->hide();
+    m_nameError = makeErrorLabel(QStringLiteral("keyNameError"), this);
     layout->addWidget(nameLabel);
     layout->addWidget(m_name);
     layout->addWidget(m_nameError);

@@ -1,4 +1,5 @@
 #include "ui/keys/expirychooser.h"
+#include "ui/common/errorlabel.h"
 
 #include <QComboBox>
 #include <QDateTimeEdit>
@@ -95,7 +96,7 @@ void ExpiryChooser::update() {
     const QString problemText = problem();
     QPalette palette = this->palette();
     if (!problemText.isEmpty()) {
-        palette.setColor(QPalette::WindowText, QColor(0xb0, 0x1e, 0x1e));
+        palette.setColor(QPalette::WindowText, errorColor());
         m_summary->setText(problemText);
     } else if (preset() == Never) {
         m_summary->setText(tr("The key never expires."));

@@ -1,4 +1,5 @@
 #include "ui/keys/keydetailpanel.h"
+#include "ui/common/errorlabel.h"
 
 #include "config/configmanager.h"
 #include "store/groupstore.h"
@@ -165,15 +166,7 @@ QWidget *KeyDetailPanel::buildDetails() {
     m_nameStack->addWidget(nameEditor);
     m_nameStack->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     form->addRow(tr("Name"), m_nameStack);
-    m_nameError = new QLabel(general);
-    m_nameError->setObjectName(QStringLiteral("renameError"));
-    m_nameError->setWordWrap(true);
-    {
-        QPalette palette = m_nameError->palette();
-        palette.setColor(QPalette::WindowText, QColor(0xb0, 0x1e, 0x1e));
-        m_nameError->setPalette(palette);
-    }
-    m_nameError->hide();
+    m_nameError = makeErrorLabel(QStringLiteral("renameError"), general);
     form->addRow(QString(), m_nameError);
 
     auto *uuidRow = new QHBoxLayout;
@@ -404,10 +397,10 @@ void KeyDetailPanel::fillLifecycle() {
     m_expires->setText(expiryLongText(key.expiresAt, now));
     QPalette palette = m_expires->palette();
     const auto status = expiryStatus(key.expiresAt, now);
-    palette.setColor(QPalette::WindowText,
-                     status == ExpiryStatus::Expired ? QColor(0xb0, 0x1e, 0x1e)
-                     : status == ExpiryStatus::Soon  ? QColor(0x8a, 0x5a, 0x00)
-                                                     : this->palette().color(QPalette::WindowText));
+    palette.setColor(QPalette::WindowText, status == ExpiryStatus::Expired ? errorColor()
+                                           : status == ExpiryStatus::Soon
+                                               ? QColor(0x8a, 0x5a, 0x00)
+                                               : this->palette().color(QPalette::WindowText));
     m_expires->setPalette(palette);
 
     m_limits->setSubject(store::limitwindows::keySubject(key.uuid), key.limits);

@@ -1,4 +1,5 @@
 #include "ui/keys/keystablemodel.h"
+#include "ui/common/errorlabel.h"
 
 #include "ui/keys/expirytext.h"
 
@@ -79,7 +80,7 @@ QVariant KeysTableModel::data(const QModelIndex &index, int role) const {
             return {};
         case Qt::ForegroundRole:
             if (status == ExpiryStatus::Expired)
-                return QColor(0xb0, 0x1e, 0x1e);
+                return errorColor();
             if (status == ExpiryStatus::Soon)
                 return QColor(0x8a, 0x5a, 0x00);
             break;

@@ -1,4 +1,5 @@
 #include "ui/keys/limitsdialog.h"
+#include "ui/common/errorlabel.h"
 
 #include "ui/storeerrortext.h"
 
@@ -103,16 +104,7 @@ LimitsDialog::LimitsDialog(const QString &title, const QString &intro, const sto
     hint->setForegroundRole(QPalette::PlaceholderText);
     layout->addWidget(hint);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("limitsError"));
-    m_error->setWordWrap(true);
-    m_error->setTextFormat(Qt::PlainText);
-    {
-        QPalette palette = m_error->palette();
-        palette.setColor(QPalette::WindowText, QColor(0xb0, 0x1e, 0x1e));
-        m_error->setPalette(palette);
-    }
-    m_error->hide();
+    m_error = makeErrorLabel(QStringLiteral("limitsError"), this);
     layout->addWidget(m_error);
     layout->addStretch(1);
 

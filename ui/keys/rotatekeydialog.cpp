@@ -1,4 +1,5 @@
 #include "ui/keys/rotatekeydialog.h"
+#include "ui/common/errorlabel.h"
 
 #include "store/keystore.h"
 #include "ui/appcontext.h"
@@ -131,16 +132,7 @@ RotateKeyDialog::RotateKeyDialog(AppContext &context, const store::ApiKeyRecord 
     layout->addSpacing(4);
     layout->addWidget(m_summary);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("rotateError"));
-    m_error->setWordWrap(true);
-    m_error->setTextFormat(Qt::PlainText);
-    {
-        QPalette palette = m_error->palette();
-        palette.setColor(QPalette::WindowText, QColor(0xb0, 0x1e, 0x1e));
-        m_error->setPalette(palette);
-    }
-    m_error->hide();
+    m_error = makeErrorLabel(QStringLiteral("rotateError"), this);
     layout->addWidget(m_error);
     layout->addStretch(1);
 
