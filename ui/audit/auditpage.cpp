@@ -1,5 +1,7 @@
 #include "ui/audit/auditpage.h"
 
+#include "ui/common/recordtable.h"
+
 #include "store/database.h"
 #include "store/groupstore.h"
 #include "store/keystore.h"
@@ -102,26 +104,13 @@ AuditPage::AuditPage(AppContext &context, QWidget *parent)
     filters->addWidget(m_state);
     filters->addWidget(refreshButton);
 
-    m_table = new QTableView(this);
-    m_table->setObjectName(QStringLiteral("auditTable"));
-    m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
     // The store's order (newest first) is the only one a keyset read can page through.
-    m_table->setSortingEnabled(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    auto *header = m_table->horizontalHeader();
-    header->setStretchLastSection(true);
-    header->setHighlightSections(false);
-    const int digit = fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    header->resizeSection(AuditTableModel::TimeColumn, digit * 18);
-    header->resizeSection(AuditTableModel::UserColumn, digit * 12);
-    header->resizeSection(AuditTableModel::SourceColumn, digit * 15);
-    header->resizeSection(AuditTableModel::ActionColumn, digit * 24);
-    header->resizeSection(AuditTableModel::ObjectColumn, digit * 20);
+    m_table = makeRecordTable(QStringLiteral("auditTable"), m_model, this);
+    setColumnWidthsInDigits(m_table, {{AuditTableModel::TimeColumn, 18},
+                                      {AuditTableModel::UserColumn, 12},
+                                      {AuditTableModel::SourceColumn, 15},
+                                      {AuditTableModel::ActionColumn, 24},
+                                      {AuditTableModel::ObjectColumn, 20}});
 
     m_empty = new QLabel(this);
     m_empty->setObjectName(QStringLiteral("auditEmpty"));

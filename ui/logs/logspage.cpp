@@ -1,5 +1,7 @@
 #include "ui/logs/logspage.h"
 
+#include "ui/common/recordtable.h"
+
 #include "ui/appcontext.h"
 #include "ui/logs/logsfilterproxymodel.h"
 #include "ui/logs/logstablemodel.h"
@@ -75,26 +77,13 @@ LogsPage::LogsPage(AppContext &ctx, QWidget *parent)
     bar->addWidget(m_liveTailBox);
     bar->addWidget(m_clearButton);
 
-    m_table = new QTableView(this);
-    m_table->setObjectName(QStringLiteral("logsTable"));
-    m_table->setModel(m_proxy);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->setSortingEnabled(false);
-    m_table->verticalHeader()->hide();
-    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
-    auto *header = m_table->horizontalHeader();
-    header->setStretchLastSection(true);
-    header->setHighlightSections(false);
-    const int digit = fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    header->resizeSection(LogsTableModel::TimeColumn, digit * 26);
-    header->resizeSection(LogsTableModel::LevelColumn, digit * 12);
-    header->resizeSection(LogsTableModel::RequestColumn, digit * 16);
-    header->resizeSection(LogsTableModel::KeyColumn, digit * 18);
-    header->resizeSection(LogsTableModel::RouteColumn, digit * 14);
-    header->resizeSection(LogsTableModel::StatusColumn, digit * 8);
+    m_table = makeRecordTable(QStringLiteral("logsTable"), m_proxy, this);
+    setColumnWidthsInDigits(m_table, {{LogsTableModel::TimeColumn, 26},
+                                      {LogsTableModel::LevelColumn, 12},
+                                      {LogsTableModel::RequestColumn, 16},
+                                      {LogsTableModel::KeyColumn, 18},
+                                      {LogsTableModel::RouteColumn, 14},
+                                      {LogsTableModel::StatusColumn, 8}});
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(bar);
