@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -134,6 +135,14 @@ AuditPage::AuditPage(AppContext &context, QWidget *parent)
         });
     connect(refreshButton, &QPushButton::clicked, this, &AuditPage::refresh);
     connect(m_model, &AuditTableModel::loaded, this, &AuditPage::updateState);
+    // The view asks for the next page when its scroll bar reaches the bottom; a read that was
+    // running then (a refresh) made it wait, and a view already at the bottom does not ask
+    // again: ask for it once the read is done.
+    connect(m_model, &AuditTableModel::loaded, this, [this] {
+        const QScrollBar *bar = m_table->verticalScrollBar();
+        if (bar->maximum() > 0 && bar->value() == bar->maximum() && m_model->canFetchMore({}))
+            m_model->fetchMore({});
+    });
     if (m_context.storeWatcher)
         connect(m_context.storeWatcher, &StoreWatcher::storeChanged, this, &AuditPage::refresh);
 
