@@ -14,12 +14,10 @@
 #include "store/keystore.h"
 #include "store/usagestore.h"
 
-#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QUuid>
 
 using namespace portico;
 
@@ -62,10 +60,8 @@ private:
 
 void TestStoreOutage::initTestCase() {
     QVERIFY(m_dir.isValid());
-    // Not inside m_dir: a QTemporaryDir is private to its owner, and the server runs as the
-    // postgres user when the tests run as root.
-    m_serverDir = QDir::tempPath() + QStringLiteral("/portico-test-pg-") +
-                  QUuid::createUuid().toString(QUuid::Id128).left(12);
+    // The script keeps the cluster where the postgres user can reach it when run as root.
+    m_serverDir = m_dir.filePath(QStringLiteral("postgres"));
     m_uri = server(QStringLiteral("start"), m_serverDir).trimmed();
     QVERIFY2(!m_uri.isEmpty(), "the private PostgreSQL server did not start");
 }

@@ -43,9 +43,13 @@ QStringList storeFiles(const QString &path) {
         db.close();
     }
     QSqlDatabase::removeDatabase(QStringLiteral("teststore-checkpoint"));
-    // The server's folder is the URI file's sibling (tests/CMakeLists.txt).
+    // The server's folder is the URI file's sibling (tests/CMakeLists.txt); its "cluster" file
+    // names where the data is (scripts/pg-test-server.sh).
     QString folder = qEnvironmentVariable("PORTICO_TEST_POSTGRES_URI_FILE");
     folder.chop(int(QStringLiteral(".uri").size()));
+    QFile cluster(folder + QStringLiteral("/cluster"));
+    if (cluster.open(QIODevice::ReadOnly))
+        folder = QString::fromUtf8(cluster.readAll()).trimmed();
     QStringList files;
     QDirIterator it(folder + QStringLiteral("/data"), QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext())
