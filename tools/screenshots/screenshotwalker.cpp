@@ -2,12 +2,12 @@
 
 #include "ui/audit/auditpage.h"
 #include "ui/audit/audittablemodel.h"
+#include "ui/common/limitsview.h"
 #include "ui/dashboard/dashboardpage.h"
 #include "ui/dashboard/periodselector.h"
 #include "ui/groups/groupspage.h"
 #include "ui/keys/keydetailpanel.h"
 #include "ui/keys/keyspage.h"
-#include "ui/keys/limitsview.h"
 #include "ui/keys/previoussecretview.h"
 #include "ui/logs/logspage.h"
 #include "ui/logs/logstablemodel.h"

@@ -1,4 +1,4 @@
-#include "ui/keys/limitsview.h"
+#include "ui/common/limitsview.h"
 
 #include "store/database.h"
 #include "ui/appcontext.h"

@@ -1,4 +1,4 @@
-#include "ui/keys/limitsdialog.h"
+#include "ui/common/limitsdialog.h"
 #include "ui/common/errorlabel.h"
 
 #include "ui/storeerrortext.h"
