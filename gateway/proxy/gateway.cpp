@@ -111,7 +111,8 @@ bool Gateway::start() {
     d->usage = std::make_unique<metering::UsageRecorder>(d->database);
     d->usage->setReporting(d->options.log.get(), d->metrics.get());
     d->limiter = std::make_unique<RateLimiter>();
-    d->keyLimits = std::make_unique<KeyLimiter>(d->database);
+    d->keyLimits = std::make_unique<KeyLimiter>(
+        d->database, [access = d->access.get()] { return access->storeReachable(); });
     d->services = std::make_unique<GatewayServices>();
     d->services->database = d->database;
     d->services->config = d->config;

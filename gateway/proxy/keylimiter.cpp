@@ -41,14 +41,14 @@ qint64 secondsUntil(qint64 endMs, qint64 nowMs) {
     return std::max<qint64>(1, (endMs - nowMs + 999) / 1000);
 }
 
+} // namespace
+
 // A limited subject of one request: a key or a group, with the limits it has.
-struct Limited {
+struct KeyLimiter::Limited {
     QString subject;
     QString description; // "This API key", "The group 'team'"
     store::Limits limits;
 };
-
-} // namespace
 
 struct KeyLimiter::Ticket::State {
     struct Window {
@@ -88,31 +88,53 @@ struct KeyLimiter::Ticket::State {
         window.used += amount;
         unsaved[counterKey(subject, measure, window.start)] += amount;
     }
-    void release(const QStringList &subjectNames, const Reservation &reservation, double tokens,
+    // Settles a request: gives back what it reserved and counts what it used.
+    void release(const QList<Ticket::Hold> &holds, const Reservation &reservation, double tokens,
                  double costUsd, qint64 nowMs) {
+        const QLatin1String tokensMeasure(windows::kTokens);
+        const QLatin1String spendMeasure(windows::kSpendUsd);
         QMutexLocker locker(&mutex);
-        for (const QString &subject : subjectNames) {
-            Counts &counts = subjects[subject];
+        for (const Ticket::Hold &hold : holds) {
+            Counts &counts = subjects[hold.subject];
             counts.parallel = std::max<qint64>(0, counts.parallel - 1);
-            counts.reservedTokens = std::max(0.0, counts.reservedTokens - reservation.tokens);
-            counts.reservedUsd = std::max(0.0, counts.reservedUsd - reservation.costUsd);
-            const QLatin1String tokensMeasure(windows::kTokens);
-            const QLatin1String spendMeasure(windows::kSpendUsd);
-            count(subject,
-                  current(subject, counts.tokens, tokensMeasure, windows::minuteStart(nowMs)),
-                  tokensMeasure, tokens);
-            count(subject,
-                  current(subject, counts.spend, spendMeasure,
-                          windows::periodStart(counts.period, nowMs)),
-                  spendMeasure, costUsd);
+            if (hold.tokensInStore)
+                correct(hold.subject, counts.tokens, tokensMeasure, hold.minuteStart,
+                        tokens - reservation.tokens);
+            else {
+                counts.reservedTokens = std::max(0.0, counts.reservedTokens - reservation.tokens);
+                count(hold.subject,
+                      current(hold.subject, counts.tokens, tokensMeasure,
+                              windows::minuteStart(nowMs)),
+                      tokensMeasure, tokens);
+            }
+            if (hold.spendInStore)
+                correct(hold.subject, counts.spend, spendMeasure, hold.spendStart,
+                        costUsd - reservation.costUsd);
+            else {
+                counts.reservedUsd = std::max(0.0, counts.reservedUsd - reservation.costUsd);
+                count(hold.subject,
+                      current(hold.subject, counts.spend, spendMeasure,
+                              windows::periodStart(counts.period, nowMs)),
+                      spendMeasure, costUsd);
+            }
         }
+    }
+    // Replaces a share held in the store's counter of the window that starts at `start` by
+    // what the request used: `delta` (used minus held) is added there, and here when that
+    // window is still the current one.
+    void correct(const QString &subject, Window &window, QLatin1String measure, qint64 start,
+                 double delta) {
+        if (delta == 0)
+            return;
+        if (window.start == start)
+            window.used += delta;
+        unsaved[counterKey(subject, measure, start)] += delta;
     }
 };
 
-KeyLimiter::Ticket::Ticket(std::shared_ptr<State> state, QStringList subjects,
-                           Reservation reservation)
+KeyLimiter::Ticket::Ticket(std::shared_ptr<State> state, QList<Hold> holds, Reservation reservation)
     : m_state(std::move(state))
-    , m_subjects(std::move(subjects))
+    , m_holds(std::move(holds))
     , m_reservation(reservation) {}
 
 KeyLimiter::Ticket::~Ticket() {
@@ -124,13 +146,15 @@ void KeyLimiter::Ticket::settle(double tokens, double costUsd) {
     if (m_settled)
         return;
     m_settled = true;
-    m_state->release(m_subjects, m_reservation, tokens, costUsd,
-                     QDateTime::currentMSecsSinceEpoch());
+    m_state->release(m_holds, m_reservation, tokens, costUsd, QDateTime::currentMSecsSinceEpoch());
 }
 
-KeyLimiter::KeyLimiter(std::shared_ptr<store::Database> database)
+KeyLimiter::KeyLimiter(std::shared_ptr<store::Database> database,
+                       std::function<bool()> storeReachable)
     : m_state(std::make_shared<Ticket::State>())
-    , m_database(std::move(database)) {}
+    , m_database(std::move(database))
+    , m_storeReachable(std::move(storeReachable))
+    , m_holdInStore(m_database && m_database->isPostgres()) {}
 
 KeyLimiter::~KeyLimiter() {
     stop();
@@ -230,6 +254,66 @@ void KeyLimiter::flush() {
     }
 }
 
+namespace {
+
+// Which limit refused a request.
+enum class Exceeded { Parallel, Requests, Tokens, Budget };
+
+ApiError refusal(Exceeded exceeded, const QString &description, const store::Limits &limits,
+                 double spent, double heldUsd, qint64 nowMs) {
+    const qint64 retryMinute = secondsUntil(windows::minuteEnd(nowMs), nowMs);
+    switch (exceeded) {
+    case Exceeded::Parallel:
+        return ApiError::tooManyRequests(
+            QStringLiteral("parallel_limit_exceeded"),
+            QStringLiteral("%1 already has %2 requests in progress, its limit. Retry when one "
+                           "has finished, or raise the limit (portico-gateway keys set-limits / "
+                           "groups set-limits --max-parallel).")
+                .arg(description)
+                .arg(limits.maxParallel.value_or(0)),
+            1);
+    case Exceeded::Requests:
+        return ApiError::tooManyRequests(
+            QStringLiteral("rate_limit_exceeded"),
+            QStringLiteral("%1 has made the %2 requests it may make per minute. Retry in %3 "
+                           "seconds, or raise the limit (--rpm).")
+                .arg(description)
+                .arg(limits.requestsPerMinute.value_or(0))
+                .arg(retryMinute),
+            retryMinute);
+    case Exceeded::Tokens:
+        return ApiError::tooManyRequests(
+            QStringLiteral("tokens_limit_exceeded"),
+            QStringLiteral("%1 has used the %2 tokens it may use per minute (counting the "
+                           "requests in progress). Retry in %3 seconds, or raise the limit "
+                           "(--tpm).")
+                .arg(description)
+                .arg(limits.tokensPerMinute.value_or(0))
+                .arg(retryMinute),
+            retryMinute);
+    case Exceeded::Budget:
+        break;
+    }
+    const double budget = limits.budgetUsd.value_or(0);
+    const qint64 periodEnd = windows::periodEnd(limits.budgetPeriod, nowMs);
+    const bool day = limits.budgetPeriod == store::BudgetPeriod::Day;
+    ApiError error = ApiError::tooManyRequests(
+        QStringLiteral("budget_exceeded"),
+        QStringLiteral("%1 has used its budget of %2 per %3 (%4 spent%5). The budget resets at "
+                       "%6. Raise it with --budget, or wait.")
+            .arg(description, money(budget), day ? QStringLiteral("day") : QStringLiteral("month"),
+                 money(spent),
+                 heldUsd > 0
+                     ? QStringLiteral(", %1 held by requests in progress").arg(money(heldUsd))
+                     : QString(),
+                 isoTime(periodEnd)),
+        secondsUntil(periodEnd, nowMs));
+    error.type = QStringLiteral("insufficient_quota");
+    return error;
+}
+
+} // namespace
+
 KeyLimiter::Decision KeyLimiter::admit(const AccessCache::Key &key, const QString &route,
                                        const Reservation &reservation, qint64 nowMs) {
     QList<Limited> limited;
@@ -280,113 +364,182 @@ KeyLimiter::Decision KeyLimiter::admit(const AccessCache::Key &key, const QStrin
         }
         return headers;
     };
-    const auto refuse = [&](const QString &code, const QString &message, qint64 retryAfter) {
-        ApiError error = ApiError::tooManyRequests(code, message, retryAfter);
+    const auto refuse = [&](ApiError error) {
         error.headers += rateHeaders();
-        decision.refusal = error;
+        decision.refusal = std::move(error);
+        decision.headers.clear();
         return decision;
     };
 
-    QMutexLocker locker(&state.mutex);
-    for (const Limited &subject : std::as_const(limited)) {
-        State::Counts &counts = state.subjects[subject.subject];
-        const store::Limits &limits = subject.limits;
-        counts.period = limits.budgetPeriod;
-        State::Window &requests =
-            state.current(subject.subject, counts.requests, requestsMeasure, minute);
-        State::Window &tokens =
-            state.current(subject.subject, counts.tokens, tokensMeasure, minute);
-        if (limits.requestsPerMinute)
-            tighter(requestsHeader, *limits.requestsPerMinute,
-                    double(*limits.requestsPerMinute) - requests.used - 1);
-        if (limits.tokensPerMinute)
-            tighter(tokensHeader, *limits.tokensPerMinute,
-                    double(*limits.tokensPerMinute) - tokens.used - counts.reservedTokens -
-                        reservation.tokens);
+    // First against what this gateway knows (its own counts, and the others' as last read):
+    // most refusals need no store at all.
+    {
+        QMutexLocker locker(&state.mutex);
+        for (const Limited &subject : std::as_const(limited)) {
+            State::Counts &counts = state.subjects[subject.subject];
+            const store::Limits &limits = subject.limits;
+            counts.period = limits.budgetPeriod;
+            State::Window &requests =
+                state.current(subject.subject, counts.requests, requestsMeasure, minute);
+            State::Window &tokens =
+                state.current(subject.subject, counts.tokens, tokensMeasure, minute);
+            if (limits.requestsPerMinute)
+                tighter(requestsHeader, *limits.requestsPerMinute,
+                        double(*limits.requestsPerMinute) - requests.used - 1);
+            if (limits.tokensPerMinute)
+                tighter(tokensHeader, *limits.tokensPerMinute,
+                        double(*limits.tokensPerMinute) - tokens.used - counts.reservedTokens -
+                            reservation.tokens);
 
-        if (limits.maxParallel && counts.parallel >= *limits.maxParallel)
-            return refuse(QStringLiteral("parallel_limit_exceeded"),
-                          QStringLiteral("%1 already has %2 requests in progress, its limit. "
-                                         "Retry when one has finished, or raise the limit "
-                                         "(portico-gateway keys set-limits / groups set-limits "
-                                         "--max-parallel).")
-                              .arg(subject.description)
-                              .arg(*limits.maxParallel),
-                          1);
-        if (limits.requestsPerMinute && requests.used >= double(*limits.requestsPerMinute))
-            return refuse(QStringLiteral("rate_limit_exceeded"),
-                          QStringLiteral("%1 has made the %2 requests it may make per minute. "
-                                         "Retry in %3 seconds, or raise the limit (--rpm).")
-                              .arg(subject.description)
-                              .arg(*limits.requestsPerMinute)
-                              .arg(secondsUntil(minuteEnd, nowMs)),
-                          secondsUntil(minuteEnd, nowMs));
-        if (limits.tokensPerMinute) {
-            const double limit = double(*limits.tokensPerMinute);
-            if (reservation.tokens > limit)
+            if (limits.maxParallel && counts.parallel >= *limits.maxParallel)
                 return refuse(
-                    QStringLiteral("tokens_limit_exceeded"),
-                    QStringLiteral("This request may use up to %1 tokens (its prompt "
-                                   "and max_tokens), more than the %2 tokens per "
-                                   "minute %3 may use. Lower max_tokens or shorten the "
-                                   "prompt.")
-                        .arg(qint64(reservation.tokens))
-                        .arg(*limits.tokensPerMinute)
-                        .arg(subject.description.at(0).toLower() + subject.description.mid(1)),
-                    secondsUntil(minuteEnd, nowMs));
-            if (tokens.used + counts.reservedTokens + reservation.tokens > limit)
-                return refuse(QStringLiteral("tokens_limit_exceeded"),
-                              QStringLiteral("%1 has used the %2 tokens it may use per minute "
-                                             "(counting the requests in progress). Retry in %3 "
-                                             "seconds, or raise the limit (--tpm).")
-                                  .arg(subject.description)
-                                  .arg(*limits.tokensPerMinute)
-                                  .arg(secondsUntil(minuteEnd, nowMs)),
-                              secondsUntil(minuteEnd, nowMs));
-        }
-        if (limits.budgetUsd) {
-            const qint64 periodStart = windows::periodStart(limits.budgetPeriod, nowMs);
-            const qint64 periodEnd = windows::periodEnd(limits.budgetPeriod, nowMs);
-            State::Window &spend =
-                state.current(subject.subject, counts.spend, spendMeasure, periodStart);
-            const double budget = *limits.budgetUsd;
-            if (spend.used + counts.reservedUsd + reservation.costUsd > budget) {
-                const bool day = limits.budgetPeriod == store::BudgetPeriod::Day;
-                ApiError error = ApiError::tooManyRequests(
-                    QStringLiteral("budget_exceeded"),
-                    QStringLiteral("%1 has used its budget of %2 per %3 (%4 spent%5). The budget "
-                                   "resets at %6. Raise it with --budget, or wait.")
-                        .arg(subject.description, money(budget),
-                             day ? QStringLiteral("day") : QStringLiteral("month"),
-                             money(spend.used),
-                             counts.reservedUsd > 0
-                                 ? QStringLiteral(", %1 held by requests in progress")
-                                       .arg(money(counts.reservedUsd))
-                                 : QString(),
-                             isoTime(periodEnd)),
-                    secondsUntil(periodEnd, nowMs));
-                error.type = QStringLiteral("insufficient_quota");
-                error.headers += rateHeaders();
-                decision.refusal = error;
-                return decision;
+                    refusal(Exceeded::Parallel, subject.description, limits, 0, 0, nowMs));
+            if (limits.requestsPerMinute && requests.used >= double(*limits.requestsPerMinute))
+                return refuse(
+                    refusal(Exceeded::Requests, subject.description, limits, 0, 0, nowMs));
+            if (limits.tokensPerMinute) {
+                const double limit = double(*limits.tokensPerMinute);
+                if (reservation.tokens > limit)
+                    return refuse(ApiError::tooManyRequests(
+                        QStringLiteral("tokens_limit_exceeded"),
+                        QStringLiteral("This request may use up to %1 tokens (its prompt "
+                                       "and max_tokens), more than the %2 tokens per "
+                                       "minute %3 may use. Lower max_tokens or shorten the "
+                                       "prompt.")
+                            .arg(qint64(reservation.tokens))
+                            .arg(*limits.tokensPerMinute)
+                            .arg(subject.description.at(0).toLower() + subject.description.mid(1)),
+                        secondsUntil(minuteEnd, nowMs)));
+                if (tokens.used + counts.reservedTokens + reservation.tokens > limit)
+                    return refuse(
+                        refusal(Exceeded::Tokens, subject.description, limits, 0, 0, nowMs));
+            }
+            if (limits.budgetUsd) {
+                State::Window &spend =
+                    state.current(subject.subject, counts.spend, spendMeasure,
+                                  windows::periodStart(limits.budgetPeriod, nowMs));
+                if (spend.used + counts.reservedUsd + reservation.costUsd > *limits.budgetUsd)
+                    return refuse(refusal(Exceeded::Budget, subject.description, limits, spend.used,
+                                          counts.reservedUsd, nowMs));
             }
         }
     }
 
-    // Everything fits: count the request and hold its reservation in every subject.
-    QStringList subjects;
-    for (const Limited &subject : std::as_const(limited)) {
-        State::Counts &counts = state.subjects[subject.subject];
-        state.count(subject.subject, counts.requests, requestsMeasure, 1);
-        ++counts.parallel;
-        counts.reservedTokens += reservation.tokens;
-        counts.reservedUsd += reservation.costUsd;
-        subjects.append(subject.subject);
+    QList<Ticket::Hold> holds;
+    if (!holdInStore(limited, reservation, nowMs, decision, holds)) {
+        // Counted here alone: the request's requests now, its tokens and cost reserved until
+        // it ends.
+        QMutexLocker locker(&state.mutex);
+        for (const Limited &subject : std::as_const(limited)) {
+            State::Counts &counts = state.subjects[subject.subject];
+            state.count(subject.subject,
+                        state.current(subject.subject, counts.requests, requestsMeasure, minute),
+                        requestsMeasure, 1);
+            ++counts.parallel;
+            counts.reservedTokens += reservation.tokens;
+            counts.reservedUsd += reservation.costUsd;
+            holds.append({subject.subject, minute,
+                          windows::periodStart(subject.limits.budgetPeriod, nowMs), false, false});
+        }
+    } else if (decision.refusal) {
+        return refuse(*decision.refusal);
     }
-    locker.unlock();
-    decision.ticket = std::shared_ptr<Ticket>(new Ticket(m_state, subjects, reservation));
+    decision.ticket = std::shared_ptr<Ticket>(new Ticket(m_state, holds, reservation));
     decision.headers = rateHeaders();
     return decision;
+}
+
+bool KeyLimiter::holdInStore(const QList<Limited> &limited, const Reservation &reservation,
+                             qint64 nowMs, Decision &decision, QList<Ticket::Hold> &holds) {
+    if (!m_holdInStore || (m_storeReachable && !m_storeReachable()))
+        return false;
+    const qint64 minute = windows::minuteStart(nowMs);
+    // Only the limited measures go through the store; the others are counted as usual.
+    struct Taken {
+        qsizetype subject;
+        Exceeded measure;
+    };
+    QList<store::LimitHold> wanted;
+    QList<Taken> taken;
+    for (qsizetype i = 0; i < limited.size(); ++i) {
+        const store::Limits &limits = limited[i].limits;
+        const QString &subject = limited[i].subject;
+        if (limits.requestsPerMinute) {
+            wanted.append({subject, QLatin1String(windows::kRequests), minute, 1.0,
+                           double(*limits.requestsPerMinute)});
+            taken.append({i, Exceeded::Requests});
+        }
+        if (limits.tokensPerMinute) {
+            wanted.append({subject, QLatin1String(windows::kTokens), minute, reservation.tokens,
+                           double(*limits.tokensPerMinute)});
+            taken.append({i, Exceeded::Tokens});
+        }
+        if (limits.budgetUsd) {
+            wanted.append({subject, QLatin1String(windows::kSpendUsd),
+                           windows::periodStart(limits.budgetPeriod, nowMs), reservation.costUsd,
+                           *limits.budgetUsd});
+            taken.append({i, Exceeded::Budget});
+        }
+    }
+    if (wanted.isEmpty())
+        return false; // max_parallel only: counted per gateway
+
+    const auto held = store::LimitCounterStore(*m_database).hold(wanted);
+    if (!held) {
+        qCWarning(lcLimits).noquote()
+            << "Cannot take a request's share of the limits in the store; this gateway counts "
+               "it alone:"
+            << held.error().message;
+        return false;
+    }
+    using State = Ticket::State;
+    State &state = *m_state;
+    QMutexLocker locker(&state.mutex);
+    if (*held >= 0) {
+        // Another gateway got there first: the store's count is the one to go by.
+        const Taken &over = taken[*held];
+        const Limited &subject = limited[over.subject];
+        double spent = 0;
+        if (over.measure == Exceeded::Budget) {
+            State::Counts &counts = state.subjects[subject.subject];
+            spent = state
+                        .current(subject.subject, counts.spend, QLatin1String(windows::kSpendUsd),
+                                 wanted[*held].windowStart)
+                        .used;
+        }
+        decision.refusal =
+            refusal(over.measure, subject.description, subject.limits, spent, 0, nowMs);
+        return true;
+    }
+    const QLatin1String requestsMeasure(windows::kRequests);
+    const QLatin1String tokensMeasure(windows::kTokens);
+    const QLatin1String spendMeasure(windows::kSpendUsd);
+    for (const Limited &subject : limited) {
+        State::Counts &counts = state.subjects[subject.subject];
+        const store::Limits &limits = subject.limits;
+        const qint64 spendStart = windows::periodStart(limits.budgetPeriod, nowMs);
+        ++counts.parallel;
+        State::Window &requests =
+            state.current(subject.subject, counts.requests, requestsMeasure, minute);
+        if (limits.requestsPerMinute)
+            requests.used += 1; // in the store already
+        else
+            state.count(subject.subject, requests, requestsMeasure, 1);
+        Ticket::Hold hold{subject.subject, minute, spendStart, bool(limits.tokensPerMinute),
+                          bool(limits.budgetUsd)};
+        if (hold.tokensInStore)
+            state.current(subject.subject, counts.tokens, tokensMeasure, minute).used +=
+                reservation.tokens;
+        else
+            counts.reservedTokens += reservation.tokens;
+        if (hold.spendInStore)
+            state.current(subject.subject, counts.spend, spendMeasure, spendStart).used +=
+                reservation.costUsd;
+        else
+            counts.reservedUsd += reservation.costUsd;
+        holds.append(hold);
+    }
+    return true;
 }
 
 } // namespace portico::proxy

@@ -8,6 +8,7 @@
 #include <QMutex>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -30,6 +31,13 @@ namespace portico::proxy {
 // reservations. The counts live in memory and are added to the store's limit_counters about once
 // a second, and read back then: a restarted gateway goes on counting where it stopped, and
 // several gateways on one store learn each other's counts within about a second.
+//
+// On PostgreSQL, where several gateways share the store, that second would let N gateways
+// overshoot together, so a request also takes its share of every limited counter (requests,
+// tokens, spending) in the store, atomically, before it runs (LimitCounterStore::hold): however
+// many gateways there are, a limit is exceeded by no more than the requests in flight use beyond
+// their reservations. max_parallel stays per gateway. When the store does not answer, the
+// gateway goes on with its own counts (then each gateway may use what it last saw remaining).
 // Thread-safe.
 class KeyLimiter {
 public:
@@ -51,9 +59,17 @@ public:
     private:
         friend class KeyLimiter;
         struct State;
-        Ticket(std::shared_ptr<State> state, QStringList subjects, Reservation reservation);
+        // What the request holds of one subject's limits.
+        struct Hold {
+            QString subject;
+            qint64 minuteStart = 0;     // the window of its request and tokens
+            qint64 spendStart = 0;      // the budget period it was admitted in
+            bool tokensInStore = false; // its tokens are added in the store's counter already
+            bool spendInStore = false;  // its cost likewise
+        };
+        Ticket(std::shared_ptr<State> state, QList<Hold> holds, Reservation reservation);
         std::shared_ptr<State> m_state;
-        QStringList m_subjects;
+        QList<Hold> m_holds;
         Reservation m_reservation;
         bool m_settled = false;
     };
@@ -66,8 +82,10 @@ public:
         QList<http::Header> headers;
     };
 
-    // `database` may be null: counts then stay in memory.
-    explicit KeyLimiter(std::shared_ptr<store::Database> database);
+    // `database` may be null: counts then stay in memory. `storeReachable` (may be empty) says
+    // whether the store answered lately; when it did not, a shared store is not asked.
+    explicit KeyLimiter(std::shared_ptr<store::Database> database,
+                        std::function<bool()> storeReachable = {});
     ~KeyLimiter();
     KeyLimiter(const KeyLimiter &) = delete;
     KeyLimiter &operator=(const KeyLimiter &) = delete;
@@ -84,8 +102,19 @@ public:
     void flush();
 
 private:
+    struct Limited;
+    // Takes the request's share of the subjects' limited counters in the shared store: true
+    // when it holds them (or refused, with the refusal in `decision`), false when the store
+    // could not be asked (the request is then counted in memory only).
+    bool holdInStore(const QList<Limited> &limited, const Reservation &reservation, qint64 nowMs,
+                     Decision &decision, QList<Ticket::Hold> &holds);
+
     std::shared_ptr<Ticket::State> m_state;
     std::shared_ptr<store::Database> m_database;
+    std::function<bool()> m_storeReachable;
+    // PostgreSQL: every limited request takes its share of the counters in the store before it
+    // runs, so that the limits hold across gateways (see the class comment).
+    bool m_holdInStore = false;
     std::unique_ptr<metering::PeriodicWorker> m_saver;
 };
 

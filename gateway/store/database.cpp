@@ -76,7 +76,7 @@ bool isBusy(const QSqlError &error) {
 
 // BEGIN IMMEDIATE takes the write lock up front. busy_timeout already waits for other writers;
 // a few extra attempts cover a busy handler that gives up early (e.g. during a WAL checkpoint).
-Status beginImmediate(QSqlDatabase &connection) {
+Status beginImmediate(QSqlDatabase &connection, bool storeWideLock = true) {
     if (isPostgres(connection)) {
         QSqlQuery query(connection);
         if (!query.exec(QStringLiteral("BEGIN"))) {
@@ -86,7 +86,8 @@ Status beginImmediate(QSqlDatabase &connection) {
             connection.close();
             return error;
         }
-        if (!query.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kWriteLockKey))) {
+        if (storeWideLock &&
+            !query.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kWriteLockKey))) {
             const QSqlError error = query.lastError();
             query.exec(QStringLiteral("ROLLBACK"));
             return detail::databaseError(error, QStringLiteral("starting a write transaction"));
@@ -728,19 +729,20 @@ void Database::noteCommitted() {
 
 // ---------------------------------------------------------------------------------------------
 
-Transaction::Transaction(Database &db)
+Transaction::Transaction(Database &db, Locking locking)
     : m_db(db)
     , m_connection(db.connection()) {
     if (!m_connection.isOpen()) {
         m_error = detail::connectionError(m_connection);
         return;
     }
-    Status begun = beginImmediate(m_connection);
+    const bool storeWideLock = locking == Locking::WholeStore;
+    Status begun = beginImmediate(m_connection, storeWideLock);
     // beginImmediate closed a PostgreSQL connection the server had dropped: one fresh try.
     if (!begun && !m_connection.isOpen()) {
         m_connection = db.connection();
         if (m_connection.isOpen())
-            begun = beginImmediate(m_connection);
+            begun = beginImmediate(m_connection, storeWideLock);
     }
     if (!begun) {
         m_error = begun.error();

@@ -87,7 +87,16 @@ private:
 // commit() bumps meta.change_counter first.
 class Transaction {
 public:
-    explicit Transaction(Database &db);
+    enum class Locking {
+        // Serialised with every other write to the store (SQLite's write lock; on PostgreSQL a
+        // store-wide advisory lock), so a read-modify-write sees no concurrent change.
+        WholeStore,
+        // PostgreSQL: only the row locks of what the transaction updates, for counters that many
+        // gateways update at once and that must not wait behind a batch of usage rows. Writers
+        // of such rows take them in a fixed order (no deadlock). SQLite: as WholeStore.
+        RowsOnly,
+    };
+    explicit Transaction(Database &db, Locking locking = Locking::WholeStore);
     ~Transaction();
     Transaction(const Transaction &) = delete;
     Transaction &operator=(const Transaction &) = delete;

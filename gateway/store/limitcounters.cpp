@@ -2,6 +2,10 @@
 
 #include "store/storeinternal.h"
 
+#include <algorithm>
+#include <numeric>
+#include <tuple>
+
 namespace portico::store {
 
 using namespace detail;
@@ -108,6 +112,62 @@ Result<LimitUse> LimitCounterStore::use(const QString &subject, BudgetPeriod per
     });
 }
 
+namespace {
+// Counters are always updated in this order, by hold() and add() alike, so that two
+// transactions updating some of the same rows cannot deadlock on PostgreSQL's row locks.
+bool updateOrder(const LimitCounter &a, const LimitCounter &b) {
+    return std::tie(a.subject, a.measure, a.windowStart) <
+           std::tie(b.subject, b.measure, b.windowStart);
+}
+} // namespace
+
+Result<qsizetype> LimitCounterStore::hold(const QList<LimitHold> &holds) {
+    for (qsizetype i = 0; i < holds.size(); ++i) {
+        if (holds[i].limit && holds[i].amount > *holds[i].limit)
+            return i; // cannot fit even in an empty window
+    }
+    QList<qsizetype> order(holds.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) {
+        return updateOrder({holds[a].subject, holds[a].measure, holds[a].windowStart, 0},
+                           {holds[b].subject, holds[b].measure, holds[b].windowStart, 0});
+    });
+    Transaction tx(m_db, Transaction::Locking::RowsOnly);
+    if (!tx.isOpen())
+        return tx.error();
+    const QString doing = QStringLiteral("holding the limits' counters");
+    QSqlQuery query(tx.connection());
+    // The limit is checked on the row as the update locks it: no other gateway can slip in
+    // between the check and the addition.
+    if (Status s =
+            prepare(query,
+                    QStringLiteral("INSERT INTO limit_counters (subject, measure, "
+                                   "window_start, used) VALUES (?, ?, ?, ?) ON CONFLICT "
+                                   "(subject, measure, window_start) DO UPDATE SET used = "
+                                   "limit_counters.used + excluded.used WHERE "
+                                   "limit_counters.used + excluded.used <= ? RETURNING used"),
+                    doing);
+        !s)
+        return s.error();
+    for (const qsizetype index : std::as_const(order)) {
+        const LimitHold &hold = holds[index];
+        query.bindValue(0, hold.subject);
+        query.bindValue(1, hold.measure);
+        query.bindValue(2, hold.windowStart);
+        query.bindValue(3, hold.amount);
+        // No limit: a bound no counter reaches (a finite one; PostgreSQL's double precision).
+        query.bindValue(4, hold.limit.value_or(1e300));
+        if (Status s = exec(query, doing); !s)
+            return s.error();
+        if (!query.next())
+            return index; // over its limit: the transaction rolls back what it added
+    }
+    query.finish();
+    if (Status s = tx.commitQuietly(); !s)
+        return s.error();
+    return qsizetype(-1);
+}
+
 Status LimitCounterStore::add(const QList<LimitCounter> &deltas, qint64 forgetBefore,
                               qint64 forgetMinutesBefore) {
     Transaction tx(m_db);
@@ -124,7 +184,9 @@ Status LimitCounterStore::add(const QList<LimitCounter> &deltas, qint64 forgetBe
                            doing);
         !s)
         return s;
-    for (const LimitCounter &delta : deltas) {
+    QList<LimitCounter> ordered = deltas;
+    std::sort(ordered.begin(), ordered.end(), updateOrder);
+    for (const LimitCounter &delta : std::as_const(ordered)) {
         query.bindValue(0, delta.subject);
         query.bindValue(1, delta.measure);
         query.bindValue(2, delta.windowStart);

@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace portico::store {
 
 class Database;
@@ -35,6 +37,16 @@ qint64 periodStart(BudgetPeriod period, qint64 nowMs);
 qint64 periodEnd(BudgetPeriod period, qint64 nowMs);
 } // namespace limitwindows
 
+// A request's share of a counter, taken before the request runs: `amount` is added to the
+// counter unless the counter would then exceed `limit`.
+struct LimitHold {
+    QString subject;
+    QString measure;
+    qint64 windowStart = 0;
+    double amount = 0.0;
+    std::optional<double> limit; // none: counted, never refused
+};
+
 // What a key or group used of its limits in the current windows.
 struct LimitUse {
     double requestsThisMinute = 0;
@@ -56,6 +68,11 @@ public:
     // `forgetMinutesBefore` (0: neither). Not an admin change: readers of keys do not reload.
     Status add(const QList<LimitCounter> &deltas, qint64 forgetBefore,
                qint64 forgetMinutesBefore = 0);
+    // Adds every hold's amount to its counter, all of them or none: the index in `holds` of the
+    // first that would exceed its limit (nothing is added then), or -1 when all were added.
+    // Atomic among all gateways on the store; on PostgreSQL it waits only for other writers of
+    // the same counters (Transaction::Locking::RowsOnly), not for the store's other writes.
+    Result<qsizetype> hold(const QList<LimitHold> &holds);
     // What `subject` used in the windows that hold `nowMs`, as last saved by the gateways
     // (they save about once a second).
     Result<LimitUse> use(const QString &subject, BudgetPeriod period, qint64 nowMs) const;
