@@ -8,7 +8,10 @@ instances on one store there, and measures:
   - revocation delay: a key disabled on the command line, then the time until every instance
     refuses it (401), over --trials trials: median and maximum, from the command's exit;
   - requests per second of one instance on PostgreSQL and the same on SQLite, with wrk
-    (64 connections, the built-in mock model), --duration seconds each.
+    (64 connections, the built-in mock model), --duration seconds each;
+  - usage rows lost when PostgreSQL is stopped under load and started again: requests answered
+    200 by the instances during --outage-load seconds (PostgreSQL down for the middle third)
+    against the usage rows in the database after the instances stopped.
 Prints a table and a JSON line. Keys are passed in files or the environment, never printed.
 Timings are for reading, not pass/fail.
 """
@@ -22,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -50,6 +54,7 @@ def main():
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--instances", type=int, default=3)
     parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--outage-load", type=int, default=9)
     args = parser.parse_args()
     cli = os.path.join(args.build_dir, "app", "portico-gateway", "portico-gateway")
     work = tempfile.mkdtemp(prefix="portico-multi-")
@@ -130,12 +135,72 @@ def main():
                 match = re.search(r"Requests/sec:\s+([\d.]+)", out)
                 results[f"rps_{name}"] = float(match.group(1)) if match else None
 
+        # PostgreSQL stopped under load and started again.
+        created = json.loads(gw(uri, "--json", "keys", "create", "outage", "--group", "bench"))
+        key = created["key"]
+        for port in ports:  # every instance knows the new key before the load starts
+            while status(port, key) != 200:
+                time.sleep(0.005)
+        answered = [0]
+        other = [0]
+        other_kinds = {}
+        stop_at = time.monotonic() + args.outage_load
+
+        def load(port):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            while time.monotonic() < stop_at:
+                try:
+                    conn.request("POST", "/v1/chat/completions", BODY,
+                                 {"Authorization": "Bearer " + key,
+                                  "Content-Type": "application/json"})
+                    response = conn.getresponse()
+                    response.read()
+                    if response.status == 200:
+                        answered[0] += 1
+                    else:
+                        other[0] += 1
+                        other_kinds[response.status] = other_kinds.get(response.status, 0) + 1
+                except OSError as error:
+                    other[0] += 1
+                    other_kinds[type(error).__name__] = other_kinds.get(type(error).__name__, 0) + 1
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.close()
+
+        threads = [threading.Thread(target=load, args=(port,)) for port in ports for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        time.sleep(args.outage_load / 3)
+        subprocess.run([os.path.join(SOURCE, "scripts", "pg-test-server.sh"), "halt", pg_dir],
+                       capture_output=True, check=True)
+        time.sleep(args.outage_load / 3)
+        subprocess.run([os.path.join(SOURCE, "scripts", "pg-test-server.sh"), "resume", pg_dir],
+                       capture_output=True, check=True)
+        for thread in threads:
+            thread.join()
+        # SIGTERM: each instance writes what it holds before it exits.
+        for process in serves:
+            process.terminate()
+            process.wait()
+        serves.clear()
+        rows = int(subprocess.run(["psql", uri, "-tAc",
+                                   f"SELECT count(*) FROM usage WHERE key_uuid = "
+                                   f"'{created['uuid']}' AND status = 200"],
+                                  capture_output=True, text=True, check=True).stdout.strip())
+        results["outage_answered"] = answered[0]
+        results["outage_other"] = other[0]
+        results["outage_other_kinds"] = {str(k): v for k, v in other_kinds.items()}
+        results["outage_rows_lost"] = answered[0] - rows
+
         print(f"instances                 {results['instances']}")
         print(f"revocation delay median   {results['revocation_ms_median']} ms "
               f"(max {results['revocation_ms_max']} ms, {args.trials} trials)")
         for name in ("postgresql", "sqlite"):
             if f"rps_{name}" in results:
                 print(f"requests/s, one instance  {name}: {results[f'rps_{name}']}")
+        print(f"PostgreSQL down {args.outage_load / 3:.0f} s of {args.outage_load} s under load: "
+              f"{results['outage_answered']} answered, {results['outage_rows_lost']} usage rows "
+              f"lost ({results['outage_other']} other answers: {results['outage_other_kinds']})")
         print(json.dumps(results))
     finally:
         for process in serves:
