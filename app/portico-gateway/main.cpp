@@ -10,6 +10,11 @@
 int main(int argc, char *argv[]) {
     using namespace portico::cli;
 
+    // Qt's own UNIX event dispatcher (poll) rather than GLib's: the gateway's threads run
+    // nothing that needs GLib, and GLib's main loop costs several percent of the CPU per request
+    // under load (docs/PERFORMANCE.md). Read by Qt when the first event loop is created.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     portico::app::setApplicationIdentity();
 

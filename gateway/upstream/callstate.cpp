@@ -38,8 +38,9 @@ void CallState::endActive() {
         activeCounter->fetch_sub(1);
 }
 
-// Posting at most one delivery at a time batches whatever the curl thread produced until the
-// call's thread gets to it, without ever holding data back.
+// At most one delivery is pending at a time: it batches whatever libcurl produced until it runs,
+// without ever holding data back. Produced while libcurl works in the loop (the usual case),
+// it runs as soon as libcurl has returned; otherwise from the event loop.
 void CallState::postLocked() {
     if (m_deliveryPosted || m_cancelled || !m_call)
         return;
@@ -48,6 +49,10 @@ void CallState::postLocked() {
     if (!deliverable)
         return;
     m_deliveryPosted = true;
+    if (const auto l = loop.lock(); l && l->isWorking()) {
+        l->deliverAfterwards(shared_from_this());
+        return;
+    }
     QMetaObject::invokeMethod(
         m_call, [self = shared_from_this()] { self->deliver(); }, Qt::QueuedConnection);
 }

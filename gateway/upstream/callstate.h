@@ -6,32 +6,34 @@
 #include <memory>
 #include <mutex>
 
-// Private to portico_upstream: what an UpstreamCall and the curl thread share.
+// Private to portico_upstream: what an UpstreamCall and its transfer share.
 namespace portico::upstream::detail {
 
 class CurlMultiLoop;
 
-// The curl thread writes events in here; the call's own thread drains them (deliver()) and emits
-// the signals. Everything from `m_mutex` on is guarded by it. `m_call` is cleared by the
-// UpstreamCall destructor under the mutex, so an event is only ever posted to a live object; Qt
-// drops the events still queued for an object when it is destroyed.
+// The transfer writes events in here from inside libcurl's callbacks, where the call's handlers
+// must not run; deliver() hands them over afterwards and emits the signals. Everything happens in
+// the call's thread (that of its CurlMultiLoop); the mutex, uncontended, guards everything from
+// `m_mutex` on all the same. `m_call` is cleared by the UpstreamCall destructor, so an event is
+// only ever delivered to a live object; Qt drops the events still queued for an object when it
+// is destroyed.
 class CallState : public std::enable_shared_from_this<CallState> {
 public:
     virtual ~CallState() = default;
 
-    // curl thread
+    // transfer (inside libcurl)
     void pushStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers);
     void pushData(const char *data, size_t size);
     void pushFinished(FailureKind failure, const QString &message);
 
-    // call thread
+    // the call
     void attach(UpstreamCall *call);
     void deliver();
     void detach(); // the UpstreamCall is going away
-    void cancel(); // no signal after this; the curl thread is told to drop the transfer
+    void cancel(); // no signal after this; the loop drops the transfer
     void setPaused(bool paused);
 
-    // any thread
+    // the call or the loop
     bool isCancelled() const;
     void endActive(); // stops counting in activeCounter; only the first call counts
 

@@ -3,14 +3,19 @@
 #include "upstream/callstate.h"
 #include "upstream/transfer.h"
 
+#include <QSocketNotifier>
+
+#include <mutex>
+
 namespace portico::upstream::detail {
 
 namespace {
 
-constexpr int kPollTimeoutMs = 1000;
 // Enough idle connections kept alive that a burst of hundreds of concurrent calls to one
 // upstream can all reuse theirs next time.
 constexpr long kMaxCachedConnections = 1024;
+// Easy handles kept for reuse: a worker rarely has more calls at once than this.
+constexpr std::size_t kMaxIdleEasy = 256;
 
 } // namespace
 
@@ -21,103 +26,159 @@ CurlMultiLoop::CurlMultiLoop() {
     curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, kMaxCachedConnections);
     curl_multi_setopt(m_multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
     curl_multi_setopt(m_multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
-    m_thread = std::thread([this] { run(); });
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, &CurlMultiLoop::onSocket);
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &CurlMultiLoop::onTimer);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, [this] { act(CURL_SOCKET_TIMEOUT, 0); });
 }
 
 CurlMultiLoop::~CurlMultiLoop() {
-    stop();
+    shutDown();
+    for (CURL *easy : m_idleEasy)
+        curl_easy_cleanup(easy);
+    m_idleEasy.clear();
+    curl_multi_cleanup(m_multi);
+    // libcurl closed its connections in curl_multi_cleanup and said so through onSocket; any
+    // watch left is for a socket that is gone.
+    for (auto &[socket, watch] : m_watches) {
+        delete watch.read;
+        delete watch.write;
+    }
 }
 
 void CurlMultiLoop::add(const std::shared_ptr<CallState> &state, const UpstreamRequest &request) {
-    // The easy handle is set up here, on the caller's thread, to keep the loop thread free.
-    enqueue({CommandKind::Add, state, std::make_unique<Transfer>(state, request)});
+    if (m_shutDown) {
+        state->pushFinished(FailureKind::Cancelled,
+                            QStringLiteral("the upstream client has shut down"));
+        return;
+    }
+    CURL *easy = nullptr;
+    if (!m_idleEasy.empty()) {
+        easy = m_idleEasy.back();
+        m_idleEasy.pop_back();
+    } else {
+        easy = curl_easy_init();
+    }
+    auto transfer = std::make_unique<Transfer>(state, request, easy);
+    // Starts nothing yet: libcurl asks for a timer of 0 ms, and the transfer begins when the
+    // event loop runs it.
+    if (curl_multi_add_handle(m_multi, easy) != CURLM_OK) {
+        transfer.reset();
+        release(easy);
+        state->pushFinished(FailureKind::Other,
+                            QStringLiteral("the upstream client cannot start a call"));
+        return;
+    }
+    m_transfers.emplace(state.get(), std::move(transfer));
 }
 
 void CurlMultiLoop::remove(const std::shared_ptr<CallState> &state) {
-    enqueue({CommandKind::Remove, state, nullptr});
+    const auto found = m_transfers.find(state.get());
+    if (found == m_transfers.end())
+        return;
+    // Removing an unfinished transfer closes its connection, which tells the upstream.
+    CURL *easy = found->second->easy();
+    curl_multi_remove_handle(m_multi, easy);
+    m_transfers.erase(found);
+    release(easy);
 }
 
 void CurlMultiLoop::setPaused(const std::shared_ptr<CallState> &state, bool paused) {
-    enqueue({paused ? CommandKind::Pause : CommandKind::Resume, state, nullptr});
-}
-
-void CurlMultiLoop::enqueue(Command command) {
-    std::lock_guard lock(m_mutex);
-    if (m_stopping) {
-        if (command.kind == CommandKind::Add)
-            command.state->pushFinished(FailureKind::Cancelled,
-                                        QStringLiteral("the upstream client has shut down"));
+    const auto found = m_transfers.find(state.get());
+    if (found == m_transfers.end())
         return;
-    }
-    m_commands.push_back(std::move(command));
-    curl_multi_wakeup(m_multi);
+    // Resuming may hand over held data at once (the write callback runs inside this call).
+    // This runs inside a handler of the call, so what comes is delivered from the event loop,
+    // after that handler has returned, never nested in it.
+    m_working = true;
+    curl_easy_pause(found->second->easy(), paused ? CURLPAUSE_RECV : CURLPAUSE_CONT);
+    m_working = false;
+    if (!m_deliveries.empty())
+        QMetaObject::invokeMethod(
+            this, [this] { collectFinished(); }, Qt::QueuedConnection);
 }
 
-void CurlMultiLoop::stop() {
-    {
-        std::lock_guard lock(m_mutex);
-        if (!m_stopping) {
-            m_stopping = true;
-            curl_multi_wakeup(m_multi);
-        }
-    }
-    if (m_thread.joinable())
-        m_thread.join();
-    std::lock_guard lock(m_mutex);
-    if (m_multi) {
-        curl_multi_cleanup(m_multi);
-        m_multi = nullptr;
+void CurlMultiLoop::shutDown() {
+    m_shutDown = true;
+    m_timer.stop();
+    const QString message = QStringLiteral("the upstream client has shut down");
+    auto transfers = std::move(m_transfers);
+    m_transfers.clear();
+    for (auto &[state, transfer] : transfers) {
+        curl_multi_remove_handle(m_multi, transfer->easy());
+        CURL *easy = transfer->easy();
+        transfer.reset();
+        release(easy);
+        state->pushFinished(FailureKind::Cancelled, message);
     }
 }
 
-void CurlMultiLoop::run() {
-    std::vector<Command> batch;
-    for (;;) {
-        {
-            std::lock_guard lock(m_mutex);
-            batch.swap(m_commands);
-            if (m_stopping)
-                break;
-        }
-        for (Command &command : batch)
-            apply(command);
-        batch.clear();
-        int running = 0;
-        curl_multi_perform(m_multi, &running);
-        collectFinished();
-        // Returns early on socket activity, on libcurl's own timers and on curl_multi_wakeup().
-        curl_multi_poll(m_multi, nullptr, 0, kPollTimeoutMs, nullptr);
-    }
-    shutDown(batch);
+void CurlMultiLoop::deliverAfterwards(std::shared_ptr<CallState> state) {
+    m_deliveries.push_back(std::move(state));
 }
 
-void CurlMultiLoop::apply(Command &command) {
-    const auto found = m_transfers.find(command.state.get());
-    switch (command.kind) {
-    case CommandKind::Add:
-        if (command.state->isCancelled())
+int CurlMultiLoop::onSocket(CURL *, curl_socket_t socket, int what, void *self, void *) {
+    static_cast<CurlMultiLoop *>(self)->watch(socket, what);
+    return 0;
+}
+
+int CurlMultiLoop::onTimer(CURLM *, long timeoutMs, void *self) {
+    auto *loop = static_cast<CurlMultiLoop *>(self);
+    // libcurl may not be called from inside its own callback: the timer fires from the loop.
+    if (timeoutMs < 0)
+        loop->m_timer.stop();
+    else
+        loop->m_timer.start(int(std::min<long>(timeoutMs, 24L * 3600 * 1000)));
+    return 0;
+}
+
+void CurlMultiLoop::watch(curl_socket_t socket, int what) {
+    if (what == CURL_POLL_REMOVE) {
+        const auto found = m_watches.find(socket);
+        if (found == m_watches.end())
             return;
-        if (curl_multi_add_handle(m_multi, command.transfer->easy()) != CURLM_OK) {
-            command.state->pushFinished(FailureKind::Other,
-                                        QStringLiteral("the upstream client cannot start a call"));
-            return;
+        // Possibly inside the notifier's own signal: let the event loop delete it.
+        for (QSocketNotifier *notifier : {found->second.read, found->second.write}) {
+            if (notifier) {
+                notifier->setEnabled(false);
+                notifier->deleteLater();
+            }
         }
-        m_transfers.emplace(command.state.get(), std::move(command.transfer));
-        return;
-    case CommandKind::Remove:
-        // Removing an unfinished transfer closes its connection, which tells the upstream.
-        if (found != m_transfers.end()) {
-            curl_multi_remove_handle(m_multi, found->second->easy());
-            m_transfers.erase(found);
-        }
-        return;
-    case CommandKind::Pause:
-    case CommandKind::Resume:
-        if (found != m_transfers.end())
-            curl_easy_pause(found->second->easy(),
-                            command.kind == CommandKind::Pause ? CURLPAUSE_RECV : CURLPAUSE_CONT);
+        m_watches.erase(found);
         return;
     }
+    Watch &watch = m_watches[socket];
+    const bool wantRead = what == CURL_POLL_IN || what == CURL_POLL_INOUT;
+    const bool wantWrite = what == CURL_POLL_OUT || what == CURL_POLL_INOUT;
+    const auto ensure = [&](QSocketNotifier *&notifier, QSocketNotifier::Type type, bool wanted,
+                            int events) {
+        if (!wanted) {
+            if (notifier && notifier->isEnabled())
+                notifier->setEnabled(false);
+            return;
+        }
+        if (!notifier) {
+            notifier = new QSocketNotifier(qintptr(socket), type, this);
+            connect(notifier, &QSocketNotifier::activated, this,
+                    [this, socket, events] { act(socket, events); });
+        } else if (!notifier->isEnabled()) {
+            notifier->setEnabled(true);
+        }
+    };
+    ensure(watch.read, QSocketNotifier::Read, wantRead, CURL_CSELECT_IN);
+    ensure(watch.write, QSocketNotifier::Write, wantWrite, CURL_CSELECT_OUT);
+}
+
+void CurlMultiLoop::act(curl_socket_t socket, int events) {
+    if (m_working)
+        return;
+    int running = 0;
+    m_working = true;
+    curl_multi_socket_action(m_multi, socket, events, &running);
+    m_working = false;
+    collectFinished();
 }
 
 void CurlMultiLoop::collectFinished() {
@@ -126,31 +187,36 @@ void CurlMultiLoop::collectFinished() {
         if (message->msg == CURLMSG_DONE)
             finish(message->easy_handle, message->data.result);
     }
+    // What libcurl's callbacks produced, handed to the calls now that libcurl has returned: a
+    // handler may cancel its call or start another one.
+    while (!m_deliveries.empty()) {
+        std::vector<std::shared_ptr<CallState>> deliveries;
+        deliveries.swap(m_deliveries);
+        for (const auto &state : deliveries)
+            state->deliver();
+    }
 }
 
 void CurlMultiLoop::finish(CURL *easy, CURLcode result) {
     char *priv = nullptr;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, &priv);
     auto *transfer = reinterpret_cast<Transfer *>(priv);
-    const auto found = m_transfers.find(transfer->state().get());
+    const std::shared_ptr<CallState> state = transfer->state();
+    m_working = true; // complete() pushes events: delivered below with the others
     transfer->complete(result);
+    m_working = false;
     curl_multi_remove_handle(m_multi, easy);
-    if (found != m_transfers.end())
-        m_transfers.erase(found);
+    m_transfers.erase(state.get());
+    release(easy);
 }
 
-void CurlMultiLoop::shutDown(std::vector<Command> &unapplied) {
-    const QString message = QStringLiteral("the upstream client has shut down");
-    for (Command &command : unapplied) {
-        if (command.kind == CommandKind::Add)
-            command.state->pushFinished(FailureKind::Cancelled, message);
+void CurlMultiLoop::release(CURL *easy) {
+    if (m_idleEasy.size() < kMaxIdleEasy && !m_shutDown) {
+        curl_easy_reset(easy);
+        m_idleEasy.push_back(easy);
+    } else {
+        curl_easy_cleanup(easy);
     }
-    unapplied.clear();
-    for (auto &[state, transfer] : m_transfers) {
-        curl_multi_remove_handle(m_multi, transfer->easy());
-        state->pushFinished(FailureKind::Cancelled, message);
-    }
-    m_transfers.clear();
 }
 
 } // namespace portico::upstream::detail

@@ -2,58 +2,68 @@
 
 #include "upstream/upstreamclient.h"
 
+#include <QObject>
+#include <QTimer>
+
 #include <curl/curl.h>
 
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
-// Private to portico_upstream: the thread that owns the libcurl multi handle.
+class QSocketNotifier;
+
+// Private to portico_upstream: a libcurl multi handle driven by the event loop of the thread
+// that starts the calls.
 namespace portico::upstream::detail {
 
 class CallState;
-struct Transfer;
+class Transfer;
 
-// Every curl call on the multi handle and its easy handles happens on this loop's thread; other
-// threads only queue commands and wake it up.
-class CurlMultiLoop {
+// One per thread that starts calls (each HTTP worker thread of the gateway), living in that
+// thread: libcurl's sockets are watched by the thread's own event loop (QSocketNotifier) and its
+// timers are a QTimer, so a request is served start to finish on one thread, with no hand-over
+// to another thread and back. Every method runs in the loop's thread.
+class CurlMultiLoop : public QObject {
+    Q_OBJECT
 public:
     CurlMultiLoop();
-    ~CurlMultiLoop();
-    CurlMultiLoop(const CurlMultiLoop &) = delete;
-    CurlMultiLoop &operator=(const CurlMultiLoop &) = delete;
+    ~CurlMultiLoop() override; // ends what still runs (shutDown())
 
     void add(const std::shared_ptr<CallState> &state, const UpstreamRequest &request);
     void remove(const std::shared_ptr<CallState> &state);
     void setPaused(const std::shared_ptr<CallState> &state, bool paused);
-    // Ends every transfer (their calls get finished(Cancelled)) and joins the thread.
-    void stop();
+    // Ends every transfer (their calls get finished(Cancelled)); later add()s fail the same way.
+    void shutDown();
+
+    // True while libcurl is working inside this loop: its callbacks must not re-enter it, so
+    // what they produce is delivered when it has returned (deliverAfterwards()).
+    bool isWorking() const { return m_working; }
+    void deliverAfterwards(std::shared_ptr<CallState> state);
 
 private:
-    enum class CommandKind { Add, Remove, Pause, Resume };
-    struct Command {
-        CommandKind kind;
-        std::shared_ptr<CallState> state;
-        std::unique_ptr<Transfer> transfer; // Add only
+    struct Watch {
+        QSocketNotifier *read = nullptr;
+        QSocketNotifier *write = nullptr;
     };
 
-    void enqueue(Command command);
-    void run();
-    void apply(Command &command);
+    static int onSocket(CURL *easy, curl_socket_t socket, int what, void *self, void *);
+    static int onTimer(CURLM *multi, long timeoutMs, void *self);
+    void watch(curl_socket_t socket, int what);
+    void act(curl_socket_t socket, int events);
     void collectFinished();
     void finish(CURL *easy, CURLcode result);
-    void shutDown(std::vector<Command> &unapplied);
+    void release(CURL *easy);
 
-    std::mutex m_mutex;
-    std::vector<Command> m_commands;
-    bool m_stopping = false;
     CURLM *m_multi = nullptr;
-    std::thread m_thread;
-
-    // Loop thread only.
+    QTimer m_timer;
+    bool m_working = false;
+    bool m_shutDown = false;
+    std::unordered_map<curl_socket_t, Watch> m_watches;
     std::unordered_map<CallState *, std::unique_ptr<Transfer>> m_transfers;
+    std::vector<std::shared_ptr<CallState>> m_deliveries;
+    // Easy handles of finished transfers, reset and kept for the next ones.
+    std::vector<CURL *> m_idleEasy;
 };
 
 } // namespace portico::upstream::detail

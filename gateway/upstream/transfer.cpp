@@ -19,11 +19,11 @@ QString hostAndPort(const QByteArray &url) {
 
 } // namespace
 
-Transfer::Transfer(std::shared_ptr<CallState> state, const UpstreamRequest &request)
+Transfer::Transfer(std::shared_ptr<CallState> state, const UpstreamRequest &request, CURL *easy)
     : m_state(std::move(state))
-    , m_easy(curl_easy_init())
+    , m_easy(easy)
     , m_body(request.body)
-    , m_upstream(hostAndPort(request.url)) {
+    , m_url(request.url) {
     curl_easy_setopt(m_easy, CURLOPT_PRIVATE, this);
     curl_easy_setopt(m_easy, CURLOPT_URL, request.url.constData());
     curl_easy_setopt(m_easy, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -68,7 +68,6 @@ Transfer::Transfer(std::shared_ptr<CallState> state, const UpstreamRequest &requ
 }
 
 Transfer::~Transfer() {
-    curl_easy_cleanup(m_easy);
     curl_slist_free_all(m_requestHeaders);
 }
 
@@ -120,7 +119,12 @@ void Transfer::startResponse() {
 void Transfer::complete(CURLcode result) {
     FailureKind failure = FailureKind::None;
     QString message;
-    const QString upstream = m_upstream;
+    if (result == CURLE_OK) {
+        startResponse();
+        m_state->pushFinished(failure, message);
+        return;
+    }
+    const QString upstream = hostAndPort(m_url);
     switch (result) {
     case CURLE_OK:
         startResponse();

@@ -11,10 +11,11 @@ namespace portico::upstream::detail {
 
 class CallState;
 
-// Built on any thread; once added to the multi handle, used only on the curl loop's thread.
+// Used only in its CurlMultiLoop's thread. Borrows its easy handle from the loop (which reuses
+// handles: setting one up is cheaper than making one).
 class Transfer {
 public:
-    Transfer(std::shared_ptr<CallState> state, const UpstreamRequest &request);
+    Transfer(std::shared_ptr<CallState> state, const UpstreamRequest &request, CURL *easy);
     ~Transfer();
     Transfer(const Transfer &) = delete;
     Transfer &operator=(const Transfer &) = delete;
@@ -34,8 +35,8 @@ private:
     std::shared_ptr<CallState> m_state;
     CURL *m_easy = nullptr;
     curl_slist *m_requestHeaders = nullptr;
-    QByteArray m_body;  // libcurl reads the request body from here without copying it
-    QString m_upstream; // host:port, for messages: never credentials or the path
+    QByteArray m_body; // libcurl reads the request body from here without copying it
+    QByteArray m_url;  // for messages, as host:port only: never credentials or the path
 
     int m_status = 0;
     QList<QPair<QByteArray, QByteArray>> m_headers;

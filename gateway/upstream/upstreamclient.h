@@ -11,16 +11,16 @@
 // HTTP client for upstream model servers on libcurl's multi interface. One QNetworkAccessManager
 // opens at most 6 connections per host (Qt 6.4 cannot raise it) and a streamed answer holds its
 // connection for its whole length; libcurl multi runs hundreds of transfers to one host at once
-// on a single thread and keeps connections alive between them.
+// and keeps connections alive between them.
 namespace portico::upstream {
 
 struct UpstreamRequest {
     QByteArray method = "POST";
-    QByteArray url;                                // absolute http:// or https:// URL
-    QList<QPair<QByteArray, QByteArray>> headers;  // Content-Type etc.; never the client's key
+    QByteArray url;                               // absolute http:// or https:// URL
+    QList<QPair<QByteArray, QByteArray>> headers; // Content-Type etc.; never the client's key
     QByteArray body;
     int connectTimeoutMs = 10'000;
-    int totalTimeoutMs = 120'000;                  // whole transfer; 0: none
+    int totalTimeoutMs = 120'000; // whole transfer; 0: none
 };
 
 // Why a call ended without an HTTP answer.
@@ -54,11 +54,16 @@ private:
     std::shared_ptr<State> m_state;
 };
 
-// The shared client: one libcurl multi handle driven by its own thread. Thread-safe.
+// The shared client. Each thread that starts calls gets a libcurl multi handle of its own, with
+// its own pool of kept-alive connections, driven by that thread's event loop: a gateway worker
+// serves a request start to finish on its thread. Calls must be started from a thread that runs
+// an event loop. Thread-safe.
 class UpstreamClient {
 public:
     UpstreamClient();
-    ~UpstreamClient();   // cancels what is still running
+    // Cancels what is still running: at once in this thread, through their event loops in the
+    // others.
+    ~UpstreamClient();
     UpstreamClient(const UpstreamClient &) = delete;
     UpstreamClient &operator=(const UpstreamClient &) = delete;
 
