@@ -105,6 +105,7 @@ private Q_SLOTS:
     void capacityIsBounded();
     void entryLoggedIsQueuedAcrossThreads();
     void serveWritesJsonLines();
+    void oddTextStaysValidJson();
 
 private:
     const metering::LogEntry *findByRequestId(const QList<metering::LogEntry> &entries,
@@ -402,6 +403,42 @@ void TestGatewayLog::serveWritesJsonLines() {
     QVERIFY(refusedLogged);
     verifyNoKeys(text);
     verifyNoKeys(errors);
+}
+
+// The JSON lines are built by hand: text with quotes, backslashes, control characters and
+// non-ASCII letters still makes one valid JSON object per line that reads back as it was, and
+// every line appended before the log is destroyed is in the file.
+void TestGatewayLog::oddTextStaysValidJson() {
+    const QString path = m_dir.filePath(QStringLiteral("odd.log"));
+    const QString odd = QStringLiteral("say \"hi\" \\ back\nslash\ttab\x01\x1f é ✓ 😀");
+    constexpr int kLines = 2000;
+    {
+        metering::GatewayLog log;
+        QString error;
+        QVERIFY2(log.setJsonOutput(path, &error), qPrintable(error));
+        for (int i = 0; i < kLines; ++i) {
+            metering::LogEntry entry;
+            entry.event = QStringLiteral("request");
+            entry.requestId = QString::number(i);
+            entry.keyName = odd;
+            entry.route = odd;
+            entry.message = odd;
+            entry.status = 200;
+            log.append(entry);
+        }
+    }
+    const QList<QByteArray> lines = readFile(path).split('\n');
+    QCOMPARE(lines.size(), kLines + 1); // the last is empty
+    for (int i = 0; i < kLines; ++i) {
+        QJsonParseError parseError;
+        const QJsonObject object = QJsonDocument::fromJson(lines.at(i), &parseError).object();
+        QVERIFY2(parseError.error == QJsonParseError::NoError, lines.at(i).constData());
+        QCOMPARE(object.value(QStringLiteral("request_id")).toString(), QString::number(i));
+        QCOMPARE(object.value(QStringLiteral("message")).toString(), odd);
+        QCOMPARE(object.value(QStringLiteral("key")).toString(), odd);
+        QCOMPARE(object.value(QStringLiteral("status")).toInt(), 200);
+        QCOMPARE(object.value(QStringLiteral("level")).toString(), QStringLiteral("info"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestGatewayLog)
