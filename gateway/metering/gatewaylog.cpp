@@ -7,9 +7,11 @@
 #include <QMutexLocker>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -51,13 +53,36 @@ void appendJsonString(QByteArray &out, const QString &text) {
     out += '"';
 }
 
+// 2026-12-04T05:21:46.123Z, as Qt::ISODateWithMs writes a UTC time. The part up to the seconds
+// is formatted once per second and thread; QDateTime::toString() per line costs more than
+// everything else in the line.
+void appendIsoTime(QByteArray &out, qint64 msecsSinceEpoch) {
+    thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
+    thread_local QByteArray cachedPrefix;
+    const qint64 second =
+        msecsSinceEpoch >= 0 ? msecsSinceEpoch / 1000 : (msecsSinceEpoch - 999) / 1000;
+    if (second != cachedSecond) {
+        cachedSecond = second;
+        cachedPrefix = QDateTime::fromSecsSinceEpoch(second, Qt::UTC)
+                           .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
+                           .toLatin1();
+    }
+    const int ms = int(msecsSinceEpoch - second * 1000);
+    out += cachedPrefix;
+    out += '.';
+    out += char('0' + ms / 100);
+    out += char('0' + ms / 10 % 10);
+    out += char('0' + ms % 10);
+    out += 'Z';
+}
+
 // One JSON object per line, built by hand: the same object QJsonDocument would write, at a
 // fraction of the cost (one line per request).
 QByteArray jsonLine(const LogEntry &entry) {
     QByteArray line;
     line.reserve(256 + entry.message.size());
     line += R"({"time":")";
-    line += entry.time.toUTC().toString(Qt::ISODateWithMs).toLatin1();
+    appendIsoTime(line, entry.time.toMSecsSinceEpoch());
     line += R"(","level":")";
     line += toString(entry.level).toLatin1();
     line += R"(","request_id":)";
@@ -79,6 +104,10 @@ QByteArray jsonLine(const LogEntry &entry) {
 // Lines waiting for the writer beyond this are dropped (and the drop written when it can be):
 // a disk that stalls must not make the gateway's memory grow without bound.
 constexpr qsizetype kMaxPendingBytes = 16 * 1024 * 1024;
+// The writer gathers lines for this many milliseconds after the first, or until kWakeBytes:
+// waking it for every line would cost a request more than building the line.
+constexpr int kWriteIntervalMs = 10;
+constexpr qsizetype kWakeBytes = 256 * 1024;
 
 } // namespace
 
@@ -104,12 +133,13 @@ public:
     mutable QMutex mutex; // ring
     std::deque<LogEntry> ring;
 
-    std::mutex outputMutex; // everything below
+    std::mutex outputMutex; // everything below but `output`
     std::condition_variable wake;
     QByteArray pending;
     qint64 droppedLines = 0;
     std::atomic<bool> writing{false}; // output configured: the writer thread runs
     bool stopping = false;
+    std::mutex deviceMutex;        // `output`
     std::unique_ptr<QFile> output; // null: stderr
     std::thread writer;
 
@@ -129,10 +159,27 @@ public:
         std::lock_guard lock(outputMutex);
         stopping = false;
     }
+    // Writes `batch` to the output; `deviceMutex` held (the output is touched only under it).
+    void writeOut(const QByteArray &batch) {
+        if (batch.isEmpty())
+            return;
+        if (output) {
+            output->write(batch);
+            output->flush();
+        } else {
+            std::fwrite(batch.constData(), 1, size_t(batch.size()), stderr);
+            std::fflush(stderr);
+        }
+    }
     void writeLoop() {
         std::unique_lock lock(outputMutex);
         for (;;) {
+            // Idle: asleep until a line comes. Then the lines of the next few milliseconds join
+            // it, so that a busy gateway writes (and wakes this thread) about 100 times a second
+            // rather than once per request.
             wake.wait(lock, [this] { return stopping || !pending.isEmpty(); });
+            wake.wait_for(lock, std::chrono::milliseconds(kWriteIntervalMs),
+                          [this] { return stopping || pending.size() >= kWakeBytes; });
             QByteArray batch;
             batch.swap(pending);
             if (droppedLines > 0) {
@@ -144,19 +191,15 @@ public:
                          R"( log lines were dropped: the log output could not keep up."})" + '\n';
                 droppedLines = 0;
             }
-            if (!batch.isEmpty()) {
-                // The file is only touched here and in setJsonOutput(), which holds the lock.
-                if (output) {
-                    output->write(batch);
-                    output->flush();
-                } else {
-                    lock.unlock();
-                    std::fwrite(batch.constData(), 1, size_t(batch.size()), stderr);
-                    std::fflush(stderr);
-                    lock.lock();
-                }
+            const bool last = stopping;
+            // Request threads go on appending while the disk works.
+            lock.unlock();
+            {
+                std::lock_guard device(deviceMutex);
+                writeOut(batch);
             }
-            if (stopping && pending.isEmpty())
+            lock.lock();
+            if (last && pending.isEmpty())
                 return;
         }
     }
@@ -188,17 +231,11 @@ bool GatewayLog::setJsonOutput(const QString &path, QString *error) {
     }
     {
         std::lock_guard lock(d->outputMutex);
+        std::lock_guard device(d->deviceMutex);
         // Lines already waiting go to the old output.
-        if (!d->pending.isEmpty() && d->writing) {
-            if (d->output) {
-                d->output->write(d->pending);
-                d->output->flush();
-            } else {
-                std::fwrite(d->pending.constData(), 1, size_t(d->pending.size()), stderr);
-                std::fflush(stderr);
-            }
-            d->pending.clear();
-        }
+        if (d->writing)
+            d->writeOut(d->pending);
+        d->pending.clear();
         d->output = std::move(file);
         d->writing = true;
     }
@@ -221,11 +258,12 @@ void GatewayLog::append(LogEntry entry) {
         if (d->pending.size() >= kMaxPendingBytes) {
             ++d->droppedLines;
         } else {
-            wakeWriter = d->pending.isEmpty();
+            // The first line wakes the writer, and a full batch does not wait for the interval.
+            wakeWriter = d->pending.isEmpty() || (d->pending.size() < kWakeBytes &&
+                                                  d->pending.size() + line.size() >= kWakeBytes);
             d->pending += line;
         }
     }
-    // Only the first line of a batch wakes the writer; the others join it.
     if (wakeWriter)
         d->wake.notify_one();
     {

@@ -239,6 +239,8 @@ void TestGatewayLog::requestsAreLogged() {
 
     // The entry is appended when the usage row is; wait for the last one.
     QTRY_VERIFY(findByRequestId(m_log->entries(), requestIds.last()) != nullptr);
+    // The file gets its lines from the log's writer thread some milliseconds later.
+    QTRY_VERIFY(readFile(m_logPath).contains(requestIds.last()));
     const QList<metering::LogEntry> entries = m_log->entries();
     QString error;
     const QList<QJsonObject> lines = parseLines(readFile(m_logPath), &error);
