@@ -1,10 +1,12 @@
-// The command line driven as a real process: portico-gateway on a temporary store and config.
+// The command line driven as a real process: portico-gateway on a temporary store (an SQLite file,
+// or a PostgreSQL database in the test's PostgreSQL variant, see teststore.h) and config.
 // No test prints an API key: keys are checked with booleans, never QCOMPARE'd.
 #include "store/apikeyformat.h"
 #include "store/database.h"
 #include "store/records.h"
 #include "store/usagestore.h"
 #include "testlogs.h"
+#include "teststore.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -162,7 +164,8 @@ private Q_SLOTS:
         QString name = QString::fromLatin1(QTest::currentTestFunction());
         if (QTest::currentDataTag())
             name += QLatin1Char('-') + QString::number(qHash(QByteArray(QTest::currentDataTag())));
-        m_db = path(name + QStringLiteral(".db"));
+        m_db = portico::test::testStorePath(m_dir.path(), name + QStringLiteral(".db"));
+        QVERIFY(!m_db.isEmpty());
     }
 
     void keysCreatePrintsTheKeyOnceAndStoresOnlyItsHash() {
@@ -202,17 +205,17 @@ private Q_SLOTS:
         QCOMPARE(pasted.exitCode, 1);
         QVERIFY(!pasted.err.contains(keyBytes) && !pasted.out.contains(keyBytes));
 
-        // Nowhere in the store files (database, WAL, audit rows inside them).
-        QVERIFY(QFile::exists(m_db));
-        const QStringList storeFiles{m_db, m_db + QStringLiteral("-wal"),
-                                     m_db + QStringLiteral("-shm"),
-                                     m_db + QStringLiteral("-journal")};
-        for (const QString &file : storeFiles)
-            QVERIFY2(!readFile(file).contains(keyBytes), qPrintable(file));
+        // Nowhere in the store files (database, WAL, audit rows inside them; on PostgreSQL every
+        // file of the server's data folder).
+        QByteArray stored;
+        for (const QString &file : portico::test::storeFiles(m_db)) {
+            const QByteArray bytes = readFile(file);
+            QVERIFY2(!bytes.contains(keyBytes), qPrintable(file));
+            stored += bytes;
+        }
+        QVERIFY(!stored.isEmpty());
         // The hash is what is stored.
-        const QByteArray hash = portico::store::apikey::hash(key);
-        QVERIFY(readFile(m_db).contains(hash) ||
-                readFile(m_db + QStringLiteral("-wal")).contains(hash));
+        QVERIFY(stored.contains(portico::store::apikey::hash(key)));
     }
 
     void keysCreateJson() {
@@ -462,8 +465,9 @@ private Q_SLOTS:
     void storeCopy() {
         QVERIFY(
             runOk({QStringLiteral("keys"), QStringLiteral("create"), QStringLiteral("to copy")}));
-        const QString target =
-            path(QStringLiteral("copy-%1.db").arg(QDateTime::currentMSecsSinceEpoch()));
+        const QString target = portico::test::testStorePath(
+            m_dir.path(), QStringLiteral("copy-%1.db").arg(QDateTime::currentMSecsSinceEpoch()));
+        QVERIFY(!target.isEmpty());
         const Run copied =
             runRaw({QStringLiteral("store"), QStringLiteral("copy"), QStringLiteral("--from"), m_db,
                     QStringLiteral("--to"), target, QStringLiteral("--json")},
@@ -823,7 +827,8 @@ private Q_SLOTS:
         QCOMPARE(groups.at(0)[QStringLiteral("name")].toString(), QStringLiteral("from-env"));
 
         // --db wins over PORTICO_DB.
-        const QString other = path(QStringLiteral("other.db"));
+        const QString other =
+            portico::test::testStorePath(m_dir.path(), QStringLiteral("other.db"));
         QCOMPARE(runRaw({QStringLiteral("groups"), QStringLiteral("list"), QStringLiteral("--json"),
                          QStringLiteral("--db"), other},
                         env)

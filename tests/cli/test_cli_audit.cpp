@@ -1,7 +1,9 @@
-// `portico-gateway audit` driven as a real process on a temporary store: the rows that keys and
+// `portico-gateway audit` driven as a real process on a temporary store (SQLite, or PostgreSQL in
+// the test's PostgreSQL variant, see teststore.h): the rows that keys and
 // groups commands wrote, with their exact fields, filtered by key, group, action and period.
 // No test prints an API key.
 #include "testlogs.h"
+#include "teststore.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -87,7 +89,8 @@ private Q_SLOTS:
 // One store for every test: the history a few admin commands leave behind.
 void TestCliAudit::initTestCase() {
     QVERIFY(m_dir.isValid());
-    m_db = m_dir.filePath(QStringLiteral("portico.db"));
+    m_db = portico::test::testStorePath(m_dir.path());
+    QVERIFY(!m_db.isEmpty());
     const QList<QStringList> commands = {
         {QStringLiteral("groups"), QStringLiteral("create"), QStringLiteral("team")},
         {QStringLiteral("groups"), QStringLiteral("create"), QStringLiteral("ops")},

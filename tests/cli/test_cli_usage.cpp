@@ -1,10 +1,12 @@
 // `portico-gateway usage --by / --group / --csv` driven as a real process on a temporary store
-// whose usage rows are written through store::UsageStore; every figure the command prints is
-// checked against sums computed here from the inserted rows. No test prints an API key.
+// (SQLite, or PostgreSQL in the test's PostgreSQL variant, see teststore.h) whose usage rows are
+// written through store::UsageStore; every figure the command prints is checked against sums
+// computed here from the inserted rows. No test prints an API key.
 #include "store/database.h"
 #include "store/records.h"
 #include "store/usagestore.h"
 #include "testlogs.h"
+#include "teststore.h"
 #include "usagesums.h"
 
 #include <QDateTime>
@@ -334,7 +336,8 @@ private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         QVERIFY(QFile::exists(QStringLiteral(PORTICO_GATEWAY_BINARY)));
-        m_db = path(QStringLiteral("usage.db"));
+        m_db = portico::test::testStorePath(m_dir.path(), QStringLiteral("usage.db"));
+        QVERIFY(!m_db.isEmpty());
         for (const char *group : {"team", "ops"})
             QCOMPARE(run({QStringLiteral("groups"), QStringLiteral("create"),
                           QString::fromLatin1(group)})

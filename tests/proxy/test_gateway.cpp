@@ -1,9 +1,11 @@
-// The gateway end to end over loopback: a real store (temporary SQLite file), a real config file,
+// The gateway end to end over loopback: a real store (a temporary SQLite file, or a PostgreSQL
+// database in the test's PostgreSQL variant, see teststore.h), a real config file,
 // the real Gateway on port 0 and tests/fixtures/fake_upstream.py as the upstream model server.
 
 #include "fakeupstream.h"
 #include "gatewaytestlog.h"
 #include "httptestclient.h"
+#include "teststore.h"
 
 #include "config/configmanager.h"
 #include "proxy/gateway.h"
@@ -210,7 +212,7 @@ void TestGateway::initTestCase() {
     QVERIFY(!m_config->lastLoadFailed());
     QCOMPARE(m_config->current()->routes.size(), 13);
 
-    auto opened = store::Database::open(m_dir.filePath(QStringLiteral("portico.db")));
+    auto opened = store::Database::open(test::testStorePath(m_dir.path()));
     QVERIFY2(opened.ok(), qPrintable(opened.error().message));
     m_db = opened.value();
 
@@ -710,8 +712,9 @@ void TestGateway::revocationFromOtherConnection() {
     const QString uuid = created->record.uuid;
     QCOMPARE(post("/v1/chat/completions", chatBody("demo"), key).status, 200);
 
-    // Another Database object on the same file, in another thread: to this gateway it is just
-    // like another process (only the committed change counter tells it something changed).
+    // Another Database object on the same store, in another thread: to this gateway it is just
+    // like another process (only the committed change counter, or on PostgreSQL the change's
+    // NOTIFY, tells it something changed).
     const QString path = m_db->path();
     bool deleted = false;
     QThread *other = QThread::create([path, uuid, &deleted] {
@@ -736,7 +739,7 @@ void TestGateway::revocationFromAnotherProcess() {
     const QString key = created->key;
     QCOMPARE(post("/v1/chat/completions", chatBody("demo"), key).status, 200);
 
-    // The real command line, in its own process, on the same database file.
+    // The real command line, in its own process, on the same store.
     QProcess cli;
     cli.start(QStringLiteral(PORTICO_GATEWAY_BINARY),
               {QStringLiteral("--db"), m_db->path(), QStringLiteral("keys"),

@@ -1,10 +1,12 @@
 // GET /metrics on the real gateway (port 0, temporary store and config, the fake upstream for an
-// upstream route): the text checked by a strict exposition-format parser written here, and the
-// counters checked against the requests the test sends.
+// upstream route; the store is on PostgreSQL in the test's PostgreSQL variant, see teststore.h):
+// the text checked by a strict exposition-format parser written here, and the counters checked
+// against the requests the test sends.
 
 #include "fakeupstream.h"
 #include "gatewaytestlog.h"
 #include "httptestclient.h"
+#include "teststore.h"
 
 #include "config/configmanager.h"
 #include "metering/metrics.h"
@@ -367,7 +369,7 @@ void TestMetrics::initTestCase() {
         qWarning().noquote() << problem.toString();
     QVERIFY(!m_config->lastLoadFailed());
 
-    auto opened = store::Database::open(m_dir.filePath(QStringLiteral("portico.db")));
+    auto opened = store::Database::open(test::testStorePath(m_dir.path()));
     QVERIFY2(opened.ok(), qPrintable(opened.error().message));
     m_db = opened.value();
     store::GroupStore groups(*m_db, QStringLiteral("test"));
