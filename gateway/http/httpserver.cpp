@@ -8,6 +8,8 @@
 
 #include <vector>
 
+#include <sys/resource.h>
+
 namespace portico::http {
 
 namespace {
@@ -96,7 +98,43 @@ void Server::setRejectionHandler(RejectionHandler handler) {
     d->state->rejectionHandler = std::move(handler);
 }
 
+namespace {
+
+// Descriptors kept for everything but client connections (the store, the log, the listener,
+// libraries).
+constexpr int kReservedDescriptors = 128;
+
+// Raises the soft limit of open files to the hard one (the common soft default, 1,024, is less
+// than 1,000 clients plus their upstream connections); the limit in force.
+rlim_t raiseOpenFileLimit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return 1024;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+            return raised.rlim_cur;
+    }
+    return limit.rlim_cur;
+}
+
+} // namespace
+
 bool Server::listen(const QHostAddress &address, quint16 port) {
+    // Each client may hold an upstream connection too: refuse clients (503) before the process
+    // runs out of descriptors, rather than failing accept() or an upstream call.
+    const rlim_t openFiles = raiseOpenFileLimit();
+    const auto fitting =
+        qint64(std::max<rlim_t>(openFiles, 2 * kReservedDescriptors) - kReservedDescriptors) / 2;
+    if (d->state->limits.maxConnections > fitting) {
+        qWarning("portico::http: %d connections would need more open files than the limit "
+                 "of %lld allows; accepting at most %lld (raise the hard limit, e.g. "
+                 "LimitNOFILE= in the systemd unit)",
+                 d->state->limits.maxConnections, static_cast<long long>(openFiles),
+                 static_cast<long long>(fitting));
+        d->state->limits.maxConnections = int(fitting);
+    }
     if (isListening()) {
         d->errorString = QStringLiteral("The server is already listening on %1.")
                              .arg(hostPort(this->address(), this->port()));

@@ -5,6 +5,7 @@
 #include "fakeupstream.h"
 #include "gatewaytestlog.h"
 #include "httptestclient.h"
+#include "serveprocess.h"
 #include "teststore.h"
 
 #include "config/configmanager.h"
@@ -110,6 +111,7 @@ private Q_SLOTS:
     void keyCreatedByAnotherProcessWorksAtOnce();
     void groupJoinedInAnotherProcessWorksAtOnce();
     void concurrentRequests();
+    void openFilesLimitIsRaised();
     void usageRows();
 
 private:
@@ -749,6 +751,36 @@ void TestGateway::revocationFromAnotherProcess() {
     QCOMPARE(cli.exitCode(), 0);
     QTRY_VERIFY_WITH_TIMEOUT(post("/v1/chat/completions", chatBody("demo"), key).status == 401,
                              2000);
+}
+
+// `serve` started with the common soft limit of open files raises it to the hard limit; with a
+// hard limit too low for its connection limit, it lowers the connection limit and says so.
+void TestGateway::openFilesLimitIsRaised() {
+    const auto serveUnder = [&](const QString &limits, QByteArray *errors) -> QByteArray {
+        ServeProcess serve;
+        if (!serve.start(QStringLiteral("bash"),
+                         {QStringLiteral("-c"),
+                          limits + QStringLiteral(" && exec \"$0\" --db \"$1\" serve --listen "
+                                                  "127.0.0.1:0"),
+                          QStringLiteral(PORTICO_GATEWAY_BINARY), m_db->path()}))
+            return {};
+        QFile limitsFile(QStringLiteral("/proc/%1/limits").arg(serve.processId()));
+        const QByteArray table = limitsFile.open(QIODevice::ReadOnly) ? limitsFile.readAll() : "";
+        serve.stop();
+        *errors = serve.readErrors();
+        testsupport::saveTestLog(QStringLiteral("serve.stderr.log"), *errors);
+        for (const QByteArray &line : table.split('\n')) {
+            if (line.startsWith("Max open files"))
+                return line.simplified();
+        }
+        return {};
+    };
+    QByteArray errors;
+    // Soft 256, hard 1,000 (below the default 1,024 connections, and allowed everywhere): the
+    // soft limit is raised to 1,000, and the connections are capped to what fits in it.
+    QCOMPARE(serveUnder(QStringLiteral("ulimit -Sn 256 && ulimit -Hn 1000"), &errors),
+             QByteArray("Max open files 1000 1000 files"));
+    QVERIFY2(errors.contains("accepting at most 436"), errors.constData());
 }
 
 void TestGateway::keyCreatedByAnotherProcessWorksAtOnce() {

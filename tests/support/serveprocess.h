@@ -34,6 +34,7 @@ public:
     }
 
     quint16 port() const { return m_port; }
+    qint64 processId() const { return m_process.processId(); }
 
     // SIGTERM, then waits for the exit (usage rows flushed).
     void stop() {
