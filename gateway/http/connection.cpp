@@ -50,7 +50,8 @@ bool Connection::start(qintptr descriptor, bool counted, bool reject) {
     m_peerAddress = socket->peerAddress();
     m_peerPort = socket->peerPort();
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    // A bounded read buffer lets a paused connection (pipelining cap) push back on the client.
+    // A bounded read buffer lets a paused connection (requests in progress) push back on the
+    // client.
     socket->setReadBufferSize(readChunkBytes);
     connect(socket, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
     connect(socket, &QTcpSocket::bytesWritten, this, &Connection::onBytesWritten);
@@ -149,8 +150,8 @@ void Connection::processInput() {
     if (m_gone || m_inProcess || !m_socket)
         return;
     m_inProcess = true;
-    const auto maxQueued = static_cast<size_t>(std::max(1, m_state->limits.maxPipelinedRequests));
-    while (!m_gone && !m_stopParsing && m_queue.size() <= maxQueued) {
+    const auto inProgress = static_cast<size_t>(std::max(1, m_state->limits.maxRequestsInProgress));
+    while (!m_gone && !m_stopParsing && m_queue.size() < inProgress) {
         const RequestParser::Status status = m_parser.parse();
         if (status == RequestParser::Status::NeedMore) {
             if (!m_socket || m_socket->bytesAvailable() <= 0)

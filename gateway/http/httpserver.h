@@ -102,7 +102,10 @@ struct Limits {
     int headerTimeoutMs = 30'000;      // a request whose headers do not arrive in time
     qint64 maxHeaderBytes = 32 * 1024; // else 431
     qint64 maxBodyBytes = 10 * 1024 * 1024; // else 413
-    int maxPipelinedRequests = 16; // requests queued behind an unfinished one on one connection
+    // Requests of one connection handled at once. Pipelined requests beyond it wait, unread, in
+    // the socket (so a client cannot make one connection cost many requests' memory); their
+    // answers always leave in request order.
+    int maxRequestsInProgress = 1;
     qint64 highWaterBytes = 1024 * 1024; // back-pressure: see Responder::drained
     qint64 lowWaterBytes = 256 * 1024;
 };
