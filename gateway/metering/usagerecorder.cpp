@@ -105,6 +105,28 @@ void UsageRecorder::start() {
 
 void UsageRecorder::submit(store::UsageRecord row) {
     QMutexLocker locker(&m_mutex);
+    // The writer cannot keep up (a store that takes each batch, but slowly): the queue is held to
+    // the same bound as the rows a failing store leaves, oldest dropped first, and counted.
+    if (m_queue.size() >= kMaxHeldRows) {
+        m_queue.removeFirst();
+        ++m_dropped;
+        ++m_queueDropsUnreported;
+        ++m_done; // never to be written: flush() must not wait for it
+        if (m_metrics)
+            m_metrics->recordUsageDropped(1);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (now - m_lastQueueDropReportMs >= 1000) {
+            m_lastQueueDropReportMs = now;
+            report(int(LogEntry::Level::Error), QStringLiteral("usage_rows_dropped"),
+                   QStringLiteral("The store takes usage rows more slowly than requests come and "
+                                  "%1 wait, the most kept in memory: %2 of the oldest were "
+                                  "dropped (%3 in all so far).")
+                       .arg(kMaxHeldRows)
+                       .arg(m_queueDropsUnreported)
+                       .arg(m_dropped));
+            m_queueDropsUnreported = 0;
+        }
+    }
     m_queue.append(std::move(row));
     ++m_submitted;
     if (m_queue.size() >= kBatchRows)

@@ -25,9 +25,10 @@ class MetricsRegistry;
 // keys seen as used (at most once a minute per key).
 //
 // When the store cannot be written (PostgreSQL down, a disk full), the rows are held in memory,
-// up to kMaxHeldRows, and written once the store takes them again (tried every second). Past
-// that bound the oldest held rows are dropped; every drop is counted (droppedRows(), the log,
-// /metrics), never silent.
+// up to kMaxHeldRows, and written once the store takes them again (tried every second). The
+// queue of rows not yet written has the same bound (a store that takes them more slowly than
+// they come). Past a bound the oldest rows are dropped; every drop is counted (droppedRows(),
+// the log, /metrics), never silent.
 class UsageRecorder {
 public:
     static constexpr int kFlushIntervalMs = 200;
@@ -71,6 +72,8 @@ private:
     QWaitCondition m_wake;
     QWaitCondition m_progress;
     QList<store::UsageRecord> m_queue;
+    qint64 m_queueDropsUnreported = 0; // dropped from a full queue, not yet in the log
+    qint64 m_lastQueueDropReportMs = 0;
     qint64 m_submitted = 0;
     qint64 m_done = 0;
     qint64 m_written = 0;
