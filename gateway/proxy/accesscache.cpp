@@ -7,6 +7,9 @@
 
 #include <QLoggingCategory>
 
+#include <algorithm>
+#include <cstring>
+
 namespace portico::proxy {
 
 namespace {
@@ -14,26 +17,37 @@ Q_LOGGING_CATEGORY(lcAccess, "portico.gateway.access")
 constexpr int kPollIntervalMs = 250;
 // On PostgreSQL changes are announced (NOTIFY); polling is only the backstop there.
 constexpr int kBackstopPollIntervalMs = 2000;
+// A SHA-256 in hex (as stored) to its 32 bytes; false when it is not one.
+bool toBinary(const QByteArray &hex, std::array<char, 32> *hash) {
+    const QByteArray binary = QByteArray::fromHex(hex);
+    if (binary.size() != qsizetype(hash->size()))
+        return false;
+    std::memcpy(hash->data(), binary.constData(), hash->size());
+    return true;
+}
+
 } // namespace
 
 AccessCache::AccessCache(std::shared_ptr<store::Database> database)
-    : m_database(std::move(database))
-    , m_index(std::make_shared<Index>()) {}
+    : m_database(std::move(database)) {}
 
 AccessCache::~AccessCache() {
     stop();
 }
 
 void AccessCache::start() {
-    reload(true);
+    pollOtherProcesses();
+    refreshSecrets();
     if (m_poller)
         return;
     m_poller = std::make_unique<metering::PeriodicWorker>(
         QStringLiteral("portico-access-poller"),
-        m_database->isPostgres() ? kBackstopPollIntervalMs : kPollIntervalMs,
-        [this] { pollOtherProcesses(); });
+        m_database->isPostgres() ? kBackstopPollIntervalMs : kPollIntervalMs, [this] {
+            pollOtherProcesses();
+            refreshSecrets();
+        });
     m_poller->start();
-    // The reload runs in the poller's thread; the listener only wakes it.
+    // The check runs in the poller's thread; the listener only wakes it.
     m_listener = std::make_unique<store::ChangeListener>(m_database, [this] {
         if (m_poller)
             m_poller->wake();
@@ -47,111 +61,150 @@ void AccessCache::stop() {
     m_poller.reset();
 }
 
+qsizetype AccessCache::keysInMemory() const {
+    QReadLocker locker(&m_lock);
+    return m_entries.size();
+}
+
+bool AccessCache::isCurrent(const Entry &entry) const {
+    return entry.generation == m_database->localGeneration() && entry.counter >= m_counter.load();
+}
+
 std::optional<AccessCache::Key> AccessCache::findByHash(const QByteArray &keyHash,
                                                         bool mayAskStore) {
-    refreshIfChangedLocally();
-    const auto lookup = [this, &keyHash]() -> std::optional<Key> {
-        std::shared_ptr<const Index> index;
-        {
-            QReadLocker locker(&m_indexLock);
-            index = m_index;
+    std::optional<Entry> known;
+    {
+        QReadLocker locker(&m_lock);
+        const auto it = m_entries.constFind(keyHash);
+        if (it != m_entries.constEnd()) {
+            if (isCurrent(*it))
+                return it->key;
+            known = *it;
         }
-        const auto it = index->byHash.constFind(keyHash);
-        if (it == index->byHash.constEnd())
-            return std::nullopt;
-        return *it;
-    };
-    if (auto found = lookup(); found || !mayAskStore)
-        return found;
-    // Only well-formed keys with a valid checksum get here, so asking the store whether anything
-    // changed (one indexed read of meta) before refusing costs little.
-    refreshIfChangedElsewhere();
-    return lookup();
+    }
+    // A store that did not answer the last time is not asked on the request path: a key seen
+    // before keeps the access it had, another is refused, and the poller notices when the store
+    // is back. Under the failed-authentication throttle only a real secret is read.
+    if (!mayAskStore && m_lastLoadOk.load() &&
+        m_secretsGeneration.load() != m_database->localGeneration())
+        refreshSecrets(); // a key this process just made must pass at once, as on other paths
+    if (!m_lastLoadOk.load() || (!mayAskStore && !isKnownSecret(keyHash)))
+        return known ? known->key : std::nullopt;
+    std::optional<Entry> fresh = read(keyHash);
+    if (!fresh)
+        return known ? known->key : std::nullopt;
+    QWriteLocker locker(&m_lock);
+    if (fresh->key)
+        m_entries.insert(keyHash, *fresh);
+    else
+        m_entries.remove(keyHash); // deleted, or never was: asked again next time
+    return fresh->key;
+}
+
+std::optional<AccessCache::Entry> AccessCache::read(const QByteArray &keyHash) {
+    Entry entry;
+    // Read before the key: a change committed meanwhile makes the next lookup read it again.
+    entry.generation = m_database->localGeneration();
+    const store::KeyStore keys(*m_database, QStringLiteral("gateway"));
+    const auto snapshot = keys.accessBySecret(keyHash);
+    if (!snapshot) {
+        noteStoreAnswered(false, snapshot.error().message);
+        return std::nullopt;
+    }
+    noteStoreAnswered(true);
+    entry.counter = snapshot->changeCounter;
+    noteCounter(snapshot->changeCounter);
+    if (snapshot->keys.isEmpty() || snapshot->keys.first().secrets.isEmpty())
+        return entry;
+    const store::AccessSnapshot::Key &stored = snapshot->keys.first();
+    Key key;
+    key.uuid = stored.uuid;
+    key.name = stored.name;
+    key.state = stored.state;
+    key.expiresAt = stored.expiresAt;
+    key.limits = stored.limits;
+    key.allowedIps = store::AddressRanges(stored.allowedIps);
+    // Which of the key's secrets this is: a rotated one also says until when it works.
+    key.secretValidUntil = stored.secrets.first().validUntil;
+    for (const auto &group : snapshot->groups) {
+        if (!stored.groupUuids.contains(group.uuid))
+            continue;
+        const QSet<QString> routes(group.routes.cbegin(), group.routes.cend());
+        key.routes.unite(routes);
+        if (!group.limits.isEmpty())
+            key.limitedGroups.append({group.uuid, group.name, routes, group.limits});
+    }
+    entry.key = std::move(key);
+    return entry;
 }
 
 bool AccessCache::refreshIfChangedElsewhere() {
-    // A store that did not answer the last time is not asked on the request path: a key it
-    // does not know is refused at once, and the poller notices when the store is back.
+    // A store that did not answer the last time is not asked on the request path.
     if (!m_lastLoadOk.load())
         return false;
-    const qint64 before = m_loadedCounter.load();
+    const qint64 before = m_counter.load();
     pollOtherProcesses();
-    return m_loadedCounter.load() != before;
-}
-
-void AccessCache::refreshIfChangedLocally() {
-    if (m_loaded.load() && m_database->localGeneration() == m_loadedGeneration.load())
-        return;
-    reload(false);
+    return m_counter.load() != before;
 }
 
 void AccessCache::pollOtherProcesses() {
     const qint64 counter = m_database->changeCounter();
-    // After an outage the snapshot is reloaded even when nothing changed meanwhile: that is
-    // how the cache knows it is current again.
-    if (counter == m_loadedCounter.load() &&
-        m_database->localGeneration() == m_loadedGeneration.load() && m_lastLoadOk.load())
-        return;
-    reload(true);
+    noteStoreAnswered(counter >= 0, QStringLiteral("the change counter cannot be read"));
+    if (counter >= 0)
+        noteCounter(counter);
 }
 
-void AccessCache::reload(bool force) {
-    QMutexLocker locker(&m_reloadMutex);
-    // Read before the snapshot: a change committed meanwhile makes the next lookup reload again.
+void AccessCache::refreshSecrets() {
+    QMutexLocker locker(&m_secretsMutex);
     const quint64 generation = m_database->localGeneration();
-    if (!force && m_loaded.load() && generation == m_loadedGeneration.load())
+    if (m_secretsCounter >= m_counter.load() && m_secretsGeneration == generation)
         return;
-
-    const store::KeyStore keys(*m_database, QStringLiteral("gateway"));
-    const auto snapshot = keys.accessSnapshot();
-    if (!snapshot) {
-        if (m_lastLoadOk.exchange(false))
-            qCWarning(lcAccess).noquote()
-                << "Cannot read the keys from the store:" << snapshot.error().message
-                << "Keys already known keep the access they had; other keys are refused until "
-                   "the store answers again.";
+    const auto read = store::KeyStore(*m_database, QStringLiteral("gateway")).secretHashes();
+    if (!read) {
+        noteStoreAnswered(false, read.error().message);
         return;
     }
-    if (!m_lastLoadOk.exchange(true))
-        qCInfo(lcAccess).noquote() << "The store answers again; keys and access are current.";
-
-    QHash<QString, const store::AccessSnapshot::Group *> groupsByUuid;
-    for (const auto &group : snapshot->groups)
-        groupsByUuid.insert(group.uuid, &group);
-
-    auto index = std::make_shared<Index>();
-    index->byHash.reserve(snapshot->keys.size());
-    for (const auto &stored : snapshot->keys) {
-        Key key;
-        key.uuid = stored.uuid;
-        key.name = stored.name;
-        key.state = stored.state;
-        key.expiresAt = stored.expiresAt;
-        key.limits = stored.limits;
-        key.allowedIps = store::AddressRanges(stored.allowedIps);
-        for (const auto &groupUuid : stored.groupUuids) {
-            const store::AccessSnapshot::Group *group = groupsByUuid.value(groupUuid);
-            if (!group)
-                continue;
-            const QSet<QString> routes(group->routes.cbegin(), group->routes.cend());
-            key.routes.unite(routes);
-            if (!group->limits.isEmpty())
-                key.limitedGroups.append({group->uuid, group->name, routes, group->limits});
-        }
-        // Every secret finds the same key; rotated ones also say until when they work.
-        for (const auto &secret : stored.secrets) {
-            Key entry = key;
-            entry.secretValidUntil = secret.validUntil;
-            index->byHash.insert(secret.hash, std::move(entry));
-        }
+    auto secrets = std::make_shared<std::vector<SecretHash>>();
+    secrets->reserve(size_t(read->hashes.size()));
+    for (const QByteArray &hex : read->hashes) {
+        if (SecretHash hash; toBinary(hex, &hash))
+            secrets->push_back(hash);
     }
+    std::sort(secrets->begin(), secrets->end());
     {
-        QWriteLocker writeLocker(&m_indexLock);
-        m_index = std::move(index);
+        QWriteLocker writeLocker(&m_lock);
+        m_secrets = std::move(secrets);
     }
-    m_loadedGeneration = generation;
-    m_loadedCounter = snapshot->changeCounter;
-    m_loaded = true;
+    m_secretsCounter = read->changeCounter;
+    m_secretsGeneration = generation;
+    noteCounter(read->changeCounter);
+}
+
+bool AccessCache::isKnownSecret(const QByteArray &keyHash) const {
+    SecretHash hash;
+    if (!toBinary(keyHash, &hash))
+        return false;
+    QReadLocker locker(&m_lock);
+    return m_secrets && std::binary_search(m_secrets->cbegin(), m_secrets->cend(), hash);
+}
+
+void AccessCache::noteCounter(qint64 counter) {
+    qint64 seen = m_counter.load();
+    while (counter > seen && !m_counter.compare_exchange_weak(seen, counter)) {
+    }
+}
+
+void AccessCache::noteStoreAnswered(bool answered, const QString &error) {
+    if (answered) {
+        if (!m_lastLoadOk.exchange(true))
+            qCInfo(lcAccess).noquote() << "The store answers again; keys and access are current.";
+        return;
+    }
+    if (m_lastLoadOk.exchange(false))
+        qCWarning(lcAccess).noquote()
+            << "Cannot read the keys from the store:" << error
+            << "Keys already known keep the access they had; other keys are refused until the "
+               "store answers again.";
 }
 
 } // namespace portico::proxy

@@ -403,75 +403,148 @@ Result<ApiKeyRecord> KeyStore::key(const QString &keyRef) const {
     return ObjectStore(m_db, m_actor, kKeys).find(keyRef);
 }
 
+namespace {
+
+// Reads what the gateway needs of keys and groups: every key and group when `onlyKey` is empty,
+// else that key, with only `onlySecret` among its secrets, and its groups.
+Result<AccessSnapshot> readAccess(const QSqlDatabase &connection, const QString &onlyKey,
+                                  const QByteArray &onlySecret) {
+    const QString doing = QStringLiteral("reading keys and groups");
+    const Result<qint64> counter = readChangeCounter(connection);
+    if (!counter)
+        return counter.error();
+    LoadedRecords<AccessSnapshot::Key> keys;
+    LoadedRecords<AccessSnapshot::Group> groups;
+    const auto readKey = [&](const QSqlQuery &row) {
+        AccessSnapshot::Key key;
+        key.uuid = row.value(0).toString();
+        key.name = row.value(1).toString();
+        key.state = stateFromDb(row.value(2).toString());
+        key.expiresAt = timeFromDb(row.value(3));
+        key.allowedIps = splitAddresses(row.value(4).toString());
+        keys.add(std::move(key));
+    };
+    // Current secrets (no valid_until) first, then the newest old ones.
+    const auto readSecret = [&](const QSqlQuery &row) {
+        const QByteArray hash = row.value(1).toString().toLatin1();
+        if (!onlySecret.isEmpty() && hash != onlySecret)
+            return;
+        if (AccessSnapshot::Key *key = keys.find(row.value(0).toString()))
+            key->secrets.append({hash, timeFromDb(row.value(2))});
+    };
+    QStringList memberOf;
+    const auto readMembership = [&](const QSqlQuery &row) {
+        if (AccessSnapshot::Key *key = keys.find(row.value(0).toString())) {
+            key->groupUuids.append(row.value(1).toString());
+            memberOf.append(key->groupUuids.last());
+        }
+    };
+    const auto readGroup = [&](const QSqlQuery &row) {
+        groups.add({row.value(0).toString(), row.value(1).toString(), {}, {}});
+    };
+    const auto readLimitsOf = [&](const QString &uuid, const Limits &limits) {
+        if (AccessSnapshot::Key *key = keys.find(uuid))
+            key->limits = limits;
+        else if (AccessSnapshot::Group *group = groups.find(uuid))
+            group->limits = limits;
+    };
+    const auto readGrant = [&](const QSqlQuery &row) {
+        if (AccessSnapshot::Group *group = groups.find(row.value(0).toString()))
+            group->routes.append(row.value(1).toString());
+    };
+    Status s = readRows(connection,
+                        QStringLiteral("SELECT uuid, name, state, expires_at, "
+                                       "allowed_ips FROM api_keys"),
+                        QStringLiteral("uuid"), QStringLiteral("uuid"), onlyKey, doing, readKey);
+    if (s)
+        s = readRows(connection,
+                     QStringLiteral("SELECT key_uuid, secret_hash, valid_until FROM key_secrets"),
+                     QStringLiteral("key_uuid"),
+                     QStringLiteral("CASE WHEN valid_until IS NULL THEN 0 ELSE 1 END, "
+                                    "valid_until DESC"),
+                     onlyKey, doing, readSecret);
+    if (s)
+        s = readRows(connection, QStringLiteral("SELECT key_uuid, group_uuid FROM key_groups"),
+                     QStringLiteral("key_uuid"), QStringLiteral("key_uuid, group_uuid"), onlyKey,
+                     doing, readMembership);
+    // All groups for the whole snapshot; for one key, only its own (usually one or two).
+    const QStringList groupsToRead = onlyKey.isEmpty() ? QStringList{QString()} : memberOf;
+    for (const QString &group : groupsToRead) {
+        if (s)
+            s = readRows(connection, QStringLiteral("SELECT uuid, name FROM groups"),
+                         QStringLiteral("uuid"), QStringLiteral("name"), group, doing, readGroup);
+        if (s)
+            s = readRows(connection,
+                         QStringLiteral("SELECT group_uuid, route_name FROM group_routes"),
+                         QStringLiteral("group_uuid"), QStringLiteral("group_uuid, route_name"),
+                         group, doing, readGrant);
+        if (s && !onlyKey.isEmpty())
+            s = readLimits(connection, group, readLimitsOf);
+    }
+    if (s)
+        s = readLimits(connection, onlyKey, readLimitsOf);
+    if (!s)
+        return s.error();
+    return AccessSnapshot{keys.take(), groups.take(), *counter};
+}
+
+} // namespace
+
 Result<AccessSnapshot> KeyStore::accessSnapshot() const {
-    return readTransaction<
-        AccessSnapshot>(m_db, [&](const QSqlDatabase &connection) -> Result<AccessSnapshot> {
-        const QString doing = QStringLiteral("reading keys and groups");
-        const Result<qint64> counter = readChangeCounter(connection);
-        if (!counter)
-            return counter.error();
-        LoadedRecords<AccessSnapshot::Key> keys;
-        LoadedRecords<AccessSnapshot::Group> groups;
-        const auto readKey = [&](const QSqlQuery &row) {
-            AccessSnapshot::Key key;
-            key.uuid = row.value(0).toString();
-            key.name = row.value(1).toString();
-            key.state = stateFromDb(row.value(2).toString());
-            key.expiresAt = timeFromDb(row.value(3));
-            key.allowedIps = splitAddresses(row.value(4).toString());
-            keys.add(std::move(key));
-        };
-        // Current secrets (no valid_until) first, then the newest old ones.
-        const auto readSecret = [&](const QSqlQuery &row) {
-            if (AccessSnapshot::Key *key = keys.find(row.value(0).toString()))
-                key->secrets.append({row.value(1).toString().toLatin1(), timeFromDb(row.value(2))});
-        };
-        const auto readMembership = [&](const QSqlQuery &row) {
-            if (AccessSnapshot::Key *key = keys.find(row.value(0).toString()))
-                key->groupUuids.append(row.value(1).toString());
-        };
-        const auto readGroup = [&](const QSqlQuery &row) {
-            groups.add({row.value(0).toString(), row.value(1).toString(), {}, {}});
-        };
-        const auto readLimitsOf = [&](const QString &uuid, const Limits &limits) {
-            if (AccessSnapshot::Key *key = keys.find(uuid))
-                key->limits = limits;
-            else if (AccessSnapshot::Group *group = groups.find(uuid))
-                group->limits = limits;
-        };
-        const auto readGrant = [&](const QSqlQuery &row) {
-            if (AccessSnapshot::Group *group = groups.find(row.value(0).toString()))
-                group->routes.append(row.value(1).toString());
-        };
-        const QString all; // no uuid: every row
-        Status s = readRows(connection,
-                            QStringLiteral("SELECT uuid, name, state, expires_at, "
-                                           "allowed_ips FROM api_keys"),
-                            {}, QStringLiteral("uuid"), all, doing, readKey);
-        if (s)
-            s = readRows(connection,
-                         QStringLiteral("SELECT key_uuid, secret_hash, valid_until "
-                                        "FROM key_secrets"),
-                         {},
-                         QStringLiteral("CASE WHEN valid_until IS NULL THEN 0 ELSE 1 END, "
-                                        "valid_until DESC"),
-                         all, doing, readSecret);
-        if (s)
-            s = readRows(connection, QStringLiteral("SELECT key_uuid, group_uuid FROM key_groups"),
-                         {}, QStringLiteral("key_uuid, group_uuid"), all, doing, readMembership);
-        if (s)
-            s = readRows(connection, QStringLiteral("SELECT uuid, name FROM groups"), {},
-                         QStringLiteral("name"), all, doing, readGroup);
-        if (s)
-            s = readRows(connection,
-                         QStringLiteral("SELECT group_uuid, route_name FROM group_routes"), {},
-                         QStringLiteral("group_uuid, route_name"), all, doing, readGrant);
-        if (s)
-            s = readLimits(connection, all, readLimitsOf);
-        if (!s)
-            return s.error();
-        return AccessSnapshot{keys.take(), groups.take(), *counter};
+    return readTransaction<AccessSnapshot>(m_db, [&](const QSqlDatabase &connection) {
+        return readAccess(connection, QString(), QByteArray());
     });
+}
+
+Result<KeyStore::SecretHashes> KeyStore::secretHashes() const {
+    return readTransaction<SecretHashes>(
+        m_db, [&](const QSqlDatabase &connection) -> Result<SecretHashes> {
+            const QString doing = QStringLiteral("reading the keys' secrets");
+            const Result<qint64> counter = readChangeCounter(connection);
+            if (!counter)
+                return counter.error();
+            SecretHashes result;
+            result.changeCounter = *counter;
+            QSqlQuery query(connection);
+            query.setForwardOnly(true);
+            if (Status s =
+                    prepare(query, QStringLiteral("SELECT secret_hash FROM key_secrets"), doing);
+                !s)
+                return s.error();
+            if (Status s = exec(query, doing); !s)
+                return s.error();
+            while (query.next())
+                result.hashes.append(query.value(0).toString().toLatin1());
+            return result;
+        });
+}
+
+Result<AccessSnapshot> KeyStore::accessBySecret(const QByteArray &secretHash) const {
+    return readTransaction<AccessSnapshot>(
+        m_db, [&](const QSqlDatabase &connection) -> Result<AccessSnapshot> {
+            QSqlQuery query(connection);
+            const QString doing = QStringLiteral("reading a key");
+            if (Status s = prepare(query,
+                                   QStringLiteral("SELECT key_uuid FROM key_secrets WHERE "
+                                                  "secret_hash = ?"),
+                                   doing);
+                !s)
+                return s.error();
+            query.addBindValue(QString::fromLatin1(secretHash));
+            if (Status s = exec(query, doing); !s)
+                return s.error();
+            if (!query.next()) {
+                // No such key: only the change counter, so that the answer can be kept until the
+                // next change.
+                const Result<qint64> counter = readChangeCounter(connection);
+                if (!counter)
+                    return counter.error();
+                return AccessSnapshot{{}, {}, *counter};
+            }
+            const QString keyUuid = query.value(0).toString();
+            query.finish();
+            return readAccess(connection, keyUuid, secretHash);
+        });
 }
 
 } // namespace portico::store

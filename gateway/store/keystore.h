@@ -56,6 +56,17 @@ public:
 
     // Everything the gateway needs to authenticate and authorise, read in one transaction.
     Result<AccessSnapshot> accessSnapshot() const;
+    // The same for the one key that has the secret `secretHash` (SHA-256 hex): no key when none
+    // has it, else that key with only that secret, and its groups. Its change counter is read in
+    // the same transaction.
+    Result<AccessSnapshot> accessBySecret(const QByteArray &secretHash) const;
+    // The hashes (SHA-256 hex) of every secret that may authenticate a key, current or in its
+    // grace period, with the change counter they were read at.
+    struct SecretHashes {
+        QList<QByteArray> hashes;
+        qint64 changeCounter = 0;
+    };
+    Result<SecretHashes> secretHashes() const;
 
 private:
     Result<ApiKeyRecord> changeMembership(const QString &keyRef, const QString &groupRef,
