@@ -8,12 +8,20 @@ packages=(build-essential cmake ninja-build pkg-config
           libyaml-cpp-dev libssl-dev libcurl4-openssl-dev zlib1g-dev)
 for arg in "$@"; do
     case "$arg" in
+        # qtkeychain-qt6-dev: the desktop app keeps PostgreSQL passwords in the OS keychain;
+        # libsecret-1-0: QtKeychain loads it at run time to reach the Secret Service (GNOME
+        # Keyring, KeePassXC...); without it the app has no keychain on Linux.
         --gui) packages+=(qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
                           libxkbcommon-dev libgl-dev libqt6opengl6-dev qt6-qpa-plugins
-                          qt6-translations-l10n fonts-dejavu-core) ;;
+                          qt6-translations-l10n fonts-dejavu-core
+                          qtkeychain-qt6-dev libsecret-1-0) ;;
         # ccache: run-tests.sh builds two configurations that share most of their objects.
         # postgresql: the throwaway server of the tests' PostgreSQL variants.
-        --test) packages+=(python3 xvfb xauth curl ccache postgresql) ;;
+        # dbus, gnome-keyring: a private session bus with a real Secret Service, for the
+        # keychain tests (tests/ui/with-test-keyring.sh); libsecret-tools: secret-tool, which
+        # they ask what the Secret Service holds.
+        --test) packages+=(python3 xvfb xauth curl ccache postgresql dbus gnome-keyring
+                           libsecret-tools) ;;
     esac
 done
 

@@ -126,6 +126,13 @@
     </message>
 </context>
 <context>
+    <name>portico::app::StoreOpener</name>
+    <message>
+        <source>The system keychain did not save the password: it is kept for this session only.</source>
+        <translation>Il portachiavi di sistema non ha salvato la password: vale solo per questa sessione.</translation>
+    </message>
+</context>
+<context>
     <name>portico::ui::AddToGroupDialog</name>
     <message>
         <source>Add to Group</source>
@@ -1991,16 +1998,20 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <translation>Password:</translation>
     </message>
     <message>
-        <source>The password is used for this session only and never written to a file. Leave it empty to use PGPASSWORD or ~/.pgpass.</source>
-        <translation>La password vale solo per questa sessione e non viene mai scritta in un file. Lasciala vuota per usare PGPASSWORD o ~/.pgpass.</translation>
-    </message>
-    <message>
         <source>Choose a file for the store.</source>
         <translation>Scegli un file per il database.</translation>
     </message>
     <message>
         <source>Enter the host, the database and the user.</source>
         <translation>Inserisci l&apos;host, il database e l&apos;utente.</translation>
+    </message>
+    <message>
+        <source>Remember password in the system keychain</source>
+        <translation>Ricorda la password nel portachiavi di sistema</translation>
+    </message>
+    <message>
+        <source>The password is never written to the settings file. Leave it empty to use the one saved in the system keychain, else PGPASSWORD or ~/.pgpass.</source>
+        <translation>La password non viene mai scritta nel file delle impostazioni. Lasciala vuota per usare quella salvata nel portachiavi di sistema, altrimenti PGPASSWORD o ~/.pgpass.</translation>
     </message>
 </context>
 <context>
@@ -2342,6 +2353,13 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     <message>
         <source>none</source>
         <translation>nessuno</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::StorePasswords</name>
+    <message>
+        <source>No system keychain available: the password is kept for this session only.</source>
+        <translation>Nessun portachiavi di sistema disponibile: la password vale solo per questa sessione.</translation>
     </message>
 </context>
 <context>

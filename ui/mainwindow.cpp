@@ -233,7 +233,7 @@ void MainWindow::openStore() {
     OpenStoreDialog dialog(m_context.database ? m_context.database->path() : QString(), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    Q_EMIT openStoreRequested(dialog.storeAddress(), dialog.password());
+    Q_EMIT openStoreRequested(dialog.storeAddress(), dialog.password(), dialog.rememberPassword());
 }
 
 void MainWindow::setGatewayStatus(bool listening, const QString &address, const QString &error) {

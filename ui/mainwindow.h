@@ -51,9 +51,10 @@ Q_SIGNALS:
     void stopGatewayRequested();
     // The user chose another port after the configured one was taken.
     void gatewayPortRequested(quint16 port);
-    // File → Open Store… was confirmed: `address` (a file or a PostgreSQL URI without password)
-    // and the password typed, if any. The app opens it and rebuilds the window on it.
-    void openStoreRequested(const QString &address, const QString &password);
+    // File → Open Store… was confirmed: `address` (a file or a PostgreSQL URI without password),
+    // the password typed, if any, and whether to keep it in the system keychain. The app opens
+    // it and rebuilds the window on it.
+    void openStoreRequested(const QString &address, const QString &password, bool rememberPassword);
 
 protected:
     void closeEvent(QCloseEvent *event) override;

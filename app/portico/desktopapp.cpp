@@ -6,9 +6,9 @@
 #include "http/httpserver.h"
 #include "metering/gatewaylog.h"
 #include "store/database.h"
+#include "storeopener.h"
 #include "ui/appcontext.h"
 #include "ui/mainwindow.h"
-#include "ui/store/openstoredialog.h"
 #include "ui/storewatcher.h"
 #include "ui/translations.h"
 
@@ -18,12 +18,11 @@
 #include <QIcon>
 #include <QMessageBox>
 #include <QSettings>
+#include <QStatusBar>
 
 namespace portico::app {
 
 namespace {
-// The store last opened with File → Open Store (a file, or a PostgreSQL URI without password).
-constexpr char kStoreSetting[] = "store/address";
 // Whether the embedded gateway starts on a shared (PostgreSQL) store; off by default.
 constexpr char kGatewayOnSharedStoreSetting[] = "gateway/startOnSharedStore";
 } // namespace
@@ -61,14 +60,17 @@ int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindo
     parser.process(application);
 
     // The store: --db or PORTICO_DB when given, else the one last opened with File → Open Store,
-    // else the default file. A password is only ever held in memory.
+    // else the default file. A PostgreSQL store's password comes from the system keychain when
+    // it was saved there, else from libpq (StoreOpener); it is never written to the settings.
     QSettings settings;
     const bool storeGiven =
         parser.isSet(QStringLiteral("db")) || !qEnvironmentVariableIsEmpty("PORTICO_DB");
-    QString storeAddress = databasePath(givenOption(parser, QStringLiteral("db")));
-    if (!storeGiven && settings.contains(QLatin1String(kStoreSetting)))
-        storeAddress = settings.value(QLatin1String(kStoreSetting)).toString();
-    QString storePassword;
+    StoreOpener opener;
+    StoreOpener::Request storeRequest;
+    storeRequest.address = databasePath(givenOption(parser, QStringLiteral("db")));
+    if (const QString remembered = StoreOpener::rememberedAddress();
+        !storeGiven && !remembered.isEmpty())
+        storeRequest.address = remembered;
 
     const QString config = configPath(givenOption(parser, QStringLiteral("config")));
     auto configManager = std::make_shared<config::ConfigManager>(config);
@@ -97,21 +99,22 @@ int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindo
     std::shared_ptr<store::Database> previous;
     bool first = true;
     for (;;) {
-        auto opened =
-            store::Database::open(ui::OpenStoreDialog::withPassword(storeAddress, storePassword));
-        if (!opened) {
-            const QString where = store::Database::isPostgresUri(storeAddress)
-                                      ? storeAddress
-                                      : QDir::toNativeSeparators(storeAddress);
+        auto opened = opener.open(storeRequest);
+        std::shared_ptr<store::Database> database;
+        if (opened) {
+            database = opened->database;
+        } else {
+            const QString where = store::Database::isPostgresUri(storeRequest.address)
+                                      ? storeRequest.address
+                                      : QDir::toNativeSeparators(storeRequest.address);
             QMessageBox::critical(nullptr, QApplication::translate("main", "Portico"),
                                   QApplication::translate("main", "Cannot open the store %1:\n%2")
                                       .arg(where, opened.error().message));
             if (!previous)
                 return 1;
             // Back to the store that worked.
-            opened = previous;
+            database = previous;
         }
-        std::shared_ptr<store::Database> database = opened.value();
         previous.reset();
 
         EmbeddedGateway gateway(database, configManager, options);
@@ -134,14 +137,18 @@ int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindo
         QObject::connect(&window, &ui::MainWindow::gatewayPortRequested, &gateway,
                          &EmbeddedGateway::setPort);
         bool switching = false;
-        QObject::connect(&window, &ui::MainWindow::openStoreRequested, &window,
-                         [&](const QString &address, const QString &password) {
-                             switching = true;
-                             previous = database;
-                             storeAddress = address;
-                             storePassword = password;
-                             window.close();
-                         });
+        QObject::connect(
+            &window, &ui::MainWindow::openStoreRequested, &window,
+            [&](const QString &address, const QString &password, bool rememberPassword) {
+                switching = true;
+                previous = database;
+                storeRequest = {address, password, rememberPassword, /*rememberAddress=*/true};
+                window.close();
+            });
+        // Saving a typed password in the keychain ends while this window shows.
+        QObject::connect(
+            &opener, &StoreOpener::passwordNotSaved, &window,
+            [&window](const QString &message) { window.statusBar()->showMessage(message); });
         // On a shared store other machines usually serve: the embedded gateway waits to be
         // asked (Gateway → Start), unless the settings say otherwise.
         const bool startGateway =
@@ -166,8 +173,8 @@ int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindo
         const int code = QApplication::exec();
         if (!switching)
             return code;
-        // Remembered without its password, for the next start.
-        settings.setValue(QLatin1String(kStoreSetting), storeAddress);
+        // The next pass opens the chosen store; StoreOpener remembers its address (without
+        // password) once it opened.
     }
 }
 

@@ -1,7 +1,8 @@
 // File → Open Store: the dialog says which store was chosen (a file, or a PostgreSQL URI that
 // never holds the password), the window shows the store it is on, and the pages hear of changes
 // made by another process: by NOTIFY on PostgreSQL (this test's PostgreSQL variant), by polling
-// on SQLite.
+// on SQLite. The dialog offers to keep the password in the system keychain, and says when there is
+// none (here, as in CI: test::isolateKeychain(); test_storepasswords has a real one too).
 
 #include "testsupport.h"
 
@@ -10,6 +11,7 @@
 #include "ui/store/openstoredialog.h"
 #include "ui/storewatcher.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -24,10 +26,14 @@ class TestOpenStore : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { test::isolateSettings(m_settingsDir); }
+    void initTestCase() {
+        test::isolateSettings(m_settingsDir);
+        test::isolateKeychain(m_settingsDir);
+    }
     void dialogBuildsTheAddress();
     void dialogStartsFromTheStoreInUse();
     void dialogRefusesMissingFields();
+    void dialogSaysWhenThereIsNoKeychain();
     void windowShowsItsStoreAndAsksToOpenAnother();
     void changesFromAnotherProcessReachThePages();
 
@@ -90,6 +96,32 @@ void TestOpenStore::dialogRefusesMissingFields() {
     QVERIFY(!error->text().isEmpty());
 }
 
+void TestOpenStore::dialogSaysWhenThereIsNoKeychain() {
+    ui::OpenStoreDialog dialog(QStringLiteral("/tmp/portico.db"));
+    dialog.show();
+    auto *remember = dialog.findChild<QCheckBox *>(QStringLiteral("storeRememberPassword"));
+    auto *note = dialog.findChild<QLabel *>(QStringLiteral("storeKeychainNote"));
+    QVERIFY(remember);
+    QVERIFY(note);
+    QVERIFY(!remember->isEnabled()); // a file has no password
+    QVERIFY(!note->isVisible());
+    QVERIFY(!dialog.rememberPassword());
+
+    dialog.findChild<QRadioButton *>(QStringLiteral("storePostgres"))->setChecked(true);
+    QTRY_VERIFY(note->isVisible());
+    QCOMPARE(note->text(), QStringLiteral("No system keychain available: the password is kept for "
+                                          "this session only."));
+    QVERIFY(!remember->isChecked());
+    QVERIFY(!remember->isEnabled());
+    QVERIFY(!dialog.rememberPassword());
+    dialog.findChild<QLineEdit *>(QStringLiteral("storePassword"))->setText(QStringLiteral("pw"));
+    // The password is still used, for this session.
+    QCOMPARE(dialog.password(), QStringLiteral("pw"));
+
+    dialog.findChild<QRadioButton *>(QStringLiteral("storeSqlite"))->setChecked(true);
+    QVERIFY(!note->isVisible());
+}
+
 void TestOpenStore::windowShowsItsStoreAndAsksToOpenAnother() {
     test::UiFixture fixture;
     QVERIFY(fixture.open());
@@ -117,6 +149,7 @@ void TestOpenStore::windowShowsItsStoreAndAsksToOpenAnother() {
     window.findChild<QAction *>(QStringLiteral("openStoreAction"))->trigger();
     QCOMPARE(requested.size(), 1);
     QCOMPARE(requested.at(0).at(0).toString(), QStringLiteral("/tmp/other.db"));
+    QCOMPARE(requested.at(0).at(2).toBool(), false); // a file's password is not kept anywhere
 }
 
 void TestOpenStore::changesFromAnotherProcessReachThePages() {

@@ -42,6 +42,21 @@ inline void isolateSettings(const QTemporaryDir &dir) {
                        dir.filePath(QStringLiteral("settings")));
 }
 
+// Call from initTestCase() of a test that may touch the system keychain (File → Open Store on a
+// PostgreSQL store, ui::StorePasswords): unless the test runs under tests/ui/with-test-keyring.sh
+// (a private session bus with a real Secret Service of its own, PORTICO_TEST_KEYRING set), the
+// session bus is one that does not exist. So the test sees no keychain, as in CI, and never
+// reaches the keychain of the developer running it.
+inline bool usesTestKeyring() {
+    return qEnvironmentVariableIsSet("PORTICO_TEST_KEYRING");
+}
+inline void isolateKeychain(const QTemporaryDir &dir) {
+    if (!usesTestKeyring())
+        qputenv("DBUS_SESSION_BUS_ADDRESS",
+                QByteArrayLiteral("unix:path=") +
+                    QFile::encodeName(dir.filePath(QStringLiteral("no-session-bus"))));
+}
+
 class UiFixture {
 public:
     // What an embedded gateway logged is kept for the suite-wide key scan (tests/logscan).

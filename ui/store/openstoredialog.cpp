@@ -1,7 +1,9 @@
 #include "ui/store/openstoredialog.h"
 
 #include "store/database.h"
+#include "ui/store/storepasswords.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -74,14 +76,24 @@ OpenStoreDialog::OpenStoreDialog(const QString &current, QWidget *parent)
     form->addRow(tr("User:"), m_user);
     form->addRow(tr("TLS mode:"), m_tlsMode);
     form->addRow(tr("Password:"), m_password);
+    m_rememberPassword = new QCheckBox(tr("Remember password in the system keychain"), this);
+    m_rememberPassword->setObjectName(QStringLiteral("storeRememberPassword"));
+    m_rememberPassword->setChecked(true);
+    form->addRow(QString(), m_rememberPassword);
     auto *passwordNote =
-        new QLabel(tr("The password is used for this session only and never written to a file. "
-                      "Leave it empty to use PGPASSWORD or ~/.pgpass."),
+        new QLabel(tr("The password is never written to the settings file. Leave it empty to use "
+                      "the one saved in the system keychain, else PGPASSWORD or ~/.pgpass."),
                    this);
     passwordNote->setWordWrap(true);
     form->addRow(QString(), passwordNote);
+    m_keychainNote = new QLabel(this);
+    m_keychainNote->setObjectName(QStringLiteral("storeKeychainNote"));
+    m_keychainNote->setWordWrap(true);
+    m_keychainNote->hide();
+    form->addRow(QString(), m_keychainNote);
     layout->addLayout(form);
-    m_serverWidgets = {m_host, m_port, m_database, m_user, m_tlsMode, m_password, passwordNote};
+    m_serverWidgets = {m_host,    m_port,     m_database,         m_user,
+                       m_tlsMode, m_password, m_rememberPassword, passwordNote};
 
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("storeError"));
@@ -120,6 +132,40 @@ void OpenStoreDialog::updateEnabled() {
         widget->setEnabled(m_sqlite->isChecked());
     for (QWidget *widget : std::as_const(m_serverWidgets))
         widget->setEnabled(m_postgres->isChecked());
+    if (m_postgres->isChecked())
+        checkKeychain();
+    showKeychain();
+}
+
+// Asked only once PostgreSQL is chosen: opening a closed wallet (KWallet) asks the user for its
+// password, which someone choosing a file should not see.
+void OpenStoreDialog::checkKeychain() {
+    if (m_keychainAsked)
+        return;
+    m_keychainAsked = true;
+    // An earlier answer in this session shows at once (showKeychain()); the check runs all the
+    // same, in case the keychain came or went since.
+    auto *passwords = new StorePasswords(this);
+    connect(passwords, &StorePasswords::keychainChecked, this, &OpenStoreDialog::showKeychain);
+    passwords->checkKeychain();
+}
+
+void OpenStoreDialog::showKeychain() {
+    const bool unavailable = StorePasswords::keychain() == StorePasswords::Keychain::Unavailable;
+    if (unavailable) {
+        // Said here, where the password is typed, rather than in a message box after opening.
+        m_keychainNote->setText(StorePasswords::sessionOnlyText());
+        m_keychainNote->setToolTip(StorePasswords::keychainProblem());
+        m_rememberPassword->setChecked(false);
+    }
+    m_rememberPassword->setEnabled(m_postgres->isChecked() && !unavailable);
+    const bool show = unavailable && m_postgres->isChecked();
+    if (show != m_keychainNote->isVisibleTo(this)) {
+        m_keychainNote->setVisible(show);
+        // The note may come after the dialog is on screen: it grows to show it whole.
+        if (isVisible())
+            adjustSize();
+    }
 }
 
 QString OpenStoreDialog::storeAddress() const {
@@ -139,6 +185,11 @@ QString OpenStoreDialog::storeAddress() const {
 
 QString OpenStoreDialog::password() const {
     return m_postgres->isChecked() ? m_password->text() : QString();
+}
+
+bool OpenStoreDialog::rememberPassword() const {
+    return m_postgres->isChecked() && m_rememberPassword->isChecked() &&
+           StorePasswords::keychain() != StorePasswords::Keychain::Unavailable;
 }
 
 QString OpenStoreDialog::withPassword(const QString &address, const QString &password) {
