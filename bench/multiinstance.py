@@ -138,12 +138,14 @@ def main():
         # PostgreSQL stopped under load and started again.
         created = json.loads(gw(uri, "--json", "keys", "create", "outage", "--group", "bench"))
         key = created["key"]
+        answered = [0]
         for port in ports:  # every instance knows the new key before the load starts
             while status(port, key) != 200:
                 time.sleep(0.005)
-        answered = [0]
+            answered[0] += 1  # that answer has its usage row too
         other = [0]
         other_kinds = {}
+        counting = threading.Lock()
         stop_at = time.monotonic() + args.outage_load
 
         def load(port):
@@ -155,14 +157,17 @@ def main():
                                   "Content-Type": "application/json"})
                     response = conn.getresponse()
                     response.read()
-                    if response.status == 200:
-                        answered[0] += 1
-                    else:
-                        other[0] += 1
-                        other_kinds[response.status] = other_kinds.get(response.status, 0) + 1
+                    with counting:  # += on shared numbers is not atomic across threads
+                        if response.status == 200:
+                            answered[0] += 1
+                        else:
+                            other[0] += 1
+                            other_kinds[response.status] = other_kinds.get(response.status, 0) + 1
                 except OSError as error:
-                    other[0] += 1
-                    other_kinds[type(error).__name__] = other_kinds.get(type(error).__name__, 0) + 1
+                    with counting:
+                        other[0] += 1
+                        name = type(error).__name__
+                        other_kinds[name] = other_kinds.get(name, 0) + 1
                     conn.close()
                     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             conn.close()
