@@ -117,11 +117,20 @@ QString humanBytes(qint64 bytes) {
 }
 
 QByteArray httpDateNow() {
-    return QLocale::c()
-               .toString(QDateTime::currentDateTimeUtc(),
-                         QStringLiteral("ddd, dd MMM yyyy hh:mm:ss"))
-               .toLatin1() +
-           QByteArrayLiteral(" GMT");
+    // Formatted once a second per thread: every answer carries it, and QLocale's formatting costs
+    // more than the rest of the head.
+    thread_local qint64 cachedSecond = -1;
+    thread_local QByteArray cached;
+    const qint64 second = QDateTime::currentSecsSinceEpoch();
+    if (second != cachedSecond) {
+        cachedSecond = second;
+        cached = QLocale::c()
+                     .toString(QDateTime::fromSecsSinceEpoch(second, Qt::UTC),
+                               QStringLiteral("ddd, dd MMM yyyy hh:mm:ss"))
+                     .toLatin1() +
+                 QByteArrayLiteral(" GMT");
+    }
+    return cached;
 }
 
 } // namespace portico::http
