@@ -8,7 +8,6 @@
 #include <QLoggingCategory>
 
 #include <algorithm>
-#include <cstring>
 
 namespace portico::proxy {
 
@@ -17,12 +16,26 @@ Q_LOGGING_CATEGORY(lcAccess, "portico.gateway.access")
 constexpr int kPollIntervalMs = 250;
 // On PostgreSQL changes are announced (NOTIFY); polling is only the backstop there.
 constexpr int kBackstopPollIntervalMs = 2000;
-// A SHA-256 in hex (as stored) to its 32 bytes; false when it is not one.
-bool toBinary(const QByteArray &hex, std::array<char, 32> *hash) {
-    const QByteArray binary = QByteArray::fromHex(hex);
-    if (binary.size() != qsizetype(hash->size()))
+// A SHA-256 in hex (as stored, lower or upper case) to its 32 bytes; false when it is not one.
+bool toBinary(QByteArrayView hex, std::array<char, 32> *hash) {
+    if (hex.size() != qsizetype(2 * hash->size()))
         return false;
-    std::memcpy(hash->data(), binary.constData(), hash->size());
+    const auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
+        return -1;
+    };
+    for (size_t i = 0; i < hash->size(); ++i) {
+        const int high = nibble(hex[qsizetype(2 * i)]);
+        const int low = nibble(hex[qsizetype(2 * i + 1)]);
+        if (high < 0 || low < 0)
+            return false;
+        (*hash)[i] = char(high << 4 | low);
+    }
     return true;
 }
 
@@ -37,7 +50,6 @@ AccessCache::~AccessCache() {
 
 void AccessCache::start() {
     pollOtherProcesses();
-    refreshSecrets();
     if (m_poller)
         return;
     m_poller = std::make_unique<metering::PeriodicWorker>(
@@ -47,6 +59,9 @@ void AccessCache::start() {
             refreshSecrets();
         });
     m_poller->start();
+    // The secrets' hashes (a second for a million keys) are read by the poller, not before the
+    // first request: until then only a throttled address is refused without a look at the store.
+    m_poller->wake();
     // The check runs in the poller's thread; the listener only wakes it.
     m_listener = std::make_unique<store::ChangeListener>(m_database, [this] {
         if (m_poller)
@@ -159,25 +174,25 @@ void AccessCache::refreshSecrets() {
     const quint64 generation = m_database->localGeneration();
     if (m_secretsCounter >= m_counter.load() && m_secretsGeneration == generation)
         return;
-    const auto read = store::KeyStore(*m_database, QStringLiteral("gateway")).secretHashes();
+    auto secrets = std::make_shared<std::vector<SecretHash>>();
+    const auto read = store::KeyStore(*m_database, QStringLiteral("gateway"))
+                          .forEachSecretHash([&](QByteArrayView hex) {
+                              if (SecretHash hash; toBinary(hex, &hash))
+                                  secrets->push_back(hash);
+                          });
     if (!read) {
         noteStoreAnswered(false, read.error().message);
         return;
     }
-    auto secrets = std::make_shared<std::vector<SecretHash>>();
-    secrets->reserve(size_t(read->hashes.size()));
-    for (const QByteArray &hex : read->hashes) {
-        if (SecretHash hash; toBinary(hex, &hash))
-            secrets->push_back(hash);
-    }
+    secrets->shrink_to_fit();
     std::sort(secrets->begin(), secrets->end());
     {
         QWriteLocker writeLocker(&m_lock);
         m_secrets = std::move(secrets);
     }
-    m_secretsCounter = read->changeCounter;
+    m_secretsCounter = *read;
     m_secretsGeneration = generation;
-    noteCounter(read->changeCounter);
+    noteCounter(*read);
 }
 
 bool AccessCache::isKnownSecret(const QByteArray &keyHash) const {

@@ -496,27 +496,31 @@ Result<AccessSnapshot> KeyStore::accessSnapshot() const {
     });
 }
 
-Result<KeyStore::SecretHashes> KeyStore::secretHashes() const {
-    return readTransaction<SecretHashes>(
-        m_db, [&](const QSqlDatabase &connection) -> Result<SecretHashes> {
-            const QString doing = QStringLiteral("reading the keys' secrets");
-            const Result<qint64> counter = readChangeCounter(connection);
-            if (!counter)
-                return counter.error();
-            SecretHashes result;
-            result.changeCounter = *counter;
-            QSqlQuery query(connection);
-            query.setForwardOnly(true);
-            if (Status s =
-                    prepare(query, QStringLiteral("SELECT secret_hash FROM key_secrets"), doing);
-                !s)
-                return s.error();
-            if (Status s = exec(query, doing); !s)
-                return s.error();
-            while (query.next())
-                result.hashes.append(query.value(0).toString().toLatin1());
-            return result;
-        });
+Result<qint64>
+KeyStore::forEachSecretHash(const std::function<void(QByteArrayView hash)> &found) const {
+    return readTransaction<qint64>(m_db, [&](const QSqlDatabase &connection) -> Result<qint64> {
+        const QString doing = QStringLiteral("reading the keys' secrets");
+        const Result<qint64> counter = readChangeCounter(connection);
+        if (!counter)
+            return counter.error();
+        QSqlQuery query(connection);
+        query.setForwardOnly(true);
+        if (Status s = prepare(query, QStringLiteral("SELECT secret_hash FROM key_secrets"), doing);
+            !s)
+            return s.error();
+        if (Status s = exec(query, doing); !s)
+            return s.error();
+        while (query.next()) {
+            const QString hash = query.value(0).toString();
+            char latin1[64];
+            if (hash.size() != qsizetype(sizeof latin1))
+                continue;
+            for (qsizetype i = 0; i < hash.size(); ++i)
+                latin1[i] = char(hash.at(i).unicode());
+            found(QByteArrayView(latin1, sizeof latin1));
+        }
+        return *counter;
+    });
 }
 
 Result<AccessSnapshot> KeyStore::accessBySecret(const QByteArray &secretHash) const {

@@ -6,7 +6,9 @@
 
 #include <QDateTime>
 #include <QString>
+
 #include <QStringList>
+#include <functional>
 
 namespace portico::store {
 
@@ -60,13 +62,10 @@ public:
     // has it, else that key with only that secret, and its groups. Its change counter is read in
     // the same transaction.
     Result<AccessSnapshot> accessBySecret(const QByteArray &secretHash) const;
-    // The hashes (SHA-256 hex) of every secret that may authenticate a key, current or in its
-    // grace period, with the change counter they were read at.
-    struct SecretHashes {
-        QList<QByteArray> hashes;
-        qint64 changeCounter = 0;
-    };
-    Result<SecretHashes> secretHashes() const;
+    // Calls `found` with the hash (SHA-256 hex) of every secret that may authenticate a key,
+    // current or in its grace period, one at a time (a million keys need not be in memory as
+    // text at once); the change counter they were read at.
+    Result<qint64> forEachSecretHash(const std::function<void(QByteArrayView hash)> &found) const;
 
 private:
     Result<ApiKeyRecord> changeMembership(const QString &keyRef, const QString &groupRef,
