@@ -3,6 +3,7 @@
 #
 #   bench/run.sh [BUILD_DIR] [--smoke] [--json FILE] [--only S1,S4,...] [--duration S]
 #                [--rounds N] [--workers N] [--keys N] [--streams N] [--pin] [--keep]
+#                [--fresh-seed]
 #
 # Builds nothing: BUILD_DIR (default: build-release/, else build/, in the source tree) must hold a
 # built portico-gateway and the bench helpers (cmake --build --preset release); a Release build
@@ -15,7 +16,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SOURCE_DIR=$(dirname "$BENCH_DIR")
 
 usage() {
-    sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 build_dir=""
@@ -23,7 +24,7 @@ args=()
 while [ $# -gt 0 ]; do
     case "$1" in
     -h | --help) usage; exit 0 ;;
-    --smoke | --pin | --keep) args+=("$1"); shift ;;
+    --smoke | --pin | --keep | --fresh-seed) args+=("$1"); shift ;;
     --json | --only | --duration | --rounds | --workers | --keys | --streams)
         [ $# -ge 2 ] || { echo "run.sh: $1 needs a value" >&2; exit 2; }
         args+=("$1" "$2"); shift 2 ;;
