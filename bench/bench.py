@@ -273,9 +273,9 @@ class Bench:
                              f"(see {self.work}/cli.log)")
         return completed.stdout
 
-    def request(self, port, path, key=None, model="fixed", stream=False, timeout=10):
+    def request(self, port, path, key=None, model="fixed", timeout=10):
         """One POST; (status, body bytes)."""
-        body = BODY % model if not stream else BODY.replace('"messages"', '"stream":true,"messages"') % model
+        body = BODY % model
         headers = {"Content-Type": "application/json"}
         if key:
             headers["Authorization"] = "Bearer " + key
