@@ -574,7 +574,13 @@ http {{
         summary = {kind: median(r["rps"] for r in runs if r["kind"] == kind)
                    for kind in ("direct", "nginx", "gateway")}
         summary["gateway_over_nginx"] = ratio(summary["gateway"], summary["nginx"])
-        self.s1_gateway_rps = summary["gateway"]
+        # CPU time of the proxy per request, in microseconds of one core: what each request
+        # costs whatever share of the machine the proxy got (nginx has 1 worker, so at most one
+        # core; the gateway as many as its workers).
+        for kind in ("nginx", "gateway"):
+            summary[f"{kind}_cpu_us_per_request"] = median(
+                r["cpu_pct"]["proxy"] * 1e4 / r["rps"] for r in runs
+                if r["kind"] == kind and r["rps"] and "proxy" in r["cpu_pct"])
         self.target("S1", "throughput, x nginx reverse proxy", summary["gateway_over_nginx"],
                     ">=", TARGETS["s1_ratio"], "x")
         return {"connections": c, "runs": runs, "summary": summary}
@@ -975,6 +981,9 @@ def summary_rows(results):
         add("S1", f"throughput, {s['S1']['connections']} conns (req/s)", fmt(x["gateway"]),
             fmt(x["nginx"]), fmt(x["gateway_over_nginx"], ".2f"),
             "throughput, x nginx reverse proxy")
+        add("S1", "  proxy CPU per request (us of one core)",
+            fmt(x["gateway_cpu_us_per_request"], ".1f"), fmt(x["nginx_cpu_us_per_request"], ".1f"),
+            fmt(ratio(x["gateway_cpu_us_per_request"], x["nginx_cpu_us_per_request"]), ".1f"))
         add("S1", "  upstream nginx alone (req/s)", "", fmt(x["direct"]), "")
     if (x := get("S2")) is not None:
         add("S2", "added latency p50, 1 conn (us)", fmt(x["gateway_added_p50_us"]),
@@ -1061,6 +1070,10 @@ def notes(results):
     for name in SCENARIOS:
         for run in (results["scenarios"].get(name) or {}).get("runs", []):
             cpu = run.get("cpu_pct", {})
+            if run.get("kind") == "direct":
+                # Nothing but the client and the upstream: one of them sets the pace, as it
+                # should (the row shows what the upstream can do).
+                continue
             if cpu.get("upstream", 0) >= 80:
                 found.append(f"{name} '{run['label']}': the upstream used {cpu['upstream']:.0f}% "
                              "of a core: it may have set the pace of that run.")
