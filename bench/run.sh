@@ -4,6 +4,7 @@
 #   bench/run.sh [BUILD_DIR] [--smoke] [--json FILE] [--only S1,S4,...] [--duration S]
 #                [--rounds N] [--workers N] [--keys N] [--streams N] [--pin] [--keep]
 #                [--fresh-seed]
+#   bench/run.sh --report FILE.json          the tables of an earlier run again
 #
 # Builds nothing: BUILD_DIR (default: build-release/, else build/, in the source tree) must hold a
 # built portico-gateway and the bench helpers (cmake --build --preset release); a Release build
@@ -16,7 +17,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SOURCE_DIR=$(dirname "$BENCH_DIR")
 
 usage() {
-    sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 build_dir=""
@@ -24,6 +25,9 @@ args=()
 while [ $# -gt 0 ]; do
     case "$1" in
     -h | --help) usage; exit 0 ;;
+    --report)
+        [ $# -ge 2 ] || { echo "run.sh: --report needs a JSON file" >&2; exit 2; }
+        exec python3 "$BENCH_DIR/bench.py" --report "$2" ;;
     --smoke | --pin | --keep | --fresh-seed) args+=("$1"); shift ;;
     --json | --only | --duration | --rounds | --workers | --keys | --streams)
         [ $# -ge 2 ] || { echo "run.sh: $1 needs a value" >&2; exit 2; }
