@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Portico needs to build, run and test, when any is missing.
-# Usage: scripts/install-deps.sh [--gui] [--test]
+# Usage: scripts/install-deps.sh [--gui] [--test] [--bench]
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config
@@ -20,8 +20,12 @@ for arg in "$@"; do
         # dbus, gnome-keyring: a private session bus with a real Secret Service, for the
         # keychain tests (tests/ui/with-test-keyring.sh); libsecret-tools: secret-tool, which
         # they ask what the Secret Service holds.
+        # nginx, wrk: the smoke mode of the benchmark harness (ctest's bench_smoke).
         --test) packages+=(python3 xvfb xauth curl ccache postgresql dbus gnome-keyring
-                           libsecret-tools) ;;
+                           libsecret-tools nginx wrk) ;;
+        # The benchmark harness (bench/run.sh): nginx as the fast upstream and as the reverse
+        # proxy the gateway is compared with, wrk as the client.
+        --bench) packages+=(python3 nginx wrk) ;;
     esac
 done
 

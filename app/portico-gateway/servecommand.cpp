@@ -1,5 +1,5 @@
 // serve [--listen HOST:PORT] [--workers N] [--idle-timeout SECONDS] [--max-connections N]
-//       [--max-body-bytes N] [--log-file PATH]
+//       [--max-body-bytes N] [--log-file PATH] [--no-metering]
 #include "clicontext.h"
 #include "commands.h"
 #include "signalwatcher.h"
@@ -75,6 +75,7 @@ int serve(CliContext &context) {
     options.idleTimeoutMs = int(idleSeconds * 1000);
     options.maxConnections = int(maxConnections);
     options.maxBodyBytes = maxBodyBytes;
+    options.metering = !line.isSet(QStringLiteral("no-metering"));
 
     QString logFile = line.value(QStringLiteral("log-file"));
     if (logFile.isEmpty())
@@ -167,7 +168,10 @@ QList<CommandSpec> serveCommands() {
            QStringLiteral("refuse larger request bodies with 413 (default 10 MiB)")},
           {QStringLiteral("log-file"), QStringLiteral("PATH"),
            QStringLiteral("append the structured log as JSON lines to PATH ('-': stderr, the "
-                          "default)")}},
+                          "default)")},
+          {QStringLiteral("no-metering"), QString(),
+           QStringLiteral("benchmarks only: write no usage rows, request log lines or request "
+                          "metrics (bench/run.sh measures their cost)")}},
          QStringLiteral("Run the OpenAI-compatible gateway until SIGINT or SIGTERM."),
          QStringLiteral("The config is watched and reloaded when it changes (and on SIGHUP); "
                         "a broken file is refused\nand the last good config keeps serving. A "

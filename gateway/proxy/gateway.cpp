@@ -126,6 +126,7 @@ bool Gateway::start() {
     d->services->metrics = d->metrics.get();
     d->services->log = d->options.log.get();
     d->services->limits = limits;
+    d->services->metering = d->options.metering;
     d->router = std::make_unique<RequestRouter>(*d->services);
 
     d->access->start();

@@ -31,6 +31,10 @@ struct GatewayOptions {
     int failedAuthPerMinute = 20;
     // Where the gateway writes its structured log; null: the gateway makes its own.
     std::shared_ptr<metering::GatewayLog> log;
+    // False: requests write no usage row, no "request" log line and no request metrics. For
+    // benchmarks only (`serve --no-metering`: bench/run.sh measures what metering costs); the
+    // gateway is not meant to run so.
+    bool metering = true;
 };
 
 // The gateway: OpenAI-compatible API over the store and the config. Used by `portico-gateway

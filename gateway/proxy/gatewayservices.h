@@ -44,6 +44,7 @@ struct GatewayServices {
     metering::MetricsRegistry *metrics = nullptr;
     metering::GatewayLog *log = nullptr;
     http::Limits limits;
+    bool metering = true; // GatewayOptions::metering
     qint64 startedAtSecs = QDateTime::currentSecsSinceEpoch();
     std::atomic<int> requestsInFlight{0};
 };

@@ -65,13 +65,15 @@ void RequestContext::finish(int status, const QString &errorCode) {
     m_usage.status = status;
     m_usage.errorCode = errorCode;
     m_usage.latencyMs = m_clock.elapsed();
-    if (m_recordUsage) {
+    // Metering off (benchmarks only, GatewayOptions::metering): no row, no metrics, no line.
+    const bool meter = m_recordUsage && m_services.metering;
+    if (meter) {
         // The metrics count exactly the requests that get a usage row.
         if (m_services.metrics)
             m_services.metrics->recordRequest(m_usage);
         m_services.usage->submit(m_usage);
     }
-    if (m_recordUsage && m_services.log) {
+    if (meter && m_services.log) {
         metering::LogEntry entry;
         entry.time = QDateTime::currentDateTimeUtc();
         entry.level = status >= 500   ? metering::LogEntry::Level::Error
