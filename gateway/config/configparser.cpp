@@ -178,7 +178,8 @@ std::optional<ConfigParser::Text> ConfigParser::text(const YAML::Node &node,
     if (fromStd(tag) == kSecretTag) {
         if (!allowSecret) {
             error(at, path,
-                  QStringLiteral("!secret is only allowed in credentials and params; write the "
+                  QStringLiteral("!secret is only allowed in credentials, params and "
+                                 "gateway.metrics_token; write the "
                                  "value itself here"));
             return std::nullopt;
         }
@@ -455,11 +456,14 @@ LoadResult ConfigParser::parse(const QByteArray &yaml) {
                             hasRoutes = true;
                         } else if (key == QLatin1String("usage")) {
                             parseUsageSettings(value, keyNode);
+                        } else if (key == QLatin1String("gateway")) {
+                            parseGatewaySettings(value, keyNode);
                         } else {
                             unsupported(keyNode, QString(), key,
                                         {QStringLiteral("chat_models"),
                                          QStringLiteral("embedding_models"),
-                                         QStringLiteral("routes"), QStringLiteral("usage")});
+                                         QStringLiteral("routes"), QStringLiteral("usage"),
+                                         QStringLiteral("gateway")});
                         }
                     });
                 // Models first, wherever they are in the file: routes refer to them.
@@ -1143,6 +1147,51 @@ void ConfigParser::parseUsageSettings(const YAML::Node &node, const YAML::Node &
                     m_config.usage.rawRetentionDays = int(*days);
             } else {
                 unsupported(entryKey, path, key, {QStringLiteral("raw_retention_days")});
+            }
+        });
+}
+
+void ConfigParser::parseGatewaySettings(const YAML::Node &node, const YAML::Node &keyNode) {
+    const QString path = QStringLiteral("gateway");
+    if (!expectMap(node, keyNode, path,
+                   QStringLiteral("a map like { allowed_hosts: [portico.example.com], "
+                                  "metrics_token: !secret PORTICO_METRICS_TOKEN }")))
+        return;
+    forEachEntry(
+        node, path, [&](const QString &key, const YAML::Node &entryKey, const YAML::Node &value) {
+            const QString entryPath = join(path, key);
+            if (key == QLatin1String("allowed_hosts")) {
+                if (value.IsNull())
+                    return;
+                if (!value.IsSequence()) {
+                    error(markOf(value, entryKey), entryPath,
+                          QStringLiteral("expected a list of host names, e.g. "
+                                         "[portico.example.com], found %1")
+                              .arg(describeType(value)));
+                    return;
+                }
+                for (std::size_t i = 0; i < value.size(); ++i) {
+                    const QString itemPath = indexed(entryPath, qsizetype(i));
+                    const std::optional<Text> host = text(value[i], entryKey, itemPath, false);
+                    if (!host)
+                        continue;
+                    const QString name = host->value.trimmed().toLower();
+                    if (name.isEmpty() || name.contains(QLatin1Char('/')) ||
+                        name.contains(QLatin1Char(' '))) {
+                        error(value[i].Mark(), itemPath,
+                              QStringLiteral("expected a host name like portico.example.com "
+                                             "(optionally with :port), found '%1'")
+                                  .arg(host->value.left(80)));
+                        continue;
+                    }
+                    m_config.gateway.allowedHosts.append(name);
+                }
+            } else if (key == QLatin1String("metrics_token")) {
+                if (const std::optional<Text> token = text(value, entryKey, entryPath, true))
+                    m_config.gateway.metricsToken = token->value;
+            } else {
+                unsupported(entryKey, path, key,
+                            {QStringLiteral("allowed_hosts"), QStringLiteral("metrics_token")});
             }
         });
 }

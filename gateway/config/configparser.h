@@ -61,6 +61,7 @@ private:
                           ModelConfig &model, bool &ok);
     void parseRoutes(const YAML::Node &map, const YAML::Node &keyNode);
     void parseUsageSettings(const YAML::Node &map, const YAML::Node &keyNode);
+    void parseGatewaySettings(const YAML::Node &map, const YAML::Node &keyNode);
     void parseRoute(const QString &name, const YAML::Node &keyNode, const YAML::Node &node);
     void parseRouteModels(const YAML::Node &node, const YAML::Node &keyNode, const QString &path,
                           const QString &routeName, ModelKind kind, QStringList &out);

@@ -80,12 +80,24 @@ struct UsageSettings {
     int rawRetentionDays = 0;
 };
 
+// The `gateway:` section: who may read /health and /metrics.
+struct GatewaySettings {
+    // Host names (lower case, as given: with or without a port) that /health and /metrics answer
+    // besides localhost, loopback addresses and the listen address: a web page that rebinds its
+    // own name to the gateway's address is refused.
+    QStringList allowedHosts;
+    // When set, /metrics needs "Authorization: Bearer <token>" (usually !secret NAME). Set it
+    // when the gateway listens beyond loopback.
+    QString metricsToken;
+};
+
 struct GatewayConfig {
     QString sourceFile;                       // absolute path, empty for built-in text
     QMap<QString, ModelConfig> chatModels;    // by model id
     QMap<QString, ModelConfig> embeddingModels;
     QMap<QString, RouteConfig> routes;        // by route name
     UsageSettings usage;
+    GatewaySettings gateway;
     QList<Problem> warnings;                  // problems that did not stop the file from loading
 
     const RouteConfig *route(const QString &name) const;

@@ -19,6 +19,24 @@ ApiError make(int status, const char *type, const QString &code, const QString &
 
 } // namespace
 
+QString boundedText(const QString &text, qsizetype max) {
+    if (text.size() <= max)
+        return text;
+    qsizetype keep = max;
+    if (keep > 0 && text.at(keep - 1).isHighSurrogate())
+        --keep;
+    return text.left(keep) + QChar(0x2026);
+}
+
+QString boundedUtf8(QByteArrayView utf8, qsizetype max) {
+    // A character is at most 4 bytes: decoding more than that can only be cut away.
+    const qsizetype enough = max * 4 + 4;
+    if (utf8.size() <= enough)
+        return boundedText(QString::fromUtf8(utf8), max);
+    const QString text = QString::fromUtf8(utf8.first(enough));
+    return text.size() > max ? boundedText(text, max) : text + QChar(0x2026);
+}
+
 QByteArray ApiError::body() const {
     QJsonObject error{
         {QStringLiteral("message"), message},

@@ -63,6 +63,10 @@ void CompletionExchange::start() {
     startAttempt();
 }
 
+QString CompletionExchange::clientLabel() const {
+    return QStringLiteral("The upstream model of the route '%1'").arg(m_plan.route.name);
+}
+
 QString CompletionExchange::modelLabel() const {
     return QStringLiteral("'%1' (%2/%3)").arg(model().modelId, model().provider, model().model);
 }
@@ -208,9 +212,11 @@ void CompletionExchange::onData(const QByteArray &data) {
         Failure failure;
         failure.error = ApiError::badGateway(
             QStringLiteral("upstream_answer_too_large"),
-            QStringLiteral("The upstream model %1 sent an answer larger than %2 MiB.")
-                .arg(modelLabel(), QString::number(kMaxUpstreamBodyBytes / (1024 * 1024))));
-        recordUpstreamError(failure.error.code);
+            QStringLiteral("%1 sent an answer larger than %2 MiB (request %3).")
+                .arg(clientLabel(), QString::number(kMaxUpstreamBodyBytes / (1024 * 1024)),
+                     m_context->requestId()));
+        failure.error.logDetail = QStringLiteral("model %1").arg(modelLabel());
+        recordUpstreamError(failure.error.code, failure.error.logDetail);
         failWith(failure);
         return;
     }
@@ -294,10 +300,10 @@ void CompletionExchange::onFinished(upstream::FailureKind failure, const QString
                                      : QStringLiteral("upstream_stream_interrupted");
             ApiError error = broken.error;
             error.code = code;
-            error.message = QStringLiteral("The upstream model %1 stopped in the middle of the "
-                                           "stream: %2")
-                                .arg(modelLabel(), message);
-            recordUpstreamError(code);
+            error.message = QStringLiteral("%1 stopped in the middle of the stream (request %2).")
+                                .arg(clientLabel(), m_context->requestId());
+            error.logDetail = QStringLiteral("model %1: %2").arg(modelLabel(), message);
+            recordUpstreamError(code, error.logDetail);
             endStream(error.status, code, &error);
         }
         return;
@@ -319,20 +325,29 @@ CompletionExchange::Failure CompletionExchange::failureFromTransport(upstream::F
     const QString where =
         QUrl(model().baseUrl).toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
     if (failure == upstream::FailureKind::Timeout) {
+        // The client learns the route, what failed and the request id; the upstream's address
+        // and libcurl's words are for the log (and the window).
         result.error = ApiError::gatewayTimeout(
             QStringLiteral("upstream_timeout"),
-            QStringLiteral("The upstream model %1 at %2 did not answer within %3 seconds. Check "
-                           "that the server is not overloaded, or raise the model's timeout in "
-                           "config.yaml.")
-                .arg(modelLabel(), where, QString::number(model().timeoutSeconds)));
+            QStringLiteral("%1 did not answer within %2 seconds (request %3). Retry later, or ask "
+                           "the gateway's admin: the gateway log has the details.")
+                .arg(clientLabel(), QString::number(model().timeoutSeconds),
+                     m_context->requestId()));
+        result.error.logDetail = QStringLiteral("model %1 at %2: %3. Check that the server is not "
+                                                "overloaded, or raise the model's timeout in "
+                                                "config.yaml.")
+                                     .arg(modelLabel(), where, message);
         result.fallback = true;
         return result;
     }
     result.error = ApiError::badGateway(
         QStringLiteral("upstream_unreachable"),
-        QStringLiteral("The upstream model %1 could not be reached at %2: %3. Check that the "
-                       "server is running and credentials.base_url in config.yaml.")
-            .arg(modelLabel(), where, message));
+        QStringLiteral("%1 could not be reached (request %2). Retry later, or ask the gateway's "
+                       "admin: the gateway log has the details.")
+            .arg(clientLabel(), m_context->requestId()));
+    result.error.logDetail = QStringLiteral("model %1 at %2: %3. Check that the server is running "
+                                            "and credentials.base_url in config.yaml.")
+                                 .arg(modelLabel(), where, message);
     result.retryable = true;
     result.fallback = true;
     return result;
@@ -342,30 +357,40 @@ CompletionExchange::Failure CompletionExchange::failureFromStatus() const {
     Failure result;
     const int status = m_upstreamStatus;
     const QString detail = upstreamMessage(m_upstreamBody);
+    // The upstream's own words can name the gateway's provider account or key: the log only.
+    const QString logDetail =
+        QStringLiteral("model %1 answered HTTP %2: %3")
+            .arg(modelLabel(), QString::number(status), boundedText(detail, 1000));
     if (status == 429) {
         bool ok = false;
         qint64 retryAfter = headerValue(m_upstreamHeaders, "retry-after").trimmed().toLongLong(&ok);
         result.error = ApiError::tooManyRequests(
             QStringLiteral("upstream_rate_limited"),
-            QStringLiteral("The upstream model %1 is rate limited (HTTP 429: %2). Retry later.")
-                .arg(modelLabel(), detail),
+            QStringLiteral("%1 is rate limited (HTTP 429, request %2). Retry later.")
+                .arg(clientLabel(), m_context->requestId()),
             ok ? retryAfter : 1);
+        result.error.logDetail = logDetail;
         result.retryable = true;
         result.fallback = true;
     } else if (status >= 500) {
-        result.error =
-            ApiError::badGateway(QStringLiteral("upstream_error"),
-                                 QStringLiteral("The upstream model %1 failed with HTTP %2: %3")
-                                     .arg(modelLabel(), QString::number(status), detail));
+        result.error = ApiError::badGateway(
+            QStringLiteral("upstream_error"),
+            QStringLiteral("%1 failed with HTTP %2 (request %3). Retry later, or ask the gateway's "
+                           "admin: the gateway log has the details.")
+                .arg(clientLabel(), QString::number(status), m_context->requestId()));
+        result.error.logDetail = logDetail;
         result.retryable = true;
         result.fallback = true;
     } else if (status == 401 || status == 403) {
         // Passing this on as 401/403 would tell the client its own key is wrong.
         result.error = ApiError::badGateway(
             QStringLiteral("upstream_auth_failed"),
-            QStringLiteral("The upstream server refused the gateway's credentials for model %1 "
-                           "(HTTP %2: %3). Check credentials.api_key of the model in config.yaml.")
-                .arg(modelLabel(), QString::number(status), detail));
+            QStringLiteral("%1 refused the gateway's credentials (HTTP %2, request %3): this is "
+                           "not about your API key; the gateway's admin must check the model's "
+                           "credentials.")
+                .arg(clientLabel(), QString::number(status), m_context->requestId()));
+        result.error.logDetail =
+            logDetail + QStringLiteral(". Check credentials.api_key of the model in config.yaml.");
     } else {
         // The client's request was wrong for the upstream: pass the answer on.
         result.error = ApiError::badRequest(QStringLiteral("upstream_rejected_request"), detail);
@@ -385,7 +410,7 @@ CompletionExchange::Failure CompletionExchange::failureFromStatus() const {
 }
 
 void CompletionExchange::handleFailure(const Failure &failure) {
-    recordUpstreamError(failure.error.code);
+    recordUpstreamError(failure.error.code, failure.error.logDetail);
     if (failure.retryable && m_attempt < model().retryAttempts) {
         ++m_attempt;
         // A short, growing pause: an overloaded upstream gets a moment to recover.
@@ -430,10 +455,11 @@ void CompletionExchange::succeedNonStream() {
         Failure failure;
         failure.error = ApiError::badGateway(
             QStringLiteral("upstream_invalid_answer"),
-            QStringLiteral("The upstream model %1 answered HTTP %2 with a body that is not a JSON "
-                           "object.")
-                .arg(modelLabel(), QString::number(m_upstreamStatus)));
-        recordUpstreamError(failure.error.code);
+            QStringLiteral("%1 answered HTTP %2 with a body that is not a JSON object (request "
+                           "%3).")
+                .arg(clientLabel(), QString::number(m_upstreamStatus), m_context->requestId()));
+        failure.error.logDetail = QStringLiteral("model %1").arg(modelLabel());
+        recordUpstreamError(failure.error.code, failure.error.logDetail);
         failWith(failure);
         return;
     }
@@ -446,6 +472,8 @@ void CompletionExchange::succeedNonStream() {
 }
 
 void CompletionExchange::endStream(int status, const QString &errorCode, const ApiError *error) {
+    if (error)
+        m_context->noteError(*error);
     http::Responder *responder = m_context->responder();
     if (responder) {
         if (error)
@@ -517,7 +545,7 @@ void CompletionExchange::finishAfterClientGone() {
     finish(499, QStringLiteral("client_disconnected"));
 }
 
-void CompletionExchange::recordUpstreamError(const QString &errorCode) {
+void CompletionExchange::recordUpstreamError(const QString &errorCode, const QString &detail) {
     // A fixed vocabulary: an upstream's own error codes would make the label set unbounded.
     static const QStringList transportKinds{
         QStringLiteral("timeout"), QStringLiteral("unreachable"),
@@ -529,9 +557,10 @@ void CompletionExchange::recordUpstreamError(const QString &errorCode) {
                                     : QStringLiteral("other");
     m_context->logEvent(
         QStringLiteral("upstream_error"), int(metering::LogEntry::Level::Error),
-        QStringLiteral("The upstream model '%1' failed (%2)%3.")
+        QStringLiteral("The upstream model '%1' failed (%2)%3.%4")
             .arg(model().modelId, kind,
-                 m_attempt > 0 ? QStringLiteral(", attempt %1").arg(m_attempt + 1) : QString()));
+                 m_attempt > 0 ? QStringLiteral(", attempt %1").arg(m_attempt + 1) : QString(),
+                 detail.isEmpty() ? QString() : QStringLiteral(" Details: ") + detail));
     if (metering::MetricsRegistry *metrics = m_context->services().metrics)
         metrics->recordUpstreamError(model().modelId, kind);
 }

@@ -73,8 +73,9 @@ private:
     void finish(int status, const QString &errorCode);
     void failWith(const Failure &failure);
     void recordModel();
-    QString modelLabel() const;
-    void recordUpstreamError(const QString &errorCode);
+    QString modelLabel() const;  // for the log: model id, provider and upstream model
+    QString clientLabel() const; // for the client: "The upstream model of the route 'x'"
+    void recordUpstreamError(const QString &errorCode, const QString &detail = {});
     void countStreamOpened();
     void countStreamClosed();
 

@@ -127,6 +127,7 @@ bool Gateway::start() {
     d->services->log = d->options.log.get();
     d->services->limits = limits;
     d->services->metering = d->options.metering;
+    d->services->listenAddress = d->options.address;
     d->router = std::make_unique<RequestRouter>(*d->services);
 
     d->access->start();
@@ -167,6 +168,13 @@ bool Gateway::start() {
     }
     logEvent(d->options.log.get(), metering::LogEntry::Level::Info, QStringLiteral("started"),
              QStringLiteral("The gateway listens on %1.").arg(listenAddress()));
+    if (!d->options.address.isLoopback() && d->config &&
+        d->config->current()->gateway.metricsToken.isEmpty())
+        logEvent(
+            d->options.log.get(), metering::LogEntry::Level::Warning,
+            QStringLiteral("metrics_open"),
+            QStringLiteral("The gateway listens beyond loopback and /metrics (key names, "
+                           "costs) needs no token: set gateway.metrics_token in config.yaml."));
     Q_EMIT listeningChanged(true);
     return true;
 }

@@ -3,6 +3,7 @@
 #include "http/httpserver.h"
 
 #include <QDateTime>
+#include <QHostAddress>
 
 #include <atomic>
 #include <memory>
@@ -45,6 +46,8 @@ struct GatewayServices {
     metering::GatewayLog *log = nullptr;
     http::Limits limits;
     bool metering = true; // GatewayOptions::metering
+    // Where the gateway listens: /health and /metrics answer a Host that is this address.
+    QHostAddress listenAddress = QHostAddress::LocalHost;
     qint64 startedAtSecs = QDateTime::currentSecsSinceEpoch();
     std::atomic<int> requestsInFlight{0};
 };

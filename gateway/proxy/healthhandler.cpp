@@ -7,6 +7,7 @@
 #include "proxy/requestcontext.h"
 #include "store/database.h"
 
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -22,8 +23,10 @@ void HealthHandler::handle(RequestContext &context) {
     const bool storeOk = services.access->storeReachable() && heldRows == 0;
     const auto config = services.config->current();
     const QJsonObject configStatus{
-        {QStringLiteral("file"),
-         config->sourceFile.isEmpty() ? QStringLiteral("(built-in)") : config->sourceFile},
+        // The file's name, not its path: the path is for the log and the window.
+        {QStringLiteral("file"), config->sourceFile.isEmpty()
+                                     ? QStringLiteral("(built-in)")
+                                     : QFileInfo(config->sourceFile).fileName()},
         {QStringLiteral("routes"), static_cast<int>(config->routes.size())},
         {QStringLiteral("last_load_failed"), services.config->lastLoadFailed()}};
     const QJsonObject body{

@@ -38,14 +38,17 @@ void ModelsHandler::list(RequestContext &context, const AccessCache::Key &key) {
 void ModelsHandler::retrieve(RequestContext &context, const AccessCache::Key &key,
                              const QString &route) {
     const auto config = context.services().config->current();
-    context.usage().route = route;
+    if (config->route(route))
+        context.usage().route = route;
+    else
+        context.setUnknownRoute(route);
     if (!config->route(route) || !key.routes.contains(route)) {
         // The same answer for both: listing what a key cannot reach would leak route names.
         context.sendError(ApiError::notFound(
             QStringLiteral("model_not_found"),
             QStringLiteral("The route '%1' does not exist or this API key cannot reach it. GET "
                            "/v1/models lists the routes it can use.")
-                .arg(route)));
+                .arg(boundedText(route))));
         return;
     }
     context.sendJson(200, QJsonDocument(modelObject(route, context.services().startedAtSecs))

@@ -15,7 +15,7 @@ RequestContext::RequestContext(GatewayServices &services, const http::Request &r
     , m_requestId(newRequestId())
     , m_responder(responder)
     , m_method(QString::fromLatin1(request.method.left(16)))
-    , m_path(QString::fromUtf8(request.path.left(200))) {
+    , m_path(boundedUtf8(request.path)) {
     m_clock.start();
     m_usage.time = QDateTime::currentDateTimeUtc();
     m_usage.requestId = m_requestId;
@@ -52,8 +52,19 @@ void RequestContext::sendJson(int status, const QByteArray &json,
         m_responder->send(status, "application/json", json, commonHeaders() + extra);
 }
 
-void RequestContext::sendError(const ApiError &error) {
+void RequestContext::setUnknownRoute(const QString &requested) {
+    m_unknownRoute = true;
+    m_usage.route = boundedText(requested);
+}
+
+void RequestContext::noteError(const ApiError &error) {
     m_logMessage = error.message;
+    if (!error.logDetail.isEmpty())
+        m_logMessage += QStringLiteral(" Details: ") + error.logDetail;
+}
+
+void RequestContext::sendError(const ApiError &error) {
+    noteError(error);
     sendJson(error.status, error.body(), error.headers);
     finish(error.status, error.code.isEmpty() ? error.type : error.code);
 }
@@ -69,8 +80,13 @@ void RequestContext::finish(int status, const QString &errorCode) {
     const bool meter = m_recordUsage && m_services.metering;
     if (meter) {
         // The metrics count exactly the requests that get a usage row.
-        if (m_services.metrics)
+        if (m_services.metrics && m_unknownRoute) {
+            store::UsageRecord counted = m_usage;
+            counted.route = QStringLiteral("(unknown)");
+            m_services.metrics->recordRequest(counted);
+        } else if (m_services.metrics) {
             m_services.metrics->recordRequest(m_usage);
+        }
         m_services.usage->submit(m_usage);
     }
     if (meter && m_services.log) {

@@ -37,10 +37,17 @@ public:
     void sendJson(int status, const QByteArray &json, const QList<http::Header> &extra = {});
     // Sends the error and records the usage row with its status and code.
     void sendError(const ApiError &error);
+    // Puts the error's message and its details (ApiError::logDetail) on the request's log entry,
+    // for errors sent otherwise (in a stream).
+    void noteError(const ApiError &error);
     // Writes the usage row (once); `recordUsage` false skips the row (health checks).
     void finish(int status, const QString &errorCode);
     bool isFinished() const { return m_finished; }
     void setRecordUsage(bool record) { m_recordUsage = record; }
+    // The request named a route that does not exist: its usage row and log entry keep the name
+    // (bounded), its metrics count it under the one label "(unknown)", so that made-up names
+    // cannot grow /metrics.
+    void setUnknownRoute(const QString &requested);
 
     // Who made the request, for the log: the key's name or hint (never the key).
     void setLogKey(const QString &keyLabel) { m_logKey = keyLabel; }
@@ -57,6 +64,7 @@ private:
     store::UsageRecord m_usage;
     bool m_finished = false;
     bool m_recordUsage = true;
+    bool m_unknownRoute = false;
     QString m_method;
     QString m_path;
     QString m_logKey;

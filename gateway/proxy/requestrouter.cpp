@@ -14,6 +14,7 @@
 #include "proxy/requestcontext.h"
 #include "proxy/requestvalidator.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 
 namespace portico::proxy {
@@ -148,6 +149,81 @@ KeyLimiter::Reservation reservationFor(const QJsonObject &body, bool embeddings,
     return {double(prompt + completion), cost};
 }
 
+// The host name of a Host header, lower case, without its port ("[::1]:8000" -> "[::1]").
+QString hostName(const QString &host) {
+    if (host.startsWith(QLatin1Char('['))) {
+        const qsizetype end = host.indexOf(QLatin1Char(']'));
+        return end < 0 ? host : host.left(end + 1);
+    }
+    const qsizetype colon = host.indexOf(QLatin1Char(':'));
+    return colon < 0 ? host : host.left(colon);
+}
+
+// /health and /metrics need no key, so a web page whose name its DNS points at the gateway
+// (DNS rebinding) could read them in the visitor's browser: they answer only a Host that is
+// localhost, a loopback address, the listen address (any address when it listens on all) or a
+// name of gateway.allowed_hosts. A request without Host (HTTP/1.0 tools) is no browser's.
+bool hostAllowed(const GatewayServices &services, const config::GatewayConfig &config,
+                 const http::Request &request) {
+    const QByteArray raw = request.header("host").trimmed();
+    if (raw.isEmpty())
+        return true;
+    const QString host = QString::fromLatin1(raw).toLower();
+    const QString name = hostName(host);
+    if (name == QLatin1String("localhost") || name.endsWith(QLatin1String(".localhost")))
+        return true;
+    for (const QString &allowed : config.gateway.allowedHosts) {
+        if (allowed == host || allowed == name)
+            return true;
+    }
+    QString literal = name;
+    if (literal.startsWith(QLatin1Char('[')) && literal.endsWith(QLatin1Char(']')))
+        literal = literal.mid(1, literal.size() - 2);
+    QHostAddress address;
+    if (!address.setAddress(literal))
+        return false;
+    const QHostAddress &listen = services.listenAddress;
+    return address.isLoopback() || address.isEqual(listen, QHostAddress::TolerantConversion) ||
+           listen == QHostAddress::Any || listen == QHostAddress::AnyIPv4 ||
+           listen == QHostAddress::AnyIPv6;
+}
+
+bool refuseForeignHost(RequestContext &context, const config::GatewayConfig &config,
+                       const http::Request &request) {
+    if (hostAllowed(context.services(), config, request))
+        return false;
+    ApiError error;
+    error.status = 421;
+    error.type = QStringLiteral("invalid_request_error");
+    error.code = QStringLiteral("host_not_allowed");
+    error.message =
+        QStringLiteral("This gateway does not answer %1 for the host '%2': use localhost or its "
+                       "listen address, or ask its admin to add the name to gateway.allowed_hosts "
+                       "in config.yaml.")
+            .arg(boundedUtf8(request.path), boundedUtf8(request.header("host"), 100));
+    context.sendError(error);
+    return true;
+}
+
+// When gateway.metrics_token is set, /metrics wants it as a bearer token.
+bool metricsTokenAccepted(const config::GatewayConfig &config, const http::Request &request) {
+    if (config.gateway.metricsToken.isEmpty())
+        return true;
+    const QByteArray authorization = request.header("authorization").trimmed();
+    if (!authorization.startsWith("Bearer ") && !authorization.startsWith("bearer "))
+        return false;
+    // Compared by hash: no early exit that tells how much of a guess was right.
+    const auto digest = [](QByteArrayView text) {
+        return QCryptographicHash::hash(text, QCryptographicHash::Sha256);
+    };
+    const QByteArray given = digest(authorization.mid(7).trimmed());
+    const QByteArray wanted = digest(config.gateway.metricsToken.toUtf8());
+    unsigned char difference = 0;
+    for (qsizetype i = 0; i < wanted.size(); ++i)
+        difference |= static_cast<unsigned char>(given.at(i) ^ wanted.at(i));
+    return difference == 0;
+}
+
 // Like /health, /metrics needs no key: Prometheus scrapers carry none. It names keys, so it is
 // served only where the gateway itself listens (loopback unless the operator chose otherwise),
 // never on a separate, wider listener.
@@ -179,19 +255,32 @@ void RequestRouter::handle(const http::Request &request, http::Responder *respon
     auto wrongMethod = [&](const QByteArray &allowed) {
         context->sendError(ApiError::methodNotAllowed(
             allowed, QStringLiteral("%1 does not accept %2: use %3.")
-                         .arg(QString::fromLatin1(request.path),
-                              QString::fromLatin1(request.method), QString::fromLatin1(allowed))));
+                         .arg(boundedUtf8(request.path), boundedUtf8(request.method, 16),
+                              QString::fromLatin1(allowed))));
     };
 
     if (path == "/health") {
         if (!isGet)
             return wrongMethod("GET");
+        if (refuseForeignHost(*context, *m_services.config->current(), request))
+            return;
         HealthHandler::handle(*context);
         return;
     }
     if (path == "/metrics") {
         if (!isGet)
             return wrongMethod("GET");
+        const auto config = m_services.config->current();
+        if (refuseForeignHost(*context, *config, request))
+            return;
+        if (!metricsTokenAccepted(*config, request)) {
+            context->sendError(ApiError::unauthorized(
+                QStringLiteral("invalid_metrics_token"),
+                QStringLiteral("/metrics needs the token of gateway.metrics_token in config.yaml: "
+                               "send it as \"Authorization: Bearer <token>\" (in Prometheus: "
+                               "authorization.credentials of the scrape job).")));
+            return;
+        }
         serveMetrics(*context);
         return;
     }
@@ -214,7 +303,7 @@ void RequestRouter::handle(const http::Request &request, http::Responder *respon
         QStringLiteral("not_found"),
         QStringLiteral("There is no endpoint %1 %2. The gateway serves POST /v1/chat/completions, "
                        "POST /v1/embeddings, GET /v1/models, GET /health and GET /metrics.")
-            .arg(QString::fromLatin1(request.method), QString::fromUtf8(request.path.left(200)))));
+            .arg(boundedUtf8(request.method, 16), boundedUtf8(request.path))));
 }
 
 void RequestRouter::handleRejection(const http::Request &partial, const http::Rejection &rejection,
@@ -257,19 +346,24 @@ void RequestRouter::handleCompletion(const std::shared_ptr<RequestContext> &cont
         return;
     }
     const RequestValidator::Parsed &parsed = *validated.parsed;
-    context->usage().route = parsed.model;
     context->usage().stream = parsed.stream;
 
     const auto config = m_services.config->current();
     const config::RouteConfig *route = config->route(parsed.model);
     if (!route) {
-        context->sendError(ApiError::notFound(
+        context->setUnknownRoute(parsed.model);
+        // Not the config file's path: that is for the log and the window.
+        ApiError error = ApiError::notFound(
             QStringLiteral("route_not_found"),
-            QStringLiteral("The route '%1' does not exist in config.yaml (%2). Check the model "
-                           "name of your request or add the route.")
-                .arg(parsed.model, configFileLabel(*config))));
+            QStringLiteral("The route '%1' does not exist in the gateway's config.yaml. Check the "
+                           "model name of your request or ask the gateway's admin to add the "
+                           "route.")
+                .arg(boundedText(parsed.model)));
+        error.logDetail = QStringLiteral("config file: %1").arg(configFileLabel(*config));
+        context->sendError(error);
         return;
     }
+    context->usage().route = route->name;
     // A grant made by another process a moment ago: look the key up again in a fresh snapshot
     // before refusing (the same rule as for keys the cache does not know yet).
     if (!key->routes.contains(route->name) &&
@@ -288,16 +382,16 @@ void RequestRouter::handleCompletion(const std::shared_ptr<RequestContext> &cont
 
     const QStringList &modelIds = embeddings ? route->embeddingModels : route->chatModels;
     if (modelIds.isEmpty()) {
-        context->sendError(ApiError::badRequest(
+        ApiError error = ApiError::badRequest(
             embeddings ? QStringLiteral("route_has_no_embedding_models")
                        : QStringLiteral("route_has_no_chat_models"),
-            QStringLiteral("The route '%1' has no %2 in config.yaml (%3): use a route that has, "
-                           "or add %2 to it.")
-                .arg(route->name,
-                     embeddings ? QStringLiteral("embedding_models")
-                                : QStringLiteral("chat_models"),
-                     configFileLabel(*config)),
-            QStringLiteral("model")));
+            QStringLiteral("The route '%1' has no %2 in config.yaml: use a route that has, or ask "
+                           "the gateway's admin to add %2 to it.")
+                .arg(route->name, embeddings ? QStringLiteral("embedding_models")
+                                             : QStringLiteral("chat_models")),
+            QStringLiteral("model"));
+        error.logDetail = QStringLiteral("config file: %1").arg(configFileLabel(*config));
+        context->sendError(error);
         return;
     }
 
@@ -321,10 +415,12 @@ void RequestRouter::handleCompletion(const std::shared_ptr<RequestContext> &cont
             plan.models.append(*model);
     }
     if (plan.models.isEmpty()) {
-        context->sendError(ApiError::internal(
-            QStringLiteral("The route '%1' names the model '%2', which config.yaml (%3) does not "
-                           "define.")
-                .arg(route->name, modelIds.first(), configFileLabel(*config))));
+        ApiError error = ApiError::internal(
+            QStringLiteral("The route '%1' names the model '%2', which the gateway's config.yaml "
+                           "does not define.")
+                .arg(route->name, modelIds.first()));
+        error.logDetail = QStringLiteral("config file: %1").arg(configFileLabel(*config));
+        context->sendError(error);
         return;
     }
 

@@ -396,8 +396,8 @@ void TestConfig::problems_data() {
                                       "'PORTICO_TEST_NOT_SET_ANYWHERE' is not in the environment")};
     QTest::newRow("secret outside credentials")
         << QByteArray(kMinimal).replace("model_id: demo", "model_id: !secret DEMO") << false
-        << QStringList{QStringLiteral("2:15:error:!secret is only allowed in credentials and "
-                                      "params"),
+        << QStringList{QStringLiteral("2:15:error:!secret is only allowed in credentials, params "
+                                      "and gateway.metrics_token"),
                        QStringLiteral("6:19:error:unknown model id 'demo'")};
     QTest::newRow("unknown tag") << QByteArray(kMinimal).replace("model: mock/echo",
                                                                  "model: !env MODEL")
@@ -668,7 +668,7 @@ void TestConfig::bundledConfig() {
         const QByteArray trimmed = line.trimmed();
         if (trimmed.startsWith("# - model_id:") || trimmed.startsWith("#   ") ||
             trimmed.startsWith("# assistant:") || trimmed.startsWith("# embedding_models:") ||
-            trimmed.startsWith("# usage:")) {
+            trimmed.startsWith("# usage:") || trimmed.startsWith("# gateway:")) {
             const qsizetype hash = line.indexOf('#');
             uncommented += line.left(hash) + line.mid(hash + 2) + '\n';
         } else {
@@ -678,8 +678,9 @@ void TestConfig::bundledConfig() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     QVERIFY(writeFile(dir.filePath(QStringLiteral("config.yaml")), uncommented));
-    QVERIFY(
-        writeFile(dir.filePath(QStringLiteral("secrets.yaml")), "OPENAI_API_KEY: test-value\n"));
+    QVERIFY(writeFile(dir.filePath(QStringLiteral("secrets.yaml")),
+                      "OPENAI_API_KEY: test-value\n"
+                      "PORTICO_METRICS_TOKEN: test-token\n"));
     const LoadResult examples = loadConfigFile(dir.filePath(QStringLiteral("config.yaml")));
     QVERIFY2(examples.ok(), qPrintable(describe(examples.problems) + QLatin1Char('\n') +
                                        QString::fromUtf8(uncommented)));
@@ -688,6 +689,9 @@ void TestConfig::bundledConfig() {
     QVERIFY(assistant);
     QVERIFY(assistant->rateLimit && assistant->tokenLimit && assistant->budgetLimit);
     QCOMPARE(assistant->fallbacks.size(), 1);
+    QCOMPARE(examples.config->gateway.allowedHosts,
+             QStringList{QStringLiteral("portico.example.com")});
+    QCOMPARE(examples.config->gateway.metricsToken, QStringLiteral("test-token"));
     QCOMPARE(examples.config->chatModels.size(), 3);
     QCOMPARE(examples.config->embeddingModels.size(), 1);
     QCOMPARE(examples.config->usage.rawRetentionDays, 90);

@@ -452,7 +452,27 @@ void TestGateway::upstreamPortClosed() {
                                 .toObject()
                                 .value(QStringLiteral("message"))
                                 .toString();
-    QVERIFY2(message.contains(QLatin1String("base_url")), qPrintable(message));
+    // The client hears which route failed and the request id; the upstream's address, libcurl's
+    // error and what to check in config.yaml are in the log entry of the request.
+    const QByteArray requestId = response.header("x-request-id");
+    QVERIFY2(message.contains(QLatin1String("'deadport'")) &&
+                 message.contains(QString::fromLatin1(requestId)),
+             qPrintable(message));
+    const QByteArray address = "127.0.0.1:" + QByteArray::number(m_deadPort);
+    QVERIFY2(!response.body.contains(address) && !message.contains(QLatin1String("base_url")),
+             qPrintable(message));
+    bool logged = false;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (const metering::LogEntry &entry : m_gateway->log()->entries()) {
+                if (entry.requestId == QString::fromLatin1(requestId) &&
+                    entry.event == QLatin1String("request"))
+                    logged = entry.message.contains(QString::fromLatin1(address)) &&
+                             entry.message.contains(QLatin1String("base_url"));
+            }
+            return logged;
+        }(),
+        5000);
 }
 
 void TestGateway::upstreamTimeout() {

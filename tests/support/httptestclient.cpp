@@ -37,8 +37,13 @@ HttpTestClient::HttpTestClient(QObject *parent)
 void HttpTestClient::start(quint16 port, const QByteArray &method, const QByteArray &path,
                            const QList<QPair<QByteArray, QByteArray>> &headers,
                            const QByteArray &body) {
-    m_request = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
-                "\r\nConnection: close\r\n";
+    // A Host among `headers` replaces the usual one.
+    bool ownHost = false;
+    for (const auto &h : headers)
+        ownHost = ownHost || h.first.compare("host", Qt::CaseInsensitive) == 0;
+    m_request = method + ' ' + path + " HTTP/1.1\r\n" +
+                (ownHost ? QByteArray() : "Host: 127.0.0.1:" + QByteArray::number(port) + "\r\n") +
+                "Connection: close\r\n";
     for (const auto &h : headers)
         m_request += h.first + ": " + h.second + "\r\n";
     if (!body.isEmpty() || method == "POST")
