@@ -12,6 +12,8 @@
 // moment it was read here: the chunk's relay delay. A stream counts as answered when its status
 // is 200, it ends with `data: [DONE]` and (with --expect-chunks) it carried C stamped events.
 // The key is read from FILE and never printed. Prints one JSON object on stdout.
+#include "common/asciicase.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -356,17 +358,6 @@ private:
             fail(c, "closed");
     }
 
-    static bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-        if (a.size() != b.size())
-            return false;
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            if (std::tolower(static_cast<unsigned char>(a[i])) !=
-                std::tolower(static_cast<unsigned char>(b[i])))
-                return false;
-        }
-        return true;
-    }
-
     void parseHead(Connection &c, std::string_view head) {
         c.headersDone = true;
         c.status = head.size() > 12 ? std::atoi(std::string(head.substr(9, 3)).c_str()) : 0;
@@ -389,13 +380,14 @@ private:
             std::string_view value = line.substr(colon + 1);
             while (!value.empty() && value.front() == ' ')
                 value.remove_prefix(1);
-            if (equalsIgnoreCase(name, "content-length")) {
+            if (portico::bench::equalsIgnoreCase(name, "content-length")) {
                 c.mode = BodyMode::Length;
                 c.remaining = std::strtoull(std::string(value).c_str(), nullptr, 10);
-            } else if (equalsIgnoreCase(name, "transfer-encoding") &&
-                       equalsIgnoreCase(value, "chunked")) {
+            } else if (portico::bench::equalsIgnoreCase(name, "transfer-encoding") &&
+                       portico::bench::equalsIgnoreCase(value, "chunked")) {
                 c.mode = BodyMode::Chunked;
-            } else if (equalsIgnoreCase(name, "connection") && equalsIgnoreCase(value, "close")) {
+            } else if (portico::bench::equalsIgnoreCase(name, "connection") &&
+                       portico::bench::equalsIgnoreCase(value, "close")) {
                 c.serverCloses = true;
             }
         }

@@ -19,6 +19,8 @@
 //                                                "max_open_connections", "in_flight",
 //                                                "max_in_flight", "chunks"} since the start
 // The request body is read (Content-Length) and ignored. Anything else answers 404.
+#include "common/asciicase.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -232,17 +234,6 @@ private:
         }
     }
 
-    static bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-        if (a.size() != b.size())
-            return false;
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            if (std::tolower(static_cast<unsigned char>(a[i])) !=
-                std::tolower(static_cast<unsigned char>(b[i])))
-                return false;
-        }
-        return true;
-    }
-
     // Parses and answers the complete requests in c->in, in order, until one is in progress.
     void handleInput(Connection *c) {
         while (!c->busy && c->fd >= 0) {
@@ -282,12 +273,12 @@ private:
                 std::string_view value = line.substr(colon + 1);
                 while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
                     value.remove_prefix(1);
-                if (equalsIgnoreCase(name, "content-length"))
+                if (portico::bench::equalsIgnoreCase(name, "content-length"))
                     contentLength = std::strtoull(std::string(value).c_str(), nullptr, 10);
-                else if (equalsIgnoreCase(name, "connection"))
-                    close = equalsIgnoreCase(value, "close") ||
-                            (close && !equalsIgnoreCase(value, "keep-alive"));
-                else if (equalsIgnoreCase(name, "transfer-encoding"))
+                else if (portico::bench::equalsIgnoreCase(name, "connection"))
+                    close = portico::bench::equalsIgnoreCase(value, "close") ||
+                            (close && !portico::bench::equalsIgnoreCase(value, "keep-alive"));
+                else if (portico::bench::equalsIgnoreCase(name, "transfer-encoding"))
                     chunked = true;
             }
             if (chunked || contentLength > kMaxBodyBytes) {

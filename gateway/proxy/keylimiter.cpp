@@ -97,26 +97,24 @@ struct KeyLimiter::Ticket::State {
         for (const Ticket::Hold &hold : holds) {
             Counts &counts = subjects[hold.subject];
             counts.parallel = std::max<qint64>(0, counts.parallel - 1);
-            if (hold.tokensInStore)
-                correct(hold.subject, counts.tokens, tokensMeasure, hold.minuteStart,
-                        tokens - reservation.tokens);
-            else {
-                counts.reservedTokens = std::max(0.0, counts.reservedTokens - reservation.tokens);
-                count(hold.subject,
-                      current(hold.subject, counts.tokens, tokensMeasure,
-                              windows::minuteStart(nowMs)),
-                      tokensMeasure, tokens);
-            }
-            if (hold.spendInStore)
-                correct(hold.subject, counts.spend, spendMeasure, hold.spendStart,
-                        costUsd - reservation.costUsd);
-            else {
-                counts.reservedUsd = std::max(0.0, counts.reservedUsd - reservation.costUsd);
-                count(hold.subject,
-                      current(hold.subject, counts.spend, spendMeasure,
-                              windows::periodStart(counts.period, nowMs)),
-                      spendMeasure, costUsd);
-            }
+            // One measure: its share held in the store is corrected to what was used; a
+            // reservation held here is given back and the use counted in the current window.
+            const auto settle = [&](bool inStore, Window &window, QLatin1String measure,
+                                    qint64 heldWindow, qint64 currentWindow, double &reserved,
+                                    double reservedByRequest, double used) {
+                if (inStore) {
+                    correct(hold.subject, window, measure, heldWindow, used - reservedByRequest);
+                    return;
+                }
+                reserved = std::max(0.0, reserved - reservedByRequest);
+                count(hold.subject, current(hold.subject, window, measure, currentWindow), measure,
+                      used);
+            };
+            settle(hold.tokensInStore, counts.tokens, tokensMeasure, hold.minuteStart,
+                   windows::minuteStart(nowMs), counts.reservedTokens, reservation.tokens, tokens);
+            settle(hold.spendInStore, counts.spend, spendMeasure, hold.spendStart,
+                   windows::periodStart(counts.period, nowMs), counts.reservedUsd,
+                   reservation.costUsd, costUsd);
         }
     }
     // Replaces a share held in the store's counter of the window that starts at `start` by
