@@ -8,6 +8,8 @@
 #include <QStandardPaths>
 
 #include <pwd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace portico::app {
@@ -17,6 +19,12 @@ QString givenOrEnvironment(const std::optional<QString> &given, const char *vari
     return given ? *given : qEnvironmentVariable(variable);
 }
 } // namespace
+
+void protectProcess() {
+    ::umask(077);
+    const rlimit none{0, 0};
+    ::setrlimit(RLIMIT_CORE, &none);
+}
 
 void setApplicationIdentity() {
     QCoreApplication::setOrganizationName(QStringLiteral("Portico"));

@@ -13,6 +13,14 @@
 // sits beside them, in one place, and they cannot drift apart.
 namespace portico::app {
 
+// First thing in main() of both programs: files this process creates are its owner's only
+// (umask 077: the store, its -wal and -shm, the log file, exports), whatever umask it was started
+// with; and no core dump is written (RLIMIT_CORE 0, soft and hard), so the one-time key shown on
+// creation and the providers' keys from config.yaml and secrets.yaml cannot land in one.
+// PR_SET_DUMPABLE is left alone on purpose: clearing it would also stop the same user from
+// reading /proc/PID/fd and attaching a debugger or profiler (bench/run.sh reads /proc/PID/fd).
+void protectProcess();
+
 // Organization "Portico", application "portico" and the version: the desktop app and the command
 // line use the same names so QStandardPaths gives both the same store and config folders. Call
 // right after creating the application object.

@@ -9,6 +9,7 @@
 
 int main(int argc, char *argv[]) {
     using namespace portico::cli;
+    portico::app::protectProcess();
 
     // Qt's own UNIX event dispatcher (poll) rather than GLib's: the gateway's threads run
     // nothing that needs GLib, and GLib's main loop costs several percent of the CPU per request

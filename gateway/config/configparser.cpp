@@ -491,6 +491,7 @@ LoadResult ConfigParser::parse(const QByteArray &yaml) {
         return std::pair(a.line, a.column) < std::pair(b.line, b.column);
     });
     result.problems = m_problems;
+    result.holdsCredentials = m_holdsCredentials;
     const bool hasError = std::any_of(m_problems.cbegin(), m_problems.cend(), [](const Problem &p) {
         return p.severity == Problem::Severity::Error;
     });
@@ -695,6 +696,8 @@ void ConfigParser::parseCredentials(const YAML::Node &node, const YAML::Node &ke
                     return;
                 }
                 model.apiKey = apiKey->value.trimmed();
+                if (!apiKey->fromSecret && !model.apiKey.isEmpty())
+                    m_holdsCredentials = true;
             } else if (key == QLatin1String("base_url")) {
                 const std::optional<Text> url = text(value, entryKey, fieldPath, true);
                 if (!url) {

@@ -78,6 +78,7 @@ private:
     SecretResolver m_secrets;
     QList<Problem> m_problems;
     GatewayConfig m_config;
+    bool m_holdsCredentials = false; // an api_key written in the file itself
     int m_jsonBudget = 0;
     // Every model id written in the file, even of a model with errors, so that routes naming
     // it do not pile further errors on the one already reported.

@@ -68,6 +68,19 @@ LoadResult loadConfigFile(const QString &path) {
     const QByteArray text = file.read(detail::maxYamlFileBytes + 1);
     LoadResult result =
         parseConfig(text, path, info.absoluteDir().filePath(QStringLiteral("secrets.yaml")));
+    if (result.holdsCredentials && detail::readableByOthers(path)) {
+        Problem problem;
+        problem.severity = Problem::Severity::Warning;
+        problem.file = path;
+        problem.message =
+            QStringLiteral("this file holds an api_key and can be read by other users of this "
+                           "computer; make it private with: chmod 600 %1, or move the key to "
+                           "secrets.yaml (api_key: !secret NAME)")
+                .arg(info.absoluteFilePath());
+        result.problems.prepend(problem);
+        if (result.config)
+            result.config->warnings.prepend(problem);
+    }
     if (result.config)
         result.config->sourceFile = info.absoluteFilePath();
     return result;

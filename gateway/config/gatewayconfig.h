@@ -15,8 +15,8 @@ struct Problem {
     enum class Severity { Error, Warning };
     Severity severity = Severity::Error;
     QString file;
-    int line = 0;     // 1-based; 0 when unknown
-    int column = 0;   // 1-based; 0 when unknown
+    int line = 0;   // 1-based; 0 when unknown
+    int column = 0; // 1-based; 0 when unknown
     QString message;
     // "config.yaml:12:5: error: routes.demo.chat_models[0]: unknown model id 'x' ..."
     QString toString() const;
@@ -27,12 +27,12 @@ enum class ModelKind { Chat, Embedding };
 // A model entry of chat_models / embedding_models.
 struct ModelConfig {
     ModelKind kind = ModelKind::Chat;
-    QString modelId;          // model_id: what routes refer to
-    QString provider;         // "openai" | "mock"
-    QString model;            // the upstream model name (after "provider/")
-    QString apiKey;           // credentials.api_key, secrets resolved; empty if none
-    QString baseUrl;          // credentials.base_url; for openai defaults to https://api.openai.com/v1
-    QJsonObject params;       // merged into every request body
+    QString modelId;    // model_id: what routes refer to
+    QString provider;   // "openai" | "mock"
+    QString model;      // the upstream model name (after "provider/")
+    QString apiKey;     // credentials.api_key, secrets resolved; empty if none
+    QString baseUrl;    // credentials.base_url; for openai defaults to https://api.openai.com/v1
+    QJsonObject params; // merged into every request body
     int retryAttempts = 0;
     int timeoutSeconds = 120; // whole upstream call
     double inputCostPerMillionTokens = 0.0;
@@ -48,8 +48,8 @@ struct RateLimit {
 struct TokenLimit {
     QString algorithm = QStringLiteral("fixed_window");
     qint64 windowSeconds = 60;
-    qint64 maxInputTokens = 0;   // 0: no limit
-    qint64 maxOutputTokens = 0;  // 0: no limit
+    qint64 maxInputTokens = 0;  // 0: no limit
+    qint64 maxOutputTokens = 0; // 0: no limit
 };
 
 struct BudgetLimit {
@@ -58,13 +58,13 @@ struct BudgetLimit {
 };
 
 struct Fallback {
-    QString target;           // a model id of the route
-    QStringList fallbacks;    // tried in order when target fails
+    QString target;        // a model id of the route
+    QStringList fallbacks; // tried in order when target fails
 };
 
 struct RouteConfig {
     QString name;
-    QStringList chatModels;       // model ids, in order of preference
+    QStringList chatModels; // model ids, in order of preference
     QStringList embeddingModels;
     QList<Fallback> fallbacks;
     std::optional<RateLimit> rateLimit;
@@ -92,13 +92,17 @@ struct GatewaySettings {
 };
 
 struct GatewayConfig {
-    QString sourceFile;                       // absolute path, empty for built-in text
-    QMap<QString, ModelConfig> chatModels;    // by model id
+    QString sourceFile;                    // absolute path, empty for built-in text
+    QMap<QString, ModelConfig> chatModels; // by model id
     QMap<QString, ModelConfig> embeddingModels;
-    QMap<QString, RouteConfig> routes;        // by route name
+    QMap<QString, RouteConfig> routes; // by route name
     UsageSettings usage;
+<<<<<<< HEAD
     GatewaySettings gateway;
     QList<Problem> warnings;                  // problems that did not stop the file from loading
+=======
+    QList<Problem> warnings; // problems that did not stop the file from loading
+>>>>>>> h-private
 
     const RouteConfig *route(const QString &name) const;
     const ModelConfig *chatModel(const QString &modelId) const;
@@ -109,7 +113,8 @@ struct GatewayConfig {
 // example a key Portico does not support yet) are reported and the config still loads.
 struct LoadResult {
     std::optional<GatewayConfig> config;
-    QList<Problem> problems;                  // errors and warnings, in file order
+    QList<Problem> problems;       // errors and warnings, in file order
+    bool holdsCredentials = false; // an api_key written in the file, not as !secret
     bool ok() const { return config.has_value(); }
 };
 

@@ -41,6 +41,13 @@ void SecretResolver::load(QList<Problem> &problems) {
                   .arg(file.errorString()));
         return;
     }
+    if (readableByOthers(m_file)) {
+        problems.append(makeProblem(
+            Problem::Severity::Warning, m_file, YAML::Mark::null_mark(),
+            QStringLiteral("secrets.yaml can be read by other users of this computer; make it "
+                           "private with: chmod 600 %1")
+                .arg(QFileInfo(m_file).absoluteFilePath())));
+    }
     YAML::Node root;
     std::optional<YAML::Mark> secondDocument;
     if (!parseYaml(file.readAll(), m_file, root, secondDocument, problems))

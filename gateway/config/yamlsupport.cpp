@@ -1,11 +1,19 @@
 #include "config/yamlsupport.h"
 
+#include <QFileInfo>
+
 #include <yaml-cpp/eventhandler.h>
 
 #include <exception>
 #include <sstream>
 
 namespace portico::config::detail {
+
+bool readableByOthers(const QString &file) {
+    const QFileInfo info(file);
+    return info.exists() &&
+           (info.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther)) != 0;
+}
 
 Problem makeProblem(Problem::Severity severity, const QString &file, const YAML::Mark &mark,
                     const QString &message) {

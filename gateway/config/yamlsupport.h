@@ -14,6 +14,9 @@ namespace portico::config::detail {
 // Files larger than this are refused before parsing: a config is a few kilobytes.
 inline constexpr qint64 maxYamlFileBytes = 8 * 1024 * 1024;
 
+// True when `file` exists and its group or other users may read it (a mode wider than 0600).
+bool readableByOthers(const QString &file);
+
 Problem makeProblem(Problem::Severity severity, const QString &file, const YAML::Mark &mark,
                     const QString &message);
 

@@ -222,7 +222,10 @@ bool GatewayLog::setJsonOutput(const QString &path, QString *error) {
     std::unique_ptr<QFile> file;
     if (path != QLatin1String("-")) {
         file = std::make_unique<QFile>(path);
-        if (!file->open(QIODevice::WriteOnly | QIODevice::Append)) {
+        // A new log file is its owner's only (0600, whatever the umask); an existing one keeps
+        // its permissions, so a log folder shared on purpose (group adm, say) stays readable.
+        if (!file->open(QIODevice::WriteOnly | QIODevice::Append,
+                        QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
             if (error)
                 *error = QStringLiteral("cannot open the log file %1: %2")
                              .arg(path, file->errorString());

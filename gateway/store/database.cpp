@@ -4,8 +4,10 @@
 #include "store/usagerollup.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QHash>
+#include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
@@ -23,7 +25,49 @@ namespace portico::store {
 
 namespace {
 
+Q_LOGGING_CATEGORY(lcStore, "portico.store")
+
 constexpr int kBusyTimeoutMs = 5000;
+constexpr QFileDevice::Permissions kOwnerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+constexpr QFileDevice::Permissions kOthers = QFileDevice::ReadGroup | QFileDevice::WriteGroup |
+                                             QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                             QFileDevice::WriteOther | QFileDevice::ExeOther;
+
+// The store file and what SQLite keeps beside it: the write-ahead log and its shared-memory index.
+QStringList storeFiles(const QString &path) {
+    return {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm"),
+            path + QStringLiteral("-journal")};
+}
+
+// Makes the store and its companion files readable by their owner only. SQLite creates -wal,
+// -shm and -journal with the permissions of the store file (not the umask's), so a store file
+// that is 0600 before the first connection gives 0600 companions. An existing store readable
+// by others (from an older version, a copy, a wide umask) is tightened, with a log line.
+void makeStoreFilesPrivate(const QString &path) {
+    for (const QString &file : storeFiles(path)) {
+        const QFileInfo info(file);
+        if (!info.exists() || info.isSymLink() || !(info.permissions() & kOthers))
+            continue;
+        const QFileDevice::Permissions p = info.permissions();
+        const int bits =
+            (p & QFileDevice::ReadOwner ? 0400 : 0) | (p & QFileDevice::WriteOwner ? 0200 : 0) |
+            (p & QFileDevice::ExeOwner ? 0100 : 0) | (p & QFileDevice::ReadGroup ? 040 : 0) |
+            (p & QFileDevice::WriteGroup ? 020 : 0) | (p & QFileDevice::ExeGroup ? 010 : 0) |
+            (p & QFileDevice::ReadOther ? 04 : 0) | (p & QFileDevice::WriteOther ? 02 : 0) |
+            (p & QFileDevice::ExeOther ? 01 : 0);
+        const QString mode = QStringLiteral("0%1").arg(bits, 3, 8, QLatin1Char('0'));
+        if (QFile::setPermissions(file, kOwnerOnly))
+            qCWarning(lcStore).noquote()
+                << QStringLiteral("%1 could be read by other users (permissions %2); it is now "
+                                  "readable by its owner only (0600).")
+                       .arg(file, mode);
+        else
+            qCWarning(lcStore).noquote()
+                << QStringLiteral("%1 can be read by other users and its permissions cannot be "
+                                  "changed; make it private with: chmod 600 %1")
+                       .arg(file);
+    }
+}
 const char kDriver[] = "QSQLITE";
 const char kPostgresDriver[] = "QPSQL";
 // The advisory lock every write transaction on PostgreSQL takes first: admin changes and
@@ -525,11 +569,26 @@ Result<std::shared_ptr<Database>> Database::open(const QString &path) {
         return Error{Error::Code::Database,
                      QStringLiteral("%1 is a folder, not a database file. Pass a file with --db.")
                          .arg(absolute)};
+    // A folder made here is its owner's only (0700); an existing one is left as it is.
+    const bool folderExisted = QFileInfo::exists(info.absolutePath());
     if (!QDir().mkpath(info.absolutePath()))
         return Error{Error::Code::Database,
                      QStringLiteral("Cannot create the folder %1 for the database. Check its "
                                     "permissions or use another file with --db.")
                          .arg(info.absolutePath())};
+    if (!folderExisted)
+        QFile::setPermissions(info.absolutePath(), kOwnerOnly | QFileDevice::ExeOwner);
+    // A new store is created empty and 0600 here (SQLite takes an empty file as a new database),
+    // so it is never readable by others, whatever the umask; its -wal and -shm follow its mode.
+    if (!info.exists()) {
+        QFile file(absolute);
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, kOwnerOnly) && !info.exists())
+            return Error{Error::Code::Database,
+                         QStringLiteral("Cannot create the database %1: %2. Check the folder's "
+                                        "permissions or use another file with --db.")
+                             .arg(absolute, file.errorString())};
+    }
+    makeStoreFilesPrivate(absolute);
 
     std::shared_ptr<Database> db(new Database(absolute));
     const QSqlDatabase connection = db->connection();

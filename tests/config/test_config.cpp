@@ -13,6 +13,8 @@
 
 #include <atomic>
 
+#include <sys/stat.h>
+
 using namespace portico::config;
 
 namespace {
@@ -1106,5 +1108,12 @@ void TestConfig::managerReadersDuringReloads() {
     QCOMPARE(bad.load(), 0);
 }
 
-QTEST_GUILESS_MAIN(TestConfig)
+// The files these tests write are private, as a user's secrets.yaml should be: a readable one is
+// warned about (test_private_files), which would add a problem to every secrets test here.
+int main(int argc, char *argv[]) {
+    ::umask(077);
+    QCoreApplication app(argc, argv);
+    TestConfig test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "test_config.moc"
