@@ -97,12 +97,8 @@ struct GatewayConfig {
     QMap<QString, ModelConfig> embeddingModels;
     QMap<QString, RouteConfig> routes; // by route name
     UsageSettings usage;
-<<<<<<< HEAD
     GatewaySettings gateway;
-    QList<Problem> warnings;                  // problems that did not stop the file from loading
-=======
     QList<Problem> warnings; // problems that did not stop the file from loading
->>>>>>> h-private
 
     const RouteConfig *route(const QString &name) const;
     const ModelConfig *chatModel(const QString &modelId) const;
