@@ -9,6 +9,8 @@
 
 #include "testsupport.h"
 
+#include <sys/stat.h>
+
 #include "storeopener.h"
 #include "ui/mainwindow.h"
 #include "ui/store/openstoredialog.h"
@@ -17,11 +19,13 @@
 #include <QCheckBox>
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QUuid>
 
@@ -81,6 +85,7 @@ private Q_SLOTS:
     void keychainRoundTrip();
     void passwordSavedAtOpeningIsReadAtTheNextStart();
     void uncheckingRemovesTheSavedPassword();
+    void desktopStoreIsPrivate();
 
 private:
     // Waits for the keychain's first answer, so the dialog knows from the start.
@@ -316,6 +321,28 @@ void TestStorePasswords::uncheckingRemovesTheSavedPassword() {
     QCOMPARE(forgotten.at(0).at(1).toBool(), true);
     QCOMPARE(opener.passwords().readNow(address, std::chrono::seconds(10)), QString());
     QCOMPARE(secretToolLookup(StorePasswords::entryName(address)), QString());
+}
+
+// The desktop app opens its SQLite store through StoreOpener: whatever the umask, a new store is
+// readable by its owner only, in a folder only its owner can enter.
+void TestStorePasswords::desktopStoreIsPrivate() {
+    if (test::usesPostgres())
+        QSKIP("a PostgreSQL store has no file");
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("Portico"));
+    const QString path = folder + QStringLiteral("/portico.db");
+    const mode_t previous = ::umask(0);
+    app::StoreOpener opener;
+    auto opened = opener.open({path, {}, false, false});
+    ::umask(previous);
+    QVERIFY2(opened.ok(), qPrintable(opened.error().message));
+    QCOMPARE(QFileInfo(path).permissions() &
+                 ~(QFile::ReadUser | QFile::WriteUser | QFile::ReadOwner | QFile::WriteOwner),
+             QFileDevice::Permissions());
+    QCOMPARE(QFileInfo(folder).permissions() &
+                 (QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther |
+                  QFile::WriteOther | QFile::ExeOther),
+             QFileDevice::Permissions());
 }
 
 QTEST_MAIN(TestStorePasswords)
