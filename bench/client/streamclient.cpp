@@ -12,7 +12,7 @@
 // moment it was read here: the chunk's relay delay. A stream counts as answered when its status
 // is 200, it ends with `data: [DONE]` and (with --expect-chunks) it carried C stamped events.
 // The key is read from FILE and never printed. Prints one JSON object on stdout.
-#include "common/asciicase.h"
+#include "common/benchtools.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -557,13 +557,7 @@ int main(int argc, char **argv) {
     }
     if (url.empty() || !parseUrl(url, &options) || options.connections < 1 || options.requests < 1)
         usage(2);
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    std::signal(SIGPIPE, SIG_IGN);
-    rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
-    }
+    portico::bench::prepareProcess();
 
     std::string key;
     if (!options.keyFile.empty()) {

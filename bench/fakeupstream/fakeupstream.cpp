@@ -19,7 +19,7 @@
 //                                                "max_open_connections", "in_flight",
 //                                                "max_in_flight", "chunks"} since the start
 // The request body is read (Content-Length) and ignored. Anything else answers 404.
-#include "common/asciicase.h"
+#include "common/benchtools.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -570,14 +570,7 @@ int main(int argc, char **argv) {
         else
             usage(2);
     }
-    // Gone with the harness, even when it is killed.
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    std::signal(SIGPIPE, SIG_IGN);
-    rlimit limit{};
-    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-        limit.rlim_cur = limit.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &limit);
-    }
+    portico::bench::prepareProcess();
 
     const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     const int one = 1;

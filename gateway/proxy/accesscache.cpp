@@ -76,11 +76,6 @@ void AccessCache::stop() {
     m_poller.reset();
 }
 
-qsizetype AccessCache::keysInMemory() const {
-    QReadLocker locker(&m_lock);
-    return m_entries.size();
-}
-
 bool AccessCache::isCurrent(const Entry &entry) const {
     return entry.generation == m_database->localGeneration() && entry.counter >= m_counter.load();
 }

@@ -88,9 +88,6 @@ public:
     // False when the last attempt to read the store failed (keys already read are kept).
     bool storeReachable() const { return m_lastLoadOk.load(); }
 
-    // How many keys are in memory (tests, /metrics).
-    qsizetype keysInMemory() const;
-
 private:
     struct Entry {
         std::optional<Key> key;

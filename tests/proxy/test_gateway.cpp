@@ -112,6 +112,7 @@ private Q_SLOTS:
     void groupJoinedInAnotherProcessWorksAtOnce();
     void concurrentRequests();
     void openFilesLimitIsRaised();
+    void noMeteringWritesNoUsage();
     void usageRows();
 
 private:
@@ -775,6 +776,27 @@ void TestGateway::revocationFromAnotherProcess() {
 
 // `serve` started with the common soft limit of open files raises it to the hard limit; with a
 // hard limit too low for its connection limit, it lowers the connection limit and says so.
+// `serve --no-metering` (benchmarks only): requests are answered, and none leaves a usage row.
+void TestGateway::noMeteringWritesNoUsage() {
+    const auto usageRows = [&] {
+        return store::UsageStore(*m_db).count(store::UsageQuery()).value();
+    };
+    const qint64 before = usageRows();
+    ServeProcess serve;
+    QVERIFY(serve.start(QStringLiteral(PORTICO_GATEWAY_BINARY),
+                        {QStringLiteral("--db"), m_db->path(), QStringLiteral("serve"),
+                         QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                         QStringLiteral("--no-metering")}));
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(HttpTestClient::fetch(serve.port(), "POST", "/v1/chat/completions", auth(m_key),
+                                       chatBody("demo"))
+                     .status,
+                 200);
+    serve.stop(); // SIGTERM: a metering gateway would have written its rows by now
+    testsupport::saveTestLog(QStringLiteral("serve.stderr.log"), serve.readErrors());
+    QCOMPARE(usageRows(), before);
+}
+
 void TestGateway::openFilesLimitIsRaised() {
     const auto serveUnder = [&](const QString &limits, QByteArray *errors) -> QByteArray {
         ServeProcess serve;
