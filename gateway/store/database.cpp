@@ -582,7 +582,11 @@ Result<std::shared_ptr<Database>> Database::open(const QString &path) {
     // so it is never readable by others, whatever the umask; its -wal and -shm follow its mode.
     if (!info.exists()) {
         QFile file(absolute);
-        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, kOwnerOnly) && !info.exists())
+        // Another process (or thread) opening the same new store may have made it meanwhile:
+        // then it is there, which is all that is needed. QFileInfo::exists(path) asks the file
+        // system again; `info` would answer from its cache.
+        if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly, kOwnerOnly) &&
+            !QFileInfo::exists(absolute))
             return Error{Error::Code::Database,
                          QStringLiteral("Cannot create the database %1: %2. Check the folder's "
                                         "permissions or use another file with --db.")
