@@ -6,12 +6,15 @@
 #include "store/database.h"
 #include "store/keystore.h"
 #include "store/usagestore.h"
+#include "store/usagewriter.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QLoggingCategory>
+#include <QScopeGuard>
 #include <QThread>
 
+#include <optional>
 #include <utility>
 
 namespace portico::metering {
@@ -183,6 +186,10 @@ qint64 UsageRecorder::failedRows() const {
 }
 
 void UsageRecorder::run() {
+    // Its statements stay prepared from batch to batch; it goes before the thread's connection.
+    store::UsageWriter writer(*m_database);
+    m_threadWriter = &writer;
+    const auto forget = qScopeGuard([this] { m_threadWriter = nullptr; });
     QMutexLocker locker(&m_mutex);
     for (;;) {
         if (m_queue.isEmpty() && m_stopping)
@@ -233,12 +240,16 @@ void UsageRecorder::run() {
 }
 
 bool UsageRecorder::writeBatch(const QList<store::UsageRecord> &rows) {
-    store::UsageStore usage(*m_database);
-    store::Status status = usage.insert(rows);
+    // The writer thread's own writer, or one for this call (flush() without a thread).
+    std::optional<store::UsageWriter> callWriter;
+    store::UsageWriter *writer = m_threadWriter;
+    if (!writer || QThread::currentThread() != m_thread)
+        writer = &callWriter.emplace(*m_database);
+    store::Status status = writer->insert(rows);
     if (!status) {
         // One retry covers a lock held a little too long by another process.
         QThread::msleep(50);
-        status = usage.insert(rows);
+        status = writer->insert(rows);
     }
     bool recovered = false;
     bool failedFirst = false;

@@ -13,7 +13,8 @@ class QThread;
 
 namespace portico::store {
 class Database;
-}
+class UsageWriter;
+} // namespace portico::store
 
 namespace portico::metering {
 
@@ -81,8 +82,9 @@ private:
     bool m_flushRequested = false;
     bool m_stopping = false;
     QThread *m_thread = nullptr;
-    QHash<QString, qint64> m_lastTouchedMs; // writer thread only
-    QList<store::UsageRecord> m_held;       // oldest first
+    store::UsageWriter *m_threadWriter = nullptr; // the writer thread's, while it runs
+    QHash<QString, qint64> m_lastTouchedMs;       // writer thread only
+    QList<store::UsageRecord> m_held;             // oldest first
     qint64 m_dropped = 0;
     qint64 m_lastFailureMs = 0;
     bool m_storeFailing = false;

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QLoggingCategory>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
@@ -22,6 +23,11 @@
 // DDL dialect. The other store files use standard SQL that both accept.
 
 namespace portico::store {
+
+namespace {
+// Set on a connection's driver each time Database::connection() opens it (openSerial()).
+constexpr char kOpenSerialProperty[] = "portico_open_serial";
+} // namespace
 
 namespace {
 
@@ -663,7 +669,14 @@ QSqlDatabase Database::connection() const {
             return fail(settings.error().message);
     }
     registry.failures.remove(name);
+    static std::atomic<quint64> opened{0};
+    connection.driver()->setProperty(kOpenSerialProperty, quint64(++opened));
     return connection;
+}
+
+quint64 Database::openSerial(const QSqlDatabase &connection) {
+    const QSqlDriver *driver = connection.driver();
+    return driver ? driver->property(kOpenSerialProperty).toULongLong() : 0;
 }
 
 Status Database::migrate() {

@@ -49,6 +49,9 @@ public:
 
     // The calling thread's connection (opened on first use).
     QSqlDatabase connection() const;
+    // Differs each time connection() opened a connection (again): what was prepared on it
+    // before is gone. 0 for a connection not opened by connection().
+    static quint64 openSerial(const QSqlDatabase &connection);
 
     // The schema version written in meta.
     int schemaVersion() const;

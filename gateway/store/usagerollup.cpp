@@ -37,7 +37,13 @@ struct HourLine {
     qint64 lastTime = 0;
 };
 
-QString upsertSql(const QString &table) {
+qint64 bucketStart(qint64 ms, qint64 bucketMs) {
+    return ms - (((ms % bucketMs) + bucketMs) % bucketMs);
+}
+
+} // namespace
+
+QString UsageRollup::upsertSql(const QString &table) {
     QStringList histogramColumns;
     QStringList histogramUpdates;
     for (int i = 0; i < UsageRollup::kLatencyBuckets; ++i) {
@@ -81,12 +87,6 @@ QString upsertSql(const QString &table) {
     return sql.replace(QStringLiteral("usage_hourly"), table);
 }
 
-qint64 bucketStart(qint64 ms, qint64 bucketMs) {
-    return ms - (((ms % bucketMs) + bucketMs) % bucketMs);
-}
-
-} // namespace
-
 int UsageRollup::latencyBucket(qint64 latencyMs) {
     const auto it = std::lower_bound(kLatencyBoundsMs.begin(), kLatencyBoundsMs.end(), latencyMs);
     return int(it - kLatencyBoundsMs.begin());
@@ -122,9 +122,22 @@ QString UsageRollup::histogramColumn(int bucket) {
 Status UsageRollup::add(const QSqlDatabase &connection, const QList<UsageRecord> &rows) {
     if (rows.isEmpty())
         return {};
-    if (Status s = addTo(connection, QStringLiteral("usage_hourly"), kHourMs, rows); !s)
+    const QString doing = QStringLiteral("updating the usage summary");
+    QSqlQuery hourly(connection);
+    if (Status s = prepare(hourly, upsertSql(QStringLiteral("usage_hourly")), doing); !s)
         return s;
-    return addTo(connection, QStringLiteral("usage_daily"), kDayMs, rows);
+    QSqlQuery daily(connection);
+    if (Status s = prepare(daily, upsertSql(QStringLiteral("usage_daily")), doing); !s)
+        return s;
+    return add(hourly, daily, rows);
+}
+
+Status UsageRollup::add(QSqlQuery &hourly, QSqlQuery &daily, const QList<UsageRecord> &rows) {
+    if (rows.isEmpty())
+        return {};
+    if (Status s = addTo(hourly, kHourMs, rows); !s)
+        return s;
+    return addTo(daily, kDayMs, rows);
 }
 
 Status UsageRollup::rebuild(const QSqlDatabase &connection) {
@@ -218,8 +231,7 @@ QString UsageRollup::dailyBackfillSql() {
 
 // A batch usually holds many requests of the same key, route and hour: summing them here first
 // turns thousands of upserts into a handful.
-Status UsageRollup::addTo(const QSqlDatabase &connection, const QString &table, qint64 bucketMs,
-                          const QList<UsageRecord> &rows) {
+Status UsageRollup::addTo(QSqlQuery &query, qint64 bucketMs, const QList<UsageRecord> &rows) {
     QList<HourLine> lines;
     QHash<QString, qsizetype> lineIndex;
     const QChar separator(0x1f);
@@ -267,9 +279,6 @@ Status UsageRollup::addTo(const QSqlDatabase &connection, const QString &table, 
     }
 
     const QString doing = QStringLiteral("updating the usage summary");
-    QSqlQuery query(connection);
-    if (Status s = prepare(query, upsertSql(table), doing); !s)
-        return s;
     // "" rather than NULL: NULLs never conflict, so they would defeat the upsert.
     for (const HourLine &line : std::as_const(lines)) {
         int column = 0;

@@ -4,6 +4,7 @@
 #include "store/result.h"
 
 #include <QSqlDatabase>
+#include <QSqlQuery>
 
 #include <array>
 
@@ -38,6 +39,11 @@ public:
     // Folds `rows` into usage_hourly on `connection`; call inside the transaction that writes
     // the raw rows so both stay consistent.
     static Status add(const QSqlDatabase &connection, const QList<UsageRecord> &rows);
+    // The same with the two upserts already prepared from upsertSql("usage_hourly") and
+    // upsertSql("usage_daily"), for a writer that keeps them from batch to batch (UsageWriter).
+    static Status add(QSqlQuery &hourly, QSqlQuery &daily, const QList<UsageRecord> &rows);
+    // The upsert that adds one line of sums to `table` (usage_hourly or usage_daily).
+    static QString upsertSql(const QString &table);
 
     // Empties usage_hourly and usage_daily and fills them again from the raw usage rows, with the
     // statements schema version 3 back-filled them with. For stores whose raw rows were written
@@ -51,8 +57,7 @@ public:
     static QString dailyBackfillSql();
 
 private:
-    static Status addTo(const QSqlDatabase &connection, const QString &table, qint64 bucketMs,
-                        const QList<UsageRecord> &rows);
+    static Status addTo(QSqlQuery &upsert, qint64 bucketMs, const QList<UsageRecord> &rows);
 };
 
 } // namespace portico::store

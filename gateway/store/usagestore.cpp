@@ -1,5 +1,7 @@
 #include "store/usagestore.h"
 
+#include "store/usagewriter.h"
+
 #include "store/database.h"
 #include "store/storeinternal.h"
 #include "store/usagerollup.h"
@@ -14,54 +16,7 @@ UsageStore::UsageStore(Database &db)
 
 // Usage rows are history, not admin changes: committed without bumping the change counter.
 Status UsageStore::insert(const QList<UsageRecord> &rows) {
-    if (rows.isEmpty())
-        return {};
-    // The raw rows and the roll-up must agree on the time of a row without one.
-    QList<UsageRecord> stamped = rows;
-    for (UsageRecord &row : stamped) {
-        if (!row.time.isValid())
-            row.time = QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC);
-    }
-    Transaction tx(m_db);
-    if (!tx.isOpen())
-        return tx.error();
-    const QString doing = QStringLiteral("recording usage");
-    QSqlQuery query(tx.connection());
-    if (Status s =
-            prepare(query,
-                    QStringLiteral("INSERT INTO usage (time, request_id, key_uuid, key_name, "
-                                   "route, model_id, provider, stream, status, error_code, "
-                                   "prompt_tokens, completion_tokens, cost_usd, latency_ms, "
-                                   "ttft_ms, old_secret, tokens_estimated) VALUES (?, ?, ?, ?, "
-                                   "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                    doing);
-        !s)
-        return s;
-    for (const UsageRecord &row : std::as_const(stamped)) {
-        query.bindValue(0, row.time.toMSecsSinceEpoch());
-        query.bindValue(1, textOrNull(row.requestId));
-        query.bindValue(2, textOrNull(row.keyUuid));
-        query.bindValue(3, textOrNull(row.keyName));
-        query.bindValue(4, textOrNull(row.route));
-        query.bindValue(5, textOrNull(row.modelId));
-        query.bindValue(6, textOrNull(row.provider));
-        query.bindValue(7, row.stream ? 1 : 0);
-        query.bindValue(8, row.status);
-        query.bindValue(9, textOrNull(row.errorCode));
-        query.bindValue(10, row.promptTokens);
-        query.bindValue(11, row.completionTokens);
-        query.bindValue(12, row.costUsd);
-        query.bindValue(13, row.latencyMs);
-        query.bindValue(14, row.ttftMs);
-        query.bindValue(15, row.oldSecret ? 1 : 0);
-        query.bindValue(16, row.tokensEstimated ? 1 : 0);
-        if (Status s = exec(query, doing); !s)
-            return s;
-    }
-    query.finish();
-    if (Status s = UsageRollup::add(tx.connection(), stamped); !s)
-        return s;
-    return tx.commitQuietly();
+    return UsageWriter(m_db).insert(rows);
 }
 
 namespace {

@@ -2,6 +2,9 @@
 #include "storetestcase.h"
 
 #include "store/usagestore.h"
+#include "store/usagewriter.h"
+
+#include <QSqlQuery>
 
 #include <QTest>
 
@@ -13,6 +16,7 @@ class TestUsageStore : public StoreTestCase {
 private Q_SLOTS:
     void usageFiltersAndTotals();
     void usageInsertsThousandsOfRows();
+    void writerKeepsItsStatementsFromBatchToBatch();
 };
 
 void TestUsageStore::usageFiltersAndTotals() {
@@ -131,5 +135,63 @@ void TestUsageStore::usageInsertsThousandsOfRows() {
     QCOMPARE(sum, 5000);
 }
 
+// The gateway's writer keeps its statements prepared from batch to batch (and on SQLite binds
+// through the driver's handle): every field must arrive as UsageStore::insert() stored it, odd
+// Unicode included, empty strings as NULL, and the roll-up must add up over the batches. A
+// connection closed between batches (a PostgreSQL restart, say) gets new statements.
+void TestUsageStore::writerKeepsItsStatementsFromBatchToBatch() {
+    const QDateTime t0 = QDateTime(QDate(2030, 4, 1), QTime(10, 0), Qt::UTC);
+    const QString oddName = QStringLiteral("Zoë \U0001F511 \"quoted\" \\ ключ \u200Bzero-width");
+    UsageWriter writer(*m_db);
+    QList<UsageRecord> written;
+    for (int batch = 0; batch < 3; ++batch) {
+        if (batch == 2)
+            m_db->connection().close(); // Database::connection() opens it again
+        QList<UsageRecord> rows;
+        for (int i = 0; i < 4; ++i) {
+            UsageRecord row = usageRow(QStringLiteral("uuid-w"), oddName, QStringLiteral("chat"),
+                                       t0.addSecs(batch * 10 + i), i == 1 ? 429 : 200);
+            row.errorCode = i == 1 ? QStringLiteral("rate_limited") : QString();
+            row.provider = i == 2 ? QString() : QStringLiteral("openai");
+            row.tokensEstimated = i == 3;
+            row.oldSecret = i == 0;
+            row.costUsd = 0.125 * (i + 1);
+            rows.append(row);
+        }
+        QVERIFY(writer.insert(rows).ok());
+        written += rows;
+    }
+
+    UsageStore usage(*m_db);
+    auto all = usage.rows({});
+    QVERIFY(all.ok());
+    QCOMPARE(all->size(), written.size());
+    for (qsizetype i = 0; i < written.size(); ++i) {
+        const UsageRecord &want = written.at(i);
+        const UsageRecord &got = all->at(i);
+        QCOMPARE(got.time, want.time);
+        QCOMPARE(got.requestId, want.requestId);
+        QCOMPARE(got.keyUuid, want.keyUuid);
+        QCOMPARE(got.keyName, oddName);
+        QCOMPARE(got.route, want.route);
+        QCOMPARE(got.modelId, want.modelId);
+        QCOMPARE(got.provider, want.provider);
+        QCOMPARE(got.status, want.status);
+        QCOMPARE(got.errorCode, want.errorCode);
+        QCOMPARE(got.costUsd, want.costUsd);
+        QCOMPARE(got.tokensEstimated, want.tokensEstimated);
+        QCOMPARE(got.oldSecret, want.oldSecret);
+    }
+    // Empty strings are stored as NULL on both paths.
+    QSqlQuery query(m_db->connection());
+    QVERIFY(query.exec(QStringLiteral(
+        "SELECT COUNT(*) FROM usage WHERE error_code IS NULL AND provider IS NOT NULL")));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(0).toInt(), 6);
+    QVERIFY(query.exec(QStringLiteral("SELECT SUM(requests), SUM(errors) FROM usage_hourly")));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(0).toInt(), 12);
+    QCOMPARE(query.value(1).toInt(), 3);
+}
 QTEST_GUILESS_MAIN(TestUsageStore)
 #include "test_usagestore.moc"

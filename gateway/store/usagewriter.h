@@ -1,0 +1,56 @@
+#pragma once
+
+#include "store/records.h"
+#include "store/result.h"
+
+#include <QSqlQuery>
+
+#include <memory>
+#include <optional>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace portico::store {
+
+class Database;
+
+// Writes batches of usage rows (the raw rows and their roll-ups, in one transaction) with
+// statements prepared once per connection and kept for the next batch: the gateway's usage
+// writer thread keeps one for its life. Preparing the three statements cost more than writing a
+// batch of a few hundred rows, and Qt's bindValue() about 2,000 instructions a value (a QString
+// and a QHash per placeholder): on SQLite the raw rows are bound and stepped through the
+// connection's own sqlite3 handle instead (QSqlDriver::handle(), the same database connection
+// and transaction), which made metering cost a third of what it did (docs/PERFORMANCE.md, S8).
+// PostgreSQL goes through QSqlQuery, prepared for each batch (see insert()).
+//
+// Not thread-safe: one writer per thread, used and destroyed in the thread that made it (the
+// thread's connection must outlive it).
+class UsageWriter {
+public:
+    explicit UsageWriter(Database &db);
+    ~UsageWriter();
+    UsageWriter(const UsageWriter &) = delete;
+    UsageWriter &operator=(const UsageWriter &) = delete;
+
+    // Not an admin change: does not bump the change counter nor emit Database::changed().
+    Status insert(const QList<UsageRecord> &rows);
+
+private:
+    Status prepareFor(const QSqlDatabase &connection);
+    Status insertRaw(const QList<UsageRecord> &rows);
+    Status insertSqlite(const QList<UsageRecord> &rows);
+    void release();
+
+    Database &m_db;
+    // Database::openSerial() of the connection the statements were prepared on: a thread's
+    // connection may be closed and opened again, and then they are prepared again.
+    quint64 m_openSerial = 0;
+    sqlite3 *m_sqlite = nullptr;
+    sqlite3_stmt *m_sqliteInsert = nullptr;
+    std::optional<QSqlQuery> m_insert; // PostgreSQL
+    std::optional<QSqlQuery> m_hourly;
+    std::optional<QSqlQuery> m_daily;
+};
+
+} // namespace portico::store
