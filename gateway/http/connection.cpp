@@ -95,7 +95,9 @@ qint64 Connection::socketPendingBytes() const {
 }
 
 void Connection::holdUntilFlushed(std::shared_ptr<void> token) {
-    if (!m_gone && m_socket && m_socket->bytesToWrite() > 0)
+    // Released the next time nothing is left unsent (the answer it covers is written right
+    // after), or when the connection goes.
+    if (!m_gone && m_socket)
         m_flushHolds.push_back(std::move(token));
 }
 

@@ -36,7 +36,7 @@ public:
     void writeToSocket(const QByteArray &data);
     void responderFinished(ConnectionResponder *responder);
     qint64 socketPendingBytes() const;
-    // Keeps `token` until the socket has no unsent bytes left (or the connection is gone).
+    // Keeps `token` until the socket next has no unsent bytes left (or the connection is gone).
     void holdUntilFlushed(std::shared_ptr<void> token);
     bool isOpen() const { return !m_gone; }
     bool isClosing() const { return m_closing || m_gone; }

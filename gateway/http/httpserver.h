@@ -63,9 +63,10 @@ public:
     virtual bool isConnected() const = 0;
     // Bytes written but not yet taken by the kernel (for back-pressure on slow readers).
     virtual qint64 pendingBytes() const = 0;
-    // Keeps `token` alive until what this responder wrote has left the process (taken by the
-    // kernel) or the connection is gone: lets the application count an answer's memory until
-    // the client has read it. The default drops it at once.
+    // Keeps `token` alive until what this responder writes next has left the process (taken by
+    // the kernel) or the connection is gone: lets the application count an answer's memory
+    // until the client has read it. Call it before writing the answer (once finished, a
+    // responder is let go). The default drops it at once.
     virtual void keepUntilSent(std::shared_ptr<void> token) { token.reset(); }
 
 Q_SIGNALS:
