@@ -1,5 +1,6 @@
 // serve [--listen HOST:PORT] [--workers N] [--idle-timeout SECONDS] [--max-connections N]
-//       [--max-body-bytes N] [--log-file PATH] [--no-metering]
+//       [--max-body-bytes N] [--max-answer-bytes N] [--answer-budget-bytes N]
+//       [--log-file PATH] [--no-metering]
 #include "clicontext.h"
 #include "commands.h"
 #include "signalwatcher.h"
@@ -64,17 +65,25 @@ int serve(CliContext &context) {
     qint64 idleSeconds = options.idleTimeoutMs / 1000;
     qint64 maxConnections = options.maxConnections;
     qint64 maxBodyBytes = options.maxBodyBytes;
+    qint64 maxAnswerBytes = options.maxUpstreamAnswerBytes;
+    qint64 answerBudgetBytes = options.upstreamAnswerBudgetBytes;
     if (!readNumber(context, QStringLiteral("workers"), 256, &workers, &exitCode) ||
         !readNumber(context, QStringLiteral("idle-timeout"), 24 * 3600, &idleSeconds, &exitCode) ||
         !readNumber(context, QStringLiteral("max-connections"), 1'000'000, &maxConnections,
                     &exitCode) ||
         !readNumber(context, QStringLiteral("max-body-bytes"), std::numeric_limits<qint32>::max(),
-                    &maxBodyBytes, &exitCode))
+                    &maxBodyBytes, &exitCode) ||
+        !readNumber(context, QStringLiteral("max-answer-bytes"), std::numeric_limits<qint32>::max(),
+                    &maxAnswerBytes, &exitCode) ||
+        !readNumber(context, QStringLiteral("answer-budget-bytes"),
+                    std::numeric_limits<qint64>::max() / 2, &answerBudgetBytes, &exitCode))
         return exitCode;
     options.workerThreads = int(workers);
     options.idleTimeoutMs = int(idleSeconds * 1000);
     options.maxConnections = int(maxConnections);
     options.maxBodyBytes = maxBodyBytes;
+    options.maxUpstreamAnswerBytes = maxAnswerBytes;
+    options.upstreamAnswerBudgetBytes = answerBudgetBytes;
     options.metering = !line.isSet(QStringLiteral("no-metering"));
 
     QString logFile = line.value(QStringLiteral("log-file"));
@@ -166,6 +175,11 @@ QList<CommandSpec> serveCommands() {
            QStringLiteral("refuse connections beyond this many (default 1024)")},
           {QStringLiteral("max-body-bytes"), QStringLiteral("N"),
            QStringLiteral("refuse larger request bodies with 413 (default 10 MiB)")},
+          {QStringLiteral("max-answer-bytes"), QStringLiteral("N"),
+           QStringLiteral("refuse larger non-streamed upstream answers with 502 (default 16 MiB)")},
+          {QStringLiteral("answer-budget-bytes"), QStringLiteral("N"),
+           QStringLiteral("memory for all non-streamed upstream answers held at once; past it "
+                          "503 (default 256 MiB)")},
           {QStringLiteral("log-file"), QStringLiteral("PATH"),
            QStringLiteral("append the structured log as JSON lines to PATH ('-': stderr, the "
                           "default)")},

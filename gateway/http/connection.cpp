@@ -30,6 +30,8 @@ Connection::Connection(std::shared_ptr<ServerState> state, QObject *parent)
             m_socket->abort();
         teardown();
     });
+    m_drainTimer.setSingleShot(true);
+    connect(&m_drainTimer, &QTimer::timeout, this, &Connection::onDrainTimeout);
 }
 
 Connection::~Connection() {
@@ -82,12 +84,62 @@ void Connection::closeNow() {
 }
 
 void Connection::writeToSocket(const QByteArray &data) {
-    if (m_socket && !m_gone)
+    if (m_socket && !m_gone) {
         m_socket->write(data);
+        updateDrainTimer();
+    }
 }
 
 qint64 Connection::socketPendingBytes() const {
     return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
+void Connection::holdUntilFlushed(std::shared_ptr<void> token) {
+    // Released the next time nothing is left unsent (the answer it covers is written right
+    // after), or when the connection goes.
+    if (!m_gone && m_socket)
+        m_flushHolds.push_back(std::move(token));
+}
+
+bool Connection::outputBlocked() {
+    // Pipelined requests whose answers the client leaves unread would otherwise pile their
+    // answers up here without bound: past the high-water mark no further request is read (it
+    // waits in the socket, pushing back on the client) until the client has taken enough.
+    if (!m_outputBlocked && socketPendingBytes() >= m_state->limits.highWaterBytes)
+        m_outputBlocked = true;
+    return m_outputBlocked;
+}
+
+// The window runs only while answer bytes wait unsent. A client that reads now and then keeps
+// its connection; one that stops reading (or reads a byte a minute) loses it, with whatever
+// its answers held.
+void Connection::updateDrainTimer() {
+    if (m_gone || !m_socket)
+        return;
+    const qint64 pending = m_socket->bytesToWrite();
+    if (pending == 0) {
+        m_drainTimer.stop();
+        m_flushHolds.clear();
+        return;
+    }
+    if (!m_drainTimer.isActive()) {
+        m_drainTarget = std::min(pending, m_state->limits.minDrainBytes);
+        m_drainedInWindow = 0;
+        m_drainTimer.start(m_state->limits.writeTimeoutMs);
+    }
+}
+
+void Connection::onDrainTimeout() {
+    if (m_gone || !m_socket)
+        return;
+    if (m_socket->bytesToWrite() == 0)
+        return;
+    if (m_drainedInWindow < m_drainTarget) {
+        teardown();
+        return;
+    }
+    m_drainTimer.stop();
+    updateDrainTimer();
 }
 
 void Connection::responderFinished(ConnectionResponder *responder) {
@@ -105,12 +157,21 @@ void Connection::onReadyRead() {
     processInput();
 }
 
-void Connection::onBytesWritten() {
+void Connection::onBytesWritten(qint64 bytes) {
     if (m_gone)
         return;
+    m_drainedInWindow += bytes;
+    updateDrainTimer();
     if (m_closing) {
         shutdownWriteIfFlushed();
         return;
+    }
+    if (m_outputBlocked && socketPendingBytes() < m_state->limits.lowWaterBytes) {
+        m_outputBlocked = false;
+        if (!m_inProcess)
+            processInput();
+        if (m_gone)
+            return;
     }
     // A handler may react to drained() by finishing; work on a copy.
     const std::deque<ConnectionResponder *> queue = m_queue;
@@ -137,9 +198,9 @@ void Connection::onTimeout() {
         break;
     case TimerMode::Body:
         answerError(408, "request_timeout",
-                    QStringLiteral("The request body stopped arriving for %1 ms. Send the "
+                    QStringLiteral("The request body did not arrive within %1 ms. Send the "
                                    "whole request without pausing.")
-                        .arg(m_state->limits.idleTimeoutMs));
+                        .arg(m_state->limits.bodyTimeoutMs));
         break;
     case TimerMode::None:
         break;
@@ -151,14 +212,17 @@ void Connection::processInput() {
         return;
     m_inProcess = true;
     const auto inProgress = static_cast<size_t>(std::max(1, m_state->limits.maxRequestsInProgress));
-    while (!m_gone && !m_stopParsing && m_queue.size() < inProgress) {
+    while (!m_gone && !m_stopParsing && m_queue.size() < inProgress && !outputBlocked()) {
         const RequestParser::Status status = m_parser.parse();
         if (status == RequestParser::Status::NeedMore) {
             if (!m_socket || m_socket->bytesAvailable() <= 0)
                 break;
             m_parser.append(m_socket->read(readChunkBytes));
         } else if (status == RequestParser::Status::HeadersReady) {
-            // Only when no earlier answer is pending: a 100 must not land inside one.
+            if (!admitHead())
+                break;
+            // Only when no earlier answer is pending: a 100 must not land inside one. And only
+            // after the head check: a refused client must not be invited to send its body.
             if (m_parser.expectsContinue() && m_queue.empty())
                 writeToSocket(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
         } else if (status == RequestParser::Status::Complete) {
@@ -171,6 +235,27 @@ void Connection::processInput() {
     }
     m_inProcess = false;
     updateTimer();
+}
+
+bool Connection::admitHead() {
+    if (!m_state->headCheck)
+        return true;
+    Request head = m_parser.currentRequest();
+    head.peerAddress = m_peerAddress;
+    head.peerPort = m_peerPort;
+    bool refused = false;
+    const auto refuse = [this, &refused, http10 = m_parser.isHttp10(),
+                         headRequest = head.method == "HEAD"]() -> Responder * {
+        refused = true;
+        // The body stays unread: nothing after it on this connection can be parsed.
+        m_stopParsing = true;
+        auto *responder = new ConnectionResponder(this, false, http10, headRequest);
+        enqueue(responder);
+        return responder;
+    };
+    head.keepAlive = false;
+    const bool admitted = m_state->headCheck(head, refuse);
+    return admitted && !refused;
 }
 
 void Connection::dispatch(Request request) {
@@ -286,7 +371,9 @@ void Connection::updateTimer() {
         return;
     }
     TimerMode mode = TimerMode::Idle;
-    if (!m_queue.empty())
+    // Waiting for the client to read its answers is the drain timer's business: the requests
+    // it sent meanwhile wait unread, through no fault of their own.
+    if (!m_queue.empty() || m_outputBlocked)
         mode = TimerMode::None;
     else if (m_parser.isReadingBody())
         mode = TimerMode::Body;
@@ -295,11 +382,12 @@ void Connection::updateTimer() {
 
     if (mode == TimerMode::None) {
         m_timer.stop();
-    } else if (mode != m_timerMode || mode == TimerMode::Body) {
-        // The head timeout runs from the first byte of the head (a slow drip of header bytes
-        // must not keep extending it); the body timeout restarts on every read.
-        m_timer.start(mode == TimerMode::Head ? m_state->limits.headerTimeoutMs
-                                              : m_state->limits.idleTimeoutMs);
+    } else if (mode != m_timerMode) {
+        // The head timeout runs from the first byte of the head and the body timeout from the
+        // end of the head: a slow drip of bytes must not keep extending either.
+        m_timer.start(mode == TimerMode::Head   ? m_state->limits.headerTimeoutMs
+                      : mode == TimerMode::Body ? m_state->limits.bodyTimeoutMs
+                                                : m_state->limits.idleTimeoutMs);
     }
     m_timerMode = mode;
 }
@@ -310,6 +398,8 @@ void Connection::teardown() {
     m_gone = true;
     m_timer.stop();
     m_lingerTimer.stop();
+    m_drainTimer.stop();
+    m_flushHolds.clear();
     const std::deque<ConnectionResponder *> pending = std::exchange(m_queue, {});
     for (ConnectionResponder *responder : pending) {
         responder->detach();

@@ -11,6 +11,7 @@
 
 #include <deque>
 #include <memory>
+#include <vector>
 
 namespace portico::http {
 
@@ -35,6 +36,8 @@ public:
     void writeToSocket(const QByteArray &data);
     void responderFinished(ConnectionResponder *responder);
     qint64 socketPendingBytes() const;
+    // Keeps `token` until the socket next has no unsent bytes left (or the connection is gone).
+    void holdUntilFlushed(std::shared_ptr<void> token);
     bool isOpen() const { return !m_gone; }
     bool isClosing() const { return m_closing || m_gone; }
     const Limits &limits() const { return m_state->limits; }
@@ -46,9 +49,13 @@ private:
     enum class TimerMode { None, Idle, Head, Body };
 
     void onReadyRead();
-    void onBytesWritten();
+    void onBytesWritten(qint64 bytes);
     void onTimeout();
+    void onDrainTimeout();
     void processInput();
+    bool admitHead();
+    bool outputBlocked();
+    void updateDrainTimer();
     void dispatch(Request request);
     void answerError(int status, const QByteArray &code, const QString &message,
                      const QList<Header> &extraHeaders = {});
@@ -66,6 +73,12 @@ private:
     std::deque<ConnectionResponder *> m_queue; // unanswered requests, oldest first
     QTimer m_timer;                            // idle, header or body timeout
     QTimer m_lingerTimer;
+    // Answers the client does not take: see Limits::writeTimeoutMs.
+    QTimer m_drainTimer;
+    qint64 m_drainTarget = 0;     // bytes the client must take within the current window
+    qint64 m_drainedInWindow = 0; // bytes it took
+    std::vector<std::shared_ptr<void>> m_flushHolds; // Responder::keepUntilSent
+    bool m_outputBlocked = false;                    // too much unsent: no further request is read
     TimerMode m_timerMode = TimerMode::None;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;

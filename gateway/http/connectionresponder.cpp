@@ -79,15 +79,29 @@ qint64 ConnectionResponder::pendingBytes() const {
     return m_connection->socketPendingBytes() + m_buffer.size();
 }
 
+void ConnectionResponder::keepUntilSent(std::shared_ptr<void> token) {
+    if (!m_connection)
+        return;
+    if (m_atHead)
+        m_connection->holdUntilFlushed(std::move(token));
+    else
+        m_holds.push_back(std::move(token));
+}
+
 void ConnectionResponder::becomeHead() {
     m_atHead = true;
     if (!m_buffer.isEmpty() && m_connection)
         m_connection->writeToSocket(std::exchange(m_buffer, {}));
+    for (std::shared_ptr<void> &hold : std::exchange(m_holds, {})) {
+        if (m_connection)
+            m_connection->holdUntilFlushed(std::move(hold));
+    }
 }
 
 void ConnectionResponder::detach() {
     m_connection = nullptr;
     m_buffer.clear();
+    m_holds.clear();
     if (m_state != State::Finished && !m_disconnectedEmitted) {
         m_disconnectedEmitted = true;
         Q_EMIT disconnected();

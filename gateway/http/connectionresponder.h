@@ -4,6 +4,9 @@
 
 #include <QPointer>
 
+#include <memory>
+#include <vector>
+
 namespace portico::http {
 
 class Connection;
@@ -23,6 +26,7 @@ public:
     void endChunked() override;
     bool isConnected() const override;
     qint64 pendingBytes() const override;
+    void keepUntilSent(std::shared_ptr<void> token) override;
 
     // Used by the connection.
     void becomeHead();
@@ -43,7 +47,8 @@ private:
     void finish();
 
     QPointer<Connection> m_connection;
-    QByteArray m_buffer; // written while not at the head of the queue
+    QByteArray m_buffer;                        // written while not at the head of the queue
+    std::vector<std::shared_ptr<void>> m_holds; // keepUntilSent() while not at the head
     State m_state = State::Fresh;
     bool m_atHead = false;
     bool m_keepAlive;

@@ -98,6 +98,11 @@ void Server::setRejectionHandler(RejectionHandler handler) {
     d->state->rejectionHandler = std::move(handler);
 }
 
+void Server::setHeadCheck(HeadCheck check) {
+    Q_ASSERT(!isListening()); // the workers read the state without a lock
+    d->state->headCheck = std::move(check);
+}
+
 namespace {
 
 // Descriptors kept for everything but client connections (the store, the log, the listener,

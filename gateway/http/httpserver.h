@@ -63,6 +63,11 @@ public:
     virtual bool isConnected() const = 0;
     // Bytes written but not yet taken by the kernel (for back-pressure on slow readers).
     virtual qint64 pendingBytes() const = 0;
+    // Keeps `token` alive until what this responder writes next has left the process (taken by
+    // the kernel) or the connection is gone: lets the application count an answer's memory
+    // until the client has read it. Call it before writing the answer (once finished, a
+    // responder is let go). The default drops it at once.
+    virtual void keepUntilSent(std::shared_ptr<void> token) { token.reset(); }
 
 Q_SIGNALS:
     // The client went away before this responder finished. Emitted once.
@@ -95,12 +100,24 @@ struct Rejection {
 using RejectionHandler =
     std::function<void(const Request &partial, const Rejection &rejection, Responder *responder)>;
 
+// Called in the worker thread when a request's line and headers are complete, before its body is
+// read and before "100 Continue" is sent: the application checks what it can from the head alone
+// (the key, the path) so that a request it will refuse costs neither the body's bytes nor its
+// memory. Returns true to read the body and hand the request to the Handler as usual. To refuse,
+// it calls `refuse()` once, which gives a Responder for the refusal, answers on it and returns
+// false; the body is then never read and the connection closes after the answer.
+using HeadCheck =
+    std::function<bool(const Request &head, const std::function<Responder *()> &refuse)>;
+
 struct Limits {
-    int workerThreads = 2;             // connections are spread over this many event-loop threads
-    int maxConnections = 1024;         // more are accepted and closed at once with a 503
-    int idleTimeoutMs = 60'000;        // a keep-alive connection with no request in flight
-    int headerTimeoutMs = 30'000;      // a request whose headers do not arrive in time
-    qint64 maxHeaderBytes = 32 * 1024; // else 431
+    int workerThreads = 2;        // connections are spread over this many event-loop threads
+    int maxConnections = 1024;    // more are accepted and closed at once with a 503
+    int idleTimeoutMs = 60'000;   // a keep-alive connection with no request in flight
+    int headerTimeoutMs = 30'000; // a request whose headers do not arrive in time
+    // The whole body must arrive within this time from the end of the head (else 408); not reset
+    // by each byte, so a client dripping one byte a minute cannot hold the connection.
+    int bodyTimeoutMs = 60'000;
+    qint64 maxHeaderBytes = 32 * 1024;      // else 431
     qint64 maxBodyBytes = 10 * 1024 * 1024; // else 413
     // Requests of one connection handled at once. Pipelined requests beyond it wait, unread, in
     // the socket (so a client cannot make one connection cost many requests' memory); their
@@ -108,6 +125,12 @@ struct Limits {
     int maxRequestsInProgress = 1;
     qint64 highWaterBytes = 1024 * 1024; // back-pressure: see Responder::drained
     qint64 lowWaterBytes = 256 * 1024;
+    // Answers a client leaves unread: past highWaterBytes unsent, the connection reads no further
+    // request until it drops below lowWaterBytes. While answer bytes wait unsent, the client must
+    // take, within each writeTimeoutMs, all that was waiting at the window's start or at least
+    // minDrainBytes of it; otherwise the connection is closed (its requests see disconnected()).
+    int writeTimeoutMs = 60'000;
+    qint64 minDrainBytes = 64 * 1024;
 };
 
 class Server : public QObject {
@@ -118,6 +141,8 @@ public:
 
     // Before listen(). Without one, the server answers rejections itself.
     void setRejectionHandler(RejectionHandler handler);
+    // Before listen(). Without one, every request's body is read.
+    void setHeadCheck(HeadCheck check);
 
     // Starts listening; on failure returns false and errorString() says why
     // (for example "127.0.0.1:8000 is already in use").

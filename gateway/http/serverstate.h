@@ -11,6 +11,7 @@ namespace portico::http {
 struct ServerState {
     Handler handler;
     RejectionHandler rejectionHandler;
+    HeadCheck headCheck;
     Limits limits;
     std::atomic<int> openConnections{0};
 };

@@ -1,5 +1,6 @@
 #include "proxy/completionexchange.h"
 
+#include "http/httpmessages.h"
 #include "metering/gatewaylog.h"
 #include "metering/metrics.h"
 #include "proxy/gatewayservices.h"
@@ -17,7 +18,6 @@ namespace portico::proxy {
 
 namespace {
 
-constexpr qint64 kMaxUpstreamBodyBytes = 64 * 1024 * 1024;
 constexpr int kConnectTimeoutMs = 10'000;
 // How long a stream whose client hung up is still read for the upstream's usage (it comes in the
 // last chunk, right after the content): the request is billed for what it used, not for 0.
@@ -103,6 +103,7 @@ void CompletionExchange::startAttempt() {
     m_upstreamStatus = 0;
     m_upstreamHeaders.clear();
     m_upstreamBody.clear();
+    m_bodyHold.reset();
     m_splitter = SseEventSplitter();
     m_paused = false;
     recordModel();
@@ -196,7 +197,20 @@ void CompletionExchange::onResponseStarted(int status,
             responder->beginChunked(200, "text/event-stream", extra);
         m_streaming = true;
         countStreamOpened();
+        return;
     }
+    // An answer read whole: one announced too large is refused before it is read, and one that
+    // fits takes its share of the budget, and its memory, at once.
+    bool ok = false;
+    const qint64 length = headerValue(headers, "content-length").trimmed().toLongLong(&ok);
+    if (!ok || length <= 0)
+        return;
+    if (length > m_context->services().maxUpstreamAnswerBytes) {
+        failTooLarge();
+        return;
+    }
+    if (holdAnswerBytes(length))
+        m_upstreamBody.reserve(length);
 }
 
 void CompletionExchange::onData(const QByteArray &data) {
@@ -204,23 +218,85 @@ void CompletionExchange::onData(const QByteArray &data) {
         return;
     if (m_streaming) {
         relayEvents(m_splitter.feed(data));
+        // A relayed stream holds only its unfinished event: one that never ends must not grow
+        // without bound either.
+        if (!m_done && m_splitter.pendingBytes() > m_context->services().maxUpstreamAnswerBytes)
+            failTooLarge();
         return;
     }
-    if (m_upstreamBody.size() + data.size() > kMaxUpstreamBodyBytes) {
-        if (m_call)
-            m_call->cancel();
-        Failure failure;
-        failure.error = ApiError::badGateway(
-            QStringLiteral("upstream_answer_too_large"),
-            QStringLiteral("%1 sent an answer larger than %2 MiB (request %3).")
-                .arg(clientLabel(), QString::number(kMaxUpstreamBodyBytes / (1024 * 1024)),
-                     m_context->requestId()));
-        failure.error.logDetail = QStringLiteral("model %1").arg(modelLabel());
-        recordUpstreamError(failure.error.code, failure.error.logDetail);
-        failWith(failure);
+    const qint64 size = m_upstreamBody.size() + data.size();
+    if (size > m_context->services().maxUpstreamAnswerBytes) {
+        failTooLarge();
         return;
     }
+    if (!holdAnswerBytes(size))
+        return;
     m_upstreamBody += data;
+}
+
+bool CompletionExchange::holdAnswerBytes(qint64 size) {
+    AnswerBudget *budget = m_context->services().answerBudget;
+    if (!budget)
+        return true;
+    if (!m_bodyHold)
+        m_bodyHold = budget->open();
+    if (size > m_bodyHold->size() && !m_bodyHold->grow(size - m_bodyHold->size())) {
+        failOverBudget();
+        return false;
+    }
+    return true;
+}
+
+void CompletionExchange::failTooLarge() {
+    if (m_call)
+        m_call->cancel();
+    const qint64 limit = m_context->services().maxUpstreamAnswerBytes;
+    Failure failure;
+    failure.error = ApiError::badGateway(
+        QStringLiteral("upstream_answer_too_large"),
+        QStringLiteral("%1 sent an answer larger than %2, the most the gateway passes on "
+                       "(request %3).")
+            .arg(clientLabel(), http::humanBytes(limit), m_context->requestId()));
+    failure.error.logDetail = QStringLiteral("model %1").arg(modelLabel());
+    recordUpstreamError(failure.error.code, failure.error.logDetail);
+    if (m_streaming) {
+        // The status line went out already: the error ends the stream.
+        endStream(failure.error.status, failure.error.code, &failure.error);
+        return;
+    }
+    failWith(failure);
+}
+
+void CompletionExchange::failOverBudget() {
+    if (m_call)
+        m_call->cancel();
+    m_upstreamBody.clear();
+    m_bodyHold.reset();
+    Failure failure;
+    // Not the upstream's fault, and not the client's: the gateway is busy (503, retry soon).
+    failure.error.status = 503;
+    failure.error.type = QStringLiteral("server_error");
+    failure.error.code = QStringLiteral("upstream_answers_over_budget");
+    failure.error.message =
+        QStringLiteral("The gateway is holding as many upstream answers in memory as it may (%1) "
+                       "for other clients that have not read theirs yet. Retry in a moment "
+                       "(request %2).")
+            .arg(http::humanBytes(m_context->services().answerBudget->limit()),
+                 m_context->requestId());
+    failure.error.headers.append(http::Header{"Retry-After", "1"});
+    failure.error.logDetail = QStringLiteral("model %1: the answer budget "
+                                             "(upstreamAnswerBudgetBytes) is used up")
+                                  .arg(modelLabel());
+    failWith(failure);
+}
+
+// The answer leaves the gateway's hands only once its client has taken it: until then its
+// share of the budget stays held (a client that does not read cannot make room for more).
+void CompletionExchange::sendHeldAnswer(int status, const QByteArray &body) {
+    if (http::Responder *responder = m_context->responder(); responder && m_bodyHold)
+        responder->keepUntilSent(std::exchange(m_bodyHold, {}));
+    m_context->sendJson(status, body);
+    m_upstreamBody.clear();
 }
 
 void CompletionExchange::relayEvents(const QList<SseEventSplitter::Event> &events) {
@@ -441,7 +517,7 @@ void CompletionExchange::failWith(const Failure &failure) {
     if (m_plan.limits)
         m_plan.limits->settle(0, 0);
     if (!failure.relayedBody.isEmpty()) {
-        m_context->sendJson(failure.error.status, failure.relayedBody);
+        sendHeldAnswer(failure.error.status, failure.relayedBody);
         m_context->finish(failure.error.status, failure.error.code);
     } else {
         m_context->sendError(failure.error);
@@ -467,7 +543,7 @@ void CompletionExchange::succeedNonStream() {
     m_promptTokens = usage.value(QStringLiteral("prompt_tokens")).toInteger();
     m_completionTokens = usage.value(QStringLiteral("completion_tokens")).toInteger();
     m_context->markFirstToken();
-    m_context->sendJson(200, m_upstreamBody);
+    sendHeldAnswer(200, m_upstreamBody);
     finish(200, {});
 }
 

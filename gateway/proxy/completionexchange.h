@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/gatewayconfig.h"
+#include "proxy/answerbudget.h"
 #include "proxy/apierror.h"
 #include "proxy/keylimiter.h"
 #include "proxy/sseeventsplitter.h"
@@ -72,6 +73,11 @@ private:
     void endStream(int status, const QString &errorCode, const ApiError *error);
     void finish(int status, const QString &errorCode);
     void failWith(const Failure &failure);
+    void failTooLarge();
+    void failOverBudget();
+    // Makes the budget hold cover `size` bytes of answer; false (after failing) if it cannot.
+    bool holdAnswerBytes(qint64 size);
+    void sendHeldAnswer(int status, const QByteArray &body);
     void recordModel();
     QString modelLabel() const;  // for the log: model id, provider and upstream model
     QString clientLabel() const; // for the client: "The upstream model of the route 'x'"
@@ -87,8 +93,9 @@ private:
     int m_upstreamStatus = 0;
     QList<QPair<QByteArray, QByteArray>> m_upstreamHeaders;
     QByteArray m_upstreamBody;
-    bool m_streaming = false;     // the 200 status line went to the client
-    bool m_streamCounted = false; // in portico_active_streams
+    std::shared_ptr<AnswerBudget::Hold> m_bodyHold; // m_upstreamBody's share of the budget
+    bool m_streaming = false;                       // the 200 status line went to the client
+    bool m_streamCounted = false;                   // in portico_active_streams
     bool m_paused = false;
     bool m_done = false;
     SseEventSplitter m_splitter;

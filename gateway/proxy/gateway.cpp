@@ -7,6 +7,7 @@
 #include "metering/usagerecorder.h"
 #include "metering/usageretention.h"
 #include "proxy/accesscache.h"
+#include "proxy/answerbudget.h"
 #include "proxy/auththrottle.h"
 #include "proxy/gatewayservices.h"
 #include "proxy/keylimiter.h"
@@ -46,6 +47,7 @@ public:
     std::unique_ptr<RateLimiter> limiter;
     std::unique_ptr<KeyLimiter> keyLimits;
     std::unique_ptr<AuthThrottle> authThrottle;
+    std::unique_ptr<AnswerBudget> answerBudget;
     // Outlives restarts: the counters cover the gateway object's whole life.
     std::unique_ptr<metering::MetricsRegistry> metrics;
     std::unique_ptr<GatewayServices> services;
@@ -126,6 +128,9 @@ bool Gateway::start() {
     d->services->metrics = d->metrics.get();
     d->services->log = d->options.log.get();
     d->services->limits = limits;
+    d->answerBudget = std::make_unique<AnswerBudget>(d->options.upstreamAnswerBudgetBytes);
+    d->services->answerBudget = d->answerBudget.get();
+    d->services->maxUpstreamAnswerBytes = d->options.maxUpstreamAnswerBytes;
     d->services->metering = d->options.metering;
     d->services->listenAddress = d->options.address;
     d->router = std::make_unique<RequestRouter>(*d->services);
@@ -145,6 +150,10 @@ bool Gateway::start() {
                                             http::Responder *responder) {
         router->handleRejection(partial, rejection, responder);
     });
+    d->server->setHeadCheck(
+        [router](const http::Request &head, const std::function<http::Responder *()> &refuse) {
+            return router->checkHead(head, refuse);
+        });
     if (!d->server->listen(d->options.address, d->options.port)) {
         d->error = d->server->errorString() +
                    QStringLiteral(": stop the other program or choose another port");

@@ -26,6 +26,13 @@ struct GatewayOptions {
     int idleTimeoutMs = 60'000;
     int maxConnections = 1024;
     qint64 maxBodyBytes = 10 * 1024 * 1024;
+    // A non-streamed upstream answer is read whole before it is passed on: one larger than this
+    // is refused (502 upstream_answer_too_large), and all of them together, from their first
+    // byte until their client has taken them, hold at most the budget (else 503
+    // upstream_answers_over_budget). A streamed answer is relayed event by event; one event
+    // larger than the per-answer bound is refused the same way.
+    qint64 maxUpstreamAnswerBytes = 16 * 1024 * 1024;
+    qint64 upstreamAnswerBudgetBytes = 256 * 1024 * 1024;
     // Refused keys per minute from one address before its invalid keys get 429 at once without
     // a look at the store (AuthThrottle); 0 turns the throttle off.
     int failedAuthPerMinute = 20;

@@ -27,6 +27,7 @@ class GatewayLog;
 namespace portico::proxy {
 
 class AccessCache;
+class AnswerBudget;
 class AuthThrottle;
 class KeyLimiter;
 class RateLimiter;
@@ -45,7 +46,9 @@ struct GatewayServices {
     metering::MetricsRegistry *metrics = nullptr;
     metering::GatewayLog *log = nullptr;
     http::Limits limits;
-    bool metering = true; // GatewayOptions::metering
+    AnswerBudget *answerBudget = nullptr;             // GatewayOptions::upstreamAnswerBudgetBytes
+    qint64 maxUpstreamAnswerBytes = 16 * 1024 * 1024; // GatewayOptions::maxUpstreamAnswerBytes
+    bool metering = true;                             // GatewayOptions::metering
     // Where the gateway listens: /health and /metrics answer a Host that is this address.
     QHostAddress listenAddress = QHostAddress::LocalHost;
     qint64 startedAtSecs = QDateTime::currentSecsSinceEpoch();

@@ -45,14 +45,40 @@ Authenticator::Outcome identifyCaller(RequestContext &context, const QByteArray 
     return outcome;
 }
 
-bool authenticate(RequestContext &context, const http::Request &request,
-                  std::optional<AccessCache::Key> *key) {
+// The key check without side effects: whether the address is under the failed-authentication
+// throttle (then the store is not asked) and what the Authenticator says.
+struct KeyCheck {
+    bool throttled = false;
+    Authenticator::Outcome outcome;
+};
+
+KeyCheck checkKey(const GatewayServices &services, const http::Request &request, qint64 now) {
+    KeyCheck check;
+    AuthThrottle *throttle = services.authThrottle;
+    check.throttled = throttle && throttle->isThrottled(request.peerAddress, now);
+    const Authenticator authenticator(*services.access);
+    check.outcome = authenticator.authenticate(request.header("authorization"),
+                                               QDateTime::currentDateTimeUtc(), !check.throttled);
+    return check;
+}
+
+bool addressAllowed(const AccessCache::Key &key, const http::Request &request) {
+    return key.allowedIps.isEmpty() || key.allowedIps.contains(request.peerAddress);
+}
+
+// Applies a key check to the request: on refusal sends the error (and feeds the throttle);
+// on success notes whose request it is.
+bool applyKeyCheck(RequestContext &context, const http::Request &request, KeyCheck check,
+                   qint64 now, std::optional<AccessCache::Key> *key) {
     const GatewayServices &services = context.services();
     AuthThrottle *throttle = services.authThrottle;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    const bool throttled = throttle && throttle->isThrottled(request.peerAddress, now);
-    Authenticator::Outcome outcome =
-        identifyCaller(context, request.header("authorization"), !throttled);
+    const bool throttled = check.throttled;
+    Authenticator::Outcome outcome = std::move(check.outcome);
+    context.setLogKey(outcome.keyLabel);
+    if (outcome.identified) {
+        context.usage().keyUuid = outcome.identified->uuid;
+        context.usage().keyName = outcome.identified->name;
+    }
     if (!outcome.ok()) {
         if (throttled && !outcome.identified) {
             if (services.metrics)
@@ -84,7 +110,7 @@ bool authenticate(RequestContext &context, const http::Request &request,
         return false;
     }
     const AccessCache::Key &found = *outcome.key;
-    if (!found.allowedIps.isEmpty() && !found.allowedIps.contains(request.peerAddress)) {
+    if (!addressAllowed(found, request)) {
         context.sendError(ApiError::forbidden(
             QStringLiteral("address_not_allowed"),
             QStringLiteral("This API key may not be used from the address %1. Use it from an "
@@ -103,6 +129,12 @@ bool authenticate(RequestContext &context, const http::Request &request,
                 .arg(found.name, found.secretValidUntil.toUTC().toString(Qt::ISODate)));
     *key = std::move(outcome.key);
     return true;
+}
+
+bool authenticate(RequestContext &context, const http::Request &request,
+                  std::optional<AccessCache::Key> *key) {
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    return applyKeyCheck(context, request, checkKey(context.services(), request, now), now, key);
 }
 
 // What a request may use at most, known before it runs: its prompt (about 4 characters a
@@ -304,6 +336,53 @@ void RequestRouter::handle(const http::Request &request, http::Responder *respon
         QStringLiteral("There is no endpoint %1 %2. The gateway serves POST /v1/chat/completions, "
                        "POST /v1/embeddings, GET /v1/models, GET /health and GET /metrics.")
             .arg(boundedUtf8(request.method, 16), boundedUtf8(request.path))));
+}
+
+bool RequestRouter::checkHead(const http::Request &head,
+                              const std::function<http::Responder *()> &refuse) {
+    const QByteArray path = apiPath(head.path);
+    const bool completion = path == "/chat/completions" || path == "/embeddings";
+    const bool models = path == "/models" || path.startsWith("/models/");
+    if (path == "/health" || path == "/metrics")
+        return true;
+    if (!completion && !models) {
+        // No such endpoint: the same 404 as after the body, without reading it.
+        handle(head, refuse());
+        return false;
+    }
+    // A wrong method is answered (405) by handle(), in the usual order.
+    if (completion ? head.method != "POST" : head.method != "GET" && head.method != "HEAD")
+        return true;
+
+    // The key is in the head, the route only in the body: what can be refused now is a missing,
+    // invalid, disabled or expired key, an address the key may not use, and (for a model call) a
+    // key that no group grants any route. The route and its grant are checked once the body is
+    // parsed (handleCompletion), as before.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    KeyCheck check = checkKey(m_services, head, now);
+    const auto passes = [&](const KeyCheck &candidate) {
+        return candidate.outcome.ok() && addressAllowed(*candidate.outcome.key, head);
+    };
+    const auto hasRoutes = [&](const KeyCheck &candidate) {
+        return !completion || !candidate.outcome.key->routes.isEmpty();
+    };
+    if (passes(check) && !hasRoutes(check) && m_services.access->refreshIfChangedElsewhere()) {
+        // A grant made by another process a moment ago: look again in a fresh snapshot.
+        check = checkKey(m_services, head, now);
+    }
+    if (passes(check) && hasRoutes(check))
+        return true;
+
+    auto context = std::make_shared<RequestContext>(m_services, head, refuse());
+    std::optional<AccessCache::Key> key;
+    if (!applyKeyCheck(*context, head, std::move(check), now, &key))
+        return false;
+    context->sendError(ApiError::forbidden(
+        QStringLiteral("route_not_allowed"),
+        QStringLiteral("This API key belongs to no group that grants any route. Add the key to a "
+                       "group that has access to the route you want (portico-gateway keys "
+                       "add-group KEY GROUP) or grant a route to one of its groups.")));
+    return false;
 }
 
 void RequestRouter::handleRejection(const http::Request &partial, const http::Rejection &rejection,

@@ -2,6 +2,7 @@
 
 #include "http/httpserver.h"
 
+#include <functional>
 #include <memory>
 
 namespace portico::proxy {
@@ -17,6 +18,9 @@ public:
     explicit RequestRouter(GatewayServices &services);
 
     void handle(const http::Request &request, http::Responder *responder);
+    // http::HeadCheck: refuses what the head alone shows to be refused (an unknown endpoint, a
+    // missing or invalid key, a key that reaches no route) before the body is read.
+    bool checkHead(const http::Request &head, const std::function<http::Responder *()> &refuse);
     // A request the HTTP server refused before it was complete (too large, malformed, too slow,
     // too many connections): answered, logged, counted and recorded like every other request,
     // with its key when the headers were read and name a valid one.

@@ -18,6 +18,8 @@ public:
     QList<Event> feed(const QByteArray &bytes);
     // What is left when the stream ends (an event without its terminator).
     QByteArray takeRest();
+    // Bytes of the unfinished event held between calls.
+    qsizetype pendingBytes() const { return m_buffer.size(); }
 
 private:
     QByteArray m_buffer;

@@ -280,6 +280,15 @@ void startBulkStream(Responder *responder, qint64 total, qint64 highWater) {
 }
 
 constexpr qint64 bulkTotal = 50 * 1024 * 1024;
+constexpr qint64 bigAnswerBytes = 64 * 1024;
+
+// A head check that wants an "Authorization" header and refuses the rest with 401.
+bool requireAuthorization(const Request &head, const std::function<Responder *()> &refuse) {
+    if (!head.header("authorization").isEmpty())
+        return true;
+    refuse()->send(401, "application/json", R"({"error":{"code":"missing_api_key"}})");
+    return false;
+}
 
 void testHandler(const Request &request, Responder *responder) {
     observed->handled.fetch_add(1);
@@ -302,6 +311,9 @@ void testHandler(const Request &request, Responder *responder) {
         finishAfter(responder, path, 20);
     } else if (path == "/slow") {
         finishAfter(responder, "slow", 100);
+    } else if (path == "/big") {
+        observed->inFlight.fetch_sub(1);
+        responder->send(200, "application/octet-stream", QByteArray(bigAnswerBytes, 'b'));
     } else if (path == "/nocontent") {
         observed->inFlight.fetch_sub(1);
         responder->send(204, "application/json", "must not be sent");
@@ -515,6 +527,107 @@ private Q_SLOTS:
         // By default a connection's requests are handled one at a time.
         QVERIFY2(observed->maxInFlight.load() == 1,
                  qPrintable(QString::number(observed->maxInFlight.load())));
+    }
+
+    void unreadAnswersStopTheReadingAndTimeOut() {
+        Limits limits;
+        limits.writeTimeoutMs = 1000;
+        Server server(testHandler, limits);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        // The client's own buffer is bounded and never emptied: it reads nothing.
+        Client client(server.port(), 64 * 1024);
+        constexpr int requests = 2000; // 128 MB of answers if all were answered
+        QByteArray pipelined;
+        for (int i = 0; i < requests; ++i)
+            pipelined += getRequest("/big");
+        client.send(pipelined);
+        // The answers it does not take cannot all pile up: the reading stops past the high-water
+        // mark, and a connection that takes nothing within the write timeout is closed.
+        QVERIFY(waitUntil([&] { return observed->handled.load() > 0; }));
+        QVERIFY(waitUntil([&] { return server.openConnections() == 0; }));
+        const int handled = observed->handled.load();
+        // Kernel buffers on both sides (a few MB on loopback) and one high-water mark of
+        // answers: far fewer than all of them.
+        QVERIFY2(handled < requests / 4, qPrintable(QString::number(handled)));
+    }
+
+    void pipelinedAnswersAllArriveOnceRead() {
+        Limits limits;
+        limits.writeTimeoutMs = 1000;
+        Server server(testHandler, limits);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        Client client(server.port(), 64 * 1024);
+        constexpr int requests = 200; // 12.5 MB of answers
+        QByteArray pipelined;
+        for (int i = 0; i < requests; ++i)
+            pipelined += getRequest("/big");
+        client.send(pipelined);
+        // Reading all of them, whatever the pace, is never cut off.
+        for (int i = 0; i < requests; ++i) {
+            Response response;
+            QVERIFY2(client.read(&response), qPrintable(QString::number(i)));
+            QCOMPARE(response.status, 200);
+            QCOMPARE(response.body.size(), bigAnswerBytes);
+        }
+        QCOMPARE(observed->handled.load(), requests);
+    }
+
+    void headCheckRefusesBeforeTheBody() {
+        Server server(testHandler);
+        server.setHeadCheck(requireAuthorization);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        // Only the head is sent: the refusal must come without the body, and without a
+        // "100 Continue" inviting it.
+        Client refused(server.port());
+        refused.send("POST /echo HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\n"
+                     "Content-Length: " +
+                     QByteArray::number(5 * 1024 * 1024) + "\r\n\r\n");
+        Response response;
+        QVERIFY(refused.read(&response));
+        QCOMPARE(response.status, 401);
+        QCOMPARE(response.header("Connection"), QByteArray("close"));
+        QVERIFY(refused.waitClosed());
+        QCOMPARE(observed->handled.load(), 0);
+
+        // The same without Expect: answered before the body is sent.
+        Client plain(server.port());
+        plain.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n");
+        QVERIFY(plain.read(&response));
+        QCOMPARE(response.status, 401);
+        QVERIFY(plain.waitClosed());
+
+        // An admitted request gets its "100 Continue", then its body is read and handled.
+        Client admitted(server.port());
+        admitted.send("POST /echo HTTP/1.1\r\nHost: test\r\nAuthorization: yes\r\n"
+                      "Expect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+        QVERIFY(admitted.read(&response));
+        QCOMPARE(response.status, 100);
+        admitted.send("hello");
+        QVERIFY(admitted.read(&response));
+        QCOMPARE(response.status, 200);
+        QCOMPARE(response.json().value(QStringLiteral("body")).toString(), QStringLiteral("hello"));
+        QCOMPARE(observed->handled.load(), 1);
+    }
+
+    void bodyTimeoutCoversTheWholeBody() {
+        Limits limits;
+        limits.bodyTimeoutMs = 500;
+        Server server(testHandler, limits);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        Client client(server.port());
+        client.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n");
+        // Dripping body bytes must not extend the deadline.
+        for (int i = 0; i < 50 && !client.isClosed() && client.socket.bytesAvailable() == 0; ++i) {
+            // The drip is the point: time passes between the bytes, past the deadline.
+            QTest::qWait(100);
+            client.send("x");
+        }
+        Response response;
+        QVERIFY(client.read(&response, false, 10'000));
+        QCOMPARE(response.status, 408);
+        QCOMPARE(response.errorCode(), QStringLiteral("request_timeout"));
+        QVERIFY(client.waitClosed());
+        QCOMPARE(observed->handled.load(), 0);
     }
 
     void tooLargeBodyIsRefusedBeforeItIsSent() {

@@ -2,7 +2,9 @@
 // are bounded before they reach answers, usage rows, metric labels and the log; /health and
 // /metrics answer only their own Host names (DNS rebinding) and /metrics wants its token when one
 // is configured; upstream failures tell the client the route, the status and the request id and
-// keep the upstream's URL, libcurl's error and the upstream's own words for the log.
+// keep the upstream's URL, libcurl's error and the upstream's own words for the log; a request
+// whose key is refused is answered before its body is read; non-streamed upstream answers are
+// bounded, each and all together.
 
 #include "fakeupstream.h"
 #include "gatewayfixture.h"
@@ -10,6 +12,7 @@
 
 #include "metering/gatewaylog.h"
 #include "proxy/gateway.h"
+#include "store/keystore.h"
 #include "store/usagestore.h"
 
 #include <QJsonArray>
@@ -34,6 +37,56 @@ QByteArray chatBody(const QByteArray &model) {
          QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
                                 {QStringLiteral("content"), QStringLiteral("hi")}}}}};
     return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+// A raw connection that sends what it is told and reads what comes, for what HttpTestClient
+// does not do: a head without its body, a client that does not read.
+class RawConnection {
+public:
+    explicit RawConnection(quint16 port, qint64 readBufferSize = 0) {
+        m_socket.setReadBufferSize(readBufferSize);
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+    bool send(const QByteArray &data) {
+        if (!QTest::qWaitFor([&] { return m_socket.state() == QAbstractSocket::ConnectedState; },
+                             10000))
+            return false;
+        m_socket.write(data);
+        return true;
+    }
+    // Waits until `needle` has arrived (or the connection closed); what arrived so far.
+    QByteArray readUntil(const QByteArray &needle, int timeoutMs = 15000) {
+        (void)QTest::qWaitFor(
+            [&] {
+                m_received += m_socket.readAll();
+                return m_received.contains(needle) ||
+                       m_socket.state() == QAbstractSocket::UnconnectedState;
+            },
+            timeoutMs);
+        return m_received;
+    }
+    bool waitClosed(int timeoutMs = 15000) {
+        return QTest::qWaitFor(
+            [&] {
+                m_received += m_socket.readAll();
+                return m_socket.state() == QAbstractSocket::UnconnectedState;
+            },
+            timeoutMs);
+    }
+    QTcpSocket &socket() { return m_socket; }
+    const QByteArray &received() const { return m_received; }
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_received;
+};
+
+QByteArray headerIn(const QByteArray &response, const QByteArray &name) {
+    for (const QByteArray &line : response.left(response.indexOf("\r\n\r\n")).split('\n')) {
+        if (line.toLower().startsWith(QByteArray(name.toLower() + ':')))
+            return line.mid(name.size() + 1).trimmed();
+    }
+    return {};
 }
 
 QString errorMessage(const HttpTestClient::Response &response) {
@@ -67,6 +120,9 @@ private Q_SLOTS:
     void unreachableUpstreamWithoutItsAddress();
     void timeoutWithoutTheAddress();
     void configPathOnlyInTheLog();
+    void refusedKeyBeforeTheBody();
+    void upstreamAnswerOverItsBound();
+    void upstreamAnswersOverTheBudget();
 
 private:
     HttpTestClient::Response post(const QByteArray &body, const Headers &extra = {});
@@ -79,6 +135,9 @@ private:
     quint16 m_deadPort = 0;
     test::GatewayFixture m_open;    // no gateway: section
     test::GatewayFixture m_guarded; // allowed_hosts and metrics_token
+    test::GatewayFixture m_bounded; // small bounds for upstream answers
+    std::unique_ptr<proxy::Gateway> m_boundedGateway;
+    QString m_boundedKey;
     std::shared_ptr<metering::GatewayLog> m_log;
     std::unique_ptr<proxy::Gateway> m_gateway;
     std::unique_ptr<proxy::Gateway> m_guardedGateway;
@@ -126,6 +185,7 @@ void TestAbuse::initTestCase() {
 void TestAbuse::cleanupTestCase() {
     m_gateway.reset();
     m_guardedGateway.reset();
+    m_boundedGateway.reset();
     for (const metering::LogEntry &entry : std::as_const(m_entries))
         QVERIFY2(!entry.message.contains(QLatin1String(kUpstreamKey)), "the upstream key logged");
 }
@@ -366,6 +426,161 @@ void TestAbuse::configPathOnlyInTheLog() {
                  .value(QStringLiteral("file"))
                  .toString(),
              QStringLiteral("config.yaml"));
+}
+
+void TestAbuse::refusedKeyBeforeTheBody() {
+    // Only the head of a 5 MB request, with "Expect: 100-continue": a request without a key is
+    // refused at once, without a "100 Continue" and without reading the body.
+    const QByteArray head = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                            "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                            "Content-Length: " +
+                            QByteArray::number(5 * 1024 * 1024) + "\r\n";
+    {
+        RawConnection connection(m_gateway->port());
+        QVERIFY(connection.send(head + "\r\n"));
+        const QByteArray answer = connection.readUntil("}}");
+        QVERIFY2(answer.startsWith("HTTP/1.1 401 "), answer.left(200).constData());
+        QVERIFY(answer.contains("missing_api_key"));
+        QCOMPARE(headerIn(answer, "Connection"), QByteArray("close"));
+        QVERIFY(connection.waitClosed());
+        const auto row = usageRowFor(headerIn(answer, "x-request-id"));
+        QVERIFY(row);
+        QCOMPARE(row->status, 401);
+    }
+    // A garbled key, without Expect: answered before the body is sent.
+    {
+        RawConnection connection(m_gateway->port());
+        QVERIFY(connection.send("POST /v1/embeddings HTTP/1.1\r\nHost: localhost\r\n"
+                                "Authorization: Bearer ptc_garbled\r\nContent-Length: 1000\r\n"
+                                "\r\n"));
+        const QByteArray answer = connection.readUntil("}}");
+        QVERIFY2(answer.startsWith("HTTP/1.1 401 "), answer.left(200).constData());
+        QVERIFY(answer.contains("invalid_api_key"));
+        QVERIFY(connection.waitClosed());
+    }
+    // A valid key that no group grants any route: 403 before the body.
+    {
+        store::KeyStore keys(*m_open.database, QStringLiteral("test"));
+        const auto created = keys.createKey(QStringLiteral("abuse key without routes"), {});
+        QVERIFY(created);
+        RawConnection connection(m_gateway->port());
+        QVERIFY(connection.send(head + "Authorization: Bearer " + created->key.toLatin1() +
+                                "\r\n\r\n"));
+        const QByteArray answer = connection.readUntil("}}");
+        QVERIFY2(answer.startsWith("HTTP/1.1 403 "), answer.left(200).constData());
+        QVERIFY(answer.contains("route_not_allowed"));
+        QVERIFY(!answer.contains(created->key.toLatin1()));
+        QVERIFY(connection.waitClosed());
+    }
+    // An unknown endpoint: 404 before the body.
+    {
+        RawConnection connection(m_gateway->port());
+        QVERIFY(connection.send("POST /v1/nothing-here HTTP/1.1\r\nHost: localhost\r\n"
+                                "Content-Length: 1000000\r\n\r\n"));
+        const QByteArray answer = connection.readUntil("}}");
+        QVERIFY2(answer.startsWith("HTTP/1.1 404 "), answer.left(200).constData());
+        QVERIFY(connection.waitClosed());
+    }
+    // A valid key is invited to send its body, and the route is checked once it is parsed.
+    {
+        const QByteArray body = chatBody("demo");
+        RawConnection connection(m_gateway->port());
+        QVERIFY(connection.send("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                                "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                                "Authorization: Bearer " +
+                                m_key.toLatin1() + "\r\nContent-Length: " +
+                                QByteArray::number(body.size()) + "\r\n\r\n"));
+        const QByteArray interim = connection.readUntil("\r\n\r\n");
+        QVERIFY2(interim.startsWith("HTTP/1.1 100 Continue"), interim.left(200).constData());
+        QVERIFY(connection.send(body));
+        const QByteArray answer = connection.readUntil("chat.completion");
+        QVERIFY2(answer.contains("HTTP/1.1 200 "), answer.left(300).constData());
+    }
+}
+
+namespace {
+
+QByteArray bigBody(qint64 size) {
+    QJsonObject body{{QStringLiteral("model"), QStringLiteral("big")},
+                     {QStringLiteral("fake_size"), size},
+                     {QStringLiteral("messages"),
+                      QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                                             {QStringLiteral("content"), QStringLiteral("hi")}}}}};
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+constexpr qint64 kMiB = 1024 * 1024;
+
+} // namespace
+
+void TestAbuse::upstreamAnswerOverItsBound() {
+    if (!m_boundedGateway) {
+        const QByteArray creds =
+            "    credentials: { base_url: \"" + m_upstream.baseUrl() + "\" }\n";
+        QString error;
+        QVERIFY2(m_bounded.open("chat_models:\n  - model_id: big\n    model: openai/fake-big\n" +
+                                    creds + "routes:\n  big: { chat_models: [big] }\n",
+                                {QStringLiteral("big")}, &error),
+                 qPrintable(error));
+        m_boundedKey = m_bounded.createKey(QStringLiteral("bounded key"));
+        QVERIFY(!m_boundedKey.isEmpty());
+        proxy::GatewayOptions options;
+        options.maxUpstreamAnswerBytes = 12 * kMiB;
+        options.upstreamAnswerBudgetBytes = 12 * kMiB;
+        m_boundedGateway = m_bounded.startGateway(options, &error);
+        QVERIFY2(m_boundedGateway, qPrintable(error));
+    }
+    const Headers auth{{"Content-Type", "application/json"},
+                       {"Authorization", "Bearer " + m_boundedKey.toLatin1()}};
+    auto response = HttpTestClient::fetch(m_boundedGateway->port(), "POST", "/v1/chat/completions",
+                                          auth, bigBody(1 * kMiB));
+    QCOMPARE(response.status, 200);
+    response = HttpTestClient::fetch(m_boundedGateway->port(), "POST", "/v1/chat/completions", auth,
+                                     bigBody(13 * kMiB), 60000);
+    QCOMPARE(response.status, 502);
+    QCOMPARE(errorCode(response), QStringLiteral("upstream_answer_too_large"));
+    QVERIFY2(errorMessage(response).contains(QLatin1String("12 MB")),
+             qPrintable(errorMessage(response)));
+}
+
+void TestAbuse::upstreamAnswersOverTheBudget() {
+    QVERIFY(m_boundedGateway); // made by upstreamAnswerOverItsBound
+    const quint16 port = m_boundedGateway->port();
+    const QByteArray body = bigBody(8 * kMiB);
+    const QByteArray request = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                               "Content-Type: application/json\r\nAuthorization: Bearer " +
+                               m_boundedKey.toLatin1() +
+                               "\r\nContent-Length: " + QByteArray::number(body.size()) +
+                               "\r\n\r\n" + body;
+    // A client that asks for an 8 MB answer and does not read it: its answer stays in the
+    // gateway (beyond what the kernel buffers take) and keeps its share of the 12 MB budget.
+    RawConnection idle(port, 16 * 1024);
+    QVERIFY(idle.send(request));
+    QVERIFY(QTest::qWaitFor([&] { return idle.socket().bytesAvailable() > 0; }, 30000));
+
+    // Another 8 MB answer does not fit beside it: 503, retry soon.
+    const Headers auth{{"Content-Type", "application/json"},
+                       {"Authorization", "Bearer " + m_boundedKey.toLatin1()}};
+    auto response = HttpTestClient::fetch(port, "POST", "/v1/chat/completions", auth, body, 60000);
+    QCOMPARE(response.status, 503);
+    QCOMPARE(errorCode(response), QStringLiteral("upstream_answers_over_budget"));
+    QCOMPARE(response.header("Retry-After"), QByteArray("1"));
+    const QString message = errorMessage(response);
+    QVERIFY2(message.contains(QLatin1String("12 MB")) &&
+                 message.contains(QString::fromLatin1(response.header("x-request-id"))),
+             qPrintable(message));
+
+    // Once the first client has read its answer, its share is free again.
+    idle.socket().setReadBufferSize(0);
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            return idle.readUntil("}]}", 100).size() > 8 * kMiB && idle.received().endsWith("}]}");
+        },
+        60000));
+    QVERIFY2(idle.received().startsWith("HTTP/1.1 200 "), idle.received().left(200).constData());
+    QTRY_COMPARE_WITH_TIMEOUT(
+        HttpTestClient::fetch(port, "POST", "/v1/chat/completions", auth, body, 60000).status, 200,
+        30000);
 }
 
 QTEST_GUILESS_MAIN(TestAbuse)
