@@ -82,6 +82,19 @@ QString knownIds(const QHash<QString, ModelKind> &kinds, ModelKind kind) {
     return text;
 }
 
+// localhost, a name under .localhost, 127.0.0.0/8 or ::1: a server on this computer (the host as
+// QUrl gives it: lower case, IPv6 without brackets).
+bool isLoopbackHost(const QString &host) {
+    const QString name = host.toLower();
+    if (name == QLatin1String("localhost") || name.endsWith(QLatin1String(".localhost")))
+        return true;
+    if (name == QLatin1String("::1") || name == QLatin1String("0:0:0:0:0:0:0:1"))
+        return true;
+    static const QRegularExpression ipv4Loopback(
+        QStringLiteral("^127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$"));
+    return ipv4Loopback.match(name).hasMatch();
+}
+
 QString sectionName(ModelKind kind) {
     return kind == ModelKind::Chat ? QStringLiteral("chat_models")
                                    : QStringLiteral("embedding_models");
@@ -684,6 +697,8 @@ void ConfigParser::parseCredentials(const YAML::Node &node, const YAML::Node &ke
         ok = false;
         return;
     }
+    YAML::Mark baseUrlAt = markOf(node, keyNode);
+    bool baseUrlFromSecret = false;
     forEachEntry(
         node, path, [&](const QString &key, const YAML::Node &entryKey, const YAML::Node &value) {
             const QString fieldPath = join(path, key);
@@ -722,11 +737,32 @@ void ConfigParser::parseCredentials(const YAML::Node &node, const YAML::Node &ke
                     return;
                 }
                 model.baseUrl = trimmed;
+                baseUrlAt = markOf(value, entryKey);
+                baseUrlFromSecret = url->fromSecret;
             } else {
                 unsupported(entryKey, path, key,
                             {QStringLiteral("api_key"), QStringLiteral("base_url")});
             }
         });
+    // A provider key sent over plain HTTP to another machine can be read on the way. Loopback
+    // stays quiet (a local server), and so does a keyless base_url (a LAN Ollama, say): what
+    // travels in clear there is the user's own choice, not a credential.
+    if (!model.apiKey.isEmpty() && !model.baseUrl.isEmpty()) {
+        const QUrl parsed(model.baseUrl);
+        if (parsed.scheme().compare(QLatin1String("http"), Qt::CaseInsensitive) == 0 &&
+            !isLoopbackHost(parsed.host())) {
+            // The host of a base_url from a secret is not shown, like the rest of it.
+            const QString where =
+                baseUrlFromSecret
+                    ? QStringLiteral("a host that is not this computer")
+                    : QStringLiteral("%1, which is not this computer").arg(quoted(parsed.host()));
+            warning(baseUrlAt, join(path, QStringLiteral("base_url")),
+                    QStringLiteral("the provider key (api_key) is sent in clear text over plain "
+                                   "http:// to %1: anyone on the network path can read it; use "
+                                   "https://, or an address of this computer for a local server")
+                        .arg(where));
+        }
+    }
 }
 
 void ConfigParser::parseRoutes(const YAML::Node &map, const YAML::Node &keyNode) {

@@ -12,12 +12,14 @@
 #include "proxy/gatewayservices.h"
 #include "proxy/keylimiter.h"
 #include "proxy/ratelimiter.h"
+#include "proxy/refusalfolder.h"
 #include "proxy/requestrouter.h"
 #include "store/database.h"
 #include "upstream/upstreamclient.h"
 
 #include <QDeadlineTimer>
 #include <QThread>
+#include <QTimer>
 
 namespace portico::proxy {
 
@@ -32,6 +34,31 @@ void logEvent(metering::GatewayLog *log, metering::LogEntry::Level level, const 
     entry.event = event;
     entry.message = message;
     log->append(std::move(entry));
+}
+
+// The folded refusals' rows and lines (RefusalFolder).
+void writeFolded(metering::UsageRecorder *usage, metering::GatewayLog *log, bool metering,
+                 const QList<RefusalFolder::Folded> &folded) {
+    if (!metering)
+        return;
+    for (const RefusalFolder::Folded &one : folded) {
+        usage->submit(one.row);
+        metering::LogEntry entry;
+        entry.time = QDateTime::currentDateTimeUtc();
+        entry.level = metering::LogEntry::Level::Warning;
+        entry.status = one.row.status;
+        entry.event = QStringLiteral("refusals_folded");
+        entry.message = one.logMessage;
+        log->append(std::move(entry));
+    }
+}
+
+// The config's warnings (an http:// base_url with a provider key, a config readable by others,
+// ...) in the log, so that the window's Logs page and a --log-file show them too.
+void logConfigWarnings(metering::GatewayLog *log, const config::GatewayConfig &config) {
+    for (const config::Problem &problem : config.warnings)
+        logEvent(log, metering::LogEntry::Level::Warning, QStringLiteral("config_warning"),
+                 problem.toString());
 }
 } // namespace
 
@@ -48,6 +75,8 @@ public:
     std::unique_ptr<KeyLimiter> keyLimits;
     std::unique_ptr<AuthThrottle> authThrottle;
     std::unique_ptr<AnswerBudget> answerBudget;
+    std::unique_ptr<RefusalFolder> refusals;
+    QTimer *refusalTimer = nullptr; // writes the folded refusals of each minute that ended
     // Outlives restarts: the counters cover the gateway object's whole life.
     std::unique_ptr<metering::MetricsRegistry> metrics;
     std::unique_ptr<GatewayServices> services;
@@ -78,6 +107,8 @@ Gateway::Gateway(std::shared_ptr<store::Database> database,
             logEvent(log, metering::LogEntry::Level::Info, QStringLiteral("config_reloaded"),
                      QStringLiteral("The config was reloaded: %1 route(s).")
                          .arg(current ? current->routes.size() : 0));
+            if (current)
+                logConfigWarnings(log, *current);
         });
         connect(manager, &config::ConfigManager::loadFailed, this,
                 [log](const QList<config::Problem> &problems) {
@@ -125,6 +156,8 @@ bool Gateway::start() {
     d->services->keyLimits = d->keyLimits.get();
     d->authThrottle = std::make_unique<AuthThrottle>(d->options.failedAuthPerMinute);
     d->services->authThrottle = d->authThrottle.get();
+    d->refusals = std::make_unique<RefusalFolder>(d->options.refusalsPerMinute);
+    d->services->refusals = d->refusals.get();
     d->services->metrics = d->metrics.get();
     d->services->log = d->options.log.get();
     d->services->limits = limits;
@@ -169,6 +202,16 @@ bool Gateway::start() {
                  QStringLiteral("The gateway cannot start: ") + d->error);
         return false;
     }
+    if (!d->refusalTimer) {
+        d->refusalTimer = new QTimer(this);
+        d->refusalTimer->setInterval(1000);
+        connect(d->refusalTimer, &QTimer::timeout, this, [this] {
+            if (d->refusals)
+                writeFolded(d->usage.get(), d->options.log.get(), d->options.metering,
+                            d->refusals->takeEnded(QDateTime::currentMSecsSinceEpoch()));
+        });
+    }
+    d->refusalTimer->start();
     // Only a gateway that serves prunes: one that failed to start leaves the store alone.
     if (d->config) {
         d->retention = std::make_unique<metering::UsageRetention>(d->database, d->config,
@@ -177,6 +220,8 @@ bool Gateway::start() {
     }
     logEvent(d->options.log.get(), metering::LogEntry::Level::Info, QStringLiteral("started"),
              QStringLiteral("The gateway listens on %1.").arg(listenAddress()));
+    if (d->config && d->config->current())
+        logConfigWarnings(d->options.log.get(), *d->config->current());
     if (!d->options.address.isLoopback() && d->config &&
         d->config->current()->gateway.metricsToken.isEmpty())
         logEvent(
@@ -199,6 +244,9 @@ void Gateway::stop() {
     d->server.reset();
     d->upstream.reset();
     d->access->stop();
+    // The current minute's folded refusals too: nothing counted is lost on a clean stop.
+    d->refusalTimer->stop();
+    writeFolded(d->usage.get(), d->options.log.get(), d->options.metering, d->refusals->takeAll());
     d->usage->stop();
     // After the server: requests that ended with it have given back what they held.
     d->keyLimits->stop();

@@ -36,6 +36,10 @@ struct GatewayOptions {
     // Refused keys per minute from one address before its invalid keys get 429 at once without
     // a look at the store (AuthThrottle); 0 turns the throttle off.
     int failedAuthPerMinute = 20;
+    // Refusals without a key per minute from one address that get a usage row and a log line
+    // each; past it they are folded into one row and line per address and minute
+    // (RefusalFolder). 0 turns folding off.
+    int refusalsPerMinute = 20;
     // Where the gateway writes its structured log; null: the gateway makes its own.
     std::shared_ptr<metering::GatewayLog> log;
     // False: requests write no usage row, no "request" log line and no request metrics. For

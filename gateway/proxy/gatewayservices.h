@@ -31,6 +31,7 @@ class AnswerBudget;
 class AuthThrottle;
 class KeyLimiter;
 class RateLimiter;
+class RefusalFolder;
 
 // What request handling shares across worker threads; owned by the Gateway, outlives the
 // HTTP server. Every member is thread-safe.
@@ -43,6 +44,7 @@ struct GatewayServices {
     RateLimiter *limiter = nullptr;  // the route limits of config.yaml
     KeyLimiter *keyLimits = nullptr; // the limits and budgets of keys and groups
     AuthThrottle *authThrottle = nullptr;
+    RefusalFolder *refusals = nullptr; // null: every refusal has its row
     metering::MetricsRegistry *metrics = nullptr;
     metering::GatewayLog *log = nullptr;
     http::Limits limits;

@@ -4,6 +4,7 @@
 #include "metering/metrics.h"
 #include "metering/usagerecorder.h"
 #include "proxy/gatewayservices.h"
+#include "proxy/refusalfolder.h"
 
 #include <QRandomGenerator>
 
@@ -14,6 +15,7 @@ RequestContext::RequestContext(GatewayServices &services, const http::Request &r
     : m_services(services)
     , m_requestId(newRequestId())
     , m_responder(responder)
+    , m_peer(request.peerAddress)
     , m_method(QString::fromLatin1(request.method.left(16)))
     , m_path(boundedUtf8(request.path)) {
     m_clock.start();
@@ -79,7 +81,8 @@ void RequestContext::finish(int status, const QString &errorCode) {
     // Metering off (benchmarks only, GatewayOptions::metering): no row, no metrics, no line.
     const bool meter = m_recordUsage && m_services.metering;
     if (meter) {
-        // The metrics count exactly the requests that get a usage row.
+        // The metrics count exactly the requests that get a usage row (or a share of a folded
+        // one, see below).
         if (m_services.metrics && m_unknownRoute) {
             store::UsageRecord counted = m_usage;
             counted.route = QStringLiteral("(unknown)");
@@ -87,9 +90,15 @@ void RequestContext::finish(int status, const QString &errorCode) {
         } else if (m_services.metrics) {
             m_services.metrics->recordRequest(m_usage);
         }
-        m_services.usage->submit(m_usage);
     }
-    if (meter && m_services.log) {
+    // A refusal without a key past the address's share of the minute: counted above, and in the
+    // minute's folded row and line instead of a row and a line of its own.
+    const bool ownRow =
+        !meter || status < 400 || !m_usage.keyUuid.isEmpty() || !m_services.refusals ||
+        m_services.refusals->admit(m_peer, status, QDateTime::currentMSecsSinceEpoch());
+    if (meter && ownRow)
+        m_services.usage->submit(m_usage);
+    if (meter && ownRow && m_services.log) {
         metering::LogEntry entry;
         entry.time = QDateTime::currentDateTimeUtc();
         entry.level = status >= 500   ? metering::LogEntry::Level::Error

@@ -65,6 +65,7 @@ private:
     bool m_finished = false;
     bool m_recordUsage = true;
     bool m_unknownRoute = false;
+    QHostAddress m_peer;
     QString m_method;
     QString m_path;
     QString m_logKey;

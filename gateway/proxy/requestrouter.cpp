@@ -84,8 +84,8 @@ bool applyKeyCheck(RequestContext &context, const http::Request &request, KeyChe
             if (services.metrics)
                 services.metrics->recordAuthThrottled();
             // No usage row and no log line each: a flood of guesses must cost the store nothing
-            // (the throttle's start is logged once, the refusals are counted in /metrics).
-            context.setRecordUsage(false);
+            // (the throttle's start is logged once, the refusals are counted in /metrics, and
+            // RefusalFolder folds them into one row and line per address and minute).
             context.sendError(ApiError::tooManyRequests(
                 QStringLiteral("too_many_invalid_keys"),
                 QStringLiteral("Too many requests with an invalid API key came from this address "

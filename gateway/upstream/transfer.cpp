@@ -1,6 +1,7 @@
 #include "upstream/transfer.h"
 
 #include "upstream/callstate.h"
+#include "upstream/proxyenvironment.h"
 
 #include <QUrl>
 
@@ -34,8 +35,11 @@ Transfer::Transfer(std::shared_ptr<CallState> state, const UpstreamRequest &requ
     curl_easy_setopt(m_easy, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(m_easy, CURLOPT_CONNECTTIMEOUT_MS, long(request.connectTimeoutMs));
     curl_easy_setopt(m_easy, CURLOPT_TIMEOUT_MS, long(request.totalTimeoutMs));
-    // A proxy from the environment may apply to remote upstreams, never to a local one.
-    curl_easy_setopt(m_easy, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
+    // A proxy from the environment may apply to remote upstreams, never to a local one, nor to
+    // the hosts of the user's NO_PROXY (which this option would otherwise replace). libcurl
+    // copies the string.
+    const QByteArray noProxy = noProxyHostsFromEnvironment();
+    curl_easy_setopt(m_easy, CURLOPT_NOPROXY, noProxy.constData());
     curl_easy_setopt(m_easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     curl_easy_setopt(m_easy, CURLOPT_HEADERFUNCTION, &Transfer::onHeader);
     curl_easy_setopt(m_easy, CURLOPT_HEADERDATA, this);

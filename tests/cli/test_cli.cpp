@@ -157,6 +157,14 @@ private Q_SLOTS:
         QVERIFY(writeFile(m_config, kGoodConfig));
         QVERIFY(writeFile(path(QStringLiteral("unknown-model.yaml")), kUnknownModelConfig));
         QVERIFY(writeFile(path(QStringLiteral("syntax-error.yaml")), kSyntaxErrorConfig));
+        QVERIFY(writeFile(path(QStringLiteral("plain-http.yaml")),
+                          "chat_models:\n"
+                          "  - model_id: remote\n"
+                          "    model: openai/gpt-test\n"
+                          "    credentials: { api_key: sk-plain, base_url: "
+                          "\"http://models.example.com/v1\" }\n"
+                          "routes:\n"
+                          "  remote: { chat_models: [remote] }\n"));
     }
 
     void init() {
@@ -608,6 +616,12 @@ private Q_SLOTS:
                                       << QStringLiteral("syntax-error\\.yaml:\\d+:\\d+: error");
         QTest::newRow("missing file")
             << QStringLiteral("absent.yaml") << 1 << QStringLiteral("absent\\.yaml");
+        // A provider key sent over plain http:// to another machine is warned about (issue 13).
+        QTest::newRow("key in clear text")
+            << QStringLiteral("plain-http.yaml") << 1
+            << QStringLiteral("plain-http\\.yaml:4:\\d+: warning: .*credentials\\.base_url: the "
+                              "provider key \\(api_key\\) is sent in clear text over plain "
+                              "http:// to 'models\\.example\\.com'");
     }
 
     void configCheck() {

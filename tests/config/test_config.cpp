@@ -199,6 +199,57 @@ void TestConfig::problems_data() {
         << false
         << QStringList{QStringLiteral("4:30:error:credentials.base_url: 'ftp://example.com/v1' "
                                       "is not an http(s) URL")};
+    // A provider key over plain http:// to another machine travels in clear text (issue 13).
+    QTest::newRow("key over plain http to another host")
+        << QByteArray(
+               "chat_models:\n"
+               "  - model_id: demo\n"
+               "    model: openai/x\n"
+               "    credentials: { api_key: sk-test, base_url: \"http://models.example.com/v1\" }\n"
+               "routes:\n"
+               "  demo:\n"
+               "    chat_models: [demo]\n")
+        << true
+        << QStringList{QStringLiteral("4:48:warning:credentials.base_url: the provider key "
+                                      "(api_key) is sent in clear text over plain http:// to "
+                                      "'models.example.com', which is not this computer")};
+    QTest::newRow("key over plain http to an IP address")
+        << QByteArray("chat_models:\n"
+                      "  - model_id: demo\n"
+                      "    model: openai/x\n"
+                      "    credentials:\n"
+                      "      base_url: http://192.168.1.20:8000/v1\n"
+                      "      api_key: sk-test\n"
+                      "routes:\n"
+                      "  demo:\n"
+                      "    chat_models: [demo]\n")
+        << true
+        << QStringList{QStringLiteral("5:17:warning:credentials.base_url: the provider key "
+                                      "(api_key) is sent in clear text")};
+    for (const char *local :
+         {"http://localhost:11434/v1", "http://127.0.0.2:8080/v1", "http://[::1]:8000/v1",
+          "http://gpu.localhost/v1", "https://models.example.com/v1"}) {
+        QTest::newRow(qPrintable(QStringLiteral("key to %1: no warning").arg(QLatin1String(local))))
+            << QByteArray("chat_models:\n"
+                          "  - model_id: demo\n"
+                          "    model: openai/x\n"
+                          "    credentials: { api_key: sk-test, base_url: \"" +
+                          QByteArray(local) +
+                          "\" }\n"
+                          "routes:\n"
+                          "  demo:\n"
+                          "    chat_models: [demo]\n")
+            << true << QStringList();
+    }
+    QTest::newRow("plain http without a key: no warning")
+        << QByteArray("chat_models:\n"
+                      "  - model_id: demo\n"
+                      "    model: openai/x\n"
+                      "    credentials: { base_url: \"http://192.168.1.20:11434/v1\" }\n"
+                      "routes:\n"
+                      "  demo:\n"
+                      "    chat_models: [demo]\n")
+        << true << QStringList();
     QTest::newRow("duplicate model id")
         << QByteArray("chat_models:\n"
                       "  - model_id: demo\n"
