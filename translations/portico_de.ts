@@ -619,7 +619,7 @@
     </message>
     <message>
         <source>On a date…</source>
-        <translation>An einem Datum…</translation>
+        <translation>Datum wählen…</translation>
     </message>
     <message>
         <source>Expiry date and time</source>
