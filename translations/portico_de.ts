@@ -726,7 +726,7 @@
     </message>
     <message>
         <source>Creation Date</source>
-        <translation>Erstellungsdatum</translation>
+        <translation>Erstellt</translation>
     </message>
     <message>
         <source>No groups yet.
@@ -758,11 +758,11 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>Creation Date:</source>
-        <translation>Erstellungsdatum:</translation>
+        <translation>Erstellt:</translation>
     </message>
     <message>
         <source>Save Changes</source>
-        <translation>Änderungen speichern</translation>
+        <translation>Speichern</translation>
     </message>
     <message>
         <source>Delete Group…</source>
@@ -790,11 +790,11 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>Add Key</source>
-        <translation>Schlüssel hinzufügen</translation>
+        <translation>Hinzufügen</translation>
     </message>
     <message>
         <source>Remove from Group</source>
-        <translation>Aus Gruppe entfernen</translation>
+        <translation>Entfernen</translation>
     </message>
     <message>
         <source>Granted Routes</source>
@@ -980,11 +980,11 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     <name>portico::ui::KeyActionsDelegate</name>
     <message>
         <source>View</source>
-        <translation>Anzeigen</translation>
+        <translation>Details</translation>
     </message>
     <message>
         <source>Edit</source>
-        <translation>Bearbeiten</translation>
+        <translation>Ändern</translation>
     </message>
     <message>
         <source>Delete</source>
@@ -1003,7 +1003,7 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>Edit</source>
-        <translation>Bearbeiten</translation>
+        <translation>Ändern</translation>
     </message>
     <message>
         <source>Rename the key (F2). The key value itself never changes.</source>
@@ -1039,7 +1039,7 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>Rotate Secret…</source>
-        <translation>Schlüsselwert erneuern…</translation>
+        <translation>Erneuern…</translation>
     </message>
     <message>
         <source>Give the key a new secret; the old one can keep working for a grace period.</source>
@@ -1051,7 +1051,7 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>Previous Secret</source>
-        <translation>Vorheriger Schlüsselwert</translation>
+        <translation>Vorheriger Wert</translation>
     </message>
     <message>
         <source>Change…</source>
@@ -1067,11 +1067,11 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>Creation Date</source>
-        <translation>Erstellungsdatum</translation>
+        <translation>Erstellt</translation>
     </message>
     <message>
         <source>Last Used</source>
-        <translation>Zuletzt verwendet</translation>
+        <translation>Letzte Nutzung</translation>
     </message>
     <message>
         <source>State</source>
@@ -1135,7 +1135,7 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>Edit…</source>
-        <translation>Bearbeiten…</translation>
+        <translation>Ändern…</translation>
     </message>
     <message>
         <source>Choose the client addresses the key may be used from</source>
@@ -1274,7 +1274,7 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>Tokens (prompt / completion):</source>
-        <translation>Tokens (Eingabe / Ausgabe):</translation>
+        <translation>Tokens (Ein-/Ausgabe):</translation>
     </message>
     <message>
         <source>Cost:</source>
@@ -1440,7 +1440,7 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>Key Name</source>
-        <translation>Schlüsselname</translation>
+        <translation>Name</translation>
     </message>
     <message>
         <source>UUID</source>
@@ -1452,11 +1452,11 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>Accessible Routes</source>
-        <translation>Erreichbare Routen</translation>
+        <translation>Routen</translation>
     </message>
     <message>
         <source>Creation Date</source>
-        <translation>Erstellungsdatum</translation>
+        <translation>Erstellt</translation>
     </message>
     <message>
         <source>Expires</source>
@@ -1570,11 +1570,11 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>%1 of %2 today, resets %3</source>
-        <translation>%1 von %2 heute, neues Budget ab %3</translation>
+        <translation>%1 von %2 heute (bis %3)</translation>
     </message>
     <message>
         <source>%1 of %2 this month, resets %3</source>
-        <translation>%1 von %2 in diesem Monat, neues Budget ab %3</translation>
+        <translation>%1 von %2 diesen Monat (bis %3)</translation>
     </message>
     <message>
         <source>No budget</source>
@@ -2049,7 +2049,7 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     <name>portico::ui::PreviousSecretView</name>
     <message>
         <source>End Grace Period Now…</source>
-        <translation>Übergangsfrist jetzt beenden…</translation>
+        <translation>Übergangsfrist beenden…</translation>
     </message>
     <message>
         <source>Refuse the previous secret from now on.</source>
@@ -2057,11 +2057,11 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>Previous secret %1 works until %2</source>
-        <translation>Vorheriger Schlüsselwert %1 funktioniert bis %2</translation>
+        <translation>Vorheriger Wert %1 gilt bis %2</translation>
     </message>
     <message>
         <source>Previous secret %1 stopped working at %2</source>
-        <translation>Vorheriger Schlüsselwert %1 funktioniert seit %2 nicht mehr</translation>
+        <translation>Vorheriger Wert %1 gilt seit %2 nicht mehr</translation>
     </message>
     <message>
         <source>Reading who still uses it…</source>
@@ -2069,13 +2069,13 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     </message>
     <message>
         <source>Old secret not used in the last hour.</source>
-        <translation>Alter Schlüsselwert in der letzten Stunde nicht verwendet.</translation>
+        <translation>Alter Wert in der letzten Stunde nicht verwendet.</translation>
     </message>
     <message numerus="yes">
         <source>Old secret used %n time(s) in the last hour, last at %1.</source>
         <translation>
-            <numerusform>Alter Schlüsselwert in der letzten Stunde einmal verwendet, zuletzt um %1.</numerusform>
-            <numerusform>Alter Schlüsselwert in der letzten Stunde %n-mal verwendet, zuletzt um %1.</numerusform>
+            <numerusform>Alter Wert in der letzten Stunde einmal verwendet, zuletzt um %1.</numerusform>
+            <numerusform>Alter Wert in der letzten Stunde %n-mal verwendet, zuletzt um %1.</numerusform>
         </translation>
     </message>
 </context>
