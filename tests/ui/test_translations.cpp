@@ -23,6 +23,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTranslator>
@@ -557,6 +558,20 @@ void TestTranslations::windowShowsTheLanguage() {
         checkUnique(menuAction->text(), items);
     }
     checkUnique(QStringLiteral("menu bar"), menuTitles);
+    // Alt+letter on a page reaches its buttons and labelled fields and the menu bar alike.
+    auto *stack = window.findChild<QStackedWidget *>(QStringLiteral("pages"));
+    QVERIFY(stack);
+    for (int i = 0; i < stack->count(); ++i) {
+        QStringList texts = menuTitles;
+        const auto children = stack->widget(i)->findChildren<QWidget *>();
+        for (QWidget *child : children) {
+            if (auto *button = qobject_cast<QAbstractButton *>(child))
+                texts.append(button->text());
+            else if (auto *label = qobject_cast<QLabel *>(child); label && label->buddy())
+                texts.append(label->text());
+        }
+        checkUnique(navigation->item(i)->text(), texts);
+    }
     QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(u'\n')));
 }
 
