@@ -879,7 +879,7 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     <message numerus="yes">
         <source>Its %n key(s) lose no access: other groups grant the same routes.</source>
         <translation>
-            <numerusform>Ihr %n Schlüssel verliert keinen Zugriff: Andere Gruppen geben dieselben Routen frei.</numerusform>
+            <numerusform>Ihr Schlüssel verliert keinen Zugriff: Andere Gruppen geben dieselben Routen frei.</numerusform>
             <numerusform>Ihre %n Schlüssel verlieren keinen Zugriff: Andere Gruppen geben dieselben Routen frei.</numerusform>
         </translation>
     </message>
