@@ -7,10 +7,12 @@
 # 1280x800, and the keys page again at 200% scaling. Needs python3 (standard library only) for the requests.
 #
 # Usage: scripts/screenshots.sh [BUILD_DIR]      (default: build; build it first)
+# SCREENSHOTS_LANG=de_DE.UTF-8 takes them in another language (the app follows the system locale;
+# default en_US.UTF-8), SCREENSHOTS_OUT=DIR saves them elsewhere (default docs/screenshots).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
-out=$root/docs/screenshots
+out=${SCREENSHOTS_OUT:-$root/docs/screenshots}
 cli=$build/app/portico-gateway/portico-gateway
 app=$build/tools/screenshots/portico-screenshots
 
@@ -39,9 +41,9 @@ export PORTICO_CONFIG=$work/config.yaml
 export XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data XDG_CACHE_HOME=$work/cache
 export XDG_RUNTIME_DIR=$work/runtime
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-# English text and dates, whatever the machine's language.
+# English text and dates, whatever the machine's language, unless another one is asked for.
 unset LC_ALL LC_MESSAGES LANGUAGE
-export LANG=en_US.UTF-8
+export LANG=${SCREENSHOTS_LANG:-en_US.UTF-8}
 
 cat > "$PORTICO_CONFIG" << 'YAML'
 chat_models:

@@ -2049,7 +2049,7 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     <name>portico::ui::PreviousSecretView</name>
     <message>
         <source>End Grace Period Now…</source>
-        <translation>Termina ora il periodo di tolleranza…</translation>
+        <translation>Termina la tolleranza…</translation>
     </message>
     <message>
         <source>Refuse the previous secret from now on.</source>
@@ -2210,7 +2210,7 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     </message>
     <message>
         <source>&amp;Copy Example</source>
-        <translation>&amp;Copia esempio</translation>
+        <translation>Copia &amp;esempio</translation>
     </message>
     <message>
         <source>Problems in config.yaml</source>
