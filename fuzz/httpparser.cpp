@@ -65,6 +65,10 @@ Outcome run(const QList<QByteArray> &pieces, qint64 maxHeaderBytes, qint64 maxBo
                 PORTICO_FUZZ_CHECK(outcome.status >= 400 && outcome.status < 600,
                                    "an error has an HTTP error status");
                 PORTICO_FUZZ_CHECK(!parser.error().message.isEmpty(), "an error says what");
+                // A 413 states sizes (humanBytes) and no client text: none may be negative.
+                PORTICO_FUZZ_CHECK(outcome.status != 413 ||
+                                       !parser.error().message.contains(QLatin1Char('-')),
+                                   "a refused size is stated as it is");
                 PORTICO_FUZZ_CHECK(parser.parse() == RequestParser::Status::Error,
                                    "the parser stays failed");
                 return outcome;
