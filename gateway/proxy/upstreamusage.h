@@ -13,7 +13,12 @@ struct UpstreamUsage {
     qint64 completionTokens = 0;
 };
 
-// The usage `answer` reports; none when it has no "usage" object.
+// The most tokens one request is billed for, whatever the upstream says: far beyond any model's
+// context, and small enough that the sums of usage rows, limits and costs cannot overflow.
+inline constexpr qint64 kMaxReportedTokens = 1'000'000'000;
+
+// The usage `answer` reports; none when it has no "usage" object. Each count is between 0 and
+// kMaxReportedTokens: an upstream's negative, fractional or huge count is not taken as is.
 std::optional<UpstreamUsage> reportedUsage(const QJsonObject &answer);
 
 } // namespace portico::proxy
