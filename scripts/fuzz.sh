@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Fuzzes the gateway's input parsers with libFuzzer under AddressSanitizer and
 # UndefinedBehaviorSanitizer (fuzz/README.md lists the targets).
-# Usage: scripts/fuzz.sh TARGET|all SECONDS [JOBS]
+# Usage: scripts/fuzz.sh TARGET[,TARGET...]|all SECONDS [JOBS]
 #   TARGET   httpparser, authorization, requestvalidation, sseeventsplitter, upstreamusage,
-#            configyaml, or all (run side by side, JOBS at a time; default: all at once)
+#            configyaml, or all; several run side by side, JOBS at a time (default: all at once)
 #   SECONDS  how long each target runs
 # Builds build-fuzz/ with clang (scripts/install-deps.sh --fuzz), starts each target from its
-# seed corpus fuzz/corpus/TARGET (never written to: new inputs go to build-fuzz/corpus/TARGET),
+# seed corpus fuzz/corpus/TARGET and its regressions (never written to: new inputs go to
+# build-fuzz/corpus/TARGET),
 # and copies what it finds (crash-*, leak-*, timeout-*, oom-*) to fuzz/regressions/TARGET, which
 # the replay test fuzz_replay_TARGET of the normal build then runs on every build. After a
 # finding the target starts again for the time left, at most 5 times.
+# PORTICO_FUZZ_OPTIONS adds libFuzzer options (e.g. -len_control=0 to try long inputs at once).
 set -euo pipefail
 
 all_targets=(httpparser authorization requestvalidation sseeventsplitter upstreamusage configyaml)
@@ -23,8 +25,10 @@ seconds=$2
 if [[ $1 == all ]]; then
     targets=("${all_targets[@]}")
 else
-    [[ " ${all_targets[*]} " == *" $1 "* ]] || { echo "unknown target '$1'" >&2; exit 2; }
-    targets=("$1")
+    IFS=, read -ra targets <<<"$1"
+    for target in "${targets[@]}"; do
+        [[ " ${all_targets[*]} " == *" $target "* ]] || { echo "unknown target '$target'" >&2; exit 2; }
+    done
 fi
 jobs=${3:-${#targets[@]}}
 
@@ -54,6 +58,8 @@ fuzz_one() {
     local regressions="$source_dir/fuzz/regressions/$target"
     mkdir -p "$work/artifacts" "$scratch" "$regressions"
     local options=(-timeout=25 -rss_limit_mb=2560 -print_final_stats=1 -max_len=16384)
+    # shellcheck disable=SC2206 # split into options on purpose
+    options+=(${PORTICO_FUZZ_OPTIONS:-})
     [[ -f "$source_dir/fuzz/dict/$target.dict" ]] && options+=("-dict=$source_dir/fuzz/dict/$target.dict")
     local end=$((SECONDS + seconds)) runs=0 execs=0 cov=0 ft=0 findings=0 log
     while ((SECONDS < end && runs < 6)); do
@@ -61,9 +67,12 @@ fuzz_one() {
         log="$work/run-$runs.log"
         # A finding ends the run with a non-zero status: that is what we are looking for.
         "$build_dir/fuzz/fuzz_$target" "${options[@]}" -max_total_time=$((end - SECONDS)) \
-            -artifact_prefix="$work/artifacts/" "$scratch" "$source_dir/fuzz/corpus/$target" \
+            -artifact_prefix="$work/artifacts/" "$scratch" "$source_dir/fuzz/corpus/$target" "$regressions" \
             >"$log" 2>&1 || true
-        execs=$((execs + $(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)))
+        # After a finding libFuzzer prints its statistics twice: the last ones count.
+        local ran
+        ran=$(grep -o 'stat::number_of_executed_units: [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' || true)
+        execs=$((execs + ${ran:-0}))
         local last
         last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
         [[ $last =~ cov:\ ([0-9]+) ]] && ((BASH_REMATCH[1] > cov)) && cov=${BASH_REMATCH[1]}
