@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Portico needs to build, run and test, when any is missing.
-# Usage: scripts/install-deps.sh [--gui] [--test] [--bench]
+# Usage: scripts/install-deps.sh [--gui] [--test] [--bench] [--fuzz]
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config
@@ -26,6 +26,9 @@ for arg in "$@"; do
         # The benchmark harness (bench/run.sh): nginx as the fast upstream and as the reverse
         # proxy the gateway is compared with, wrk as the client.
         --bench) packages+=(python3 nginx wrk) ;;
+        # scripts/fuzz.sh: clang with libFuzzer and the sanitizer runtimes. The replay tests of
+        # the fuzz targets need none of it (they are built by the normal compiler).
+        --fuzz) packages+=(clang libfuzzer-14-dev libclang-rt-14-dev) ;;
     esac
 done
 

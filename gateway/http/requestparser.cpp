@@ -390,6 +390,12 @@ RequestParser::Status RequestParser::parseChunked() {
                                                "is too long."));
                 return Status::NeedMore;
             }
+            // The same limit when the line's end has arrived: whether a request is accepted
+            // must not depend on where TCP cut its bytes.
+            if (lineEnd - m_pos > maxChunkSizeLine)
+                return fail(400, "invalid_request",
+                            QStringLiteral("A chunk-size line of the chunked request body "
+                                           "is too long."));
             QByteArrayView line(m_buffer.constData() + m_pos, lineEnd - m_pos);
             m_pos = lineEnd + 1;
             if (line.endsWith('\r'))

@@ -7,6 +7,7 @@
 #include "proxy/mockprovider.h"
 #include "proxy/ratelimiter.h"
 #include "proxy/requestcontext.h"
+#include "proxy/upstreamusage.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -307,13 +308,11 @@ void CompletionExchange::relayEvents(const QList<SseEventSplitter::Event> &event
             continue;
         }
         const QJsonObject chunk = QJsonDocument::fromJson(event.data).object();
-        const QJsonValue usage = chunk.value(QStringLiteral("usage"));
         const QJsonArray choices = chunk.value(QStringLiteral("choices")).toArray();
-        if (usage.isObject()) {
-            const QJsonObject counts = usage.toObject();
+        if (const std::optional<UpstreamUsage> usage = reportedUsage(chunk)) {
             m_usageSeen = true;
-            m_promptTokens = counts.value(QStringLiteral("prompt_tokens")).toInteger();
-            m_completionTokens = counts.value(QStringLiteral("completion_tokens")).toInteger();
+            m_promptTokens = usage->promptTokens;
+            m_completionTokens = usage->completionTokens;
             // The usage-only chunk we asked for on the client's behalf stays here.
             if (choices.isEmpty() && !m_plan.clientWantsUsage)
                 continue;
@@ -539,9 +538,9 @@ void CompletionExchange::succeedNonStream() {
         failWith(failure);
         return;
     }
-    const QJsonObject usage = document.object().value(QStringLiteral("usage")).toObject();
-    m_promptTokens = usage.value(QStringLiteral("prompt_tokens")).toInteger();
-    m_completionTokens = usage.value(QStringLiteral("completion_tokens")).toInteger();
+    const UpstreamUsage usage = reportedUsage(document.object()).value_or(UpstreamUsage{});
+    m_promptTokens = usage.promptTokens;
+    m_completionTokens = usage.completionTokens;
     m_context->markFirstToken();
     sendHeldAnswer(200, m_upstreamBody);
     finish(200, {});
