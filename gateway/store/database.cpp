@@ -118,6 +118,24 @@ bool isBusy(const QSqlError &error) {
     return code == QLatin1String(kSqliteBusy) || code == QLatin1String(kSqliteLocked);
 }
 
+// A diagnostic knob for the tests of a store that cannot be written (README, "Tests"): when
+// PORTICO_TEST_STORE_FAULT names a file, every write transaction on SQLite first reads it, and
+// while it holds "read-only" the connection refuses writes as a read-only store does (SQLite's
+// query_only: every write fails with SQLITE_READONLY, reads go on). Used where the test cannot
+// make a file system read-only under a process that has the store open (the kernel refuses to
+// remount it while files are open for writing). Without the variable it costs nothing.
+void applyStoreFaultKnob(QSqlDatabase &connection) {
+    static const QString knob = qEnvironmentVariable("PORTICO_TEST_STORE_FAULT");
+    if (knob.isEmpty())
+        return;
+    QFile file(knob);
+    const bool readOnly =
+        file.open(QIODevice::ReadOnly) && file.readAll().trimmed() == QByteArrayView("read-only");
+    QSqlQuery query(connection);
+    query.exec(readOnly ? QStringLiteral("PRAGMA query_only = ON")
+                        : QStringLiteral("PRAGMA query_only = OFF"));
+}
+
 // BEGIN IMMEDIATE takes the write lock up front. busy_timeout already waits for other writers;
 // a few extra attempts cover a busy handler that gives up early (e.g. during a WAL checkpoint).
 Status beginImmediate(QSqlDatabase &connection, bool storeWideLock = true) {
@@ -138,6 +156,7 @@ Status beginImmediate(QSqlDatabase &connection, bool storeWideLock = true) {
         }
         return {};
     }
+    applyStoreFaultKnob(connection);
     constexpr int kAttempts = 3;
     QSqlError last;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
