@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QLoggingCategory>
+#include <QMutex>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
@@ -81,6 +82,18 @@ bool isPostgres(const QSqlDatabase &connection) {
 // SQLite's result codes as the QSQLITE driver reports them in nativeErrorCode().
 const char kSqliteBusy[] = "5";
 const char kSqliteLocked[] = "6";
+
+// Database::lastWriteFault(): set by databaseError() for the codes that say the store cannot
+// be written, cleared by every commit.
+QMutex g_writeFaultMutex;
+QString g_writeFault;
+std::atomic<bool> g_hasWriteFault{false};
+
+void setWriteFault(const QString &message) {
+    QMutexLocker locker(&g_writeFaultMutex);
+    g_writeFault = message;
+    g_hasWriteFault.store(!message.isEmpty(), std::memory_order_release);
+}
 
 std::atomic<quint64> g_nextDatabaseId{1};
 std::atomic<quint64> g_nextThreadId{1};
@@ -469,8 +482,16 @@ Error databaseError(const QSqlError &error, const QString &doing) {
     QString text = error.databaseText().trimmed();
     if (text.isEmpty())
         text = error.text();
-    return Error{Error::Code::Database,
-                 QStringLiteral("Database error while %1: %2. %3").arg(doing, text, advice)};
+    const Error result{Error::Code::Database,
+                       QStringLiteral("Database error while %1: %2. %3").arg(doing, text, advice)};
+    // SQLite: full, read-only, I/O error; PostgreSQL: disk full, read-only transaction. A lock
+    // held too long or a broken statement is not the store's state.
+    static const QStringList storeFaults = {QStringLiteral("13"), QStringLiteral("8"),
+                                            QStringLiteral("10"), QStringLiteral("53100"),
+                                            QStringLiteral("25006")};
+    if (storeFaults.contains(code))
+        setWriteFault(result.message);
+    return result;
 }
 
 Status resyncRowIds(const QSqlDatabase &connection) {
@@ -541,6 +562,11 @@ Database::~Database() {
     }
     threadConnections().names.removeAll(name);
     threadConnections().failures.remove(name);
+}
+
+QString Database::lastWriteFault() {
+    QMutexLocker locker(&g_writeFaultMutex);
+    return g_writeFault;
 }
 
 QString Database::defaultPath() {
@@ -876,6 +902,8 @@ Status Transaction::finish(bool countAsChange) {
         return committed;
     }
     m_open = false;
+    if (g_hasWriteFault.load(std::memory_order_acquire))
+        setWriteFault({});
     if (countAsChange)
         m_db.noteCommitted();
     return {};
