@@ -435,6 +435,7 @@ private:
     QRandomGenerator m_random;
     QStringList m_trafficKeys;
     int m_nameCounter = 0;
+    qint64 m_typicalRunMs = 150; // of a command not killed, lately
 
     // What the test knows of the objects the loop works on (as the store says after each command).
     struct {
@@ -787,12 +788,16 @@ void TestCrashSafety::killsLeaveAConsistentStore() {
             }
 
             QProcess process;
+            QElapsedTimer runTime;
+            runTime.start();
             process.start(QStringLiteral(PORTICO_GATEWAY_BINARY),
                           baseArguments() + command.arguments);
             // About a third of the commands are killed at a random moment of their run (start-up,
-            // opening the store, inside the transaction, after the commit).
+            // opening the store, inside the transaction, after the commit): anywhere within how
+            // long a command has been taking lately (the machine may be loaded), and a bit more.
             if (m_random.bounded(3u) == 0) {
-                QTimer::singleShot(int(m_random.bounded(220u)), &process, [&process] {
+                const auto within = quint32(std::max<qint64>(50, m_typicalRunMs * 5 / 4));
+                QTimer::singleShot(int(m_random.bounded(within)), &process, [&process] {
                     if (process.state() != QProcess::NotRunning)
                         ::kill(pid_t(process.processId()), SIGKILL);
                 });
@@ -822,6 +827,8 @@ void TestCrashSafety::killsLeaveAConsistentStore() {
             }
             // Killed by our SIGKILL (a command that ended on its own just before is not).
             const bool killed = process.exitStatus() == QProcess::CrashExit;
+            if (!killed && !gatewayDown)
+                m_typicalRunMs = (m_typicalRunMs * 3 + runTime.elapsed()) / 4;
             ++m_cliRuns;
             if (killed)
                 ++m_cliKilled;
