@@ -6,10 +6,12 @@
 #include "ui/appcontext.h"
 #include "ui/audit/auditpage.h"
 #include "ui/audit/historysection.h"
+#include "ui/common/errorlabel.h"
 #include "ui/dashboard/dashboardpage.h"
 #include "ui/keys/keyspage.h"
 #include "ui/logs/logspage.h"
 #include "ui/messagebox.h"
+#include "ui/storewatcher.h"
 #include "ui/usage/usagepage.h"
 
 #if __has_include("ui/groups/groupspage.h")
@@ -36,6 +38,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QVBoxLayout>
 
 namespace portico::ui {
 
@@ -77,9 +80,26 @@ MainWindow::MainWindow(AppContext &context, QWidget *parent)
     m_navigation->setBackgroundRole(QPalette::AlternateBase);
     m_pages = new QStackedWidget(central);
     m_pages->setObjectName(QStringLiteral("pages"));
+    // One notice for the whole window while the store cannot be read or written
+    // (StoreWatcher::storeProblem), rather than an error on every page; it goes when the store
+    // works again.
+    m_storeBanner = makeErrorLabel(QStringLiteral("storeBanner"), central);
+    m_storeBanner->setMargin(8);
+    m_storeBanner->setAutoFillBackground(true);
+    m_storeBanner->setBackgroundRole(QPalette::ToolTipBase);
+    auto *column = new QVBoxLayout;
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(0);
+    column->addWidget(m_storeBanner);
+    column->addWidget(m_pages, 1);
     layout->addWidget(m_navigation);
-    layout->addWidget(m_pages, 1);
+    layout->addLayout(column, 1);
     setCentralWidget(central);
+    if (m_context.storeWatcher) {
+        connect(m_context.storeWatcher, &StoreWatcher::storeProblemChanged, this,
+                &MainWindow::showStoreProblem);
+        showStoreProblem(m_context.storeWatcher->storeProblem());
+    }
 
     m_keysPage = new KeysPage(m_context, m_pages);
     addPage(m_keysPage, tr("Keys"), QStringLiteral("dialog-password"));
@@ -304,6 +324,15 @@ void MainWindow::saveSettings() const {
 void MainWindow::closeEvent(QCloseEvent *event) {
     saveSettings();
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::showStoreProblem(const QString &problem) {
+    m_storeBanner->setText(problem);
+    m_storeBanner->setVisible(!problem.isEmpty());
+}
+
+QString MainWindow::storeBannerText() const {
+    return m_storeBanner->isVisibleTo(this) ? m_storeBanner->text() : QString();
 }
 
 } // namespace portico::ui

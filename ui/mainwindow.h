@@ -39,6 +39,8 @@ public:
     AuditPage *auditPage() const { return m_auditPage; }
 
     QString gatewayStatusText() const;
+    // The banner's text while the store cannot be read or written; empty while it is hidden.
+    QString storeBannerText() const;
 
 public Q_SLOTS:
     // listening: where ("127.0.0.1:8000"); not listening: why (empty when stopped on purpose).
@@ -68,6 +70,7 @@ private:
     void restoreSettings();
     void saveSettings() const;
     void showAbout();
+    void showStoreProblem(const QString &problem);
 
     AppContext &m_context;
     QListWidget *m_navigation = nullptr;
@@ -75,6 +78,7 @@ private:
     KeysPage *m_keysPage = nullptr;
     AuditPage *m_auditPage = nullptr;
 
+    QLabel *m_storeBanner = nullptr;
     QLabel *m_gatewayStatus = nullptr;
     QLabel *m_storeLabel = nullptr;
     QPushButton *m_choosePortButton = nullptr;

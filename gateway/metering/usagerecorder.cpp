@@ -50,7 +50,8 @@ void UsageRecorder::report(int level, const QString &event, const QString &messa
 
 qint64 UsageRecorder::heldRows() const {
     QMutexLocker locker(&m_mutex);
-    return m_held.size();
+    // Rows being tried again still count: /health must not say "ok" while that try may fail.
+    return m_held.size() + m_retrying;
 }
 
 qint64 UsageRecorder::droppedRows() const {
@@ -83,9 +84,11 @@ void UsageRecorder::retryHeld(QMutexLocker<QMutex> &locker, bool force) {
     while (!m_held.isEmpty() && (force || now - m_lastFailureMs >= kRetryIntervalMs)) {
         QList<store::UsageRecord> batch = m_held.mid(0, kBatchRows);
         m_held.remove(0, batch.size());
+        m_retrying = batch.size();
         locker.unlock();
         const bool written = writeBatch(batch);
         locker.relock();
+        m_retrying = 0;
         if (!written) {
             // Back in front, in their order; the next try waits a second.
             m_held = batch + m_held;

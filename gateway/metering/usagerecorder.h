@@ -85,6 +85,7 @@ private:
     store::UsageWriter *m_threadWriter = nullptr; // the writer thread's, while it runs
     QHash<QString, qint64> m_lastTouchedMs;       // writer thread only
     QList<store::UsageRecord> m_held;             // oldest first
+    qsizetype m_retrying = 0;                     // held rows being written again just now
     qint64 m_dropped = 0;
     qint64 m_lastFailureMs = 0;
     bool m_storeFailing = false;

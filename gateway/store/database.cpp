@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QLoggingCategory>
+#include <QMutex>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -88,6 +89,18 @@ bool isPostgres(const QSqlDatabase &connection) {
 const char kSqliteBusy[] = "5";
 const char kSqliteLocked[] = "6";
 
+// Database::lastWriteFault(): set by databaseError() for the codes that say the store cannot
+// be written, cleared by every commit.
+QMutex g_writeFaultMutex;
+QString g_writeFault;
+std::atomic<bool> g_hasWriteFault{false};
+
+void setWriteFault(const QString &message) {
+    QMutexLocker locker(&g_writeFaultMutex);
+    g_writeFault = message;
+    g_hasWriteFault.store(!message.isEmpty(), std::memory_order_release);
+}
+
 std::atomic<quint64> g_nextDatabaseId{1};
 std::atomic<quint64> g_nextThreadId{1};
 
@@ -124,6 +137,24 @@ bool isBusy(const QSqlError &error) {
     return code == QLatin1String(kSqliteBusy) || code == QLatin1String(kSqliteLocked);
 }
 
+// A diagnostic knob for the tests of a store that cannot be written (README, "Tests"): when
+// PORTICO_TEST_STORE_FAULT names a file, every write transaction on SQLite first reads it, and
+// while it holds "read-only" the connection refuses writes as a read-only store does (SQLite's
+// query_only: every write fails with SQLITE_READONLY, reads go on). Used where the test cannot
+// make a file system read-only under a process that has the store open (the kernel refuses to
+// remount it while files are open for writing). Without the variable it costs nothing.
+void applyStoreFaultKnob(QSqlDatabase &connection) {
+    static const QString knob = qEnvironmentVariable("PORTICO_TEST_STORE_FAULT");
+    if (knob.isEmpty())
+        return;
+    QFile file(knob);
+    const bool readOnly =
+        file.open(QIODevice::ReadOnly) && file.readAll().trimmed() == QByteArrayView("read-only");
+    QSqlQuery query(connection);
+    query.exec(readOnly ? QStringLiteral("PRAGMA query_only = ON")
+                        : QStringLiteral("PRAGMA query_only = OFF"));
+}
+
 // BEGIN IMMEDIATE takes the write lock up front. busy_timeout already waits for other writers;
 // a few extra attempts cover a busy handler that gives up early (e.g. during a WAL checkpoint).
 Status beginImmediate(QSqlDatabase &connection, bool storeWideLock = true) {
@@ -144,6 +175,7 @@ Status beginImmediate(QSqlDatabase &connection, bool storeWideLock = true) {
         }
         return {};
     }
+    applyStoreFaultKnob(connection);
     constexpr int kAttempts = 3;
     QSqlError last;
     for (int attempt = 0; attempt < kAttempts; ++attempt) {
@@ -456,8 +488,16 @@ Error databaseError(const QSqlError &error, const QString &doing) {
     QString text = error.databaseText().trimmed();
     if (text.isEmpty())
         text = error.text();
-    return Error{Error::Code::Database,
-                 QStringLiteral("Database error while %1: %2. %3").arg(doing, text, advice)};
+    const Error result{Error::Code::Database,
+                       QStringLiteral("Database error while %1: %2. %3").arg(doing, text, advice)};
+    // SQLite: full, read-only, I/O error; PostgreSQL: disk full, read-only transaction. A lock
+    // held too long or a broken statement is not the store's state.
+    static const QStringList storeFaults = {QStringLiteral("13"), QStringLiteral("8"),
+                                            QStringLiteral("10"), QStringLiteral("53100"),
+                                            QStringLiteral("25006")};
+    if (storeFaults.contains(code))
+        setWriteFault(result.message);
+    return result;
 }
 
 Status resyncRowIds(const QSqlDatabase &connection) {
@@ -528,6 +568,11 @@ Database::~Database() {
     }
     threadConnections().names.removeAll(name);
     threadConnections().failures.remove(name);
+}
+
+QString Database::lastWriteFault() {
+    QMutexLocker locker(&g_writeFaultMutex);
+    return g_writeFault;
 }
 
 QString Database::defaultPath() {
@@ -870,6 +915,8 @@ Status Transaction::finish(bool countAsChange) {
         return committed;
     }
     m_open = false;
+    if (g_hasWriteFault.load(std::memory_order_acquire))
+        setWriteFault({});
     if (countAsChange)
         m_db.noteCommitted();
     return {};

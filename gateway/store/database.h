@@ -66,6 +66,12 @@ public:
     bool tryTakeTurn(const QString &job);
     void releaseTurn(const QString &job);
 
+    // Why the last write of this process to its store failed because of the store itself (a
+    // full disk, a read-only file or database, an I/O error), or empty once a later write
+    // committed. For the window's banner (ui::StoreWatcher): one notice instead of an error on
+    // every page.
+    static QString lastWriteFault();
+
     // Bumped on every change committed through this object, in any thread of this process.
     quint64 localGeneration() const { return m_localGeneration.load(std::memory_order_acquire); }
 
