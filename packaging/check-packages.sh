@@ -72,8 +72,9 @@ done
 if [[ $flavour == gui ]]; then
     control=$(dpkg-deb --field "$desktop_deb")
     echo "$control" | grep -E '^(Package|Version|Depends|Recommends):'
+    depends=$(grep '^Depends:' <<<"$control")
     for dependency in "portico-gateway (= $version)" qt6-qpa-plugins libqt6sql6-sqlite libqt6widgets6; do
-        grep -q "^Depends:.*$(sed 's/[()]/\\&/g' <<<"$dependency")" <<<"$control" &&
+        grep -qF "$dependency" <<<"$depends" &&
             pass "portico depends on $dependency" || fail "portico does not depend on $dependency"
     done
 fi
@@ -218,7 +219,7 @@ requires=$(rpm -qpR "$gateway_rpm" 2>/dev/null)
 for requirement in qt6-qtbase 'libQt6Sql.so.6()(64bit)' 'libQt6Network.so.6()(64bit)' shadow-utils; do
     grep -qF "$requirement" <<<"$requires" && pass "rpm requires $requirement" || fail "the gateway rpm does not require $requirement"
 done
-rpm -qp --scripts "$gateway_rpm" 2>/dev/null | grep -q 'useradd -r -g portico' ||
+grep -q 'useradd -r -g portico' <<<"$(rpm -qp --scripts "$gateway_rpm" 2>/dev/null)" ||
     fail "the gateway rpm does not make the user portico"
 [[ $(rpm -qp --qf '%{LICENSE}' "$gateway_rpm" 2>/dev/null) == MIT ]] || fail "the rpm licence is not MIT"
 if [[ $flavour == gui ]]; then
@@ -227,13 +228,15 @@ if [[ $flavour == gui ]]; then
         grep -qF "$requirement" <<<"$requires" && pass "portico rpm requires $requirement" ||
             fail "the portico rpm does not require $requirement"
     done
-    rpm -qpl "$desktop_rpm" 2>/dev/null | grep -qx /usr/bin/portico || fail "the portico rpm lacks /usr/bin/portico"
+    grep -qx /usr/bin/portico <<<"$(rpm -qpl "$desktop_rpm" 2>/dev/null)" || fail "the portico rpm lacks /usr/bin/portico"
 fi
 
 step "tgz"
+# (Lists in variables, not pipes into grep -q: with pipefail an early grep would fail the pipe.)
+tgz_files=$(tar -tzf "$tgz")
 for file in usr/bin/portico-gateway usr/share/portico/config.yaml usr/share/portico/portico.conf \
     usr/share/doc/portico-gateway/copyright; do
-    tar -tzf "$tgz" | grep -q "/$file\$" && pass "tgz has $file" || fail "the tgz lacks $file"
+    grep -q "/$file\$" <<<"$tgz_files" && pass "tgz has $file" || fail "the tgz lacks $file"
 done
 
 echo
