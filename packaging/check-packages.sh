@@ -46,9 +46,12 @@ etc_before=$(ls -la /etc/portico 2>/dev/null || true)
 [[ $(ls -la /etc/portico 2>/dev/null || true) == "$etc_before" ]] || fail "cpack changed /etc/portico"
 gateway_deb=$work/out/portico-gateway_${version}_amd64.deb
 desktop_deb=$work/out/portico_${version}_amd64.deb
-gateway_rpm=$(ls "$work"/out/portico-gateway-"$version"-*.rpm 2>/dev/null | head -1)
-desktop_rpm=$(ls "$work"/out/portico-"$version"-*.rpm 2>/dev/null | head -1)
-tgz=$(ls "$work"/out/portico-"$version"-*.tar.gz 2>/dev/null | head -1)
+# The first file matching a pattern, or empty (no ls: under pipefail its "no match" would end
+# the script).
+first() { local files=("$@"); [[ -e ${files[0]} ]] && echo "${files[0]}" || true; }
+gateway_rpm=$(first "$work"/out/portico-gateway-"$version"-*.rpm)
+desktop_rpm=$(first "$work"/out/portico-"$version"-*.rpm)
+tgz=$(first "$work"/out/portico-"$version"-*.tar.gz)
 expected=("$gateway_deb" "$gateway_rpm" "$tgz")
 [[ $flavour == gui ]] && expected+=("$desktop_deb" "$desktop_rpm")
 for file in "${expected[@]}"; do
