@@ -41,8 +41,10 @@ function(portico_add_test name)
         PORTICO_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
         PORTICO_BINARY_DIR="${PROJECT_BINARY_DIR}")
     add_test(NAME ${name} COMMAND ${name})
+    # PORTICO_SYSTEM_CONF empty: an installed service's /etc/portico/portico.conf on the machine
+    # must not redirect the tests' command lines to its store (app/common/startup.h).
     set(env "QT_QPA_PLATFORM=offscreen" "QT_LOGGING_RULES=qt.qpa.*=false"
-            "PORTICO_TEST_LOG_DIR=${PORTICO_TEST_LOG_DIR}")
+            "PORTICO_TEST_LOG_DIR=${PORTICO_TEST_LOG_DIR}" "PORTICO_SYSTEM_CONF=")
     set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}"
                                             FIXTURES_REQUIRED portico_test_logs)
     if(NOT ARG_TIMEOUT)

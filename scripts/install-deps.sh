@@ -21,8 +21,11 @@ for arg in "$@"; do
         # keychain tests (tests/ui/with-test-keyring.sh); libsecret-tools: secret-tool, which
         # they ask what the Secret Service holds.
         # nginx, wrk: the smoke mode of the benchmark harness (ctest's bench_smoke).
+        # lintian, rpm, appstream, desktop-file-utils, systemd (systemd-analyze), dpkg-dev
+        # (dpkg-shlibdeps for cpack): ctest's packaging_check (packaging/check-packages.sh).
         --test) packages+=(python3 xvfb xauth curl ccache postgresql dbus gnome-keyring
-                           libsecret-tools nginx wrk) ;;
+                           libsecret-tools nginx wrk
+                           lintian rpm appstream desktop-file-utils systemd dpkg-dev file) ;;
         # The benchmark harness (bench/run.sh): nginx as the fast upstream and as the reverse
         # proxy the gateway is compared with, wrk as the client.
         --bench) packages+=(python3 nginx wrk) ;;

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <QList>
+#include <QPair>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -44,6 +47,37 @@ QString userConfigPath();
 // --config if given, else PORTICO_CONFIG if set, else userConfigPath() if it exists, else empty:
 // the built-in config.
 QString configPath(const std::optional<QString> &given);
+
+// The settings of the installed service: /etc/portico/portico.conf, or the file PORTICO_SYSTEM_CONF
+// names (empty: none). The systemd unit reads it as its EnvironmentFile=, and portico-gateway (not
+// the desktop app) reads it too, so an admin's command line on that machine finds the service's
+// store and config: --db/--config > the environment > this file > the user's own defaults.
+// The package makes it 0640 root:portico: root and the portico user read it, an ordinary user
+// cannot and keeps the per-user store the desktop app shares with the command line.
+QString systemSettingsPath();
+
+struct SystemSettings {
+    QList<QPair<QString, QString>> values; // in file order
+    QStringList problems;                  // "line N: why", for lines that are skipped
+};
+// KEY=VALUE lines as systemd's EnvironmentFile= reads them, in the subset Portico writes: blank
+// lines and lines starting with # or ; are skipped, spaces around the key and the value are
+// dropped, a value wholly in "..." or '...' loses its quotes. Lines that are not KEY=VALUE are
+// reported and skipped.
+SystemSettings parseSystemSettings(const QByteArray &text);
+
+// Reads systemSettingsPath() and sets each variable that is not set in the environment already.
+// A missing or unreadable file does nothing (the ordinary user's case). Returns the problems found
+// (as "FILE: line N: why"), for a warning; they never stop the command.
+QStringList applySystemSettings();
+
+// Run as root on a SQLite store whose folder belongs to another user (the service's
+// /var/lib/portico, owned by portico): gives that user the store and its -wal, -shm and -journal
+// files where root owns them, so the service can still open a store an admin created or touched.
+// SQLite already gives the -wal and -shm files it makes later the owner of the store file (its
+// unix VFS does so when running as root). Anywhere else it does nothing. Returns a problem, or
+// empty.
+QString giveStoreToFolderOwner(const QString &storePath);
 
 enum class Program { Desktop, CommandLine };
 // Who makes a change, for the audit trail: "desktop:<user>" or "cli:<user>", the user being $USER,

@@ -52,6 +52,10 @@ std::shared_ptr<store::Database> CliContext::sharedDatabase() {
         return nullptr;
     }
     m_database = opened.value();
+    // An admin's `sudo portico-gateway keys create ...` on the service's store must not leave it,
+    // or its -wal/-shm, owned by root: the service (user portico) could no longer open it.
+    if (const QString problem = app::giveStoreToFolderOwner(path); !problem.isEmpty())
+        warn(problem);
     return m_database;
 }
 

@@ -77,10 +77,12 @@ CommandLine::CommandLine(QList<CommandSpec> commands)
 QList<OptionSpec> CommandLine::globalOptions() {
     return {
         {QStringLiteral("db"), QStringLiteral("PATH"),
-         QStringLiteral("the store: an SQLite file, or postgresql://USER@HOST:PORT/DBNAME (env PORTICO_DB; default: %1)")
+         QStringLiteral("the store: an SQLite file, or postgresql://USER@HOST:PORT/DBNAME (env "
+                        "PORTICO_DB, then /etc/portico/portico.conf; default: %1)")
              .arg(store::Database::defaultPath())},
         {QStringLiteral("config"), QStringLiteral("FILE"),
-         QStringLiteral("config.yaml to use (env PORTICO_CONFIG; default: %1 if it exists, "
+         QStringLiteral("config.yaml to use (env PORTICO_CONFIG, then /etc/portico/portico.conf; "
+                        "default: %1 if it exists, "
                         "else the built-in config with the 'demo' route)")
              .arg(app::userConfigPath())},
         {QStringLiteral("json"), {}, QStringLiteral("print machine-readable JSON on stdout")},

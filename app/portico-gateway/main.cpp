@@ -35,6 +35,11 @@ int main(int argc, char *argv[]) {
     case CommandLine::Outcome::Run:
         break;
     }
+    // The installed service's settings, under whatever is already in the environment (the order:
+    // app/common/startup.h). After parsing, so --help and --version never depend on the file.
+    for (const QString &problem : portico::app::applySystemSettings())
+        CliContext::printErr(QStringLiteral("portico-gateway: warning: ") + problem +
+                             QLatin1Char('\n'));
     CliContext context(commandLine);
     return commandLine.command()->run(context);
 }
