@@ -13,3 +13,7 @@ set_tests_properties(test_providerkeys_keyring PROPERTIES
     ENVIRONMENT "QT_QPA_PLATFORM=offscreen;QT_LOGGING_RULES=qt.qpa.*=false;PORTICO_TEST_LOG_DIR=${PORTICO_TEST_LOG_DIR}"
     FIXTURES_REQUIRED portico_test_logs TIMEOUT 300)
 
+# The first run's welcome, with the real embedded gateway answering its test request.
+portico_add_test(test_firstrun
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_firstrun.cpp ${CMAKE_CURRENT_LIST_DIR}/testsupport.h
+    LIBRARIES portico_ui portico_desktop Qt6::Network)
