@@ -276,9 +276,17 @@ shoot() {
 
 shoot 1 1280x800 "$work/1x" "$work/traffic-done"
 shoot 2 2560x1600 "$work/2x"
+# The first run: the same app and config on a store of its own, still empty, so the Keys page
+# opens with the welcome; the walk creates the first group and key there and sends the test
+# request through the embedded gateway.
+mkdir -p "$work/firstrun"
+PORTICO_DB=$work/firstrun.db PORTICO_SCREENSHOT_DIR=$work/firstrun PORTICO_SCREENSHOT_WALK=firstrun \
+    QT_QPA_PLATFORM=xcb \
+    timeout 180 xvfb-run --auto-servernum --server-args="-screen 0 1280x800x24" \
+    "$app" --listen "127.0.0.1:$port"
 
 mkdir -p "$out"
-cp "$work"/1x/*.png "$out"/
+cp "$work"/1x/*.png "$work"/firstrun/*.png "$out"/
 cp "$work/2x/keys-page.png" "$out/keys-page-200.png"
 echo "screenshots: saved in $out:"
 ls -1 "$out"

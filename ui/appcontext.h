@@ -19,6 +19,7 @@ class GatewayLog;
 
 namespace portico::ui {
 
+class ProviderKeys;
 class StoreWatcher;
 
 // What every page of the desktop app needs: the shared store, the config, who is acting (for the
@@ -31,6 +32,8 @@ struct AppContext {
     std::function<QString()> gatewayBaseUrl;    // "http://127.0.0.1:8000", empty when stopped
     StoreWatcher *storeWatcher = nullptr;       // emits storeChanged() for any change, any process
     std::shared_ptr<metering::GatewayLog> gatewayLog; // the embedded gateway's log (Logs page)
+    // Upstream API keys in the OS keychain (Routes, Set API Key); null: no way to set them.
+    ProviderKeys *providerKeys = nullptr;
 };
 
 } // namespace portico::ui

@@ -9,6 +9,7 @@
 #include "storeopener.h"
 #include "ui/appcontext.h"
 #include "ui/mainwindow.h"
+#include "ui/secrets/providerkeys.h"
 #include "ui/storewatcher.h"
 #include "ui/translations.h"
 
@@ -73,7 +74,13 @@ int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindo
         storeRequest.address = remembered;
 
     const QString config = configPath(givenOption(parser, QStringLiteral("config")));
-    auto configManager = std::make_shared<config::ConfigManager>(config);
+    // Upstream API keys set on the Routes page (Set API Key) live in the system keychain, and
+    // config.yaml's `!secret NAME` looks there first: the names the file refers to are fetched
+    // before it is loaded (ui/secrets/providerkeys.h says why, and how later edits are followed).
+    ui::ProviderKeys providerKeys(std::make_unique<ui::SystemProviderKeychain>());
+    providerKeys.fetchNow(ui::ProviderKeys::secretNamesOf(config), std::chrono::seconds(5));
+    auto configManager = std::make_shared<config::ConfigManager>(config, providerKeys.source());
+    providerKeys.follow(configManager);
     if (!config.isEmpty())
         configManager->setWatchFile(true);
 
@@ -126,6 +133,7 @@ int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindo
         context.gatewayBaseUrl = [&gateway] { return gateway.baseUrl(); };
         context.storeWatcher = &watcher;
         context.gatewayLog = gatewayLog;
+        context.providerKeys = &providerKeys;
 
         ui::MainWindow window(context);
         QObject::connect(&gateway, &EmbeddedGateway::statusChanged, &window,

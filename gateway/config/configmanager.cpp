@@ -1,5 +1,7 @@
 #include "config/configmanager.h"
 
+#include "config/secretsource.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -29,8 +31,13 @@ QByteArray fileFingerprint(const QString &path) {
 } // namespace
 
 ConfigManager::ConfigManager(QString path, QObject *parent)
+    : ConfigManager(std::move(path), nullptr, parent) {}
+
+ConfigManager::ConfigManager(QString path, std::shared_ptr<const SecretSource> secrets,
+                             QObject *parent)
     : QObject(parent)
     , m_path(std::move(path))
+    , m_secrets(std::move(secrets))
     , m_current(std::make_shared<const GatewayConfig>()) {
     // No receiver can be connected yet, so this only sets the first state.
     reload();
@@ -52,10 +59,10 @@ bool ConfigManager::lastLoadFailed() const {
 }
 
 bool ConfigManager::reload() {
-    LoadResult result =
-        m_path.isEmpty()
-            ? parseConfig(builtInConfigText(), QStringLiteral("config.yaml (built-in)"), QString())
-            : loadConfigFile(m_path);
+    LoadResult result = m_path.isEmpty() ? parseConfig(builtInConfigText(),
+                                                       QStringLiteral("config.yaml (built-in)"),
+                                                       QString(), m_secrets)
+                                         : loadConfigFile(m_path, m_secrets);
     const bool ok = result.ok();
     {
         QWriteLocker locker(&m_lock);

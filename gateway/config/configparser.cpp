@@ -102,9 +102,10 @@ QString sectionName(ModelKind kind) {
 
 } // namespace
 
-ConfigParser::ConfigParser(QString fileName, QString secretsFile)
+ConfigParser::ConfigParser(QString fileName, QString secretsFile,
+                           std::shared_ptr<const SecretSource> secrets)
     : m_fileName(std::move(fileName))
-    , m_secrets(std::move(secretsFile)) {}
+    , m_secrets(std::move(secretsFile), std::move(secrets)) {}
 
 void ConfigParser::error(const YAML::Mark &at, const QString &path, const QString &message) {
     m_problems.append(
@@ -203,7 +204,17 @@ std::optional<ConfigParser::Text> ConfigParser::text(const YAML::Node &node,
         }
         std::optional<QString> value = m_secrets.lookup(name, m_problems);
         if (!value) {
-            if (m_secrets.secretsFile().isEmpty()) {
+            if (const SecretSource *source = m_secrets.source()) {
+                const QString where =
+                    m_secrets.secretsFile().isEmpty()
+                        ? QStringLiteral("nor in the environment")
+                        : QStringLiteral("nor in secrets.yaml (%1) nor in the environment")
+                              .arg(m_secrets.secretsFile());
+                error(at, path,
+                      QStringLiteral("secret %1 is not in %2 %3; set it there (in Portico: "
+                                     "Routes, Set API Key), or set the environment variable %4")
+                          .arg(quoted(name), source->description(), where, name));
+            } else if (m_secrets.secretsFile().isEmpty()) {
                 error(at, path,
                       QStringLiteral("secret %1 is not in the environment (this config has no "
                                      "secrets.yaml); set the environment variable %2")

@@ -15,7 +15,8 @@ namespace portico::config::detail {
 // rather than stopping at the first, so a user fixes the whole file in one pass.
 class ConfigParser {
 public:
-    ConfigParser(QString fileName, QString secretsFile);
+    ConfigParser(QString fileName, QString secretsFile,
+                 std::shared_ptr<const SecretSource> secrets = nullptr);
 
     LoadResult parse(const QByteArray &yaml);
 

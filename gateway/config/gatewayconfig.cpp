@@ -1,6 +1,7 @@
 #include "config/gatewayconfig.h"
 
 #include "config/configparser.h"
+#include "config/secretsource.h"
 #include "config/yamlsupport.h"
 
 #include <QDir>
@@ -37,6 +38,10 @@ const ModelConfig *GatewayConfig::embeddingModel(const QString &modelId) const {
 }
 
 LoadResult loadConfigFile(const QString &path) {
+    return loadConfigFile(path, nullptr);
+}
+
+LoadResult loadConfigFile(const QString &path, std::shared_ptr<const SecretSource> secrets) {
     const QFileInfo info(path);
     const auto failure = [&](const QString &message) {
         LoadResult result;
@@ -67,7 +72,8 @@ LoadResult loadConfigFile(const QString &path) {
     }
     const QByteArray text = file.read(detail::maxYamlFileBytes + 1);
     LoadResult result =
-        parseConfig(text, path, info.absoluteDir().filePath(QStringLiteral("secrets.yaml")));
+        parseConfig(text, path, info.absoluteDir().filePath(QStringLiteral("secrets.yaml")),
+                    std::move(secrets));
     if (result.holdsCredentials && detail::readableByOthers(path)) {
         Problem problem;
         problem.severity = Problem::Severity::Warning;
@@ -88,7 +94,12 @@ LoadResult loadConfigFile(const QString &path) {
 
 LoadResult parseConfig(const QByteArray &yaml, const QString &fileName,
                        const QString &secretsFile) {
-    detail::ConfigParser parser(fileName, secretsFile);
+    return parseConfig(yaml, fileName, secretsFile, nullptr);
+}
+
+LoadResult parseConfig(const QByteArray &yaml, const QString &fileName, const QString &secretsFile,
+                       std::shared_ptr<const SecretSource> secrets) {
+    detail::ConfigParser parser(fileName, secretsFile, std::move(secrets));
     return parser.parse(yaml);
 }
 

@@ -8,10 +8,15 @@
 
 namespace portico::config::detail {
 
-SecretResolver::SecretResolver(QString secretsFile)
-    : m_file(std::move(secretsFile)) {}
+SecretResolver::SecretResolver(QString secretsFile, std::shared_ptr<const SecretSource> source)
+    : m_file(std::move(secretsFile))
+    , m_source(std::move(source)) {}
 
 std::optional<QString> SecretResolver::lookup(const QString &name, QList<Problem> &problems) {
+    if (m_source) {
+        if (std::optional<QString> value = m_source->lookup(name))
+            return value;
+    }
     if (!m_loaded) {
         m_loaded = true;
         load(problems);
@@ -85,3 +90,81 @@ void SecretResolver::load(QList<Problem> &problems) {
 }
 
 } // namespace portico::config::detail
+
+namespace portico::config {
+
+namespace {
+void collectSecretNames(const YAML::Node &node, QStringList &names, int depth) {
+    // As deep as the parser itself goes; a deeper file is refused there anyway.
+    if (depth > 64 || !node.IsDefined())
+        return;
+    if (node.IsScalar()) {
+        if (node.Tag() == "!secret") {
+            const QString name = detail::fromStd(node.Scalar()).trimmed();
+            if (!name.isEmpty() && !names.contains(name))
+                names.append(name);
+        }
+        return;
+    }
+    if (node.IsSequence()) {
+        for (const YAML::Node &item : node)
+            collectSecretNames(item, names, depth + 1);
+    } else if (node.IsMap()) {
+        for (auto it = node.begin(); it != node.end(); ++it)
+            collectSecretNames(it->second, names, depth + 1);
+    }
+}
+YAML::Node loadFirst(const QByteArray &yaml) {
+    if (yaml.size() > detail::maxYamlFileBytes)
+        return {};
+    try {
+        return YAML::Load(yaml.toStdString());
+    } catch (const YAML::Exception &) {
+        return {};
+    }
+}
+} // namespace
+
+QHash<QString, QString> apiKeySecretNames(const QByteArray &yaml) {
+    QHash<QString, QString> names;
+    const YAML::Node root = loadFirst(yaml);
+    // A key that is missing yields yaml-cpp's "zombie" node, which throws when asked its type:
+    // every look-up checks IsDefined() first, and the catch covers what the checks miss.
+    const auto child = [](const YAML::Node &map, const char *key) {
+        return map.IsDefined() && map.IsMap() ? map[key] : YAML::Node();
+    };
+    try {
+        for (const char *section : {"chat_models", "embedding_models"}) {
+            const YAML::Node models = child(root, section);
+            if (!models.IsDefined() || !models.IsSequence())
+                continue;
+            for (const YAML::Node &model : models) {
+                const YAML::Node id = child(model, "model_id");
+                const YAML::Node apiKey = child(child(model, "credentials"), "api_key");
+                if (id.IsDefined() && id.IsScalar() && apiKey.IsDefined() && apiKey.IsScalar() &&
+                    apiKey.Tag() == "!secret") {
+                    names.insert(detail::fromStd(id.Scalar()).trimmed(),
+                                 detail::fromStd(apiKey.Scalar()).trimmed());
+                }
+            }
+        }
+    } catch (const YAML::Exception &) {
+        // An odd file names fewer secrets; loading it reports what is wrong.
+    }
+    return names;
+}
+
+QStringList secretNamesIn(const QByteArray &yaml) {
+    QStringList names;
+    if (yaml.size() > detail::maxYamlFileBytes)
+        return names;
+    try {
+        for (const YAML::Node &document : YAML::LoadAll(yaml.toStdString()))
+            collectSecretNames(document, names, 0);
+    } catch (const YAML::Exception &) {
+        // A file that does not parse names nothing; loading it reports why.
+    }
+    return names;
+}
+
+} // namespace portico::config

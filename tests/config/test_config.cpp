@@ -1,5 +1,6 @@
 #include "config/configmanager.h"
 #include "config/gatewayconfig.h"
+#include "config/secretsource.h"
 
 #include <QDir>
 #include <QFile>
@@ -101,6 +102,8 @@ private Q_SLOTS:
     void secretFromSecretsFile();
     void secretFromEnvironment();
     void secretsFileWinsOverEnvironment();
+    void injectedSourceComesFirst();
+    void secretNamesOfAFile();
     void brokenSecretsFile();
     void secretNeverInMessages();
     void loadConfigFileErrors();
@@ -829,6 +832,98 @@ void TestConfig::secretsFileWinsOverEnvironment() {
     QVERIFY2(result.ok(), qPrintable(describe(result.problems)));
     QVERIFY(result.config->chatModel(QStringLiteral("demo"))->apiKey ==
             QStringLiteral("from-file"));
+}
+
+namespace {
+// The injected source of the desktop app (its keychain, ui/secrets/providerkeys.h) is an
+// interface: here a map.
+class MapSource : public SecretSource {
+public:
+    explicit MapSource(QHash<QString, QString> values)
+        : m_values(std::move(values)) {}
+    std::optional<QString> lookup(const QString &name) const override {
+        const auto it = m_values.constFind(name);
+        return it == m_values.constEnd() ? std::nullopt : std::optional<QString>(*it);
+    }
+    QString description() const override { return QStringLiteral("the test keychain"); }
+
+private:
+    QHash<QString, QString> m_values;
+};
+} // namespace
+
+void TestConfig::injectedSourceComesFirst() {
+    qputenv("PORTICO_TEST_ORDER", "from-env");
+    qputenv("PORTICO_TEST_ENV_ONLY", "env-only");
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString config = dir.filePath(QStringLiteral("config.yaml"));
+    QVERIFY(writeFile(config, QByteArray(kMinimal).replace(
+                                  "model: mock/echo\n",
+                                  "model: openai/gpt-4o\n"
+                                  "    credentials: { api_key: !secret PORTICO_TEST_ORDER }\n"
+                                  "    params: { user: !secret PORTICO_TEST_ENV_ONLY }\n")));
+    QVERIFY(
+        writeFile(dir.filePath(QStringLiteral("secrets.yaml")), "PORTICO_TEST_ORDER: from-file\n"));
+    const auto source = std::make_shared<MapSource>(
+        QHash<QString, QString>{{QStringLiteral("PORTICO_TEST_ORDER"), QStringLiteral("from-kc")}});
+
+    // Keychain, then secrets.yaml, then the environment.
+    LoadResult result = loadConfigFile(config, source);
+    QVERIFY2(result.ok(), qPrintable(describe(result.problems)));
+    const ModelConfig *model = result.config->chatModel(QStringLiteral("demo"));
+    QVERIFY(model->apiKey == QStringLiteral("from-kc"));
+    QVERIFY(model->params.value(QStringLiteral("user")).toString() == QStringLiteral("env-only"));
+    result = loadConfigFile(config);
+    QVERIFY2(result.ok(), qPrintable(describe(result.problems)));
+    QVERIFY(result.config->chatModel(QStringLiteral("demo"))->apiKey ==
+            QStringLiteral("from-file"));
+
+    // The manager passes it on at every reload.
+    ConfigManager manager(config, source);
+    QVERIFY(!manager.lastLoadFailed());
+    QVERIFY(manager.current()->chatModel(QStringLiteral("demo"))->apiKey ==
+            QStringLiteral("from-kc"));
+
+    // Found nowhere: the message names the keychain and where to set it.
+    qunsetenv("PORTICO_TEST_ORDER");
+    qunsetenv("PORTICO_TEST_ENV_ONLY");
+    result = loadConfigFile(config, source);
+    QVERIFY(!result.ok());
+    const QString all = describe(result.problems);
+    QVERIFY2(all.contains(QStringLiteral("secret 'PORTICO_TEST_ENV_ONLY' is not in the test "
+                                         "keychain nor in secrets.yaml")),
+             qPrintable(all));
+    QVERIFY2(all.contains(QStringLiteral("Set API Key")), qPrintable(all));
+    QVERIFY(!all.contains(QStringLiteral("from-kc")));
+}
+
+void TestConfig::secretNamesOfAFile() {
+    QCOMPARE(secretNamesIn("chat_models:\n"
+                           "  - model_id: a\n"
+                           "    credentials: { api_key: !secret A_KEY, base_url: !secret URL }\n"
+                           "  - model_id: b\n"
+                           "    credentials:\n"
+                           "      api_key: !secret A_KEY\n"
+                           "    params: { x: [1, !secret  B_KEY ] }\n"
+                           "gateway: { metrics_token: !secret TOKEN }\n"),
+             (QStringList{QStringLiteral("A_KEY"), QStringLiteral("URL"), QStringLiteral("B_KEY"),
+                          QStringLiteral("TOKEN")}));
+    QCOMPARE(apiKeySecretNames("chat_models:\n"
+                               "  - model_id: a\n"
+                               "    credentials: { api_key: !secret A_KEY }\n"
+                               "  - model_id: b\n"
+                               "    credentials: { api_key: sk-in-file }\n"
+                               "  - model_id: c\n"
+                               "    model: mock/echo\n"
+                               "embedding_models:\n"
+                               "  - model_id: e\n"
+                               "    credentials:\n"
+                               "      api_key: !secret E_KEY\n"),
+             (QHash<QString, QString>{{QStringLiteral("a"), QStringLiteral("A_KEY")},
+                                      {QStringLiteral("e"), QStringLiteral("E_KEY")}}));
+    QVERIFY(secretNamesIn("routes: [unterminated\n").isEmpty());
+    QVERIFY(secretNamesIn("").isEmpty());
 }
 
 void TestConfig::brokenSecretsFile() {

@@ -9,9 +9,11 @@
 #include "ui/keys/keydetailpanel.h"
 #include "ui/keys/keyspage.h"
 #include "ui/keys/previoussecretview.h"
+#include "ui/keys/welcomepanel.h"
 #include "ui/logs/logspage.h"
 #include "ui/logs/logstablemodel.h"
 #include "ui/mainwindow.h"
+#include "ui/routes/routespage.h"
 #include "ui/usage/keyusagesummary.h"
 #include "ui/usage/usagepage.h"
 
@@ -58,6 +60,11 @@ void ScreenshotWalker::start() {
     if (QScreen *screen = m_window.screen())
         m_window.setGeometry(screen->availableGeometry());
 
+    if (qEnvironmentVariable("PORTICO_SCREENSHOT_WALK") == QLatin1String("firstrun")) {
+        m_steps = firstRunSteps();
+        waitForTraffic(0);
+        return;
+    }
     m_steps = {
         [this] {
             m_window.setCurrentPage(MainWindow::KeysPageIndex);
@@ -189,6 +196,22 @@ void ScreenshotWalker::start() {
             });
         },
         [this] {
+            // Set API Key for the "assistant" route's first model, a key being typed (dots).
+            auto *routes = m_window.findChild<RoutesPage *>();
+            if (!routes || !routes->selectRoute(QStringLiteral("assistant")))
+                return fail(QStringLiteral("no route 'assistant' on the Routes page"));
+            routes->setApiKey();
+            whenVisible(QStringLiteral("setApiKeyDialog"), [this](QWidget *dialog) {
+                if (auto *edit = dialog->findChild<QLineEdit *>(QStringLiteral("apiKeyEdit")))
+                    edit->insert(QStringLiteral("not-a-real-key-only-dots-are-shown"));
+                QTimer::singleShot(kSettleMs, this, [this, dialog] {
+                    save(QStringLiteral("set-api-key-dialog.png"), dialog);
+                    static_cast<QDialog *>(dialog)->reject();
+                    next();
+                });
+            });
+        },
+        [this] {
             QPointer<DashboardPage> dashboard = m_window.findChild<DashboardPage *>();
             if (!dashboard)
                 return fail(QStringLiteral("no DashboardPage"));
@@ -287,6 +310,61 @@ void ScreenshotWalker::start() {
         },
     };
     waitForTraffic(600); // two minutes at 200 ms a try: the script sends after the gateway is up
+}
+
+QList<ScreenshotWalker::Step> ScreenshotWalker::firstRunSteps() {
+    return {
+        [this] {
+            m_window.setCurrentPage(MainWindow::KeysPageIndex);
+            WelcomePanel *welcome = m_window.keysPage()->welcomePanel();
+            if (!welcome->isVisible())
+                return fail(QStringLiteral("no welcome: the first-run walk needs an empty store"));
+            // The test request needs the embedded gateway.
+            whenReady(
+                [this] {
+                    return m_window.gatewayStatusText().startsWith(
+                        QStringLiteral("Gateway listening"));
+                },
+                {},
+                [this] {
+                    save(QStringLiteral("welcome-panel.png"));
+                    next();
+                },
+                QStringLiteral("the embedded gateway did not start"));
+        },
+        [this] {
+            auto *create =
+                m_window.findChild<QAbstractButton *>(QStringLiteral("welcomeCreateButton"));
+            if (!create)
+                return fail(QStringLiteral("no welcomeCreateButton"));
+            create->click();
+            whenVisible(QStringLiteral("oneTimeKeyDialog"), [this](QWidget *dialog) {
+                if (auto *copy =
+                        dialog->findChild<QAbstractButton *>(QStringLiteral("copyKeyButton")))
+                    copy->click();
+                static_cast<QDialog *>(dialog)->accept();
+                next();
+            });
+        },
+        [this] {
+            auto *test = m_window.findChild<QAbstractButton *>(QStringLiteral("welcomeTestButton"));
+            if (!test)
+                return fail(QStringLiteral("no welcomeTestButton"));
+            test->click();
+            WelcomePanel *welcome = m_window.keysPage()->welcomePanel();
+            whenReady(
+                [welcome] {
+                    return welcome->answerText().startsWith(QStringLiteral("Answer from"));
+                },
+                {},
+                [this] {
+                    m_window.statusBar()->clearMessage();
+                    save(QStringLiteral("welcome-answer.png"));
+                    next();
+                },
+                QStringLiteral("the welcome's test request got no answer"));
+        },
+    };
 }
 
 void ScreenshotWalker::waitForTraffic(int triesLeft) {

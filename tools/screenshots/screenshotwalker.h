@@ -64,6 +64,9 @@ private:
     // on it would.
     void hoverNewestRefusal(ui::LogsPage &logs);
     void fail(const QString &what);
+    // PORTICO_SCREENSHOT_WALK=firstrun: on an empty store, the welcome, its first key and the
+    // answer to its test request.
+    QList<Step> firstRunSteps();
 
     ui::MainWindow &m_window;
     QDir m_outputDir;

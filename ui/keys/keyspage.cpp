@@ -11,6 +11,7 @@
 #include "ui/keys/keystablemodel.h"
 #include "ui/keys/onetimekeydialog.h"
 #include "ui/keys/rotatekeydialog.h"
+#include "ui/keys/welcomepanel.h"
 #include "ui/messagebox.h"
 #include "ui/storeerrortext.h"
 #include "ui/storewatcher.h"
@@ -49,6 +50,15 @@ KeysPage::KeysPage(AppContext &context, QWidget *parent)
     m_proxy->setSourceModel(m_model);
 
     auto *layout = new QVBoxLayout(this);
+    m_welcome = new WelcomePanel(m_context, this);
+    layout->addWidget(m_welcome);
+    connect(m_welcome, &WelcomePanel::firstKeyCreated, this,
+            [this](const store::CreatedKey &created) {
+                reload();
+                selectKey(created.record.uuid);
+                Q_EMIT statusMessage(tr("Key \u201c%1\u201d created.").arg(created.record.name));
+                showOneTimeKey(created);
+            });
     layout->addWidget(buildToolbar());
 
     m_loadError = new QLabel(this);
@@ -347,8 +357,10 @@ void KeysPage::reload() {
     m_reloading = false;
 
     store::GroupStore groupStore(*m_context.database, m_context.actor);
-    if (auto groups = groupStore.listGroups())
+    if (auto groups = groupStore.listGroups()) {
         reloadGroupFilter(groups.value());
+        m_welcome->setStoreEmpty(m_model->rowCount() == 0 && groups.value().isEmpty());
+    }
 
     if (!selected.isEmpty() && !selectKey(selected))
         m_detail->clear();

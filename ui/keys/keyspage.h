@@ -19,6 +19,7 @@ class KeyActionsDelegate;
 class KeyDetailPanel;
 class KeysFilterProxyModel;
 class KeysTableModel;
+class WelcomePanel;
 
 // The Keys page (docs/ARCHITECTURE.md). The keys table (behind a search and a group
 // filter) on the left, the selected key's details on the right, Create Key on top.
@@ -46,6 +47,8 @@ public:
     QTableView *table() const { return m_table; }
     KeyDetailPanel *detailPanel() const { return m_detail; }
     QSplitter *splitter() const { return m_splitter; }
+    // The first run's welcome (shown while the store is empty).
+    WelcomePanel *welcomePanel() const { return m_welcome; }
 
 public Q_SLOTS:
     void reload();
@@ -87,6 +90,7 @@ private:
     QTableView *m_table = nullptr;
     QSplitter *m_splitter = nullptr;
     KeyDetailPanel *m_detail = nullptr;
+    WelcomePanel *m_welcome = nullptr;
 
     QAction *m_newKeyAction = nullptr;
     QAction *m_deleteKeyAction = nullptr;

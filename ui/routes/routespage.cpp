@@ -5,6 +5,7 @@
 #include "store/groupstore.h"
 #include "ui/appcontext.h"
 #include "ui/common/heading.h"
+#include "ui/routes/setapikeydialog.h"
 #include "ui/storewatcher.h"
 
 #include <QClipboard>
@@ -97,6 +98,11 @@ void RoutesPage::buildUi() {
     fileRow->addWidget(fileCaption);
     fileRow->addWidget(m_pathLabel, 1);
     fileRow->addWidget(m_reloadButton);
+    m_apiKeyButton = new QPushButton(tr("Set API &Key…"), this);
+    m_apiKeyButton->setObjectName(QStringLiteral("setApiKeyButton"));
+    m_apiKeyButton->setToolTip(tr("Keep a model's upstream API key in the system keychain"));
+    m_apiKeyButton->setVisible(m_ctx.providerKeys != nullptr);
+    fileRow->addWidget(m_apiKeyButton);
     layout->addLayout(fileRow);
 
     m_statusLabel = new QLabel(this);
@@ -189,6 +195,7 @@ void RoutesPage::buildUi() {
     splitter->setStretchFactor(1, 2);
 
     connect(m_reloadButton, &QPushButton::clicked, this, &RoutesPage::reloadConfig);
+    connect(m_apiKeyButton, &QPushButton::clicked, this, &RoutesPage::setApiKey);
     connect(m_table, &QTableWidget::itemSelectionChanged, this, &RoutesPage::updateExample);
     connect(m_copyButton, &QPushButton::clicked, this, [this] {
         QGuiApplication::clipboard()->setText(m_example->toPlainText());
@@ -242,6 +249,25 @@ void RoutesPage::reloadConfig() {
     // config is still in use and the problems list shows why.
     m_ctx.config->reload();
     refresh();
+}
+
+void RoutesPage::setApiKey() {
+    QString modelId;
+    const auto config = m_ctx.config ? m_ctx.config->current() : nullptr;
+    if (const config::RouteConfig *route = config ? config->route(selectedRoute()) : nullptr) {
+        for (const QString &id : route->chatModels + route->embeddingModels) {
+            const config::ModelConfig *model = config->chatModel(id);
+            if (!model)
+                model = config->embeddingModel(id);
+            if (model && model->provider != QLatin1String("mock")) {
+                modelId = id;
+                break;
+            }
+        }
+    }
+    auto *dialog = new SetApiKeyDialog(m_ctx, modelId, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 void RoutesPage::showEvent(QShowEvent *event) {

@@ -38,6 +38,8 @@ public Q_SLOTS:
     void refresh();
     // Asks the config manager to read config.yaml again and shows the outcome.
     void reloadConfig();
+    // Opens Set API Key for the selected route's first model that calls a provider.
+    void setApiKey();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -57,6 +59,7 @@ private:
 
     QLabel *m_pathLabel = nullptr;
     QPushButton *m_reloadButton = nullptr;
+    QPushButton *m_apiKeyButton = nullptr;
     QLabel *m_statusLabel = nullptr;
     QTableWidget *m_table = nullptr;
     QLabel *m_missingLabel = nullptr;
