@@ -217,6 +217,8 @@ SettingsDialog::SettingsDialog(const Values &current, bool trayAvailable,
     layout->addWidget(buttons);
 
     checkConfig();
+    // Wide enough for a path and the check's lines without cutting them short.
+    setMinimumWidth(qMax(minimumSizeHint().width(), fontMetrics().averageCharWidth() * 90));
 }
 
 SettingsDialog::Values SettingsDialog::values() const {
