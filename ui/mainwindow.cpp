@@ -8,6 +8,7 @@
 #include "ui/audit/historysection.h"
 #include "ui/common/errorlabel.h"
 #include "ui/dashboard/dashboardpage.h"
+#include "ui/desktop/portowner.h"
 #include "ui/keys/keyspage.h"
 #include "ui/logs/logspage.h"
 #include "ui/messagebox.h"
@@ -175,8 +176,12 @@ void MainWindow::buildMenus() {
     auto *file = menuBar()->addMenu(tr("&File"));
     auto *openStore = file->addAction(tr("&Open Store…"), this, &MainWindow::openStore);
     openStore->setObjectName(QStringLiteral("openStoreAction"));
+    auto *settings = file->addAction(tr("&Settings…"), this, &MainWindow::settingsRequested);
+    settings->setObjectName(QStringLiteral("settingsAction"));
+    settings->setShortcut(QKeySequence::Preferences);
+    settings->setMenuRole(QAction::PreferencesRole);
     file->addSeparator();
-    auto *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    auto *quit = file->addAction(tr("&Quit"), this, &MainWindow::closeForGood);
     quit->setObjectName(QStringLiteral("quitAction"));
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -286,9 +291,18 @@ void MainWindow::chooseAnotherPort() {
     quint16 current = 8000;
     if (const int colon = m_gatewayAddress.lastIndexOf(u':'); colon >= 0)
         current = m_gatewayAddress.mid(colon + 1).toUShort();
+    // Who holds the port, when that can be found, and a port that is free now.
+    QHostAddress host(QHostAddress::LocalHost);
+    if (const int colon = m_gatewayAddress.lastIndexOf(u':'); colon > 0)
+        host.setAddress(m_gatewayAddress.left(colon).remove(u'[').remove(u']'));
+    const quint16 proposal = nextFreePort(host, current);
+    const QString held = !m_gatewayListening && !portIsFree(host, current)
+                             ? portInUseText(current) + u'\n'
+                             : QString();
     const auto port = MessageBox::getInteger(
-        this, tr("Use Another Port"), tr("Port for the gateway on this computer (1024–65535):"),
-        current < 65535 ? current + 1 : 8001, 1024, 65535);
+        this, tr("Use Another Port"),
+        held + tr("Port for the gateway on this computer (1024–65535):"),
+        proposal ? proposal : (current < 65535 ? current + 1 : 8001), 1024, 65535);
     if (port) {
         showGatewayStarting();
         Q_EMIT gatewayPortRequested(quint16(*port));
@@ -321,8 +335,27 @@ void MainWindow::saveSettings() const {
     settings.setValue(kPageKey, currentPage());
 }
 
+void MainWindow::closeForGood() {
+    m_closingForGood = true;
+    close();
+}
+
+void MainWindow::showAndRaise() {
+    if (isMinimized())
+        showNormal();
+    else
+        show();
+    raise();
+    activateWindow();
+}
+
 void MainWindow::closeEvent(QCloseEvent *event) {
     saveSettings();
+    if (!m_closingForGood && m_hideOnClose && m_hideOnClose()) {
+        event->ignore();
+        hide();
+        return;
+    }
     QMainWindow::closeEvent(event);
 }
 

@@ -2,6 +2,8 @@
 
 #include <QMainWindow>
 
+#include <functional>
+
 class QAction;
 class QLabel;
 class QListWidget;
@@ -42,6 +44,17 @@ public:
     // The banner's text while the store cannot be read or written; empty while it is hidden.
     QString storeBannerText() const;
 
+    // Asked when the window's close button is used (not File → Quit): true hides the window
+    // instead of closing it, the app going on in the tray (DesktopController decides).
+    void setHideOnClose(std::function<bool()> hideOnClose) {
+        m_hideOnClose = std::move(hideOnClose);
+    }
+    // Closes for good, whatever setHideOnClose() says: File → Quit, the tray's Quit, a store
+    // switch.
+    void closeForGood();
+    // Shows the window again from the tray or a second launch, in front.
+    void showAndRaise();
+
 public Q_SLOTS:
     // listening: where ("127.0.0.1:8000"); not listening: why (empty when stopped on purpose).
     void setGatewayStatus(bool listening, const QString &address, const QString &error);
@@ -57,6 +70,8 @@ Q_SIGNALS:
     // the password typed, if any, and whether to keep it in the system keychain. The app opens
     // it and rebuilds the window on it.
     void openStoreRequested(const QString &address, const QString &password, bool rememberPassword);
+    // File → Settings…; the app opens the settings dialog (DesktopController).
+    void settingsRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -87,6 +102,8 @@ private:
     bool m_gatewayListening = false;
     QString m_gatewayAddress;
     QString m_gatewayError;
+    std::function<bool()> m_hideOnClose;
+    bool m_closingForGood = false;
 };
 
 } // namespace portico::ui

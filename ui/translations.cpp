@@ -1,6 +1,7 @@
 #include "ui/translations.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QLibraryInfo>
 #include <QTranslator>
 
@@ -31,6 +32,22 @@ void installTranslations(QCoreApplication &app, const QLocale &locale) {
     install(app, locale, QStringLiteral("qtbase"),
             QLibraryInfo::path(QLibraryInfo::TranslationsPath));
     install(app, locale, QStringLiteral("portico"), embedded);
+}
+
+QStringList shippedLanguages() {
+    QStringList languages;
+    const QStringList files =
+        QDir(QStringLiteral(":/i18n"))
+            .entryList({QStringLiteral("portico_*.qm")}, QDir::Files, QDir::Name);
+    for (const QString &file : files)
+        languages.append(file.mid(8, file.size() - 8 - 3)); // portico_XX.qm
+    return languages;
+}
+
+QLocale localeForLanguage(const QString &language) {
+    if (language.isEmpty() || !shippedLanguages().contains(language))
+        return QLocale::system();
+    return QLocale(language);
 }
 
 } // namespace portico::ui

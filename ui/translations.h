@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QLocale>
+#include <QStringList>
 
 class QCoreApplication;
 
@@ -14,5 +15,12 @@ void installTranslations(QCoreApplication &app, const QLocale &locale);
 inline void installTranslations(QCoreApplication &app) {
     installTranslations(app, QLocale::system());
 }
+
+// The languages shipped, from the translations embedded under :/i18n ("en", "it", …), so a
+// language added to translations/ shows up in the settings without a change here.
+QStringList shippedLanguages();
+// The locale for a language setting (DesktopSettings::language): the system's when it is empty
+// or not shipped.
+QLocale localeForLanguage(const QString &language);
 
 } // namespace portico::ui

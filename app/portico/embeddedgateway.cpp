@@ -49,6 +49,18 @@ void EmbeddedGateway::setPort(quint16 port) {
     QMetaObject::invokeMethod(m_threadContext, [this, options] { startInThread(options, true); });
 }
 
+void EmbeddedGateway::reconfigure(const QHostAddress &address, quint16 port,
+                                  int fallbackRetentionDays) {
+    if (m_options.address == address && m_options.port == port &&
+        m_options.fallbackRawRetentionDays == fallbackRetentionDays)
+        return;
+    m_options.address = address;
+    m_options.port = port;
+    m_options.fallbackRawRetentionDays = fallbackRetentionDays;
+    const auto options = m_options;
+    QMetaObject::invokeMethod(m_threadContext, [this, options] { reconfigureInThread(options); });
+}
+
 QString EmbeddedGateway::baseUrl() const {
     return m_listening ? QStringLiteral("http://") + m_address : QString();
 }
@@ -82,6 +94,16 @@ void EmbeddedGateway::stopInThread() {
     if (m_gateway && m_gateway->isListening())
         m_gateway->stop();
     report(false, m_gateway ? m_gateway->listenAddress() : QString(), {});
+}
+
+void EmbeddedGateway::reconfigureInThread(proxy::GatewayOptions options) {
+    // Decided here, in posting order, so a start() posted just before still ends on the new
+    // options; a gateway that does not listen is dropped and the next start() makes a new one.
+    const bool wasListening = m_gateway && m_gateway->isListening();
+    delete m_gateway;
+    m_gateway = nullptr;
+    if (wasListening)
+        startInThread(options, false);
 }
 
 void EmbeddedGateway::report(bool listening, const QString &address, const QString &error) {

@@ -34,6 +34,10 @@ public:
     void stop();
     // Restarts on another port (after the configured one turned out to be taken).
     void setPort(quint16 port);
+    // New settings (the settings dialog's): a gateway that listens restarts with them at once,
+    // one that does not uses them when it next starts.
+    void reconfigure(const QHostAddress &address, quint16 port, int fallbackRetentionDays);
+    const proxy::GatewayOptions &options() const { return m_options; }
 
     // The last state reported by the gateway's thread.
     bool isListening() const { return m_listening; }
@@ -49,13 +53,14 @@ private:
     // Runs in the gateway's thread.
     void startInThread(proxy::GatewayOptions options, bool recreate);
     void stopInThread();
+    void reconfigureInThread(proxy::GatewayOptions options);
     void report(bool listening, const QString &address, const QString &error);
 
     std::shared_ptr<store::Database> m_database;
     std::shared_ptr<config::ConfigManager> m_config;
     proxy::GatewayOptions m_options;
     QThread m_thread;
-    QObject *m_threadContext = nullptr;   // lives in m_thread; invokeMethod target
+    QObject *m_threadContext = nullptr;  // lives in m_thread; invokeMethod target
     proxy::Gateway *m_gateway = nullptr; // created, used and deleted in m_thread only
 
     bool m_listening = false;

@@ -11,10 +11,12 @@
 namespace portico::metering {
 
 UsageRetention::UsageRetention(std::shared_ptr<store::Database> database,
-                               std::shared_ptr<config::ConfigManager> config, GatewayLog *log)
+                               std::shared_ptr<config::ConfigManager> config, GatewayLog *log,
+                               int fallbackDays)
     : m_database(std::move(database))
     , m_config(std::move(config))
-    , m_log(log) {}
+    , m_log(log)
+    , m_fallbackDays(fallbackDays) {}
 
 UsageRetention::~UsageRetention() {
     stop();
@@ -45,17 +47,20 @@ void UsageRetention::requestPass() {
 
 void UsageRetention::pass() {
     const auto config = m_config->current();
-    if (config->usage.rawRetentionDays <= 0)
+    const bool fromConfig = config->usage.rawRetentionDays > 0;
+    const int days = fromConfig ? config->usage.rawRetentionDays : m_fallbackDays;
+    if (days <= 0)
         return;
     // Several gateways on one PostgreSQL store: one prunes, the others skip this pass.
     const QString job = QStringLiteral("usage-retention");
     if (!m_database->tryTakeTurn(job))
         return;
-    prune(config->usage.rawRetentionDays);
+    prune(days, fromConfig ? QStringLiteral("usage.raw_retention_days")
+                           : QStringLiteral("the desktop app's usage retention setting"));
     m_database->releaseTurn(job);
 }
 
-void UsageRetention::prune(int days) {
+void UsageRetention::prune(int days, const QString &source) {
     const QDateTime cutoff = QDateTime::currentDateTimeUtc().addDays(-days);
     store::UsageStore usage(*m_database);
     const auto deleted =
@@ -68,17 +73,15 @@ void UsageRetention::prune(int days) {
     if (!deleted.ok()) {
         entry.level = LogEntry::Level::Error;
         entry.event = QStringLiteral("usage_prune_failed");
-        entry.message = QStringLiteral("Could not delete usage rows older than %1 "
-                                       "(usage.raw_retention_days): %2")
-                            .arg(age, deleted.error().message);
+        entry.message = QStringLiteral("Could not delete usage rows older than %1 (%2): %3")
+                            .arg(age, source, deleted.error().message);
     } else if (*deleted > 0) {
         entry.level = LogEntry::Level::Info;
         entry.event = QStringLiteral("usage_pruned");
-        entry.message = QStringLiteral("Deleted %1 usage rows older than %2 "
-                                       "(usage.raw_retention_days); the hourly and daily totals "
-                                       "are kept.")
+        entry.message = QStringLiteral("Deleted %1 usage rows older than %2 (%3); the hourly "
+                                       "and daily totals are kept.")
                             .arg(*deleted)
-                            .arg(age);
+                            .arg(age, source);
     } else {
         return; // nothing to say every hour
     }

@@ -214,8 +214,8 @@ bool Gateway::start() {
     d->refusalTimer->start();
     // Only a gateway that serves prunes: one that failed to start leaves the store alone.
     if (d->config) {
-        d->retention = std::make_unique<metering::UsageRetention>(d->database, d->config,
-                                                                  d->options.log.get());
+        d->retention = std::make_unique<metering::UsageRetention>(
+            d->database, d->config, d->options.log.get(), d->options.fallbackRawRetentionDays);
         d->retention->start();
     }
     logEvent(d->options.log.get(), metering::LogEntry::Level::Info, QStringLiteral("started"),

@@ -46,6 +46,10 @@ struct GatewayOptions {
     // benchmarks only (`serve --no-metering`: bench/run.sh measures what metering costs); the
     // gateway is not meant to run so.
     bool metering = true;
+    // Raw usage rows are deleted after this many days when config.yaml keeps them for ever
+    // (usage.raw_retention_days unset or 0); config.yaml's value wins when set. The desktop
+    // app's setting; 0, as for `serve`: config.yaml alone decides.
+    int fallbackRawRetentionDays = 0;
 };
 
 // The gateway: OpenAI-compatible API over the store and the config. Used by `portico-gateway

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void gatewayPrunesOldRowsAndKeepsTotals();
     void shorterRetentionAppliesOnConfigChange();
     void noRetentionKeepsEverything();
+    void desktopFallbackAppliesOnlyWithoutConfigRetention();
     void pruneCommandUsesConfigOrDays();
     void pruneCommandRefusesBadInput();
 
@@ -56,7 +57,7 @@ private:
     void seedRows();
     qint64 rawRows() const;
     store::UsageAggregate totals() const;
-    void startGateway(const QByteArray &usageSection);
+    void startGateway(const QByteArray &usageSection, int fallbackDays = 0);
     CliRun runCli(const QStringList &arguments) const;
 
     // A new one per test function: each starts from the same seeded store.
@@ -127,12 +128,13 @@ store::UsageAggregate TestRetention::totals() const {
     return result.ok() ? *result : store::UsageAggregate{};
 }
 
-void TestRetention::startGateway(const QByteArray &usageSection) {
+void TestRetention::startGateway(const QByteArray &usageSection, int fallbackDays) {
     QVERIFY(m_fixture->writeConfig(configText(usageSection)));
     QVERIFY(m_fixture->config->reload());
     m_log = std::make_shared<metering::GatewayLog>(1000);
     proxy::GatewayOptions options;
     options.log = m_log;
+    options.fallbackRawRetentionDays = fallbackDays;
     QString error;
     m_gateway = m_fixture->startGateway(options, &error);
     QVERIFY2(m_gateway, qPrintable(error));
@@ -222,6 +224,31 @@ void TestRetention::noRetentionKeepsEverything() {
     QCOMPARE(rawRows(), qint64(kOldRows + kMiddleRows + kRecentRows + 1));
     for (const metering::LogEntry &entry : m_log->entries())
         QVERIFY(!entry.event.startsWith(QLatin1String("usage_prune")));
+}
+
+// The desktop app's setting (GatewayOptions::fallbackRawRetentionDays) prunes when config.yaml
+// keeps rows for ever, and config.yaml's own value wins when it has one.
+void TestRetention::desktopFallbackAppliesOnlyWithoutConfigRetention() {
+    const auto pruned = [this] {
+        for (const metering::LogEntry &entry : m_log->entries()) {
+            if (entry.event == QLatin1String("usage_pruned"))
+                return entry.message;
+        }
+        return QString();
+    };
+    startGateway("usage:\n  raw_retention_days: 30\n", 5);
+    // The pass is over once it says so; the 10-day-old rows are still there.
+    QTRY_VERIFY_WITH_TIMEOUT(!pruned().isEmpty(), 15000);
+    QVERIFY(pruned().contains(QLatin1String("usage.raw_retention_days")));
+    QCOMPARE(rawRows(), qint64(kMiddleRows + kRecentRows));
+    m_gateway.reset();
+
+    startGateway(QByteArray(), 5);
+    QTRY_VERIFY_WITH_TIMEOUT(!pruned().isEmpty(), 15000);
+    QVERIFY2(pruned().contains(QLatin1String("desktop app's usage retention")),
+             qPrintable(pruned()));
+    QCOMPARE(rawRows(), qint64(kRecentRows));
+    QCOMPARE(totals().requests, qint64(kOldRows + kMiddleRows + kRecentRows));
 }
 
 void TestRetention::pruneCommandUsesConfigOrDays() {

@@ -18,11 +18,13 @@
 #include "ui/usage/usagepage.h"
 
 #include <QAbstractButton>
+#include <QAction>
 #include <QApplication>
 #include <QDialog>
 #include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QPainter>
 #include <QScreen>
 #include <QSplitter>
@@ -308,6 +310,36 @@ void ScreenshotWalker::start() {
                 },
                 QStringLiteral("the audit page did not show the seeding changes"));
         },
+        [this] {
+            // File → Settings…: opened the way a click does (its exec() runs inside trigger()).
+            auto *settings = m_window.findChild<QAction *>(QStringLiteral("settingsAction"));
+            if (!settings)
+                return fail(QStringLiteral("no settingsAction"));
+            m_window.setCurrentPage(MainWindow::KeysPageIndex);
+            QTimer::singleShot(0, settings, &QAction::trigger);
+            whenVisible(QStringLiteral("settingsDialog"), [this](QWidget *dialog) {
+                save(QStringLiteral("settings-dialog.png"), dialog);
+                static_cast<QDialog *>(dialog)->reject();
+                next();
+            });
+        },
+        [this] {
+            // The tray's menu, as it pops up from the icon (the picture does not depend on a
+            // tray being there: the menu is the same).
+            QMenu *menu = nullptr;
+            for (QWidget *widget : QApplication::topLevelWidgets()) {
+                if (widget->objectName() == QLatin1String("trayMenu"))
+                    menu = qobject_cast<QMenu *>(widget);
+            }
+            if (!menu)
+                return fail(QStringLiteral("no trayMenu"));
+            menu->popup(m_window.geometry().center());
+            QTimer::singleShot(kSettleMs, this, [this, menu] {
+                saveWidget(QStringLiteral("tray-menu.png"), menu);
+                menu->hide();
+                next();
+            });
+        },
     };
     waitForTraffic(600); // two minutes at 200 ms a try: the script sends after the gateway is up
 }
@@ -491,6 +523,16 @@ void ScreenshotWalker::save(const QString &fileName, QWidget *overlay, bool dim)
     const QString path = m_outputDir.filePath(fileName);
     if (!picture.save(path)) {
         // Not fail(): the caller goes on to the next step itself.
+        ++m_failures;
+        qWarning("screenshots: cannot write %s", qPrintable(path));
+    } else {
+        qInfo("saved %s", qPrintable(path));
+    }
+}
+
+void ScreenshotWalker::saveWidget(const QString &fileName, QWidget *widget) {
+    const QString path = m_outputDir.filePath(fileName);
+    if (!widget->grab().save(path)) {
         ++m_failures;
         qWarning("screenshots: cannot write %s", qPrintable(path));
     } else {

@@ -20,7 +20,8 @@ namespace portico::screenshots {
 
 // Walks the window through the states the README shows (keys page with the detail panel, the
 // detail panel's limits in use, Rotate Secret, Add to Group, Create Key, the one-time key display,
-// groups, routes, dashboard, usage with one key's requests, logs, the audit trail) and saves each
+// groups, routes, dashboard, usage with one key's requests, logs, the audit trail, the settings
+// dialog and the tray's menu) and saves each
 // as a PNG, then quits the application. Started by portico-screenshots (scripts/screenshots.sh),
 // which is the desktop app with this walk added, so the pictures come from the real app on real
 // data. When PORTICO_SCREENSHOT_TRAFFIC names a file, the walk waits for it to appear: the script
@@ -57,6 +58,8 @@ private:
     // The window, with `overlay` (a dialog or tooltip) painted where it sits, the window dimmed
     // behind it when `dim`.
     void save(const QString &fileName, QWidget *overlay = nullptr, bool dim = true);
+    // `widget` alone (the tray's menu).
+    void saveWidget(const QString &fileName, QWidget *widget);
     // The key detail panel alone, widened, from its top to the bottom of the section named
     // `lastSection`, whole even where it would scroll.
     void savePanel(const QString &fileName, ui::KeyDetailPanel *panel, const QString &lastSection);
