@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
 
 #include <algorithm>
 #include <cstddef>
@@ -44,6 +45,24 @@ public:
     // Everything not read yet.
     QByteArray rest() { return bytes(m_size - m_pos); }
     bool atEnd() const { return m_pos >= m_size; }
+
+    // The rest of the input as `whole`, and the same bytes cut where a network could cut them: a
+    // byte for how many cut lengths follow (up to 15), then one byte each, the pieces' lengths
+    // used in turn. No lengths, one piece.
+    QList<QByteArray> restInPieces(QByteArray &whole) {
+        const int cuts = byte() % 16;
+        QList<qsizetype> lengths;
+        for (int i = 0; i < cuts; ++i)
+            lengths.append(qsizetype(byte()) + 1);
+        whole = rest();
+        QList<QByteArray> pieces;
+        for (qsizetype pos = 0, i = 0; pos < whole.size(); ++i) {
+            const qsizetype length = lengths.isEmpty() ? whole.size() : lengths[i % lengths.size()];
+            pieces.append(whole.mid(pos, length));
+            pos += length;
+        }
+        return pieces;
+    }
 
 private:
     const char *m_data;

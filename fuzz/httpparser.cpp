@@ -86,19 +86,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const quint8 flags = input.byte();
     const qint64 maxHeaderBytes = (flags & 1) ? 256 : 32 * 1024;
     const qint64 maxBodyBytes = (flags & 2) ? 100 : 10 * 1024 * 1024;
-    // Byte 1: how many cut points; then one byte each: the length of each piece, cycled.
-    const int cuts = input.byte() % 16;
-    QList<qsizetype> lengths;
-    for (int i = 0; i < cuts; ++i)
-        lengths.append(qsizetype(input.byte()) + 1);
-    const QByteArray stream = input.rest();
-
-    QList<QByteArray> pieces;
-    for (qsizetype pos = 0, i = 0; pos < stream.size(); ++i) {
-        const qsizetype length = lengths.isEmpty() ? stream.size() : lengths[i % lengths.size()];
-        pieces.append(stream.mid(pos, length));
-        pos += length;
-    }
+    // Then the cut points (InputReader::restInPieces) and the bytes.
+    QByteArray stream;
+    const QList<QByteArray> pieces = input.restInPieces(stream);
     const Outcome cut = run(pieces, maxHeaderBytes, maxBodyBytes);
     const Outcome whole = run({stream}, maxHeaderBytes, maxBodyBytes);
 

@@ -29,17 +29,8 @@ QList<SseEventSplitter::Event> split(const QList<QByteArray> &pieces, QByteArray
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     portico::fuzz::InputReader input(data, size);
-    const int cuts = input.byte() % 16;
-    QList<qsizetype> lengths;
-    for (int i = 0; i < cuts; ++i)
-        lengths.append(qsizetype(input.byte()) + 1);
-    const QByteArray stream = input.rest();
-    QList<QByteArray> pieces;
-    for (qsizetype pos = 0, i = 0; pos < stream.size(); ++i) {
-        const qsizetype length = lengths.isEmpty() ? stream.size() : lengths[i % lengths.size()];
-        pieces.append(stream.mid(pos, length));
-        pos += length;
-    }
+    QByteArray stream;
+    const QList<QByteArray> pieces = input.restInPieces(stream);
 
     QByteArray cutRest;
     const QList<SseEventSplitter::Event> cut = split(pieces, cutRest);

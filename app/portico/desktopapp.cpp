@@ -191,14 +191,7 @@ int runDesktopApp(int &argc, char **argv, const std::function<void(ui::MainWindo
         context.providerKeys = &providerKeys;
 
         ui::MainWindow window(context);
-        QObject::connect(&gateway, &EmbeddedGateway::statusChanged, &window,
-                         &ui::MainWindow::setGatewayStatus);
-        QObject::connect(&window, &ui::MainWindow::startGatewayRequested, &gateway,
-                         &EmbeddedGateway::start);
-        QObject::connect(&window, &ui::MainWindow::stopGatewayRequested, &gateway,
-                         &EmbeddedGateway::stop);
-        QObject::connect(&window, &ui::MainWindow::gatewayPortRequested, &gateway,
-                         &EmbeddedGateway::setPort);
+        connectWindow(gateway, window);
         bool switching = false;
         QObject::connect(
             &window, &ui::MainWindow::openStoreRequested, &window,

@@ -2,6 +2,7 @@
 
 #include "config/configmanager.h"
 #include "store/database.h"
+#include "ui/mainwindow.h"
 
 #include <QMetaObject>
 
@@ -119,6 +120,17 @@ void EmbeddedGateway::report(bool listening, const QString &address, const QStri
             Q_EMIT statusChanged(listening, address, error);
         },
         Qt::QueuedConnection);
+}
+
+void connectWindow(EmbeddedGateway &gateway, ui::MainWindow &window) {
+    QObject::connect(&gateway, &EmbeddedGateway::statusChanged, &window,
+                     &ui::MainWindow::setGatewayStatus);
+    QObject::connect(&window, &ui::MainWindow::startGatewayRequested, &gateway,
+                     &EmbeddedGateway::start);
+    QObject::connect(&window, &ui::MainWindow::stopGatewayRequested, &gateway,
+                     &EmbeddedGateway::stop);
+    QObject::connect(&window, &ui::MainWindow::gatewayPortRequested, &gateway,
+                     &EmbeddedGateway::setPort);
 }
 
 } // namespace portico::app

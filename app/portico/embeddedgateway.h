@@ -14,6 +14,9 @@ class Database;
 namespace portico::config {
 class ConfigManager;
 }
+namespace portico::ui {
+class MainWindow;
+}
 
 namespace portico::app {
 
@@ -67,5 +70,10 @@ private:
     QString m_address;
     QString m_error;
 };
+
+// The window's side of an embedded gateway, as the app wires it (and the GUI tests with it): the
+// gateway's state shown in the window, and the window's Start, Stop and "use another port" asked
+// of the gateway.
+void connectWindow(EmbeddedGateway &gateway, ui::MainWindow &window);
 
 } // namespace portico::app

@@ -38,12 +38,6 @@ using namespace portico;
 
 namespace {
 
-const QByteArray kChat = R"({"model":"demo","messages":[{"role":"user","content":"hello"}]})";
-
-QList<QPair<QByteArray, QByteArray>> auth(const QString &key) {
-    return {{"Authorization", "Bearer " + key.toLatin1()}, {"Content-Type", "application/json"}};
-}
-
 // The value of an unlabelled sample in Prometheus text; -1 when absent.
 qint64 metric(const QByteArray &text, const QByteArray &name) {
     for (const QByteArray &line : text.split('\n'))
@@ -153,7 +147,8 @@ void TestDiskFault::storeThatCannotBeWritten() {
                           QStringLiteral("127.0.0.1:0")}),
              serve.readErrors().constData());
     const auto post = [&](const QString &key) {
-        return HttpTestClient::fetch(serve.port(), "POST", "/v1/chat/completions", auth(key), kChat)
+        return HttpTestClient::fetch(serve.port(), "POST", "/v1/chat/completions",
+                                     bearerJsonHeaders(key), kDemoChat)
             .status;
     };
     const auto health = [&] { return HttpTestClient::fetch(serve.port(), "GET", "/health"); };

@@ -23,10 +23,6 @@ using namespace portico;
 
 namespace {
 
-QList<QPair<QByteArray, QByteArray>> auth(const QString &key) {
-    return {{"Authorization", "Bearer " + key.toLatin1()}, {"Content-Type", "application/json"}};
-}
-
 QByteArray chatBody(const QByteArray &route, const QByteArray &extra = {}) {
     return R"({"model":")" + route + R"(","messages":[{"role":"user","content":"hello"}])" + extra +
            "}";
@@ -67,8 +63,8 @@ private Q_SLOTS:
 
 private:
     HttpTestClient::Response post(const QString &key, const QByteArray &body) {
-        return HttpTestClient::fetch(m_gateway->port(), "POST", "/v1/chat/completions", auth(key),
-                                     body);
+        return HttpTestClient::fetch(m_gateway->port(), "POST", "/v1/chat/completions",
+                                     bearerJsonHeaders(key), body);
     }
     QString newKey(const QString &name, QString *uuid = nullptr) {
         const QString key = m_fixture.createKey(name, uuid);
@@ -188,7 +184,7 @@ void TestKeyLifecycle::rotationSeenByServeProcess() {
         serve.readErrors().constData());
     const quint16 port = serve.port();
     const auto viaServe = [&](const QString &key) {
-        return HttpTestClient::fetch(port, "POST", "/v1/chat/completions", auth(key),
+        return HttpTestClient::fetch(port, "POST", "/v1/chat/completions", bearerJsonHeaders(key),
                                      chatBody("demo"))
             .status;
     };
@@ -305,7 +301,7 @@ void TestKeyLifecycle::maxParallel() {
     QList<std::shared_ptr<HttpTestClient>> clients;
     for (int i = 0; i < 3; ++i) {
         auto client = std::make_shared<HttpTestClient>();
-        client->start(m_gateway->port(), "POST", "/v1/chat/completions", auth(key),
+        client->start(m_gateway->port(), "POST", "/v1/chat/completions", bearerJsonHeaders(key),
                       chatBody("slow", R"(,"fake_delay_ms":1500)"));
         clients.append(client);
         QTest::qWait(100);
@@ -361,7 +357,7 @@ void TestKeyLifecycle::budgetHoldsUnderConcurrency() {
     QList<std::shared_ptr<HttpTestClient>> clients;
     for (int i = 0; i < 50; ++i) {
         auto client = std::make_shared<HttpTestClient>();
-        client->start(m_gateway->port(), "POST", "/v1/chat/completions", auth(key),
+        client->start(m_gateway->port(), "POST", "/v1/chat/completions", bearerJsonHeaders(key),
                       chatBody("priced", R"(,"max_tokens":7)"));
         clients.append(client);
     }
@@ -441,7 +437,7 @@ void TestKeyLifecycle::hangUpAfterContentIsBilled() {
     QString uuid;
     const QString key = newKey(QStringLiteral("hangs up"), &uuid);
     HttpTestClient client;
-    client.start(m_gateway->port(), "POST", "/v1/chat/completions", auth(key),
+    client.start(m_gateway->port(), "POST", "/v1/chat/completions", bearerJsonHeaders(key),
                  chatBody("priced", R"(,"stream":true,"fake_delay_ms":1500)"));
     QTRY_VERIFY_WITH_TIMEOUT(client.rawBodySoFar().contains("\"one\""), 15000);
     client.abort();

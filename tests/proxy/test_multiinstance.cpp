@@ -26,11 +26,6 @@ namespace {
 
 constexpr int kInstances = 3;
 
-QList<QPair<QByteArray, QByteArray>> auth(const QString &key) {
-    return {{"Authorization", "Bearer " + key.toLatin1()}, {"Content-Type", "application/json"}};
-}
-
-const QByteArray kChat = R"({"model":"demo","messages":[{"role":"user","content":"hello"}]})";
 // A dollar a completion token, max_tokens 7, and the fake upstream answers 7: each request
 // reserves exactly what it then costs.
 const QByteArray kPricedChat =
@@ -51,7 +46,7 @@ private Q_SLOTS:
 private:
     int post(int instance, const QString &key) {
         return HttpTestClient::fetch(m_serves[instance]->port(), "POST", "/v1/chat/completions",
-                                     auth(key), kChat)
+                                     bearerJsonHeaders(key), kDemoChat)
             .status;
     }
     // Runs the command line on the same store; its exit code.
@@ -170,7 +165,8 @@ void TestMultiInstance::budgetHoldsAcrossInstances() {
     // outside it); the requests-per-minute limit, set with the budget, shows in its headers.
     for (int i = 0; i < kInstances; ++i) {
         QTRY_VERIFY_WITH_TIMEOUT(!HttpTestClient::fetch(m_serves[i]->port(), "POST",
-                                                        "/v1/chat/completions", auth(key), kChat)
+                                                        "/v1/chat/completions",
+                                                        bearerJsonHeaders(key), kDemoChat)
                                       .header("x-ratelimit-limit-requests")
                                       .isEmpty(),
                                  5000);
@@ -179,8 +175,8 @@ void TestMultiInstance::budgetHoldsAcrossInstances() {
     QList<std::shared_ptr<HttpTestClient>> clients;
     for (int i = 0; i < kRequests; ++i) {
         auto client = std::make_shared<HttpTestClient>();
-        client->start(m_serves[i % kInstances]->port(), "POST", "/v1/chat/completions", auth(key),
-                      kPricedChat);
+        client->start(m_serves[i % kInstances]->port(), "POST", "/v1/chat/completions",
+                      bearerJsonHeaders(key), kPricedChat);
         clients.append(client);
     }
     int answered = 0;

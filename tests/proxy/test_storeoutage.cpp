@@ -23,12 +23,6 @@ using namespace portico;
 
 namespace {
 
-const QByteArray kChat = R"({"model":"demo","messages":[{"role":"user","content":"hello"}]})";
-
-QList<QPair<QByteArray, QByteArray>> auth(const QString &key) {
-    return {{"Authorization", "Bearer " + key.toLatin1()}, {"Content-Type", "application/json"}};
-}
-
 // scripts/pg-test-server.sh COMMAND DIR; its stdout, or a null string when it failed.
 QString server(const QString &command, const QString &dir) {
     QProcess script;
@@ -95,8 +89,8 @@ void TestStoreOutage::gatewayRidesOutAPostgresRestart() {
     proxy::Gateway gateway(db, config, options);
     QVERIFY2(gateway.start(), qPrintable(gateway.errorString()));
     const auto post = [&](const QString &key) {
-        return HttpTestClient::fetch(gateway.port(), "POST", "/v1/chat/completions", auth(key),
-                                     kChat)
+        return HttpTestClient::fetch(gateway.port(), "POST", "/v1/chat/completions",
+                                     bearerJsonHeaders(key), kDemoChat)
             .status;
     };
     const auto health = [&] {

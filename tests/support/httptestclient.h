@@ -6,6 +6,7 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
+#include <QString>
 #include <QTcpSocket>
 
 // A small HTTP/1.1 client on QTcpSocket for the gateway tests: asynchronous (the gateway's
@@ -60,3 +61,12 @@ private:
     bool m_done = false;
     bool m_failed = false;
 };
+
+// The headers of a JSON request that presents `key`.
+inline QList<QPair<QByteArray, QByteArray>> bearerJsonHeaders(const QString &key) {
+    return {{"Authorization", "Bearer " + key.toLatin1()}, {"Content-Type", "application/json"}};
+}
+
+// A chat completion for the route `demo` of the tests' configs.
+inline const QByteArray kDemoChat =
+    R"({"model":"demo","messages":[{"role":"user","content":"hello"}]})";

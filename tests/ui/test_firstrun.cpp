@@ -2,6 +2,7 @@
 // route, creates a first group and key (shown once, in the usual dialog) and sends a real test
 // request through the real embedded gateway, showing its answer. Dismissed, or once keys exist,
 // it is not shown. The key is compared, never printed.
+#include "gatewaywindow.h"
 #include "testsupport.h"
 
 #include "embeddedgateway.h"
@@ -19,15 +20,6 @@
 
 using namespace portico;
 using test::findWidget;
-
-namespace {
-quint16 freePort() {
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return server.serverPort();
-}
-} // namespace
 
 class TestFirstRun : public QObject {
     Q_OBJECT
@@ -53,9 +45,7 @@ private:
 };
 
 void TestFirstRun::initTestCase() {
-    test::isolateSettings(m_settingsDir);
-    QCoreApplication::setOrganizationName(QStringLiteral("PorticoTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("portico-test"));
+    test::isolateApplication(m_settingsDir, QStringLiteral("portico-test"));
 }
 
 void TestFirstRun::init() {
@@ -72,15 +62,7 @@ void TestFirstRun::cleanup() {
 }
 
 void TestFirstRun::makeWindow(bool startGateway) {
-    proxy::GatewayOptions options;
-    options.port = freePort();
-    options.log = m_fixture->context.gatewayLog;
-    m_gateway =
-        std::make_unique<app::EmbeddedGateway>(m_fixture->database, m_fixture->config, options);
-    m_fixture->context.gatewayBaseUrl = [gateway = m_gateway.get()] { return gateway->baseUrl(); };
-    m_window = std::make_unique<ui::MainWindow>(m_fixture->context);
-    connect(m_gateway.get(), &app::EmbeddedGateway::statusChanged, m_window.get(),
-            &ui::MainWindow::setGatewayStatus);
+    test::makeGatewayWindow(*m_fixture, test::freePort(), m_gateway, m_window);
     m_window->setCurrentPage(ui::MainWindow::KeysPageIndex);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));

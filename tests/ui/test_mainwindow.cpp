@@ -1,6 +1,7 @@
 // The main window with the embedded gateway: navigation, settings, shortcuts, the gateway's
 // status (and a taken port), a window that stays responsive while the gateway serves a burst, and
 // the one-time display's curl example working as pasted.
+#include "gatewaywindow.h"
 #include "testsupport.h"
 
 #include "embeddedgateway.h"
@@ -35,13 +36,6 @@ using test::findWidget;
 using ui::MessageBox;
 
 namespace {
-
-quint16 freePort() {
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return server.serverPort();
-}
 
 // Sends `count` GET requests from its own thread and counts the 200 answers.
 class BurstClient : public QObject {
@@ -101,9 +95,7 @@ private:
 };
 
 void TestMainWindow::initTestCase() {
-    test::isolateSettings(m_settingsDir);
-    QCoreApplication::setOrganizationName(QStringLiteral("PorticoTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("portico-test"));
+    test::isolateApplication(m_settingsDir, QStringLiteral("portico-test"));
 }
 
 void TestMainWindow::init() {
@@ -118,28 +110,14 @@ void TestMainWindow::cleanup() {
 }
 
 void TestMainWindow::makeWindow(quint16 port) {
-    proxy::GatewayOptions options;
-    options.port = port;
-    options.log = m_fixture->context.gatewayLog; // as the app does; kept for test_logscan
-    m_gateway =
-        std::make_unique<app::EmbeddedGateway>(m_fixture->database, m_fixture->config, options);
-    m_fixture->context.gatewayBaseUrl = [gateway = m_gateway.get()] { return gateway->baseUrl(); };
-    m_window = std::make_unique<ui::MainWindow>(m_fixture->context);
-    connect(m_gateway.get(), &app::EmbeddedGateway::statusChanged, m_window.get(),
-            &ui::MainWindow::setGatewayStatus);
-    connect(m_window.get(), &ui::MainWindow::startGatewayRequested, m_gateway.get(),
-            &app::EmbeddedGateway::start);
-    connect(m_window.get(), &ui::MainWindow::stopGatewayRequested, m_gateway.get(),
-            &app::EmbeddedGateway::stop);
-    connect(m_window.get(), &ui::MainWindow::gatewayPortRequested, m_gateway.get(),
-            &app::EmbeddedGateway::setPort);
+    test::makeGatewayWindow(*m_fixture, port, m_gateway, m_window);
     m_window->show();
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
 }
 
 void TestMainWindow::navigationAndSettings() {
     QSettings().clear();
-    makeWindow(freePort());
+    makeWindow(test::freePort());
     auto *navigation = findWidget<QListWidget>(QStringLiteral("navigation"), m_window.get());
     QVERIFY(navigation);
     QStringList items;
@@ -161,7 +139,7 @@ void TestMainWindow::navigationAndSettings() {
     m_window->close();
     m_window.reset();
 
-    makeWindow(freePort());
+    makeWindow(test::freePort());
     QCOMPARE(m_window->currentPage(), int(ui::MainWindow::RoutesPageIndex));
     QCOMPARE(m_window->size(), QSize(1100, 700));
     QSettings().clear();
@@ -169,7 +147,7 @@ void TestMainWindow::navigationAndSettings() {
 
 void TestMainWindow::keyboardShortcuts() {
     const QString key = m_fixture->createKey(QStringLiteral("shortcut key"));
-    makeWindow(freePort());
+    makeWindow(test::freePort());
     ui::KeysPage *page = m_window->keysPage();
 
     // Ctrl+N: the create dialog; Esc closes it.
@@ -217,7 +195,7 @@ void TestMainWindow::keyboardShortcuts() {
 }
 
 void TestMainWindow::gatewayStatusAndStop() {
-    const quint16 port = freePort();
+    const quint16 port = test::freePort();
     makeWindow(port);
     auto *status = m_window->statusBar()->findChild<QLabel *>(QStringLiteral("gatewayStatusLabel"));
     m_gateway->start();
@@ -258,7 +236,7 @@ void TestMainWindow::portTakenOffersAnother() {
     QTest::qWait(100);
     QVERIFY(!m_gateway->isListening());
 
-    const quint16 port = freePort();
+    const quint16 port = test::freePort();
     MessageBox::setNextInteger(port);
     QTest::mouseClick(choose, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(status->text(),
@@ -268,7 +246,7 @@ void TestMainWindow::portTakenOffersAnother() {
 }
 
 void TestMainWindow::windowResponsiveDuringBurst() {
-    const quint16 port = freePort();
+    const quint16 port = test::freePort();
     makeWindow(port);
     m_gateway->start();
     QTRY_VERIFY_WITH_TIMEOUT(m_gateway->isListening(), 10000);
@@ -316,7 +294,7 @@ void TestMainWindow::curlExampleWorksAsPasted() {
     if (QStandardPaths::findExecutable(QStringLiteral("curl")).isEmpty())
         QSKIP("curl is not installed");
     m_fixture->createGroup(QStringLiteral("demo users"), {QStringLiteral("demo")});
-    const quint16 port = freePort();
+    const quint16 port = test::freePort();
     makeWindow(port);
     m_gateway->start();
     QTRY_VERIFY_WITH_TIMEOUT(m_gateway->isListening(), 10000);

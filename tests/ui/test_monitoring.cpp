@@ -60,13 +60,6 @@ const QByteArray kConfigTemplate =
                       "  upstream:\n"
                       "    chat_models: [fake]\n");
 
-quint16 freePort() {
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return server.serverPort();
-}
-
 // One sample of the text exposition format: name{labels} value.
 struct MetricSample {
     QString name;
@@ -194,9 +187,7 @@ private:
 };
 
 void TestMonitoring::initTestCase() {
-    test::isolateSettings(m_settingsDir);
-    QCoreApplication::setOrganizationName(QStringLiteral("PorticoTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("portico-monitoring-test"));
+    test::isolateApplication(m_settingsDir, QStringLiteral("portico-monitoring-test"));
     QVERIFY(m_dir.isValid());
     QVERIFY2(m_upstream.start(), "tests/fixtures/fake_upstream.py did not start");
     openStore();
@@ -263,7 +254,7 @@ void TestMonitoring::openStore() {
 }
 
 void TestMonitoring::startWindowAndGateway() {
-    m_port = freePort();
+    m_port = test::freePort();
     QVERIFY(m_port != 0);
     proxy::GatewayOptions options;
     options.port = m_port;

@@ -109,10 +109,8 @@ private:
 };
 
 void TestProviderKeys::initTestCase() {
-    test::isolateSettings(m_settingsDir);
+    test::isolateApplication(m_settingsDir, QStringLiteral("portico-test"));
     test::isolateKeychain(m_settingsDir);
-    QCoreApplication::setOrganizationName(QStringLiteral("PorticoTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("portico-test"));
     qunsetenv("PORTICO_TEST_UPSTREAM_KEY");
     qunsetenv("PORTICO_GPT_API_KEY");
 }

@@ -34,13 +34,6 @@ using ui::SettingsDialog;
 
 namespace {
 
-quint16 freePort() {
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return server.serverPort();
-}
-
 template <typename T> T *child(QWidget *parent, const char *name) {
     auto *found = parent->findChild<T *>(QString::fromLatin1(name));
     if (!found)
@@ -87,9 +80,7 @@ private:
 };
 
 void TestSettingsDialog::initTestCase() {
-    test::isolateSettings(m_settingsDir);
-    QCoreApplication::setOrganizationName(QStringLiteral("PorticoTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("portico-test-settings"));
+    test::isolateApplication(m_settingsDir, QStringLiteral("portico-test-settings"));
     // Start at login writes here, never into the real ~/.config/autostart.
     QVERIFY(m_xdgConfig.isValid());
     qputenv("XDG_CONFIG_HOME", QFile::encodeName(m_xdgConfig.path()));
@@ -124,7 +115,7 @@ void TestSettingsDialog::roundTrip() {
     QVERIFY(before.settings.language.isEmpty());
     QCOMPARE(before.settings.usageRetentionDays, 0);
 
-    const quint16 port = freePort();
+    const quint16 port = test::freePort();
     const QString otherStore = m_fixture->dir.filePath(QStringLiteral("other.db"));
     {
         SettingsDialog dialog(before, true, QStringLiteral("127.0.0.1"), 0);
@@ -182,7 +173,7 @@ void TestSettingsDialog::roundTrip() {
 
 void TestSettingsDialog::validation() {
     SettingsDialog::Values values = defaults();
-    values.settings.port = freePort();
+    values.settings.port = test::freePort();
     SettingsDialog dialog(values, true, QStringLiteral("127.0.0.1"), 0);
     dialog.show();
     auto *ok = child<QPushButton>(&dialog, "okButton");
@@ -271,7 +262,7 @@ void TestSettingsDialog::portInUseExplainedAndAnotherOffered() {
     QVERIFY2(same.result() == QDialog::Accepted, qPrintable(same.errorText()));
 
     // A port nobody listens on has no owner.
-    QVERIFY(!ui::findPortOwner(freePort()));
+    QVERIFY(!ui::findPortOwner(test::freePort()));
 }
 
 void TestSettingsDialog::portInUseWhenGatewayCannotStart() {
@@ -373,7 +364,7 @@ void TestSettingsDialog::autostartEntryWrittenAndRemoved() {
 
     // Through the settings, as a user does it.
     proxy::GatewayOptions options;
-    options.port = freePort();
+    options.port = test::freePort();
     app::EmbeddedGateway gateway(m_fixture->database, m_fixture->config, options);
     ui::MainWindow window(m_fixture->context);
     ui::TrayController tray(false);
@@ -416,7 +407,7 @@ void TestSettingsDialog::autostartEntryWrittenAndRemoved() {
 }
 
 void TestSettingsDialog::applyRestartsGatewayOnNewPort() {
-    const quint16 first = freePort();
+    const quint16 first = test::freePort();
     proxy::GatewayOptions options;
     options.port = first;
     options.log = m_fixture->context.gatewayLog;
@@ -432,7 +423,7 @@ void TestSettingsDialog::applyRestartsGatewayOnNewPort() {
     QCOMPARE(before.settings.port, first);
     QCOMPARE(before.settings.configPath, m_fixture->config->path());
     SettingsDialog::Values chosen = before;
-    chosen.settings.port = freePort();
+    chosen.settings.port = test::freePort();
     chosen.settings.usageRetentionDays = 14;
     QSignalSpy storeChange(&controller, &app::DesktopController::storeChangeRequested);
     QSignalSpy configChange(&controller, &app::DesktopController::configChangeRequested);

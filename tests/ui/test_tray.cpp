@@ -3,6 +3,7 @@
 // per user, in one process and with real processes of the app (including the socket a crashed
 // first instance leaves behind). The offscreen platform has no tray, so the tray's availability
 // is given to TrayController, as the app gives it QSystemTrayIcon::isSystemTrayAvailable().
+#include "gatewaywindow.h"
 #include "testsupport.h"
 
 #include "desktopcontroller.h"
@@ -34,13 +35,6 @@ using namespace portico;
 using ui::MessageBox;
 
 namespace {
-
-quint16 freePort() {
-    QTcpServer server;
-    if (!server.listen(QHostAddress::LocalHost, 0))
-        return 0;
-    return server.serverPort();
-}
 
 // A name no other test run uses.
 QString uniqueName(const QString &what) {
@@ -99,9 +93,7 @@ private:
 };
 
 void TestTray::initTestCase() {
-    test::isolateSettings(m_settingsDir);
-    QCoreApplication::setOrganizationName(QStringLiteral("PorticoTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("portico-test-tray"));
+    test::isolateApplication(m_settingsDir, QStringLiteral("portico-test-tray"));
 }
 
 void TestTray::init() {
@@ -120,19 +112,7 @@ void TestTray::cleanup() {
 }
 
 void TestTray::makeWindow(quint16 port, bool trayAvailable) {
-    proxy::GatewayOptions options;
-    options.port = port;
-    options.log = m_fixture->context.gatewayLog;
-    m_gateway =
-        std::make_unique<app::EmbeddedGateway>(m_fixture->database, m_fixture->config, options);
-    m_fixture->context.gatewayBaseUrl = [gateway = m_gateway.get()] { return gateway->baseUrl(); };
-    m_window = std::make_unique<ui::MainWindow>(m_fixture->context);
-    connect(m_gateway.get(), &app::EmbeddedGateway::statusChanged, m_window.get(),
-            &ui::MainWindow::setGatewayStatus);
-    connect(m_window.get(), &ui::MainWindow::startGatewayRequested, m_gateway.get(),
-            &app::EmbeddedGateway::start);
-    connect(m_window.get(), &ui::MainWindow::stopGatewayRequested, m_gateway.get(),
-            &app::EmbeddedGateway::stop);
+    test::makeGatewayWindow(*m_fixture, port, m_gateway, m_window);
     m_tray = std::make_unique<ui::TrayController>(trayAvailable);
     m_controller = std::make_unique<app::DesktopController>(
         *m_window, *m_gateway, *m_tray, m_fixture->database->path(), m_fixture->config->path());
@@ -198,14 +178,14 @@ void TestTray::noTrayMeansQuit() {
     QCOMPARE(MessageBox::askedCount(), asked);
     QVERIFY(!ui::DesktopSettings::load().closeToTray);
 
-    makeWindow(freePort(), false);
+    makeWindow(test::freePort(), false);
     m_window->close();
     QVERIFY(!m_window->isVisible());
     QCOMPARE(MessageBox::askedCount(), asked);
 }
 
 void TestTray::trayMenuDrivesGatewayAndWindow() {
-    const quint16 port = freePort();
+    const quint16 port = test::freePort();
     makeWindow(port, true);
     const QString running = QStringLiteral("Gateway running on 127.0.0.1:%1").arg(port);
     m_gateway->start();
@@ -244,7 +224,7 @@ void TestTray::trayMenuDrivesGatewayAndWindow() {
 }
 
 void TestTray::closeButtonHidesToTray() {
-    const quint16 port = freePort();
+    const quint16 port = test::freePort();
     makeWindow(port, true);
     m_gateway->start();
     QTRY_VERIFY_WITH_TIMEOUT(m_gateway->isListening(), 10000);

@@ -17,6 +17,7 @@
 #include <QFile>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -40,6 +41,22 @@ inline void isolateSettings(const QTemporaryDir &dir) {
                        dir.filePath(QStringLiteral("settings")));
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
                        dir.filePath(QStringLiteral("settings")));
+}
+
+// isolateSettings(), and the application's name, which QSettings() and the single-instance name
+// are made of (a test of its own for each program, so runs in parallel never share them).
+inline void isolateApplication(const QTemporaryDir &dir, const QString &applicationName) {
+    isolateSettings(dir);
+    QCoreApplication::setOrganizationName(QStringLiteral("PorticoTest"));
+    QCoreApplication::setApplicationName(applicationName);
+}
+
+// A loopback port nothing listened on a moment ago (0 if none could be found).
+inline quint16 freePort() {
+    QTcpServer server;
+    if (!server.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    return server.serverPort();
 }
 
 // Call from initTestCase() of a test that may touch the system keychain (File → Open Store on a

@@ -164,12 +164,7 @@ void ScreenshotWalker::start() {
         [this] {
             whenVisible(QStringLiteral("oneTimeKeyDialog"), [this](QWidget *dialog) {
                 save(QStringLiteral("one-time-key-dialog.png"), dialog);
-                // Copy first: closing a never-copied key asks for confirmation.
-                if (auto *copy =
-                        dialog->findChild<QAbstractButton *>(QStringLiteral("copyKeyButton")))
-                    copy->click();
-                static_cast<QDialog *>(dialog)->accept();
-                next();
+                copyAndClose(dialog);
             });
         },
         [this] {
@@ -370,13 +365,8 @@ QList<ScreenshotWalker::Step> ScreenshotWalker::firstRunSteps() {
             if (!create)
                 return fail(QStringLiteral("no welcomeCreateButton"));
             create->click();
-            whenVisible(QStringLiteral("oneTimeKeyDialog"), [this](QWidget *dialog) {
-                if (auto *copy =
-                        dialog->findChild<QAbstractButton *>(QStringLiteral("copyKeyButton")))
-                    copy->click();
-                static_cast<QDialog *>(dialog)->accept();
-                next();
-            });
+            whenVisible(QStringLiteral("oneTimeKeyDialog"),
+                        [this](QWidget *dialog) { copyAndClose(dialog); });
         },
         [this] {
             auto *test = m_window.findChild<QAbstractButton *>(QStringLiteral("welcomeTestButton"));
@@ -566,6 +556,15 @@ void ScreenshotWalker::savePanel(const QString &fileName, KeyDetailPanel *panel,
     } else {
         qInfo("saved %s", qPrintable(path));
     }
+}
+
+void ScreenshotWalker::copyAndClose(QWidget *oneTimeKeyDialog) {
+    // Copy first: closing a never-copied key asks for confirmation.
+    if (auto *copy =
+            oneTimeKeyDialog->findChild<QAbstractButton *>(QStringLiteral("copyKeyButton")))
+        copy->click();
+    static_cast<QDialog *>(oneTimeKeyDialog)->accept();
+    next();
 }
 
 void ScreenshotWalker::fail(const QString &what) {

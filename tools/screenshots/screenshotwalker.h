@@ -66,6 +66,8 @@ private:
     // Shows the message of the newest visible 401 or 403 as its tooltip, as a pointer resting
     // on it would.
     void hoverNewestRefusal(ui::LogsPage &logs);
+    // The one-time key dialog closed as a user would (copied, then Done), then the next step.
+    void copyAndClose(QWidget *oneTimeKeyDialog);
     void fail(const QString &what);
     // PORTICO_SCREENSHOT_WALK=firstrun: on an empty store, the welcome, its first key and the
     // answer to its test request.
