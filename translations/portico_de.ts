@@ -2,6 +2,28 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Autostart</name>
+    <message>
+        <source>Cannot remove %1.</source>
+        <translation>%1 kann nicht entfernt werden.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>PortOwner</name>
+    <message>
+        <source>Port %1 is in use by %2 (process %3).</source>
+        <translation>Port %1 wird von %2 verwendet (Prozess %3).</translation>
+    </message>
+    <message>
+        <source>Port %1 is in use by another program.</source>
+        <translation>Port %1 wird von einem anderen Programm verwendet.</translation>
+    </message>
+</context>
+<context>
     <name>StoreErrorText</name>
     <message>
         <source>Enter a name for the key.</source>
@@ -123,6 +145,21 @@
     <message>
         <source>%1 does not load: %2</source>
         <translation>%1 lässt sich nicht laden: %2</translation>
+    </message>
+    <message>
+        <source>Start in the tray, without the window (when the desktop has a tray; start at login uses it).</source>
+        <translation>In der Systemleiste starten, ohne Fenster (wenn der Desktop eine Systemleiste hat; der Start bei der Anmeldung nutzt dies).</translation>
+    </message>
+</context>
+<context>
+    <name>portico::app::DesktopController</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>The new language shows after Portico restarts.</source>
+        <translation>Die neue Sprache erscheint nach einem Neustart von Portico.</translation>
     </message>
 </context>
 <context>
@@ -1843,6 +1880,10 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
         <source>&lt;h3&gt;Portico %1&lt;/h3&gt;&lt;p&gt;A desktop admin app with a local, OpenAI-compatible AI gateway.&lt;/p&gt;&lt;p&gt;API keys authenticate requests; groups give keys access to the routes of config.yaml.&lt;/p&gt;</source>
         <translation>&lt;h3&gt;Portico %1&lt;/h3&gt;&lt;p&gt;Eine Desktop-Verwaltungs-App mit einem lokalen, OpenAI-kompatiblen KI-Gateway.&lt;/p&gt;&lt;p&gt;API-Schlüssel authentifizieren Anfragen; Gruppen geben Schlüsseln Zugriff auf die Routen der config.yaml.&lt;/p&gt;</translation>
     </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
 </context>
 <context>
     <name>portico::ui::OneTimeKeyDialog</name>
@@ -2354,12 +2395,381 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
         <source>none</source>
         <translation>keine</translation>
     </message>
+    <message>
+        <source>Set API &amp;Key…</source>
+        <translation>API-Schlüssel &amp;festlegen…</translation>
+    </message>
+    <message>
+        <source>Keep a model&apos;s upstream API key in the system keychain</source>
+        <translation>Den API-Schlüssel, mit dem ein Modell seinen Anbieter aufruft, im Schlüsselbund des Systems aufbewahren</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::SetApiKeyDialog</name>
+    <message>
+        <source>Set API Key</source>
+        <translation>API-Schlüssel festlegen</translation>
+    </message>
+    <message>
+        <source>The API key of an upstream model is kept in the system keychain, never in a file. config.yaml refers to it as &lt;code&gt;api_key: !secret NAME&lt;/code&gt;; the keychain is looked at first, then secrets.yaml, then the environment.</source>
+        <translation>Der API-Schlüssel, mit dem ein Modell seinen Anbieter aufruft, wird im Schlüsselbund des Systems aufbewahrt, nie in einer Datei. Die config.yaml verweist darauf mit &lt;code&gt;api_key: !secret NAME&lt;/code&gt;; gesucht wird zuerst im Schlüsselbund, dann in der secrets.yaml, dann in den Umgebungsvariablen.</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>&amp;Modell:</translation>
+    </message>
+    <message>
+        <source>Keychain entry:</source>
+        <translation>Eintrag im Schlüsselbund:</translation>
+    </message>
+    <message>
+        <source>Now:</source>
+        <translation>Aktuell:</translation>
+    </message>
+    <message>
+        <source>Paste the provider&apos;s API key</source>
+        <translation>Den API-Schlüssel des Anbieters einfügen</translation>
+    </message>
+    <message>
+        <source>New &amp;API key:</source>
+        <translation>Neuer &amp;API-Schlüssel:</translation>
+    </message>
+    <message>
+        <source>&amp;Copy Lines</source>
+        <translation>Zeilen &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>&amp;Save in Keychain</source>
+        <translation>Im Schlüsselbund &amp;speichern</translation>
+    </message>
+    <message>
+        <source>%1 (referenced in config.yaml)</source>
+        <translation>%1 (in der config.yaml verwendet)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>config.yaml has no model that calls a provider, so there is no API key to set.</source>
+        <translation>Die config.yaml hat kein Modell, das einen Anbieter aufruft, daher gibt es keinen API-Schlüssel festzulegen.</translation>
+    </message>
+    <message>
+        <source>%1 in “%2”</source>
+        <translation>%1 in „%2“</translation>
+    </message>
+    <message>
+        <source>No keychain in this window.</source>
+        <translation>Kein Schlüsselbund in diesem Fenster.</translation>
+    </message>
+    <message>
+        <source>A key is stored in the system keychain. Type a new one to replace it.</source>
+        <translation>Im Schlüsselbund des Systems ist ein Schlüssel gespeichert. Geben Sie einen neuen ein, um ihn zu ersetzen.</translation>
+    </message>
+    <message>
+        <source>No key stored in the system keychain.</source>
+        <translation>Kein Schlüssel im Schlüsselbund des Systems gespeichert.</translation>
+    </message>
+    <message>
+        <source>Saving in the system keychain…</source>
+        <translation>Wird im Schlüsselbund des Systems gespeichert…</translation>
+    </message>
+    <message>
+        <source>Not saved: the system keychain did not take it (%1). Put it in secrets.yaml beside config.yaml instead (a line “%2: &lt;key&gt;”, in a file only you can read), or in the environment variable %2.</source>
+        <translation>Nicht gespeichert: Der Schlüsselbund des Systems hat ihn nicht angenommen (%1). Legen Sie ihn stattdessen in der secrets.yaml neben der config.yaml ab (eine Zeile „%2: &lt;key&gt;“, in einer Datei, die nur Sie lesen können) oder in der Umgebungsvariable %2.</translation>
+    </message>
+    <message>
+        <source>Saved. config.yaml refers to it as !secret %1, so the gateway uses it from now on.</source>
+        <translation>Gespeichert. Die config.yaml verweist darauf mit !secret %1, daher verwendet das Gateway ihn ab sofort.</translation>
+    </message>
+    <message>
+        <source>Saved. config.yaml does not refer to it yet: under “model_id: %1” write these lines (in place of any api_key there) and save the file. The gateway uses the key as soon as config.yaml is reloaded.</source>
+        <translation>Gespeichert. Die config.yaml verweist noch nicht darauf: Schreiben Sie unter „model_id: %1“ diese Zeilen (anstelle eines dortigen api_key) und speichern Sie die Datei. Das Gateway verwendet den Schlüssel, sobald die config.yaml neu geladen ist.</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>127.0.0.1: this computer only. 0.0.0.0: every network of this computer (set gateway.metrics_token in config.yaml then).</source>
+        <translation>127.0.0.1: nur dieser Computer. 0.0.0.0: jedes Netzwerk dieses Computers (setzen Sie dann gateway.metrics_token in der config.yaml).</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Port:</translation>
+    </message>
+    <message>
+        <source>Listen on:</source>
+        <translation>Lauschen auf:</translation>
+    </message>
+    <message>
+        <source>Start the gateway when Portico starts</source>
+        <translation>Das Gateway beim Start von Portico starten</translation>
+    </message>
+    <message>
+        <source>Store and configuration</source>
+        <translation>Datenbank und Konfiguration</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Store file:</source>
+        <translation>Datenbankdatei:</translation>
+    </message>
+    <message>
+        <source>A shared PostgreSQL store: File → Open Store changes it.</source>
+        <translation>Eine gemeinsame PostgreSQL-Datenbank: Ändern Sie sie über Datei → Datenbank öffnen.</translation>
+    </message>
+    <message>
+        <source>Built-in (the demo route)</source>
+        <translation>Eingebaute Konfiguration (die Demo-Route)</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Öffnen</translation>
+    </message>
+    <message>
+        <source>Open config.yaml in the editor of this desktop</source>
+        <translation>Die config.yaml im Editor dieses Desktops öffnen</translation>
+    </message>
+    <message>
+        <source>Config file:</source>
+        <translation>Konfigurationsdatei:</translation>
+    </message>
+    <message>
+        <source>Check:</source>
+        <translation>Prüfung:</translation>
+    </message>
+    <message>
+        <source>Desktop</source>
+        <translation>Desktop</translation>
+    </message>
+    <message>
+        <source>Keep the gateway running in the tray when the window closes</source>
+        <translation>Das Gateway in der Systemleiste weiterlaufen lassen, wenn das Fenster geschlossen wird</translation>
+    </message>
+    <message>
+        <source>This desktop shows no tray: closing the window quits.</source>
+        <translation>Dieser Desktop zeigt keine Systemleiste: Das Schließen des Fensters beendet Portico.</translation>
+    </message>
+    <message>
+        <source>Not chosen yet: the first close of the window asks.</source>
+        <translation>Noch nicht gewählt: Beim ersten Schließen des Fensters wird nachgefragt.</translation>
+    </message>
+    <message>
+        <source>Start Portico when I log in</source>
+        <translation>Portico bei der Anmeldung starten</translation>
+    </message>
+    <message>
+        <source>Same as the system (%1)</source>
+        <translation>Wie das System (%1)</translation>
+    </message>
+    <message>
+        <source>A new language shows after Portico restarts.</source>
+        <translation>Eine neue Sprache erscheint nach einem Neustart von Portico.</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Sprache:</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>Nutzung</translation>
+    </message>
+    <message>
+        <source>Keep for ever</source>
+        <translation>Für immer</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> Tage</translation>
+    </message>
+    <message>
+        <source>Keep each request for:</source>
+        <translation>Jede Anfrage aufbewahren für:</translation>
+    </message>
+    <message>
+        <source>The built-in config: the demo route only.</source>
+        <translation>Die eingebaute Konfiguration: nur die Demo-Route.</translation>
+    </message>
+    <message>
+        <source>There is no file %1.</source>
+        <translation>Es gibt keine Datei %1.</translation>
+    </message>
+    <message>
+        <source>OK: %1 routes, %2 models</source>
+        <translation>OK: %1 Routen, %2 Modelle</translation>
+    </message>
+    <message numerus="yes">
+        <source>Loads, with %n warning(s):</source>
+        <translation>
+            <numerusform>Lässt sich laden, mit %n Warnung:</numerusform>
+            <numerusform>Lässt sich laden, mit %n Warnungen:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Does not load; the gateway keeps its last good config:</source>
+        <translation>Lässt sich nicht laden; das Gateway behält seine letzte fehlerfreie Konfiguration:</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more (portico-gateway config check lists them all).</source>
+        <translation>
+            <numerusform>… und %n weitere (portico-gateway config check listet alle auf).</numerusform>
+            <numerusform>… und %n weitere (portico-gateway config check listet alle auf).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>config.yaml sets usage.raw_retention_days to %n day(s); that wins over this setting.</source>
+        <translation>
+            <numerusform>Die config.yaml setzt usage.raw_retention_days auf %n Tag; das hat Vorrang vor dieser Einstellung.</numerusform>
+            <numerusform>Die config.yaml setzt usage.raw_retention_days auf %n Tage; das hat Vorrang vor dieser Einstellung.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Older requests are deleted by the gateway in this app; the hourly and daily totals stay. config.yaml&apos;s usage.raw_retention_days, when set, wins.</source>
+        <translation>Ältere Anfragen löscht das Gateway in dieser App; die stündlichen und täglichen Summen bleiben erhalten. Ist usage.raw_retention_days in der config.yaml gesetzt, hat es Vorrang.</translation>
+    </message>
+    <message>
+        <source>Store File</source>
+        <translation>Datenbankdatei</translation>
+    </message>
+    <message>
+        <source>SQLite stores (*.db *.sqlite);;All files (*)</source>
+        <translation>SQLite-Datenbanken (*.db *.sqlite);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Config File</source>
+        <translation>Konfigurationsdatei</translation>
+    </message>
+    <message>
+        <source>YAML files (*.yaml *.yml);;All files (*)</source>
+        <translation>YAML-Dateien (*.yaml *.yml);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>No program on this desktop opens %1.</source>
+        <translation>Kein Programm auf diesem Desktop öffnet %1.</translation>
+    </message>
+    <message>
+        <source>Use Port %1</source>
+        <translation>Port %1 verwenden</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an IP address: use 127.0.0.1 for this computer only, or 0.0.0.0 for every network.</source>
+        <translation>„%1“ ist keine IP-Adresse: Verwenden Sie 127.0.0.1 nur für diesen Computer oder 0.0.0.0 für jedes Netzwerk.</translation>
+    </message>
+    <message>
+        <source>Ports below 1024 need administrator rights; choose one from 1024 to 65535.</source>
+        <translation>Ports unter 1024 erfordern Administratorrechte; wählen Sie einen von 1024 bis 65535.</translation>
+    </message>
+    <message>
+        <source>Port %1 is free.</source>
+        <translation>Port %1 ist frei.</translation>
+    </message>
+    <message>
+        <source>Choose another port.</source>
+        <translation>Wählen Sie einen anderen Port.</translation>
+    </message>
+    <message>
+        <source>The gateway cannot listen on port %1.</source>
+        <translation>Das Gateway kann nicht auf Port %1 lauschen.</translation>
+    </message>
+    <message>
+        <source>The store file needs a full path, like %1.</source>
+        <translation>Die Datenbankdatei braucht einen vollständigen Pfad, etwa %1.</translation>
+    </message>
+    <message>
+        <source>The folder of the store file, %1, does not exist.</source>
+        <translation>Der Ordner der Datenbankdatei, %1, existiert nicht.</translation>
+    </message>
+    <message>
+        <source>There is no config file %1; leave the field empty for the built-in one.</source>
+        <translation>Es gibt keine Konfigurationsdatei %1; lassen Sie das Feld für die eingebaute Konfiguration leer.</translation>
+    </message>
 </context>
 <context>
     <name>portico::ui::StorePasswords</name>
     <message>
         <source>No system keychain available: the password is kept for this session only.</source>
         <translation>Kein Schlüsselbund des Systems verfügbar: Das Passwort gilt nur für diese Sitzung.</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::StoreWatcher</name>
+    <message>
+        <source>The store cannot be read. The pages show what they last read; they are updated when it answers again.</source>
+        <translation>Die Datenbank kann nicht gelesen werden. Die Seiten zeigen, was sie zuletzt gelesen haben; sie werden aktualisiert, sobald sie wieder antwortet.</translation>
+    </message>
+    <message>
+        <source>The store cannot be written: changes are not saved, and the gateway keeps the usage rows in memory until it can write them. %1</source>
+        <translation>In die Datenbank kann nicht geschrieben werden: Änderungen werden nicht gespeichert, und das Gateway behält die Nutzungsdaten im Speicher, bis es sie schreiben kann. %1</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::TrayController</name>
+    <message>
+        <source>&amp;Open Portico</source>
+        <translation>Portico &amp;öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Quit Portico</source>
+        <translation>Portico &amp;beenden</translation>
+    </message>
+    <message>
+        <source>Gateway starting…</source>
+        <translation>Gateway startet…</translation>
+    </message>
+    <message>
+        <source>Gateway running on %1</source>
+        <translation>Gateway läuft auf %1</translation>
+    </message>
+    <message>
+        <source>Gateway not running: %1</source>
+        <translation>Gateway läuft nicht: %1</translation>
+    </message>
+    <message>
+        <source>Gateway paused</source>
+        <translation>Gateway pausiert</translation>
+    </message>
+    <message>
+        <source>&amp;Pause Gateway</source>
+        <translation>Gateway &amp;pausieren</translation>
+    </message>
+    <message>
+        <source>&amp;Resume Gateway</source>
+        <translation>Gateway &amp;fortsetzen</translation>
+    </message>
+    <message>
+        <source>Portico: %1</source>
+        <translation>Portico: %1</translation>
+    </message>
+    <message>
+        <source>Keep the Gateway Running?</source>
+        <translation>Gateway weiterlaufen lassen?</translation>
+    </message>
+    <message>
+        <source>Keep the gateway running in the tray when the window closes?</source>
+        <translation>Das Gateway in der Systemleiste weiterlaufen lassen, wenn das Fenster geschlossen wird?</translation>
+    </message>
+    <message>
+        <source>Programs that use Portico keep working; Quit in the tray menu ends it. You can change this in Settings.</source>
+        <translation>Programme, die Portico verwenden, funktionieren weiter; „Portico beenden“ im Menü der Systemleiste beendet es. Sie können dies in den Einstellungen ändern.</translation>
+    </message>
+    <message>
+        <source>Portico</source>
+        <translation>Portico</translation>
+    </message>
+    <message>
+        <source>Portico keeps running in the tray. %1</source>
+        <translation>Portico läuft in der Systemleiste weiter. %1</translation>
     </message>
 </context>
 <context>
@@ -2567,6 +2977,89 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     <message>
         <source>(no route)</source>
         <translation>(keine Route)</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::WelcomePanel</name>
+    <message>
+        <source>Welcome to Portico</source>
+        <translation>Willkommen bei Portico</translation>
+    </message>
+    <message>
+        <source>Dismiss the welcome</source>
+        <translation>Willkommensbereich schließen</translation>
+    </message>
+    <message>
+        <source>1. Create a Group and Key</source>
+        <translation>1. Gruppe und Schlüssel erstellen</translation>
+    </message>
+    <message>
+        <source>2. Send a Test Request</source>
+        <translation>2. Testanfrage senden</translation>
+    </message>
+    <message>
+        <source>Programs call the gateway with an API key, and a key may call the routes that its groups grant.</source>
+        <translation>Programme rufen das Gateway mit einem API-Schlüssel auf, und ein Schlüssel darf die Routen aufrufen, die seine Gruppen freigeben.</translation>
+    </message>
+    <message>
+        <source>The config has no route yet: add one to config.yaml (the Routes page shows the file), then come back here.</source>
+        <translation>Die Konfiguration hat noch keine Route: Fügen Sie der config.yaml eine hinzu (die Seite „Routen“ zeigt die Datei) und kommen Sie dann hierher zurück.</translation>
+    </message>
+    <message>
+        <source>The config has a route to try at once: %1. Its model, %2, answers inside Portico by repeating your message back: no provider account, no network.</source>
+        <translation>Die Konfiguration hat eine Route zum sofortigen Ausprobieren: %1. Ihr Modell, %2, antwortet innerhalb von Portico, indem es Ihre Nachricht wiederholt: kein Anbieterkonto, kein Netzwerk.</translation>
+    </message>
+    <message>
+        <source>The config&apos;s first route is %1, on %2/%3.</source>
+        <translation>Die erste Route der Konfiguration ist %1, auf %2/%3.</translation>
+    </message>
+    <message>
+        <source>The config&apos;s first route is %1.</source>
+        <translation>Die erste Route der Konfiguration ist %1.</translation>
+    </message>
+    <message>
+        <source>Create a group named “%1” that grants %2 with a first key in it, then send it a test message through the gateway.</source>
+        <translation>Erstellen Sie eine Gruppe namens „%1“, die %2 freigibt, mit einem ersten Schlüssel darin, und senden Sie dann über das Gateway eine Testnachricht an die Route.</translation>
+    </message>
+    <message>
+        <source>Made by the welcome of the first run; grants %1.</source>
+        <translation>Vom Willkommensbereich beim ersten Start erstellt; gibt %1 frei.</translation>
+    </message>
+    <message>
+        <source>Could not create the group: %1</source>
+        <translation>Die Gruppe konnte nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Could not grant %1 to the group: %2</source>
+        <translation>%1 konnte für die Gruppe nicht freigegeben werden: %2</translation>
+    </message>
+    <message>
+        <source>Could not create the key: %1</source>
+        <translation>Der Schlüssel konnte nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>Group “%1” and key “%2” created. Now send a test request.</source>
+        <translation>Gruppe „%1“ und Schlüssel „%2“ erstellt. Senden Sie jetzt eine Testanfrage.</translation>
+    </message>
+    <message>
+        <source>The gateway is not running: start it (Gateway → Start Gateway), then try again.</source>
+        <translation>Das Gateway läuft nicht: Starten Sie es (Gateway → Gateway starten) und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>Sending “%1” to %2…</source>
+        <translation>„%1“ wird an %2 gesendet…</translation>
+    </message>
+    <message>
+        <source>Answer from %1: %2</source>
+        <translation>Antwort von %1: %2</translation>
+    </message>
+    <message>
+        <source>The gateway answered %1: %2</source>
+        <translation>Das Gateway hat mit %1 geantwortet: %2</translation>
+    </message>
+    <message>
+        <source>No answer from the gateway: %1</source>
+        <translation>Keine Antwort vom Gateway: %1</translation>
     </message>
 </context>
 </TS>

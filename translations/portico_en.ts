@@ -139,6 +139,30 @@
     </message>
 </context>
 <context>
+    <name>portico::ui::SettingsDialog</name>
+    <message numerus="yes">
+        <source>Loads, with %n warning(s):</source>
+        <translation>
+            <numerusform>Loads, with %n warning:</numerusform>
+            <numerusform>Loads, with %n warnings:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more (portico-gateway config check lists them all).</source>
+        <translation>
+            <numerusform>… and %n more (portico-gateway config check lists them all).</numerusform>
+            <numerusform>… and %n more (portico-gateway config check lists them all).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>config.yaml sets usage.raw_retention_days to %n day(s); that wins over this setting.</source>
+        <translation>
+            <numerusform>config.yaml sets usage.raw_retention_days to %n day; that wins over this setting.</numerusform>
+            <numerusform>config.yaml sets usage.raw_retention_days to %n days; that wins over this setting.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>portico::ui::UsagePage</name>
     <message numerus="yes">
         <source>Exported %n line(s).</source>

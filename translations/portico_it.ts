@@ -2,6 +2,28 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="it_IT">
 <context>
+    <name>Autostart</name>
+    <message>
+        <source>Cannot remove %1.</source>
+        <translation>Impossibile rimuovere %1.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>Impossibile scrivere %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>PortOwner</name>
+    <message>
+        <source>Port %1 is in use by %2 (process %3).</source>
+        <translation>La porta %1 è usata da %2 (processo %3).</translation>
+    </message>
+    <message>
+        <source>Port %1 is in use by another program.</source>
+        <translation>La porta %1 è usata da un altro programma.</translation>
+    </message>
+</context>
+<context>
     <name>StoreErrorText</name>
     <message>
         <source>Enter a name for the key.</source>
@@ -123,6 +145,21 @@
     <message>
         <source>The store: an SQLite file or a PostgreSQL URI (env PORTICO_DB; default: the last one opened, else %1).</source>
         <translation>Il database: un file SQLite o un URI PostgreSQL (variabile PORTICO_DB; predefinito: l&apos;ultimo aperto, altrimenti %1).</translation>
+    </message>
+    <message>
+        <source>Start in the tray, without the window (when the desktop has a tray; start at login uses it).</source>
+        <translation>Avvia nell&apos;area di notifica, senza la finestra (se il desktop ha un&apos;area di notifica; l&apos;avvio all&apos;accesso usa questa opzione).</translation>
+    </message>
+</context>
+<context>
+    <name>portico::app::DesktopController</name>
+    <message>
+        <source>Settings</source>
+        <translation>Impostazioni</translation>
+    </message>
+    <message>
+        <source>The new language shows after Portico restarts.</source>
+        <translation>La nuova lingua compare al riavvio di Portico.</translation>
     </message>
 </context>
 <context>
@@ -1843,6 +1880,10 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <source>Store: %1</source>
         <translation>Database: %1</translation>
     </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Impostazioni…</translation>
+    </message>
 </context>
 <context>
     <name>portico::ui::OneTimeKeyDialog</name>
@@ -2354,12 +2395,381 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <source>none</source>
         <translation>nessuno</translation>
     </message>
+    <message>
+        <source>Set API &amp;Key…</source>
+        <translation>&amp;Imposta chiave API…</translation>
+    </message>
+    <message>
+        <source>Keep a model&apos;s upstream API key in the system keychain</source>
+        <translation>Conserva nel portachiavi di sistema la chiave API con cui un modello chiama il suo provider</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::SetApiKeyDialog</name>
+    <message>
+        <source>Set API Key</source>
+        <translation>Imposta chiave API</translation>
+    </message>
+    <message>
+        <source>The API key of an upstream model is kept in the system keychain, never in a file. config.yaml refers to it as &lt;code&gt;api_key: !secret NAME&lt;/code&gt;; the keychain is looked at first, then secrets.yaml, then the environment.</source>
+        <translation>La chiave API con cui un modello chiama il suo provider è conservata nel portachiavi di sistema, mai in un file. config.yaml vi fa riferimento come &lt;code&gt;api_key: !secret NAME&lt;/code&gt;; si cerca prima nel portachiavi, poi in secrets.yaml, poi nelle variabili d&apos;ambiente.</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>&amp;Modello:</translation>
+    </message>
+    <message>
+        <source>Keychain entry:</source>
+        <translation>Voce nel portachiavi:</translation>
+    </message>
+    <message>
+        <source>Now:</source>
+        <translation>Attualmente:</translation>
+    </message>
+    <message>
+        <source>Paste the provider&apos;s API key</source>
+        <translation>Incolla la chiave API del provider</translation>
+    </message>
+    <message>
+        <source>New &amp;API key:</source>
+        <translation>Nuova chiave &amp;API:</translation>
+    </message>
+    <message>
+        <source>&amp;Copy Lines</source>
+        <translation>&amp;Copia righe</translation>
+    </message>
+    <message>
+        <source>&amp;Save in Keychain</source>
+        <translation>&amp;Salva nel portachiavi</translation>
+    </message>
+    <message>
+        <source>%1 (referenced in config.yaml)</source>
+        <translation>%1 (citato in config.yaml)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>nessuna</translation>
+    </message>
+    <message>
+        <source>config.yaml has no model that calls a provider, so there is no API key to set.</source>
+        <translation>config.yaml non ha nessun modello che chiami un provider, quindi non c&apos;è nessuna chiave API da impostare.</translation>
+    </message>
+    <message>
+        <source>%1 in “%2”</source>
+        <translation>%1 in «%2»</translation>
+    </message>
+    <message>
+        <source>No keychain in this window.</source>
+        <translation>Nessun portachiavi in questa finestra.</translation>
+    </message>
+    <message>
+        <source>A key is stored in the system keychain. Type a new one to replace it.</source>
+        <translation>Nel portachiavi di sistema è conservata una chiave. Digitane una nuova per sostituirla.</translation>
+    </message>
+    <message>
+        <source>No key stored in the system keychain.</source>
+        <translation>Nessuna chiave conservata nel portachiavi di sistema.</translation>
+    </message>
+    <message>
+        <source>Saving in the system keychain…</source>
+        <translation>Salvataggio nel portachiavi di sistema…</translation>
+    </message>
+    <message>
+        <source>Not saved: the system keychain did not take it (%1). Put it in secrets.yaml beside config.yaml instead (a line “%2: &lt;key&gt;”, in a file only you can read), or in the environment variable %2.</source>
+        <translation>Non salvata: il portachiavi di sistema non l&apos;ha accettata (%1). Mettila invece in secrets.yaml accanto a config.yaml (una riga «%2: &lt;key&gt;», in un file che solo tu puoi leggere), oppure nella variabile d&apos;ambiente %2.</translation>
+    </message>
+    <message>
+        <source>Saved. config.yaml refers to it as !secret %1, so the gateway uses it from now on.</source>
+        <translation>Salvata. config.yaml vi fa riferimento come !secret %1, quindi il gateway la usa da subito.</translation>
+    </message>
+    <message>
+        <source>Saved. config.yaml does not refer to it yet: under “model_id: %1” write these lines (in place of any api_key there) and save the file. The gateway uses the key as soon as config.yaml is reloaded.</source>
+        <translation>Salvata. config.yaml non vi fa ancora riferimento: sotto «model_id: %1» scrivi queste righe (al posto di un eventuale api_key) e salva il file. Il gateway usa la chiave appena config.yaml viene ricaricato.</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Impostazioni</translation>
+    </message>
+    <message>
+        <source>Gateway</source>
+        <translation>Gateway</translation>
+    </message>
+    <message>
+        <source>127.0.0.1: this computer only. 0.0.0.0: every network of this computer (set gateway.metrics_token in config.yaml then).</source>
+        <translation>127.0.0.1: solo questo computer. 0.0.0.0: tutte le reti di questo computer (in tal caso imposta gateway.metrics_token in config.yaml).</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Porta:</translation>
+    </message>
+    <message>
+        <source>Listen on:</source>
+        <translation>In ascolto su:</translation>
+    </message>
+    <message>
+        <source>Start the gateway when Portico starts</source>
+        <translation>Avvia il gateway all&apos;avvio di Portico</translation>
+    </message>
+    <message>
+        <source>Store and configuration</source>
+        <translation>Database e configurazione</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Sfoglia…</translation>
+    </message>
+    <message>
+        <source>Store file:</source>
+        <translation>File del database:</translation>
+    </message>
+    <message>
+        <source>A shared PostgreSQL store: File → Open Store changes it.</source>
+        <translation>Un database PostgreSQL condiviso: si cambia con File → Apri database.</translation>
+    </message>
+    <message>
+        <source>Built-in (the demo route)</source>
+        <translation>Configurazione integrata (la route demo)</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Apri</translation>
+    </message>
+    <message>
+        <source>Open config.yaml in the editor of this desktop</source>
+        <translation>Apri config.yaml nell&apos;editor di questo desktop</translation>
+    </message>
+    <message>
+        <source>Config file:</source>
+        <translation>File di configurazione:</translation>
+    </message>
+    <message>
+        <source>Check:</source>
+        <translation>Verifica:</translation>
+    </message>
+    <message>
+        <source>Desktop</source>
+        <translation>Desktop</translation>
+    </message>
+    <message>
+        <source>Keep the gateway running in the tray when the window closes</source>
+        <translation>Tieni attivo il gateway nell&apos;area di notifica quando la finestra si chiude</translation>
+    </message>
+    <message>
+        <source>This desktop shows no tray: closing the window quits.</source>
+        <translation>Questo desktop non mostra un&apos;area di notifica: chiudendo la finestra si esce da Portico.</translation>
+    </message>
+    <message>
+        <source>Not chosen yet: the first close of the window asks.</source>
+        <translation>Non ancora scelto: verrà chiesto alla prima chiusura della finestra.</translation>
+    </message>
+    <message>
+        <source>Start Portico when I log in</source>
+        <translation>Avvia Portico all&apos;accesso</translation>
+    </message>
+    <message>
+        <source>Same as the system (%1)</source>
+        <translation>Come il sistema (%1)</translation>
+    </message>
+    <message>
+        <source>A new language shows after Portico restarts.</source>
+        <translation>Una nuova lingua compare al riavvio di Portico.</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Lingua:</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>Utilizzo</translation>
+    </message>
+    <message>
+        <source>Keep for ever</source>
+        <translation>Per sempre</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> giorni</translation>
+    </message>
+    <message>
+        <source>Keep each request for:</source>
+        <translation>Conserva ogni richiesta per:</translation>
+    </message>
+    <message>
+        <source>The built-in config: the demo route only.</source>
+        <translation>La configurazione integrata: solo la route demo.</translation>
+    </message>
+    <message>
+        <source>There is no file %1.</source>
+        <translation>Il file %1 non esiste.</translation>
+    </message>
+    <message>
+        <source>OK: %1 routes, %2 models</source>
+        <translation>OK: %1 route, %2 modelli</translation>
+    </message>
+    <message numerus="yes">
+        <source>Loads, with %n warning(s):</source>
+        <translation>
+            <numerusform>Si carica, con %n avviso:</numerusform>
+            <numerusform>Si carica, con %n avvisi:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Does not load; the gateway keeps its last good config:</source>
+        <translation>Non si carica; il gateway mantiene l&apos;ultima configurazione valida:</translation>
+    </message>
+    <message numerus="yes">
+        <source>… and %n more (portico-gateway config check lists them all).</source>
+        <translation>
+            <numerusform>… e ancora %n (portico-gateway config check li elenca tutti).</numerusform>
+            <numerusform>… e altri %n (portico-gateway config check li elenca tutti).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>config.yaml sets usage.raw_retention_days to %n day(s); that wins over this setting.</source>
+        <translation>
+            <numerusform>config.yaml imposta usage.raw_retention_days a %n giorno, che prevale su questa impostazione.</numerusform>
+            <numerusform>config.yaml imposta usage.raw_retention_days a %n giorni, che prevale su questa impostazione.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Older requests are deleted by the gateway in this app; the hourly and daily totals stay. config.yaml&apos;s usage.raw_retention_days, when set, wins.</source>
+        <translation>Il gateway di questa app elimina le richieste più vecchie; i totali orari e giornalieri restano. Se impostato, prevale usage.raw_retention_days di config.yaml.</translation>
+    </message>
+    <message>
+        <source>Store File</source>
+        <translation>File del database</translation>
+    </message>
+    <message>
+        <source>SQLite stores (*.db *.sqlite);;All files (*)</source>
+        <translation>Database SQLite (*.db *.sqlite);;Tutti i file (*)</translation>
+    </message>
+    <message>
+        <source>Config File</source>
+        <translation>File di configurazione</translation>
+    </message>
+    <message>
+        <source>YAML files (*.yaml *.yml);;All files (*)</source>
+        <translation>File YAML (*.yaml *.yml);;Tutti i file (*)</translation>
+    </message>
+    <message>
+        <source>No program on this desktop opens %1.</source>
+        <translation>Nessun programma di questo desktop apre %1.</translation>
+    </message>
+    <message>
+        <source>Use Port %1</source>
+        <translation>Usa la porta %1</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an IP address: use 127.0.0.1 for this computer only, or 0.0.0.0 for every network.</source>
+        <translation>«%1» non è un indirizzo IP: usa 127.0.0.1 per questo computer soltanto, o 0.0.0.0 per tutte le reti.</translation>
+    </message>
+    <message>
+        <source>Ports below 1024 need administrator rights; choose one from 1024 to 65535.</source>
+        <translation>Le porte sotto 1024 richiedono i diritti di amministratore; scegline una da 1024 a 65535.</translation>
+    </message>
+    <message>
+        <source>Port %1 is free.</source>
+        <translation>La porta %1 è libera.</translation>
+    </message>
+    <message>
+        <source>Choose another port.</source>
+        <translation>Scegli un&apos;altra porta.</translation>
+    </message>
+    <message>
+        <source>The gateway cannot listen on port %1.</source>
+        <translation>Il gateway non può mettersi in ascolto sulla porta %1.</translation>
+    </message>
+    <message>
+        <source>The store file needs a full path, like %1.</source>
+        <translation>Il file del database richiede un percorso completo, come %1.</translation>
+    </message>
+    <message>
+        <source>The folder of the store file, %1, does not exist.</source>
+        <translation>La cartella del file del database, %1, non esiste.</translation>
+    </message>
+    <message>
+        <source>There is no config file %1; leave the field empty for the built-in one.</source>
+        <translation>Il file di configurazione %1 non esiste; lascia il campo vuoto per usare la configurazione integrata.</translation>
+    </message>
 </context>
 <context>
     <name>portico::ui::StorePasswords</name>
     <message>
         <source>No system keychain available: the password is kept for this session only.</source>
         <translation>Nessun portachiavi di sistema disponibile: la password vale solo per questa sessione.</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::StoreWatcher</name>
+    <message>
+        <source>The store cannot be read. The pages show what they last read; they are updated when it answers again.</source>
+        <translation>Impossibile leggere il database. Le pagine mostrano gli ultimi dati letti e verranno aggiornate quando risponderà di nuovo.</translation>
+    </message>
+    <message>
+        <source>The store cannot be written: changes are not saved, and the gateway keeps the usage rows in memory until it can write them. %1</source>
+        <translation>Impossibile scrivere nel database: le modifiche non vengono salvate e il gateway tiene in memoria i dati di utilizzo finché non potrà scriverli. %1</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::TrayController</name>
+    <message>
+        <source>&amp;Open Portico</source>
+        <translation>&amp;Apri Portico</translation>
+    </message>
+    <message>
+        <source>&amp;Quit Portico</source>
+        <translation>&amp;Esci da Portico</translation>
+    </message>
+    <message>
+        <source>Gateway starting…</source>
+        <translation>Avvio del gateway…</translation>
+    </message>
+    <message>
+        <source>Gateway running on %1</source>
+        <translation>Gateway attivo su %1</translation>
+    </message>
+    <message>
+        <source>Gateway not running: %1</source>
+        <translation>Gateway non in esecuzione: %1</translation>
+    </message>
+    <message>
+        <source>Gateway paused</source>
+        <translation>Gateway in pausa</translation>
+    </message>
+    <message>
+        <source>&amp;Pause Gateway</source>
+        <translation>Metti in &amp;pausa il gateway</translation>
+    </message>
+    <message>
+        <source>&amp;Resume Gateway</source>
+        <translation>&amp;Riprendi il gateway</translation>
+    </message>
+    <message>
+        <source>Portico: %1</source>
+        <translation>Portico: %1</translation>
+    </message>
+    <message>
+        <source>Keep the Gateway Running?</source>
+        <translation>Tenere attivo il gateway?</translation>
+    </message>
+    <message>
+        <source>Keep the gateway running in the tray when the window closes?</source>
+        <translation>Tenere attivo il gateway nell&apos;area di notifica quando la finestra si chiude?</translation>
+    </message>
+    <message>
+        <source>Programs that use Portico keep working; Quit in the tray menu ends it. You can change this in Settings.</source>
+        <translation>I programmi che usano Portico continuano a funzionare; Esci da Portico, nel menu dell&apos;area di notifica, lo chiude. Puoi cambiare questa scelta nelle Impostazioni.</translation>
+    </message>
+    <message>
+        <source>Portico</source>
+        <translation>Portico</translation>
+    </message>
+    <message>
+        <source>Portico keeps running in the tray. %1</source>
+        <translation>Portico resta attivo nell&apos;area di notifica. %1</translation>
     </message>
 </context>
 <context>
@@ -2567,6 +2977,89 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     <message>
         <source>(no route)</source>
         <translation>(nessuna route)</translation>
+    </message>
+</context>
+<context>
+    <name>portico::ui::WelcomePanel</name>
+    <message>
+        <source>Welcome to Portico</source>
+        <translation>Benvenuto in Portico</translation>
+    </message>
+    <message>
+        <source>Dismiss the welcome</source>
+        <translation>Chiudi il benvenuto</translation>
+    </message>
+    <message>
+        <source>1. Create a Group and Key</source>
+        <translation>1. Crea un gruppo e una chiave</translation>
+    </message>
+    <message>
+        <source>2. Send a Test Request</source>
+        <translation>2. Invia una richiesta di prova</translation>
+    </message>
+    <message>
+        <source>Programs call the gateway with an API key, and a key may call the routes that its groups grant.</source>
+        <translation>I programmi chiamano il gateway con una chiave API, e una chiave può chiamare le route concesse dai suoi gruppi.</translation>
+    </message>
+    <message>
+        <source>The config has no route yet: add one to config.yaml (the Routes page shows the file), then come back here.</source>
+        <translation>La configurazione non ha ancora nessuna route: aggiungine una a config.yaml (la pagina Route mostra il file), poi torna qui.</translation>
+    </message>
+    <message>
+        <source>The config has a route to try at once: %1. Its model, %2, answers inside Portico by repeating your message back: no provider account, no network.</source>
+        <translation>La configurazione ha una route da provare subito: %1. Il suo modello, %2, risponde dentro Portico ripetendo il tuo messaggio: nessun account presso un provider, nessuna rete.</translation>
+    </message>
+    <message>
+        <source>The config&apos;s first route is %1, on %2/%3.</source>
+        <translation>La prima route della configurazione è %1, su %2/%3.</translation>
+    </message>
+    <message>
+        <source>The config&apos;s first route is %1.</source>
+        <translation>La prima route della configurazione è %1.</translation>
+    </message>
+    <message>
+        <source>Create a group named “%1” that grants %2 with a first key in it, then send it a test message through the gateway.</source>
+        <translation>Crea un gruppo di nome «%1» che concede %2, con una prima chiave, poi invia un messaggio di prova alla route attraverso il gateway.</translation>
+    </message>
+    <message>
+        <source>Made by the welcome of the first run; grants %1.</source>
+        <translation>Creato dal benvenuto del primo avvio; concede %1.</translation>
+    </message>
+    <message>
+        <source>Could not create the group: %1</source>
+        <translation>Impossibile creare il gruppo: %1</translation>
+    </message>
+    <message>
+        <source>Could not grant %1 to the group: %2</source>
+        <translation>Impossibile concedere %1 al gruppo: %2</translation>
+    </message>
+    <message>
+        <source>Could not create the key: %1</source>
+        <translation>Impossibile creare la chiave: %1</translation>
+    </message>
+    <message>
+        <source>Group “%1” and key “%2” created. Now send a test request.</source>
+        <translation>Gruppo «%1» e chiave «%2» creati. Ora invia una richiesta di prova.</translation>
+    </message>
+    <message>
+        <source>The gateway is not running: start it (Gateway → Start Gateway), then try again.</source>
+        <translation>Il gateway non è in esecuzione: avvialo (Gateway → Avvia gateway), poi riprova.</translation>
+    </message>
+    <message>
+        <source>Sending “%1” to %2…</source>
+        <translation>Invio di «%1» a %2…</translation>
+    </message>
+    <message>
+        <source>Answer from %1: %2</source>
+        <translation>Risposta da %1: %2</translation>
+    </message>
+    <message>
+        <source>The gateway answered %1: %2</source>
+        <translation>Il gateway ha risposto %1: %2</translation>
+    </message>
+    <message>
+        <source>No answer from the gateway: %1</source>
+        <translation>Nessuna risposta dal gateway: %1</translation>
     </message>
 </context>
 </TS>
