@@ -43,6 +43,15 @@ constexpr qint64 kAnswerBytes = 64 * 1024;
 // leaves a wide margin above it, so that only a real regression (answers piling up per client)
 // crosses it.
 constexpr qint64 kCeilingBytes = 400LL * 1024 * 1024;
+// Under AddressSanitizer (the asan preset) the process's memory is not the gateway's: ASan keeps
+// freed blocks in a quarantine (256 MB by default) and pads every block. There the gateway runs
+// with a small quarantine and the ceiling bounds what it grows by after start, which is still
+// what answers piling up per client would break.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
 // A slow reader takes this much each time it reads, at most once per kSlowReadIntervalMs.
 constexpr int kSlowReadBytes = 2048;
 constexpr qint64 kSlowReadIntervalMs = 40;
@@ -158,6 +167,8 @@ void TestManyClients::initTestCase() {
     QVERIFY2(m_fixture.open(yaml, {QStringLiteral("big")}, &error), qPrintable(error));
     m_key = m_fixture.createKey(QStringLiteral("many clients")).toLatin1();
     QVERIFY(!m_key.isEmpty());
+    if (kSanitized)
+        qputenv("ASAN_OPTIONS", qgetenv("ASAN_OPTIONS") + ":quarantine_size_mb=16");
     QVERIFY(m_serve.start(
         QStringLiteral(PORTICO_GATEWAY_BINARY),
         {QStringLiteral("--db"), m_fixture.database->path(), QStringLiteral("--config"),
@@ -297,7 +308,13 @@ void TestManyClients::thousandClientsHalfSlow() {
     QCOMPARE(failedClients, 0);
     QCOMPARE(ok, kClients * kRequestsPerClient);
     QVERIFY(hwm > 0);
-    QVERIFY2(hwm < kCeilingBytes, qPrintable(QStringLiteral("VmHWM %1 MB").arg(hwm / 1048576)));
+    const qint64 bounded = kSanitized ? hwm - startRss : hwm;
+    QVERIFY2(bounded < kCeilingBytes,
+             qPrintable(QStringLiteral("VmHWM %1 MB%2")
+                            .arg(hwm / 1048576)
+                            .arg(kSanitized ? QStringLiteral(", %1 MB over the start under ASan")
+                                                  .arg(bounded / 1048576)
+                                            : QString())));
 }
 
 QTEST_GUILESS_MAIN(TestManyClients)
