@@ -57,6 +57,16 @@ private:
     std::array<std::pair<const char *, int>, 8> m_spans{};
 };
 
+// The connection's sqlite3 handle while it is open; null when closed or not SQLite.
+sqlite3 *driverHandle(const QSqlDatabase &connection) {
+    if (!connection.isValid())
+        return nullptr;
+    const QVariant handle = connection.driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
+}
+
 } // namespace
 
 UsageWriter::UsageWriter(Database &db)
@@ -70,7 +80,14 @@ void UsageWriter::release() {
     if (m_sqliteInsert)
         sqlite3_finalize(m_sqliteInsert);
     m_sqliteInsert = nullptr;
+    // Qt closes a connection with sqlite3_close(), which cannot close it while our statement
+    // lives, and forgets the handle all the same: had the connection been closed under this
+    // writer, the handle (its memory and the file) would stay open for ever. Now that the
+    // statement is gone it can be closed.
+    if (m_sqlite && driverHandle(m_sqliteConnection) != m_sqlite)
+        sqlite3_close(m_sqlite);
     m_sqlite = nullptr;
+    m_sqliteConnection = QSqlDatabase();
     m_insert.reset();
     m_hourly.reset();
     m_daily.reset();
@@ -81,14 +98,11 @@ Status UsageWriter::prepareFor(const QSqlDatabase &connection) {
     const quint64 serial = Database::openSerial(connection);
     if (m_hourly && serial != 0 && serial == m_openSerial)
         return {};
-    const QVariant handle = connection.driver()->handle();
-    void *const driverHandle =
-        handle.isValid() ? *static_cast<void *const *>(handle.constData()) : nullptr;
     release();
     const QString doing = QStringLiteral("recording usage");
-    if (!m_db.isPostgres() && handle.isValid() && qstrcmp(handle.typeName(), "sqlite3*") == 0 &&
-        driverHandle) {
-        m_sqlite = static_cast<sqlite3 *>(driverHandle);
+    if (sqlite3 *const handle = m_db.isPostgres() ? nullptr : driverHandle(connection)) {
+        m_sqlite = handle;
+        m_sqliteConnection = connection;
         if (sqlite3_prepare_v2(m_sqlite, kInsertSql, -1, &m_sqliteInsert, nullptr) != SQLITE_OK) {
             const Error error = databaseError(
                 QSqlError(QString(), QString::fromUtf8(sqlite3_errmsg(m_sqlite)),

@@ -3,6 +3,7 @@
 #include "store/records.h"
 #include "store/result.h"
 
+#include <QSqlDatabase>
 #include <QSqlQuery>
 
 #include <memory>
@@ -47,6 +48,7 @@ private:
     // connection may be closed and opened again, and then they are prepared again.
     quint64 m_openSerial = 0;
     sqlite3 *m_sqlite = nullptr;
+    QSqlDatabase m_sqliteConnection; // the connection m_sqlite belongs to (see release())
     sqlite3_stmt *m_sqliteInsert = nullptr;
     std::optional<QSqlQuery> m_insert; // PostgreSQL
     std::optional<QSqlQuery> m_hourly;
