@@ -109,6 +109,25 @@ std::atomic<quint64> g_nextThreadId{1};
 // list any more, which may already be gone. A plain bool has no destructor, so it stays readable.
 thread_local bool t_registryGone = false;
 
+// Qt SQL's list of connections is a global object, destroyed when the process exits. A thread
+// can end after it: an idle thread of a QThreadPool (the window's background loads) is joined
+// while global objects are being destroyed, and closing its connections then crashed at exit
+// (found by the asan preset). So a marker made right after that list (markQtSqlInUse(); global
+// objects are destroyed in the reverse order of their making) says when it is about to go, under
+// a mutex that ThreadConnections holds while it uses the list. Both are constant-initialised and
+// never destroyed, so they are safe to use at any point of the exit.
+QBasicMutex g_qtSqlMutex;
+bool g_qtSqlGone = false;
+struct QtSqlGoneAtExit {
+    ~QtSqlGoneAtExit() {
+        const QMutexLocker lock(&g_qtSqlMutex);
+        g_qtSqlGone = true;
+    }
+};
+void markQtSqlInUse() {
+    static QtSqlGoneAtExit marker;
+}
+
 // The connections this thread opened, removed when the thread ends: QSqlDatabase connections
 // must be used and closed in the thread that opened them. Also remembers why an open failed.
 struct ThreadConnections {
@@ -118,6 +137,9 @@ struct ThreadConnections {
 
     ~ThreadConnections() {
         t_registryGone = true;
+        const QMutexLocker lock(&g_qtSqlMutex);
+        if (g_qtSqlGone)
+            return; // the process is ending, and the connections with it
         for (const QString &name : std::as_const(names)) {
             if (QSqlDatabase::contains(name)) {
                 QSqlDatabase::database(name, false).close();
@@ -660,7 +682,9 @@ QSqlDatabase Database::connection() const {
     ThreadConnections &registry = threadConnections();
     const QString name = m_connectionPrefix + QStringLiteral("/t%1").arg(registry.threadId);
     QSqlDatabase connection;
-    if (QSqlDatabase::contains(name)) {
+    const bool known = QSqlDatabase::contains(name);
+    markQtSqlInUse(); // after Qt SQL's list of connections exists (contains() makes it)
+    if (known) {
         connection = QSqlDatabase::database(name, false);
         if (connection.isOpen())
             return connection;
