@@ -41,6 +41,7 @@ public:
     AuditPage *auditPage() const { return m_auditPage; }
 
     QString gatewayStatusText() const;
+    bool isGatewayListening() const { return m_gatewayListening; }
     // The banner's text while the store cannot be read or written; empty while it is hidden.
     QString storeBannerText() const;
 

@@ -117,6 +117,7 @@ void TestFirstRun::welcomeCreatesKeyAndAnswers() {
     QTRY_VERIFY_WITH_TIMEOUT(panel->answerText().startsWith(QStringLiteral("Answer from demo:")),
                              60000);
     QCOMPARE(panel->answerText(), QStringLiteral("Answer from demo: Echo: Hello from Portico!"));
+    QVERIFY(panel->answered());
     QVERIFY(!panel->answerText().contains(shown));
 
     // Dismissed: gone, and not back in a new window.

@@ -168,14 +168,17 @@ SettingsDialog::SettingsDialog(const Values &current, bool trayAvailable,
     desktopForm->addRow(m_autostart);
     m_language = new QComboBox(desktopBox);
     m_language->setObjectName(QStringLiteral("languageCombo"));
-    m_language->addItem(
-        tr("Same as the system (%1)").arg(QLocale::languageToString(QLocale::system().language())),
-        QString());
-    for (const QString &language : shippedLanguages()) {
-        const QLocale locale(language);
+    // Each language by its own name ("Italiano", "Deutsch"), as in a list of languages.
+    const auto nativeName = [](const QLocale &locale) {
         QString name = locale.nativeLanguageName();
         if (!name.isEmpty())
-            name[0] = name[0].toUpper(); // "italiano" → "Italiano", as in a list of languages
+            name[0] = name[0].toUpper(); // "italiano" → "Italiano"
+        return name;
+    };
+    m_language->addItem(tr("Same as the system (%1)").arg(nativeName(QLocale::system())),
+                        QString());
+    for (const QString &language : shippedLanguages()) {
+        const QString name = nativeName(QLocale(language));
         m_language->addItem(name.isEmpty() ? language : name, language);
     }
     const int languageIndex = m_language->findData(current.settings.language);

@@ -225,6 +225,7 @@ void WelcomePanel::sendTestRequest() {
     QNetworkReply *reply = m_network->post(request, QJsonDocument(body).toJson());
     m_sending = true;
     m_testButton->setEnabled(false);
+    m_answered = false;
     showAnswer(tr("Sending “%1” to %2…").arg(testMessage(), m_route), true);
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
@@ -242,6 +243,7 @@ void WelcomePanel::sendTestRequest() {
                                         .value(QStringLiteral("content"))
                                         .toString();
             showAnswer(tr("Answer from %1: %2").arg(m_route, content), true);
+            m_answered = true;
             return;
         }
         QString why = answer.value(QStringLiteral("error"))

@@ -38,6 +38,8 @@ public:
     // was not dismissed, and stays after it made the first key itself, for the test request.
     void setStoreEmpty(bool empty);
     QString answerText() const;
+    // The test request was answered with 200 (answerText() says what came back).
+    bool answered() const { return m_answered; }
 
 public Q_SLOTS:
     void createGroupAndKey();
@@ -65,6 +67,7 @@ private:
     bool m_keyMade = false;
     bool m_dismissed = false;
     bool m_sending = false;
+    bool m_answered = false;
 };
 
 } // namespace portico::ui
