@@ -2590,10 +2590,6 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
         <translation>Für immer</translation>
     </message>
     <message>
-        <source> days</source>
-        <translation> Tage</translation>
-    </message>
-    <message>
         <source>Keep each request for:</source>
         <translation>Jede Anfrage aufbewahren für:</translation>
     </message>
@@ -2693,6 +2689,14 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     <message>
         <source>There is no config file %1; leave the field empty for the built-in one.</source>
         <translation>Es gibt keine Konfigurationsdatei %1; lassen Sie das Feld für die eingebaute Konfiguration leer.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <comment>retention, after the spin box&apos;s number</comment>
+        <translation>
+            <numerusform>%n Tag</numerusform>
+            <numerusform>%n Tage</numerusform>
+        </translation>
     </message>
 </context>
 <context>

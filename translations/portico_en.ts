@@ -161,6 +161,14 @@
             <numerusform>config.yaml sets usage.raw_retention_days to %n days; that wins over this setting.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <comment>retention, after the spin box&apos;s number</comment>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>portico::ui::UsagePage</name>

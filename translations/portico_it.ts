@@ -2590,10 +2590,6 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <translation>Per sempre</translation>
     </message>
     <message>
-        <source> days</source>
-        <translation> giorni</translation>
-    </message>
-    <message>
         <source>Keep each request for:</source>
         <translation>Conserva ogni richiesta per:</translation>
     </message>
@@ -2693,6 +2689,14 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     <message>
         <source>There is no config file %1; leave the field empty for the built-in one.</source>
         <translation>Il file di configurazione %1 non esiste; lascia il campo vuoto per usare la configurazione integrata.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <comment>retention, after the spin box&apos;s number</comment>
+        <translation>
+            <numerusform>%n giorno</numerusform>
+            <numerusform>%n giorni</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 // as `portico-gateway config check` does, the language list comes from the shipped translations,
 // start at login writes and removes the XDG autostart entry (in a temporary XDG_CONFIG_HOME), and
 // a new port restarts the embedded gateway there.
+#include "apptranslation.h"
 #include "testsupport.h"
 
 #include "desktopcontroller.h"
@@ -125,7 +126,24 @@ void TestSettingsDialog::roundTrip() {
         child<QCheckBox>(&dialog, "startGatewayCheck")->setChecked(false);
         child<QCheckBox>(&dialog, "closeToTrayCheck")->setChecked(true);
         child<QCheckBox>(&dialog, "autostartCheck")->setChecked(true);
-        child<QSpinBox>(&dialog, "retentionSpin")->setValue(45);
+        auto *retention = child<QSpinBox>(&dialog, "retentionSpin");
+        {
+            // The suffix follows the number, in each language (English plurals are installed by
+            // the app at every start).
+            const test::AppTranslation english(QLocale::English);
+            const test::GermanTranslation german;
+            QVERIFY(english.installed() && german.installed());
+            retention->setValue(1);
+            QCOMPARE(retention->text(), QStringLiteral("1 Tag"));
+            retention->setValue(3);
+            QCOMPARE(retention->text(), QStringLiteral("3 Tage"));
+        }
+        {
+            const test::AppTranslation english(QLocale::English);
+            retention->setValue(1);
+            QCOMPARE(retention->text(), QStringLiteral("1 day"));
+        }
+        retention->setValue(45);
         child<QLineEdit>(&dialog, "storePathEdit")->setText(otherStore);
         auto *language = child<QComboBox>(&dialog, "languageCombo");
         language->setCurrentIndex(language->findData(QStringLiteral("it")));
