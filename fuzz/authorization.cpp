@@ -102,12 +102,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         header = input.bytes(input.byte() % 8) + "Bearer" + input.bytes(input.byte() % 4) +
                  candidate.toLatin1() + input.rest();
         break;
-    case 3: // redaction of any text, and the hint
-        const QString text = QString::fromUtf8(input.rest());
+    case 3: { // redaction of any text around a well-formed key, and the hint
+        // The key is made here from input bytes, so no seed needs to hold key-shaped text.
+        const QByteArray before = input.bytes(input.byte() % 64);
+        const QString key = keyFrom(input.bytes(apikey::kRandomLength));
+        const QString text = QString::fromUtf8(before) + key + QString::fromUtf8(input.rest());
         PORTICO_FUZZ_CHECK(!looksLikeKey(apikey::redacted(text)), "redacted text shows no key");
         PORTICO_FUZZ_CHECK(apikey::hint(text).size() <= 9, "a hint is short");
         PORTICO_FUZZ_CHECK(apikey::hash(text).size() == 64, "a hash is 64 hex digits");
         return 0;
+    }
     }
 
     const Authenticator authenticator(*fixture->cache);
