@@ -1511,10 +1511,6 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
         <translation>&amp;Anfragen pro Minute</translation>
     </message>
     <message>
-        <source> requests</source>
-        <translation> Anfragen</translation>
-    </message>
-    <message>
         <source>&amp;Tokens per minute</source>
         <translation>&amp;Tokens pro Minute</translation>
     </message>
@@ -1523,20 +1519,12 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
         <translation>Eingabe- und Ausgabe-Tokens zusammen.</translation>
     </message>
     <message>
-        <source> tokens</source>
-        <translation> Tokens</translation>
-    </message>
-    <message>
         <source>&amp;Parallel requests</source>
         <translation>&amp;Parallele Anfragen</translation>
     </message>
     <message>
         <source>How many requests may be in progress at the same time.</source>
         <translation>Wie viele Anfragen gleichzeitig in Bearbeitung sein dürfen.</translation>
-    </message>
-    <message>
-        <source> at once</source>
-        <translation> gleichzeitig</translation>
     </message>
     <message>
         <source>&amp;Budget</source>
@@ -1565,6 +1553,30 @@ Geben Sie oben einen Namen ein und klicken Sie auf „Gruppe erstellen“. Haken
     <message>
         <source>Save</source>
         <translation>Speichern</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s)</source>
+        <comment>limit, after the spin box&apos;s number</comment>
+        <translation>
+            <numerusform>%n Anfrage</numerusform>
+            <numerusform>%n Anfragen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <comment>limit, after the spin box&apos;s number</comment>
+        <translation>
+            <numerusform>%n Token</numerusform>
+            <numerusform>%n Tokens</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n at once</source>
+        <comment>limit, after the spin box&apos;s number</comment>
+        <translation>
+            <numerusform>%n gleichzeitig</numerusform>
+            <numerusform>%n gleichzeitig</numerusform>
+        </translation>
     </message>
 </context>
 <context>

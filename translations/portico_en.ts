@@ -67,6 +67,33 @@
     </message>
 </context>
 <context>
+    <name>portico::ui::LimitsDialog</name>
+    <message numerus="yes">
+        <source>%n request(s)</source>
+        <comment>limit, after the spin box&apos;s number</comment>
+        <translation>
+            <numerusform>%n request</numerusform>
+            <numerusform>%n requests</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <comment>limit, after the spin box&apos;s number</comment>
+        <translation>
+            <numerusform>%n token</numerusform>
+            <numerusform>%n tokens</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n at once</source>
+        <comment>limit, after the spin box&apos;s number</comment>
+        <translation>
+            <numerusform>%n at once</numerusform>
+            <numerusform>%n at once</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>portico::ui::LogsPage</name>
     <message numerus="yes">
         <source>%n entry(s)</source>

@@ -1511,10 +1511,6 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <translation>&amp;Richieste al minuto</translation>
     </message>
     <message>
-        <source> requests</source>
-        <translation> richieste</translation>
-    </message>
-    <message>
         <source>&amp;Tokens per minute</source>
         <translation>&amp;Token al minuto</translation>
     </message>
@@ -1523,20 +1519,12 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
         <translation>Token di prompt e di completamento insieme.</translation>
     </message>
     <message>
-        <source> tokens</source>
-        <translation> token</translation>
-    </message>
-    <message>
         <source>&amp;Parallel requests</source>
         <translation>Richieste in &amp;parallelo</translation>
     </message>
     <message>
         <source>How many requests may be in progress at the same time.</source>
         <translation>Quante richieste possono essere in corso contemporaneamente.</translation>
-    </message>
-    <message>
-        <source> at once</source>
-        <translation> alla volta</translation>
     </message>
     <message>
         <source>&amp;Budget</source>
@@ -1565,6 +1553,30 @@ Scrivi un nome qui sopra e fai clic su Crea gruppo, poi spunta le route che il g
     <message>
         <source>Save</source>
         <translation>Salva</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n request(s)</source>
+        <comment>limit, after the spin box&apos;s number</comment>
+        <translation>
+            <numerusform>%n richiesta</numerusform>
+            <numerusform>%n richieste</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n token(s)</source>
+        <comment>limit, after the spin box&apos;s number</comment>
+        <translation>
+            <numerusform>%n token</numerusform>
+            <numerusform>%n token</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n at once</source>
+        <comment>limit, after the spin box&apos;s number</comment>
+        <translation>
+            <numerusform>%n alla volta</numerusform>
+            <numerusform>%n alla volta</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,7 @@
 // previous secret and who still uses it, ending the grace), expiry (presets at creation, Change
 // Expiry), the Dashboard's count of keys about to expire, limits with their live use (keys and
 // groups) and allowed addresses. Secrets are compared, never printed: QVERIFY, not QCOMPARE.
+#include "apptranslation.h"
 #include "italiantranslation.h"
 #include "testsupport.h"
 
@@ -538,7 +539,15 @@ void TestKeyLifecycle::keyLimitsEditorAndLiveUse() {
     QVERIFY(!dialog->requestsCheck()->isChecked());
     QVERIFY(!dialog->requestsSpin()->isEnabled());
     dialog->requestsCheck()->setChecked(true);
-    dialog->requestsSpin()->setValue(60);
+    {
+        // The unit follows the number (the app installs the English plurals at every start).
+        const test::AppTranslation english(QLocale::English);
+        QVERIFY(english.installed());
+        dialog->requestsSpin()->setValue(1);
+        QCOMPARE(dialog->requestsSpin()->text(), QStringLiteral("1 request"));
+        dialog->requestsSpin()->setValue(60);
+        QCOMPARE(dialog->requestsSpin()->text(), QStringLiteral("60 requests"));
+    }
     dialog->tokensCheck()->setChecked(true);
     dialog->tokensSpin()->setValue(20000);
     dialog->parallelCheck()->setChecked(true);

@@ -1,5 +1,7 @@
 #include "ui/common/limitsdialog.h"
+
 #include "ui/common/errorlabel.h"
+#include "ui/common/pluralunit.h"
 
 #include "ui/storeerrortext.h"
 
@@ -21,14 +23,15 @@ namespace portico::ui {
 namespace {
 constexpr int kMaxWhole = 2'000'000'000;
 
-QSpinBox *wholeSpin(QWidget *parent, const QString &objectName, const QString &suffix,
+// `unit(n)`: the translated "%n request(s)" (showUnitInPlural).
+QSpinBox *wholeSpin(QWidget *parent, const QString &objectName, std::function<QString(int)> unit,
                     std::optional<qint64> value, int fallback) {
     auto *spin = new QSpinBox(parent);
     spin->setObjectName(objectName);
     spin->setRange(1, kMaxWhole);
     spin->setGroupSeparatorShown(true);
-    spin->setSuffix(suffix);
     spin->setValue(int(std::clamp<qint64>(value.value_or(fallback), 1, kMaxWhole)));
+    showUnitInPlural(spin, std::move(unit));
     return spin;
 }
 } // namespace
@@ -50,20 +53,26 @@ LimitsDialog::LimitsDialog(const QString &title, const QString &intro, const sto
     m_requestsCheck = new QCheckBox(tr("&Requests per minute"), this);
     m_requestsCheck->setObjectName(QStringLiteral("requestsLimitCheck"));
     m_requestsCheck->setChecked(current.requestsPerMinute.has_value());
-    m_requests = wholeSpin(this, QStringLiteral("requestsLimitSpin"), tr(" requests"),
-                           current.requestsPerMinute, 60);
+    m_requests = wholeSpin(
+        this, QStringLiteral("requestsLimitSpin"),
+        [](int n) { return tr("%n request(s)", "limit, after the spin box's number", n); },
+        current.requestsPerMinute, 60);
     m_tokensCheck = new QCheckBox(tr("&Tokens per minute"), this);
     m_tokensCheck->setObjectName(QStringLiteral("tokensLimitCheck"));
     m_tokensCheck->setChecked(current.tokensPerMinute.has_value());
     m_tokensCheck->setToolTip(tr("Prompt and completion tokens together."));
-    m_tokens = wholeSpin(this, QStringLiteral("tokensLimitSpin"), tr(" tokens"),
-                         current.tokensPerMinute, 100000);
+    m_tokens = wholeSpin(
+        this, QStringLiteral("tokensLimitSpin"),
+        [](int n) { return tr("%n token(s)", "limit, after the spin box's number", n); },
+        current.tokensPerMinute, 100000);
     m_parallelCheck = new QCheckBox(tr("&Parallel requests"), this);
     m_parallelCheck->setObjectName(QStringLiteral("parallelLimitCheck"));
     m_parallelCheck->setChecked(current.maxParallel.has_value());
     m_parallelCheck->setToolTip(tr("How many requests may be in progress at the same time."));
-    m_parallel = wholeSpin(this, QStringLiteral("parallelLimitSpin"), tr(" at once"),
-                           current.maxParallel, 4);
+    m_parallel = wholeSpin(
+        this, QStringLiteral("parallelLimitSpin"),
+        [](int n) { return tr("%n at once", "limit, after the spin box's number", n); },
+        current.maxParallel, 4);
 
     m_budgetCheck = new QCheckBox(tr("&Budget"), this);
     m_budgetCheck->setObjectName(QStringLiteral("budgetLimitCheck"));

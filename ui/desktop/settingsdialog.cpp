@@ -2,6 +2,7 @@
 
 #include "config/gatewayconfig.h"
 #include "store/database.h"
+#include "ui/common/pluralunit.h"
 #include "ui/desktop/portowner.h"
 #include "ui/translations.h"
 
@@ -196,16 +197,10 @@ SettingsDialog::SettingsDialog(const Values &current, bool trayAvailable,
     m_retention->setObjectName(QStringLiteral("retentionSpin"));
     m_retention->setRange(0, DesktopSettings::kMaxRetentionDays);
     m_retention->setSpecialValueText(tr("Keep for ever"));
-    // A suffix has no plural forms, so it is the translated "%n day(s)" of the value without its
-    // number, and follows the value ("1 day", "2 days"; "1 giorno", "2 giorni").
-    const auto retentionSuffix = [this](int days) {
-        const QString text = tr("%n day(s)", "retention, after the spin box's number", days);
-        const QString number = QString::number(days);
-        m_retention->setSuffix(text.startsWith(number) ? text.mid(number.size()) : u' ' + text);
-    };
-    connect(m_retention, &QSpinBox::valueChanged, this, retentionSuffix);
     m_retention->setValue(current.settings.usageRetentionDays);
-    retentionSuffix(m_retention->value());
+    showUnitInPlural(m_retention, [](int days) {
+        return tr("%n day(s)", "retention, after the spin box's number", days);
+    });
     usageForm->addRow(tr("Keep each request for:"), m_retention);
     m_retentionNote = noteLabel(usageBox);
     m_retentionNote->setObjectName(QStringLiteral("retentionNote"));
