@@ -352,7 +352,10 @@ void TestSettingsDialog::languageChoiceSaved() {
     const QStringList shipped = ui::shippedLanguages();
     QVERIFY2(shipped.contains(QStringLiteral("en")) && shipped.contains(QStringLiteral("it")),
              qPrintable(shipped.join(u',')));
-    SettingsDialog dialog(defaults(), true, QStringLiteral("127.0.0.1"), 0);
+    // A free port: OK checks the port, and another program may hold the default 8000.
+    SettingsDialog::Values values = defaults();
+    values.settings.port = test::freePort();
+    SettingsDialog dialog(values, true, QStringLiteral("127.0.0.1"), 0);
     auto *combo = child<QComboBox>(&dialog, "languageCombo");
     QCOMPARE(combo->count(), shipped.size() + 1);
     QCOMPARE(combo->currentIndex(), 0); // follows the system by default
