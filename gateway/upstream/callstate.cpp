@@ -1,7 +1,5 @@
 #include "upstream/callstate.h"
 
-#include "upstream/curlmultiloop.h"
-
 #include <QMetaObject>
 #include <QPointer>
 

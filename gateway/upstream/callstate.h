@@ -1,5 +1,6 @@
 #pragma once
 
+#include "upstream/transferloop.h"
 #include "upstream/upstreamclient.h"
 
 #include <atomic>
@@ -9,11 +10,9 @@
 // Private to portico_upstream: what an UpstreamCall and its transfer share.
 namespace portico::upstream::detail {
 
-class CurlMultiLoop;
-
 // The transfer writes events in here from inside libcurl's callbacks, where the call's handlers
 // must not run; deliver() hands them over afterwards and emits the signals. Everything happens in
-// the call's thread (that of its CurlMultiLoop); the mutex, uncontended, guards everything from
+// the call's thread (that of its TransferLoop); the mutex, uncontended, guards everything from
 // `m_mutex` on all the same. `m_call` is cleared by the UpstreamCall destructor, so an event is
 // only ever delivered to a live object; Qt drops the events still queued for an object when it
 // is destroyed.
@@ -38,7 +37,7 @@ public:
     void endActive(); // stops counting in activeCounter; only the first call counts
 
     // Set once at creation, read-only afterwards.
-    std::weak_ptr<CurlMultiLoop> loop;
+    std::weak_ptr<TransferLoop> loop;
     std::shared_ptr<std::atomic<int>> activeCounter; // UpstreamClient::activeCalls()
 
 private:

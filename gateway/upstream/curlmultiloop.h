@@ -1,5 +1,6 @@
 #pragma once
 
+#include "upstream/transferloop.h"
 #include "upstream/upstreamclient.h"
 
 #include <QObject>
@@ -24,22 +25,22 @@ class Transfer;
 // thread: libcurl's sockets are watched by the thread's own event loop (QSocketNotifier) and its
 // timers are a QTimer, so a request is served start to finish on one thread, with no hand-over
 // to another thread and back. Every method runs in the loop's thread.
-class CurlMultiLoop : public QObject {
+class CurlMultiLoop : public QObject, public TransferLoop {
     Q_OBJECT
 public:
     CurlMultiLoop();
     ~CurlMultiLoop() override; // ends what still runs (shutDown())
 
     void add(const std::shared_ptr<CallState> &state, const UpstreamRequest &request);
-    void remove(const std::shared_ptr<CallState> &state);
-    void setPaused(const std::shared_ptr<CallState> &state, bool paused);
+    void remove(const std::shared_ptr<CallState> &state) override;
+    void setPaused(const std::shared_ptr<CallState> &state, bool paused) override;
     // Ends every transfer (their calls get finished(Cancelled)); later add()s fail the same way.
     void shutDown();
 
     // True while libcurl is working inside this loop: its callbacks must not re-enter it, so
     // what they produce is delivered when it has returned (deliverAfterwards()).
-    bool isWorking() const { return m_working; }
-    void deliverAfterwards(std::shared_ptr<CallState> state);
+    bool isWorking() const override { return m_working; }
+    void deliverAfterwards(std::shared_ptr<CallState> state) override;
 
 private:
     struct Watch {

@@ -2,6 +2,7 @@
 
 #include "upstream/callstate.h"
 #include "upstream/curlmultiloop.h"
+#include "upstream/plainhttploop.h"
 
 #include <QThread>
 
@@ -33,23 +34,45 @@ namespace {
 
 std::atomic<quint64> nextRegistryId{1};
 
-// The loops of one client, one per thread that started calls.
+// A loop is deleted in its own thread (it owns socket notifiers and a timer there).
+template <typename Loop> std::shared_ptr<Loop> makeLoop() {
+    return std::shared_ptr<Loop>(new Loop, [](Loop *loop) {
+        if (loop->thread() == QThread::currentThread())
+            delete loop;
+        else
+            QMetaObject::invokeMethod(
+                loop, [loop] { delete loop; }, Qt::QueuedConnection);
+    });
+}
+
+// The two clients of one thread: the plain one for http:// upstreams at literal addresses,
+// libcurl for everything else.
+struct ThreadLoops {
+    std::shared_ptr<detail::CurlMultiLoop> curl = makeLoop<detail::CurlMultiLoop>();
+    std::shared_ptr<detail::PlainHttpLoop> plain = makeLoop<detail::PlainHttpLoop>();
+
+    void shutDown() const {
+        curl->shutDown();
+        plain->shutDown();
+    }
+};
+
+// The loops of one client, one set per thread that started calls.
 struct LoopRegistry {
     const quint64 id = nextRegistryId++;
     std::mutex mutex;
-    std::unordered_map<QThread *, std::shared_ptr<detail::CurlMultiLoop>> loops;
+    std::unordered_map<QThread *, std::shared_ptr<ThreadLoops>> loops;
 };
 
-// A loop is deleted in its own thread (it owns socket notifiers and a timer there).
-std::shared_ptr<detail::CurlMultiLoop> makeLoop() {
-    return std::shared_ptr<detail::CurlMultiLoop>(
-        new detail::CurlMultiLoop, [](detail::CurlMultiLoop *loop) {
-            if (loop->thread() == QThread::currentThread())
-                delete loop;
-            else
-                QMetaObject::invokeMethod(
-                    loop, [loop] { delete loop; }, Qt::QueuedConnection);
-        });
+// Whether a proxy from the environment could apply to an http:// upstream. libcurl applies it
+// (and the user's NO_PROXY) to every host but loopback, so the plain client takes other hosts
+// only when no proxy is set at all.
+bool proxyInEnvironment() {
+    for (const char *name : {"http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"}) {
+        if (!qEnvironmentVariableIsEmpty(name))
+            return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -59,31 +82,35 @@ public:
     std::shared_ptr<LoopRegistry> registry = std::make_shared<LoopRegistry>();
     std::shared_ptr<std::atomic<int>> active = std::make_shared<std::atomic<int>>(0);
 
-    // The calling thread's loop, made on its first call. Cached per thread: no lock per call.
-    std::shared_ptr<detail::CurlMultiLoop> loopOfThisThread() {
+    // PORTICO_UPSTREAM_CLIENT=curl sends every call through libcurl (to compare, or to rule
+    // the plain client out when looking for a fault).
+    const bool curlOnly = qgetenv("PORTICO_UPSTREAM_CLIENT") == "curl";
+
+    // The calling thread's loops, made on its first call. Cached per thread: no lock per call.
+    std::shared_ptr<ThreadLoops> loopOfThisThread() {
         thread_local quint64 cachedRegistry = 0;
-        thread_local std::weak_ptr<detail::CurlMultiLoop> cachedLoop;
+        thread_local std::weak_ptr<ThreadLoops> cachedLoop;
         if (cachedRegistry == registry->id) {
             if (auto loop = cachedLoop.lock())
                 return loop;
         }
         QThread *thread = QThread::currentThread();
-        std::shared_ptr<detail::CurlMultiLoop> loop;
+        std::shared_ptr<ThreadLoops> loop;
         {
             std::lock_guard lock(registry->mutex);
             auto &slot = registry->loops[thread];
             if (!slot) {
-                slot = makeLoop();
+                slot = std::make_shared<ThreadLoops>();
                 // A worker thread that ends takes its loop with it: its calls are cancelled
                 // while its event loop still exists.
                 const std::weak_ptr<LoopRegistry> weakRegistry = registry;
                 QObject::connect(
-                    thread, &QThread::finished, slot.get(),
+                    thread, &QThread::finished, slot->curl.get(),
                     [weakRegistry, thread] {
                         const auto owner = weakRegistry.lock();
                         if (!owner)
                             return;
-                        std::shared_ptr<detail::CurlMultiLoop> ending;
+                        std::shared_ptr<ThreadLoops> ending;
                         {
                             std::lock_guard ownerLock(owner->mutex);
                             const auto found = owner->loops.find(thread);
@@ -110,7 +137,7 @@ UpstreamClient::UpstreamClient()
 }
 
 UpstreamClient::~UpstreamClient() {
-    std::unordered_map<QThread *, std::shared_ptr<detail::CurlMultiLoop>> loops;
+    std::unordered_map<QThread *, std::shared_ptr<ThreadLoops>> loops;
     {
         std::lock_guard lock(d->registry->mutex);
         loops.swap(d->registry->loops);
@@ -124,13 +151,24 @@ UpstreamCall *UpstreamClient::start(const UpstreamRequest &request, QObject *con
     // A child must be created in its parent's thread; signals are then delivered there.
     Q_ASSERT(!context || context->thread() == QThread::currentThread());
     auto state = std::make_shared<UpstreamCall::State>();
-    const std::shared_ptr<detail::CurlMultiLoop> loop = d->loopOfThisThread();
-    state->loop = loop;
+    const std::shared_ptr<ThreadLoops> loops = d->loopOfThisThread();
+    std::optional<detail::PlainTarget> target;
+    if (!d->curlOnly) {
+        target = detail::plainTarget(request.url);
+        if (target && !target->loopback && proxyInEnvironment())
+            target.reset();
+    }
     state->activeCounter = d->active;
     d->active->fetch_add(1);
     auto *call = new UpstreamCall(state, context);
     state->attach(call);
-    loop->add(state, request);
+    if (target) {
+        state->loop = loops->plain;
+        loops->plain->add(state, request, *target);
+    } else {
+        state->loop = loops->curl;
+        loops->curl->add(state, request);
+    }
     return call;
 }
 
