@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include <array>
+#include <memory>
 #include <stdexcept>
 
 namespace portico::store::apikey {
@@ -72,13 +73,41 @@ bool hasValidFormat(QStringView key) {
 }
 
 QByteArray hash(QStringView key) {
-    const QByteArray bytes = key.toUtf8();
+    // The gateway hashes the key of every request: the digest is fetched once (OpenSSL 3 looks
+    // it up by name on each call otherwise) and each thread reuses one context.
+    static EVP_MD *const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    struct ContextFree {
+        void operator()(EVP_MD_CTX *context) const { EVP_MD_CTX_free(context); }
+    };
+    thread_local const std::unique_ptr<EVP_MD_CTX, ContextFree> context(EVP_MD_CTX_new());
+    // A key is ASCII; anything else is hashed as UTF-8 all the same (and matches no key).
+    std::array<char, 128> ascii{};
+    QByteArray wide;
+    const char *bytes = ascii.data();
+    qsizetype size = key.size();
+    bool isAscii = size <= qsizetype(ascii.size());
+    for (qsizetype i = 0; isAscii && i < size; ++i) {
+        isAscii = key[i].unicode() < 0x80;
+        ascii[size_t(i)] = char(key[i].unicode());
+    }
+    if (!isAscii) {
+        wide = key.toUtf8();
+        bytes = wide.constData();
+        size = wide.size();
+    }
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
-    if (EVP_Digest(bytes.constData(), size_t(bytes.size()), digest.data(), &length, EVP_sha256(),
-                   nullptr) != 1)
+    if (!sha256 || !context || EVP_DigestInit_ex2(context.get(), sha256, nullptr) != 1 ||
+        EVP_DigestUpdate(context.get(), bytes, size_t(size)) != 1 ||
+        EVP_DigestFinal_ex(context.get(), digest.data(), &length) != 1)
         throw std::runtime_error("OpenSSL could not compute SHA-256");
-    return QByteArray(reinterpret_cast<const char *>(digest.data()), qsizetype(length)).toHex();
+    static constexpr char kHex[] = "0123456789abcdef";
+    QByteArray hex(qsizetype(length) * 2, Qt::Uninitialized);
+    for (unsigned int i = 0; i < length; ++i) {
+        hex[2 * i] = kHex[digest[i] >> 4];
+        hex[2 * i + 1] = kHex[digest[i] & 0xf];
+    }
+    return hex;
 }
 
 QString hint(QStringView key) {
