@@ -220,31 +220,44 @@ RequestParser::Status RequestParser::parseHead() {
 }
 
 RequestParser::Status RequestParser::parseHeadLines(const QByteArray &head) {
-    QList<QByteArray> lines = head.split('\n');
-    for (QByteArray &line : lines) {
+    // Read as views into `head`: only the request's own fields are copied out (this runs for
+    // every request the gateway serves).
+    QByteArrayView rest(head);
+    const auto nextLine = [&rest] {
+        const qsizetype newline = rest.indexOf('\n');
+        QByteArrayView line = newline < 0 ? rest : rest.first(newline);
+        rest = newline < 0 ? QByteArrayView() : rest.sliced(newline + 1);
         if (line.endsWith('\r'))
             line.chop(1);
-    }
-    while (!lines.isEmpty() && lines.constLast().isEmpty())
-        lines.removeLast();
-    if (lines.isEmpty())
+        return line;
+    };
+    bool onlyLineEnds = rest.isEmpty() || rest.front() == '\r' || rest.front() == '\n';
+    for (char c : onlyLineEnds ? rest : QByteArrayView())
+        onlyLineEnds = onlyLineEnds && (c == '\r' || c == '\n');
+    if (onlyLineEnds)
         return fail(400, "invalid_request", QStringLiteral("The request is empty."));
+    const QByteArrayView requestLine = nextLine();
 
-    const QByteArray &requestLine = lines.constFirst();
-    const QList<QByteArray> parts = requestLine.split(' ');
-    if (parts.size() != 3 || !isToken(parts[0]) || parts[1].isEmpty()) {
+    const qsizetype firstSpace = requestLine.indexOf(' ');
+    const qsizetype secondSpace = firstSpace < 0 ? -1 : requestLine.indexOf(' ', firstSpace + 1);
+    const bool threeParts = secondSpace > 0 && requestLine.indexOf(' ', secondSpace + 1) < 0;
+    const QByteArrayView method = threeParts ? requestLine.first(firstSpace) : QByteArrayView();
+    const QByteArrayView target =
+        threeParts ? requestLine.sliced(firstSpace + 1, secondSpace - firstSpace - 1)
+                   : QByteArrayView();
+    if (!threeParts || !isToken(method) || target.isEmpty()) {
         return fail(400, "invalid_request",
                     QStringLiteral("The request line \"%1\" is not valid HTTP: expected "
                                    "\"METHOD /path HTTP/1.1\".")
                         .arg(latin1(requestLine)));
     }
-    for (char c : parts[1]) {
+    for (char c : target) {
         if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f)
             return fail(400, "invalid_request",
                         QStringLiteral("The request target contains a space or control "
                                        "character; encode it (percent-encoding)."));
     }
-    const QByteArray &version = parts[2];
+    const QByteArrayView version = requestLine.sliced(secondSpace + 1);
     if (version.size() != 8 || !version.startsWith("HTTP/") || version[6] != '.' ||
         !std::isdigit(static_cast<unsigned char>(version[5])) ||
         !std::isdigit(static_cast<unsigned char>(version[7]))) {
@@ -262,47 +275,67 @@ RequestParser::Status RequestParser::parseHeadLines(const QByteArray &head) {
 
     m_request = Request{};
     m_headRead = false;
-    m_request.method = parts[0];
-    m_request.target = parts[1];
-    QByteArray pathAndQuery = parts[1];
+    m_request.method = method.toByteArray();
+    m_request.target = target.toByteArray();
+    QByteArrayView pathAndQuery = target;
     // Absolute form ("http://host/path"), as proxies send it: keep only the path.
     if (pathAndQuery.startsWith("http://") || pathAndQuery.startsWith("https://")) {
         const qsizetype slash = pathAndQuery.indexOf('/', pathAndQuery.indexOf("//") + 2);
-        pathAndQuery = slash < 0 ? QByteArrayLiteral("/") : pathAndQuery.mid(slash);
+        pathAndQuery = slash < 0 ? QByteArrayView("/") : pathAndQuery.sliced(slash);
     }
     const qsizetype question = pathAndQuery.indexOf('?');
-    m_request.path = question < 0 ? pathAndQuery : pathAndQuery.left(question);
-    m_request.query = question < 0 ? QByteArray() : pathAndQuery.mid(question + 1);
+    if (question < 0 && pathAndQuery.size() == target.size()) {
+        m_request.path = m_request.target; // shared, not copied
+    } else {
+        m_request.path = (question < 0 ? pathAndQuery : pathAndQuery.first(question)).toByteArray();
+        if (question >= 0)
+            m_request.query = pathAndQuery.sliced(question + 1).toByteArray();
+    }
 
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray &line = lines[i];
+    bool connectionClose = false;
+    bool connectionKeepAlive = false;
+    m_request.headers.reserve(16);
+    while (!rest.isEmpty()) {
+        const QByteArrayView line = nextLine();
+        if (line.isEmpty())
+            continue; // the blank line that ends the head (and any after it)
         if (line.startsWith(' ') || line.startsWith('\t')) {
             return fail(400, "invalid_request",
                         QStringLiteral("A header line starts with white space (obsolete line "
                                        "folding); put each header on one line."));
         }
         const qsizetype colon = line.indexOf(':');
-        if (colon <= 0 || !isToken(QByteArrayView(line).first(colon))) {
+        if (colon <= 0 || !isToken(line.first(colon))) {
             return fail(400, "invalid_request",
                         QStringLiteral("The header line \"%1\" is not valid: expected "
                                        "\"Name: value\".")
                             .arg(latin1(line)));
         }
-        const QByteArray value = trimmedSpaces(QByteArrayView(line).sliced(colon + 1));
+        const QByteArray value = trimmedSpaces(line.sliced(colon + 1));
         for (char c : value) {
             if (c == '\0' || c == '\r')
                 return fail(400, "invalid_request",
                             QStringLiteral("The value of header \"%1\" contains a control "
                                            "character.")
-                                .arg(latin1(line.left(colon))));
+                                .arg(latin1(line.first(colon))));
         }
-        m_request.headers.append({line.left(colon), value});
+        const QByteArrayView name = line.first(colon);
+        if (name.compare("Connection", Qt::CaseInsensitive) == 0) {
+            for (qsizetype from = 0; from <= value.size();) {
+                qsizetype comma = value.indexOf(',', from);
+                if (comma < 0)
+                    comma = value.size();
+                const QByteArrayView token =
+                    QByteArrayView(value).sliced(from, comma - from).trimmed();
+                connectionClose |= token.compare("close", Qt::CaseInsensitive) == 0;
+                connectionKeepAlive |= token.compare("keep-alive", Qt::CaseInsensitive) == 0;
+                from = comma + 1;
+            }
+        }
+        m_request.headers.append({name.toByteArray(), value});
     }
     m_headRead = true;
-
-    const QList<QByteArray> connectionTokens = headerTokens(m_request, "Connection");
-    m_request.keepAlive =
-        m_http10 ? connectionTokens.contains("keep-alive") : !connectionTokens.contains("close");
+    m_request.keepAlive = m_http10 ? connectionKeepAlive : !connectionClose;
 
     const QList<QByteArray> transferCodings = headerTokens(m_request, "Transfer-Encoding");
     bool hasContentLength = false;
