@@ -3,9 +3,9 @@
 #include "http/connectionresponder.h"
 #include "http/httpmessages.h"
 
-#if defined(Q_OS_UNIX)
+#include <cerrno>
+#include <cstring>
 #include <sys/socket.h>
-#endif
 
 namespace portico::http {
 
@@ -42,26 +42,21 @@ Connection::~Connection() {
 
 bool Connection::start(qintptr descriptor, bool counted, bool reject) {
     m_counted = counted;
-    auto *socket = new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(descriptor)) {
-        qWarning("portico::http: cannot adopt an accepted connection: %s",
-                 qPrintable(socket->errorString()));
+    auto *socket = new RawSocket(this);
+    if (!socket->adopt(descriptor)) {
+        qWarning("portico::http: cannot adopt an accepted connection: %s", strerror(errno));
+        delete socket;
         return false;
     }
     m_socket = socket;
     m_peerAddress = socket->peerAddress();
     m_peerPort = socket->peerPort();
-    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     // A bounded read buffer lets a paused connection (requests in progress) push back on the
     // client.
     socket->setReadBufferSize(readChunkBytes);
-    connect(socket, &QTcpSocket::readyRead, this, &Connection::onReadyRead);
-    connect(socket, &QTcpSocket::bytesWritten, this, &Connection::onBytesWritten);
-    connect(socket, &QTcpSocket::disconnected, this, &Connection::teardown);
-    connect(socket, &QTcpSocket::errorOccurred, this, [this] {
-        if (m_socket && m_socket->state() == QAbstractSocket::UnconnectedState)
-            teardown();
-    });
+    connect(socket, &RawSocket::readyRead, this, &Connection::onReadyRead);
+    connect(socket, &RawSocket::bytesWritten, this, &Connection::onBytesWritten);
+    connect(socket, &RawSocket::disconnected, this, &Connection::teardown);
 
     if (reject) {
         answerError(503, "server_busy",
@@ -353,15 +348,11 @@ void Connection::shutdownWriteIfFlushed() {
     if (m_gone || m_lingering || !m_socket || m_socket->bytesToWrite() > 0)
         return;
     m_lingering = true;
-#if defined(Q_OS_UNIX)
     // Half-close: the client sees the end of our answer, and what it still sends is read and
     // dropped instead of making the kernel reset the connection under its feet.
-    ::shutdown(static_cast<int>(m_socket->socketDescriptor()), SHUT_WR);
+    ::shutdown(m_socket->descriptor(), SHUT_WR);
     m_socket->readAll();
     m_lingerTimer.start(lingerMs);
-#else
-    m_socket->disconnectFromHost();
-#endif
 }
 
 void Connection::updateTimer() {
@@ -406,7 +397,7 @@ void Connection::teardown() {
         responder->deleteLater();
     }
     releaseSlot();
-    if (m_socket && m_socket->state() != QAbstractSocket::UnconnectedState)
+    if (m_socket && m_socket->isOpen())
         m_socket->abort();
     Q_EMIT closed(this);
     if (!m_destroying)

@@ -1,12 +1,12 @@
 #pragma once
 
+#include "http/rawsocket.h"
 #include "http/requestparser.h"
 #include "http/serverstate.h"
 
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
-#include <QTcpSocket>
 #include <QTimer>
 
 #include <deque>
@@ -68,7 +68,7 @@ private:
     void releaseSlot();
 
     std::shared_ptr<ServerState> m_state;
-    QPointer<QTcpSocket> m_socket;
+    QPointer<RawSocket> m_socket;
     RequestParser m_parser;
     std::deque<ConnectionResponder *> m_queue; // unanswered requests, oldest first
     QTimer m_timer;                            // idle, header or body timeout

@@ -15,8 +15,9 @@ struct RequestError {
 };
 
 // Incremental HTTP/1.1 request reader: bytes go in as they arrive, complete requests come out.
-// It never reads more than one request ahead, so a connection can stop feeding it (requests in progress)
-// and a body larger than the limit is refused from its Content-Length before any of it is read.
+// It never reads more than one request ahead, so a connection can stop feeding it (requests in
+// progress) and a body larger than the limit is refused from its Content-Length before any of it is
+// read.
 class RequestParser {
 public:
     enum class Status {

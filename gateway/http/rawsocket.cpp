@@ -1,0 +1,210 @@
+#include "http/rawsocket.h"
+
+#include <QSocketNotifier>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+namespace portico::http {
+
+namespace {
+
+constexpr qsizetype kReadBytes = 64 * 1024;
+
+} // namespace
+
+RawSocket::RawSocket(QObject *parent)
+    : QObject(parent) {}
+
+RawSocket::~RawSocket() {
+    abort();
+}
+
+bool RawSocket::adopt(qintptr descriptor) {
+    const int fd = int(descriptor);
+    sockaddr_storage peer{};
+    socklen_t length = sizeof peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &length) != 0)
+        return false;
+    const int flags = ::fcntl(fd, F_GETFL);
+    if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0)
+        return false;
+    const int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    m_peerAddress.setAddress(reinterpret_cast<const sockaddr *>(&peer));
+    m_peerPort = peer.ss_family == AF_INET6
+                     ? ntohs(reinterpret_cast<const sockaddr_in6 *>(&peer)->sin6_port)
+                     : ntohs(reinterpret_cast<const sockaddr_in *>(&peer)->sin_port);
+    m_fd = fd;
+    m_readNotifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &RawSocket::onReadable);
+    m_writeNotifier = new QSocketNotifier(descriptor, QSocketNotifier::Write, this);
+    m_writeNotifier->setEnabled(false);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &RawSocket::onWritable);
+    return true;
+}
+
+QByteArray RawSocket::read(qint64 maxBytes) {
+    QByteArray taken;
+    if (maxBytes >= m_in.size()) {
+        taken.swap(m_in);
+    } else {
+        taken = m_in.first(maxBytes);
+        m_in.remove(0, maxBytes);
+    }
+    // Room again: read what waits in the kernel.
+    if (m_readNotifier && !m_lost && !m_readNotifier->isEnabled() &&
+        (m_readLimit <= 0 || m_in.size() < m_readLimit))
+        m_readNotifier->setEnabled(true);
+    return taken;
+}
+
+void RawSocket::onReadable() {
+    if (m_fd < 0 || m_lost)
+        return;
+    qsizetype room = kReadBytes;
+    if (m_readLimit > 0)
+        room = std::min<qsizetype>(room, qsizetype(m_readLimit - m_in.size()));
+    if (room <= 0) {
+        m_readNotifier->setEnabled(false);
+        return;
+    }
+    const qsizetype before = m_in.size();
+    m_in.resize(before + room);
+    ssize_t received;
+    do {
+        received = ::recv(m_fd, m_in.data() + before, size_t(room), 0);
+    } while (received < 0 && errno == EINTR);
+    m_in.resize(before + std::max<qsizetype>(received, 0));
+    if (received < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return;
+        lose();
+        return;
+    }
+    if (received == 0) {
+        // The client closed its side: what it sent is still handed on, then the connection
+        // ends (as QTcpSocket does).
+        lose();
+        if (m_in.size() > before)
+            Q_EMIT readyRead();
+        return;
+    }
+    if (m_readLimit > 0 && m_in.size() >= m_readLimit)
+        m_readNotifier->setEnabled(false);
+    Q_EMIT readyRead();
+}
+
+void RawSocket::write(const QByteArray &data) {
+    if (m_fd < 0 || m_lost || data.isEmpty())
+        return;
+    if (m_out.empty()) {
+        ssize_t sent;
+        do {
+            sent = ::send(m_fd, data.constData(), size_t(data.size()), MSG_NOSIGNAL);
+        } while (sent < 0 && errno == EINTR);
+        if (sent < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+            lose();
+            return;
+        }
+        const qsizetype done = std::max<qsizetype>(sent, 0);
+        if (done == data.size())
+            return;
+        m_out.push_back(data);
+        m_outOffset = done;
+        m_pending = data.size() - done;
+    } else {
+        m_out.push_back(data);
+        m_pending += data.size();
+    }
+    m_writeNotifier->setEnabled(true);
+}
+
+void RawSocket::onWritable() {
+    if (m_fd < 0 || m_lost)
+        return;
+    flushPending();
+}
+
+void RawSocket::flushPending() {
+    qint64 written = 0;
+    while (!m_out.empty()) {
+        iovec parts[16];
+        int count = 0;
+        for (auto it = m_out.begin(); it != m_out.end() && count < 16; ++it, ++count) {
+            const qsizetype offset = count == 0 ? m_outOffset : 0;
+            parts[count] = {const_cast<char *>(it->constData()) + offset,
+                            size_t(it->size() - offset)};
+        }
+        msghdr message{};
+        message.msg_iov = parts;
+        message.msg_iovlen = size_t(count);
+        const ssize_t sent = ::sendmsg(m_fd, &message, MSG_NOSIGNAL);
+        if (sent < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK)
+                break;
+            lose();
+            return;
+        }
+        written += sent;
+        m_pending -= sent;
+        qsizetype left = sent;
+        while (left > 0 && !m_out.empty()) {
+            const qsizetype inFirst = m_out.front().size() - m_outOffset;
+            if (left >= inFirst) {
+                left -= inFirst;
+                m_out.pop_front();
+                m_outOffset = 0;
+            } else {
+                m_outOffset += left;
+                left = 0;
+            }
+        }
+    }
+    m_writeNotifier->setEnabled(!m_out.empty());
+    if (written > 0)
+        Q_EMIT bytesWritten(written);
+}
+
+void RawSocket::lose() {
+    if (m_lost)
+        return;
+    m_lost = true;
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(false);
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(false);
+    // Never from inside write() or a read: the owner may be in the middle of its own work.
+    QMetaObject::invokeMethod(
+        this, [this] { Q_EMIT disconnected(); }, Qt::QueuedConnection);
+}
+
+void RawSocket::abort() {
+    if (m_fd < 0)
+        return;
+    // Possibly inside a notifier's own signal: the event loop deletes them. Disabled first, so
+    // that the descriptor, once closed and reused, is not watched twice.
+    for (QSocketNotifier *notifier : {m_readNotifier, m_writeNotifier}) {
+        if (notifier) {
+            notifier->setEnabled(false);
+            notifier->deleteLater();
+        }
+    }
+    m_readNotifier = nullptr;
+    m_writeNotifier = nullptr;
+    ::close(m_fd);
+    m_fd = -1;
+    m_lost = true;
+    m_out.clear();
+    m_pending = 0;
+    m_in.clear();
+}
+
+} // namespace portico::http

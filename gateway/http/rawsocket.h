@@ -1,0 +1,76 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QObject>
+
+#include <deque>
+
+class QSocketNotifier;
+
+// Private to portico_http: an accepted TCP connection read and written with plain system calls,
+// watched by the thread's event loop. It offers the part of QTcpSocket that Connection uses.
+//
+// Why not QTcpSocket: on a proxied request it cost an ioctl(FIONREAD) and a read through
+// QIODevice's ring buffer per request, and it never writes at once: every answer waited for the
+// next turn of the event loop and a write notifier before it left (one more poll() per request,
+// and latency). This writes an answer in the call that produces it; only what the kernel does
+// not take is kept, and sent when the socket is writable again.
+namespace portico::http {
+
+class RawSocket : public QObject {
+    Q_OBJECT
+public:
+    explicit RawSocket(QObject *parent = nullptr);
+    ~RawSocket() override; // closes the descriptor
+
+    // Takes an accepted, connected descriptor (made non-blocking here). False if it is not a
+    // connected socket.
+    bool adopt(qintptr descriptor);
+
+    bool isOpen() const { return m_fd >= 0; }
+    int descriptor() const { return m_fd; }
+    QHostAddress peerAddress() const { return m_peerAddress; }
+    quint16 peerPort() const { return m_peerPort; }
+
+    // Reading stops once this much is buffered unread, until the application reads (the rest
+    // waits in the kernel, which pushes back on the client).
+    void setReadBufferSize(qint64 bytes) { m_readLimit = bytes; }
+    qint64 bytesAvailable() const { return m_in.size(); }
+    QByteArray read(qint64 maxBytes);
+    QByteArray readAll() { return read(m_in.size()); }
+
+    // Sends at once what the kernel takes; the rest is kept in order and sent later.
+    void write(const QByteArray &data);
+    qint64 bytesToWrite() const { return m_pending; }
+
+    // Closes at once, dropping what is unsent. No signal follows.
+    void abort();
+
+Q_SIGNALS:
+    void readyRead();
+    // Bytes that had waited (bytesToWrite()) were sent. Not emitted for bytes sent at once.
+    void bytesWritten(qint64 bytes);
+    // The client closed the connection or it failed. Emitted once, from the event loop.
+    void disconnected();
+
+private:
+    void onReadable();
+    void onWritable();
+    void flushPending();
+    void lose(); // the connection failed or ended: disconnected() from the event loop
+
+    int m_fd = -1;
+    QSocketNotifier *m_readNotifier = nullptr;
+    QSocketNotifier *m_writeNotifier = nullptr;
+    QHostAddress m_peerAddress;
+    quint16 m_peerPort = 0;
+    qint64 m_readLimit = 0; // 0: no limit
+    QByteArray m_in;
+    std::deque<QByteArray> m_out; // unsent, the first partly sent (m_outOffset)
+    qsizetype m_outOffset = 0;
+    qint64 m_pending = 0;
+    bool m_lost = false;
+};
+
+} // namespace portico::http
