@@ -20,9 +20,8 @@ namespace portico::metering {
 namespace {
 
 // JSON string contents: quotes, backslashes and control characters escaped, the rest as UTF-8.
-void appendJsonString(QByteArray &out, const QString &text) {
+void appendEscapedUtf8(QByteArray &out, const QString &text) {
     const QByteArray utf8 = text.toUtf8();
-    out.reserve(out.size() + utf8.size() + 2);
     out += '"';
     // Runs of bytes that need no escape are appended whole: byte by byte, appending cost more
     // than the rest of the line (docs/PERFORMANCE.md, S8).
@@ -61,6 +60,56 @@ void appendJsonString(QByteArray &out, const QString &text) {
     out += '"';
 }
 
+// The fields of a line are nearly always ASCII (ids, key and route names, our own messages):
+// escaped straight from UTF-16 into the line, without a UTF-8 copy of each field first. Any
+// other text takes the UTF-8 path.
+void appendJsonString(QByteArray &out, const QString &text) {
+    const qsizetype start = out.size();
+    out.resize(start + 2 + 6 * text.size()); // the longest escape of a character is 6 bytes
+    char *p = out.data() + start;
+    *p++ = '"';
+    for (const QChar character : text) {
+        const char16_t c = character.unicode();
+        if (c >= 0x80) {
+            out.truncate(start);
+            appendEscapedUtf8(out, text);
+            return;
+        }
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *p++ = char(c);
+            continue;
+        }
+        *p++ = '\\';
+        switch (c) {
+        case '"':
+            *p++ = '"';
+            break;
+        case '\\':
+            *p++ = '\\';
+            break;
+        case '\n':
+            *p++ = 'n';
+            break;
+        case '\r':
+            *p++ = 'r';
+            break;
+        case '\t':
+            *p++ = 't';
+            break;
+        default: {
+            static constexpr char hex[] = "0123456789abcdef";
+            *p++ = 'u';
+            *p++ = '0';
+            *p++ = '0';
+            *p++ = hex[c >> 4];
+            *p++ = hex[c & 0xf];
+        }
+        }
+    }
+    *p++ = '"';
+    out.truncate(p - out.constData());
+}
+
 // 2026-12-04T05:21:46.123Z, as Qt::ISODateWithMs writes a UTC time. The part up to the seconds
 // is formatted once per second and thread; QDateTime::toString() per line costs more than
 // everything else in the line.
@@ -88,9 +137,8 @@ void appendIsoTime(QByteArray &out, qint64 msecsSinceEpoch) {
 // fraction of the cost (one line per request).
 QByteArray jsonLine(const LogEntry &entry) {
     QByteArray line;
-    line.reserve(160 + 3 * (entry.requestId.size() + entry.keyName.size() + entry.route.size() +
+    line.reserve(160 + 6 * (entry.requestId.size() + entry.keyName.size() + entry.route.size() +
                             entry.event.size() + entry.message.size()));
-    line.reserve(256 + entry.message.size());
     line += R"({"time":")";
     appendIsoTime(line, entry.time.toMSecsSinceEpoch());
     line += R"(","level":")";
