@@ -79,10 +79,9 @@ void Connection::closeNow() {
 }
 
 void Connection::writeToSocket(const QByteArray &data) {
-    if (m_socket && !m_gone) {
+    // The drain window starts (or the holds are released) when the socket reports what it sent.
+    if (m_socket && !m_gone)
         m_socket->write(data);
-        updateDrainTimer();
-    }
 }
 
 qint64 Connection::socketPendingBytes() const {
@@ -168,6 +167,8 @@ void Connection::onBytesWritten(qint64 bytes) {
         if (m_gone)
             return;
     }
+    if (m_queue.empty())
+        return;
     // A handler may react to drained() by finishing; work on a copy.
     const std::deque<ConnectionResponder *> queue = m_queue;
     for (ConnectionResponder *responder : queue) {

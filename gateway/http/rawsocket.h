@@ -12,10 +12,9 @@ class QSocketNotifier;
 // watched by the thread's event loop. It offers the part of QTcpSocket that Connection uses.
 //
 // Why not QTcpSocket: on a proxied request it cost an ioctl(FIONREAD) and a read through
-// QIODevice's ring buffer per request, and it never writes at once: every answer waited for the
-// next turn of the event loop and a write notifier before it left (one more poll() per request,
-// and latency). This writes an answer in the call that produces it; only what the kernel does
-// not take is kept, and sent when the socket is writable again.
+// QIODevice's ring buffer per request, and every answer waited for a write notifier to fire
+// after the next poll(). This sends an answer as soon as the code that wrote it returns to the
+// event loop, with no notifier; only what the kernel does not take then waits for one.
 namespace portico::http {
 
 class RawSocket : public QObject {
@@ -40,7 +39,8 @@ public:
     QByteArray read(qint64 maxBytes);
     QByteArray readAll() { return read(m_in.size()); }
 
-    // Sends at once what the kernel takes; the rest is kept in order and sent later.
+    // Queues `data`; it is sent when control returns to the event loop (what the kernel does
+    // not take then, when the socket is writable again).
     void write(const QByteArray &data);
     qint64 bytesToWrite() const { return m_pending; }
 
@@ -49,7 +49,7 @@ public:
 
 Q_SIGNALS:
     void readyRead();
-    // Bytes that had waited (bytesToWrite()) were sent. Not emitted for bytes sent at once.
+    // After each attempt to send what waits (bytesToWrite()): how much left, possibly 0.
     void bytesWritten(qint64 bytes);
     // The client closed the connection or it failed. Emitted once, from the event loop.
     void disconnected();
@@ -71,6 +71,7 @@ private:
     qsizetype m_outOffset = 0;
     qint64 m_pending = 0;
     bool m_lost = false;
+    bool m_flushPosted = false;
 };
 
 } // namespace portico::http
