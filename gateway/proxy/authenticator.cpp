@@ -56,13 +56,28 @@ Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizati
                                      "completely and that the header is 'Bearer YOUR_API_KEY'.")
                           .arg(store::apikey::kKeyLength));
     }
-    if (!store::apikey::hasValidFormat(key)) {
+    // A request's key is checked twice: from its head (before the body is read) and again with
+    // the body, when the key may have been revoked meanwhile. The second time finds the checksum
+    // and the hash of the first one here: the header's bytes are shared with the request, not
+    // copied, and the next request on this thread replaces them.
+    struct Checked {
+        QByteArray header;
+        bool checksumOk = false;
+        QByteArray hash;
+    };
+    thread_local Checked lastChecked;
+    if (lastChecked.header.isNull() || lastChecked.header != authorizationHeader) {
+        lastChecked.header = authorizationHeader;
+        lastChecked.checksumOk = store::apikey::hasValidFormat(key);
+        lastChecked.hash = lastChecked.checksumOk ? store::apikey::hash(key) : QByteArray();
+    }
+    if (!lastChecked.checksumOk) {
         return refuse(QStringLiteral("invalid_api_key"),
                       QStringLiteral("The API key is not valid: its checksum does not match. "
                                      "Check that the key was copied completely."));
     }
 
-    const auto found = m_cache.findByHash(store::apikey::hash(key), mayAskStore);
+    const auto found = m_cache.findByHash(lastChecked.hash, mayAskStore);
     if (!found) {
         return refuseWithLabel(
             store::apikey::hint(key), QStringLiteral("invalid_api_key"),
