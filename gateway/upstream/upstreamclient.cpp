@@ -4,6 +4,7 @@
 #include "upstream/curlmultiloop.h"
 #include "upstream/plainhttploop.h"
 
+#include <QHash>
 #include <QThread>
 
 #include <atomic>
@@ -50,6 +51,20 @@ template <typename Loop> std::shared_ptr<Loop> makeLoop() {
 struct ThreadLoops {
     std::shared_ptr<detail::CurlMultiLoop> curl = makeLoop<detail::CurlMultiLoop>();
     std::shared_ptr<detail::PlainHttpLoop> plain = makeLoop<detail::PlainHttpLoop>();
+
+    // The targets of the URLs this thread has called (a gateway calls the same few again and
+    // again): read once, not per call. Used only in the loops' thread.
+    QHash<QByteArray, std::optional<detail::PlainTarget>> targets;
+
+    const std::optional<detail::PlainTarget> &targetOf(const QByteArray &url) {
+        auto found = targets.constFind(url);
+        if (found == targets.constEnd()) {
+            if (targets.size() >= 256)
+                targets.clear(); // many URLs: a bound, not a cache policy
+            found = targets.insert(url, detail::plainTarget(url));
+        }
+        return *found;
+    }
 
     void shutDown() const {
         curl->shutDown();
@@ -152,11 +167,12 @@ UpstreamCall *UpstreamClient::start(const UpstreamRequest &request, QObject *con
     Q_ASSERT(!context || context->thread() == QThread::currentThread());
     auto state = std::make_shared<UpstreamCall::State>();
     const std::shared_ptr<ThreadLoops> loops = d->loopOfThisThread();
-    std::optional<detail::PlainTarget> target;
+    const detail::PlainTarget *target = nullptr;
     if (!d->curlOnly) {
-        target = detail::plainTarget(request.url);
+        if (const auto &found = loops->targetOf(request.url); found)
+            target = &*found;
         if (target && !target->loopback && proxyInEnvironment())
-            target.reset();
+            target = nullptr;
     }
     state->activeCounter = d->active;
     d->active->fetch_add(1);
