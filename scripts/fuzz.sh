@@ -3,6 +3,7 @@
 # UndefinedBehaviorSanitizer (fuzz/README.md lists the targets).
 # Usage: scripts/fuzz.sh TARGET[,TARGET...]|all SECONDS [JOBS]
 #   TARGET   httpparser, authorization, requestvalidation, sseeventsplitter, upstreamusage,
+#            upstreamresponse,
 #            configyaml, or all; several run side by side, JOBS at a time (default: all at once)
 #   SECONDS  how long each target runs
 # Builds build-fuzz/ with clang (scripts/install-deps.sh --fuzz), starts each target from its
@@ -14,7 +15,7 @@
 # PORTICO_FUZZ_OPTIONS adds libFuzzer options (e.g. -len_control=0 to try long inputs at once).
 set -euo pipefail
 
-all_targets=(httpparser authorization requestvalidation sseeventsplitter upstreamusage configyaml)
+all_targets=(httpparser authorization requestvalidation sseeventsplitter upstreamusage upstreamresponse configyaml)
 if [[ $# -lt 2 || ! "$2" =~ ^[0-9]+$ ]]; then
     echo "usage: $0 TARGET|all SECONDS [JOBS]  (targets: ${all_targets[*]})" >&2
     exit 2
