@@ -1,0 +1,201 @@
+// What only the plain HTTP client of http:// upstreams does (gateway/upstream/plainhttploop.h),
+// against a scripted upstream on loopback that answers byte for byte as each test says.
+#include "upstream/upstreamclient.h"
+
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+
+#include <functional>
+
+using namespace portico::upstream;
+
+namespace {
+
+constexpr int kWaitMs = 30'000;
+
+// Answers each request of each connection with what `script` returns for (connection number,
+// request number on it); an empty answer closes the connection instead.
+class ScriptedUpstream : public QObject {
+public:
+    using Script = std::function<QByteArray(int connection, int request)>;
+    explicit ScriptedUpstream(Script script)
+        : m_script(std::move(script)) {
+        QObject::connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                const int connection = ++connections;
+                auto buffer = std::make_shared<QByteArray>();
+                auto served = std::make_shared<int>(0);
+                QObject::connect(
+                    socket, &QTcpSocket::readyRead, this,
+                    [this, socket, connection, buffer, served] {
+                        *buffer += socket->readAll();
+                        // Requests without a body end with the blank line; with
+                        // one, the test's bodies are small and come whole.
+                        for (qsizetype end; (end = buffer->indexOf("\r\n\r\n")) >= 0;) {
+                            const QByteArray head = buffer->left(end);
+                            qsizetype length = 0;
+                            const qsizetype at = head.toLower().indexOf("content-length: ");
+                            if (at >= 0)
+                                length = head.mid(at + 16).split('\r').first().toInt();
+                            if (buffer->size() < end + 4 + length)
+                                return;
+                            buffer->remove(0, end + 4 + length);
+                            ++requests;
+                            const QByteArray answer = m_script(connection, ++*served);
+                            if (answer.isEmpty()) {
+                                socket->abort();
+                                return;
+                            }
+                            socket->write(answer);
+                        }
+                    });
+                QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+    }
+    bool listen() { return m_server.listen(QHostAddress::LocalHost); }
+    QByteArray url() const {
+        return "http://127.0.0.1:" + QByteArray::number(m_server.serverPort()) + "/v1/x";
+    }
+    int connections = 0;
+    int requests = 0;
+
+private:
+    QTcpServer m_server{this}; // a child: findChildren() reaches its connections
+    Script m_script;
+};
+
+const QByteArray kOk = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n"
+                       "\r\n{\"ok\":true}";
+
+struct Outcome {
+    bool finished = false;
+    int status = 0;
+    QByteArray body;
+    FailureKind failure = FailureKind::None;
+    QString message;
+};
+
+Outcome call(UpstreamClient &client, const QByteArray &url) {
+    Outcome outcome;
+    QObject context;
+    UpstreamRequest request;
+    request.url = url;
+    request.body = R"({"model":"m"})";
+    request.headers = {{"Content-Type", "application/json"}};
+    UpstreamCall *running = client.start(request, &context);
+    QObject::connect(running, &UpstreamCall::responseStarted, &context,
+                     [&](int status, const auto &) { outcome.status = status; });
+    QObject::connect(running, &UpstreamCall::dataReceived, &context,
+                     [&](const QByteArray &data) { outcome.body += data; });
+    QObject::connect(running, &UpstreamCall::finished, &context,
+                     [&](FailureKind failure, const QString &message) {
+                         outcome.finished = true;
+                         outcome.failure = failure;
+                         outcome.message = message;
+                     });
+    // An unfinished call shows as finished == false in the caller's checks.
+    (void)QTest::qWaitFor([&] { return outcome.finished; }, kWaitMs);
+    return outcome;
+}
+
+} // namespace
+
+class TestPlainClient : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void keptAliveConnectionIsReused() {
+        ScriptedUpstream upstream([](int, int) { return kOk; });
+        QVERIFY(upstream.listen());
+        UpstreamClient client;
+        for (int i = 0; i < 5; ++i) {
+            const Outcome outcome = call(client, upstream.url());
+            QCOMPARE(outcome.failure, FailureKind::None);
+            QCOMPARE(outcome.status, 200);
+            QCOMPARE(outcome.body, QByteArray(R"({"ok":true})"));
+        }
+        QCOMPARE(upstream.requests, 5);
+        QCOMPARE(upstream.connections, 1);
+    }
+
+    // The upstream drops a kept-alive connection just as the next request reaches it (an idle
+    // timeout racing the request): nothing was answered, so the request goes again, once, on a
+    // new connection, and the caller never sees the race.
+    void staleKeptAliveConnectionIsRetriedOnce() {
+        ScriptedUpstream upstream([](int connection, int request) {
+            return connection == 1 && request == 2 ? QByteArray() : kOk;
+        });
+        QVERIFY(upstream.listen());
+        UpstreamClient client;
+        QCOMPARE(call(client, upstream.url()).status, 200);
+        const Outcome second = call(client, upstream.url());
+        QCOMPARE(second.failure, FailureKind::None);
+        QCOMPARE(second.status, 200);
+        QCOMPARE(upstream.connections, 2);
+        QCOMPARE(upstream.requests, 3);
+    }
+
+    // On a new connection the same close is the upstream's failure: no retry here (the
+    // exchange decides about retries and fallbacks).
+    void closeOnANewConnectionIsNotRetried() {
+        ScriptedUpstream upstream([](int, int) { return QByteArray(); });
+        QVERIFY(upstream.listen());
+        UpstreamClient client;
+        const Outcome outcome = call(client, upstream.url());
+        QCOMPARE(outcome.failure, FailureKind::Connect);
+        QVERIFY2(outcome.message.contains(QStringLiteral("without answering")),
+                 qPrintable(outcome.message));
+        QCOMPARE(upstream.requests, 1);
+    }
+
+    void unreadableAnswerFailsTheCall() {
+        ScriptedUpstream upstream([](int, int) { return QByteArray("SSH-2.0-OpenSSH_9\r\n\r\n"); });
+        QVERIFY(upstream.listen());
+        UpstreamClient client;
+        const Outcome outcome = call(client, upstream.url());
+        QCOMPARE(outcome.failure, FailureKind::Connect);
+        QVERIFY2(outcome.message.contains(QStringLiteral("cannot be read")),
+                 qPrintable(outcome.message));
+        QVERIFY2(outcome.message.contains(QStringLiteral("127.0.0.1:")),
+                 qPrintable(outcome.message));
+    }
+
+    // A chunked answer whose framing breaks after its head: the call fails mid-answer.
+    void brokenChunkFailsMidAnswer() {
+        ScriptedUpstream upstream([](int, int) {
+            return QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "3\r\nabc\r\nzz\r\n");
+        });
+        QVERIFY(upstream.listen());
+        UpstreamClient client;
+        const Outcome outcome = call(client, upstream.url());
+        QCOMPARE(outcome.failure, FailureKind::Other);
+        QCOMPARE(outcome.status, 200);
+        QCOMPARE(outcome.body, QByteArray("abc"));
+    }
+
+    // An answer that ends with the connection (no length, no chunks) is whole at the close, and
+    // that connection is not used again.
+    void answerUntilCloseIsWhole() {
+        ScriptedUpstream upstream(
+            [](int, int) { return QByteArray("HTTP/1.0 200 OK\r\n\r\nall of it"); });
+        QVERIFY(upstream.listen());
+        // The scripted upstream does not close by itself: close after answering.
+        UpstreamClient client;
+        QObject closer;
+        QTimer::singleShot(200, &closer, [&] {
+            for (QTcpSocket *socket : upstream.findChildren<QTcpSocket *>())
+                socket->disconnectFromHost();
+        });
+        const Outcome outcome = call(client, upstream.url());
+        QCOMPARE(outcome.failure, FailureKind::None);
+        QCOMPARE(outcome.body, QByteArray("all of it"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPlainClient)
+#include "test_plainclient.moc"
