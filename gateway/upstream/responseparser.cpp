@@ -273,8 +273,9 @@ qsizetype ResponseParser::feedChunked(const char *data, qsizetype size, Response
                 line = line.first(semicolon);
             line = trimmed(line);
             qint64 chunkSize = 0;
+            // At most 15 hex digits (60 bits): the size cannot overflow while it is read.
             bool ok = !line.isEmpty() && line.size() <= 15;
-            for (char c : line) {
+            for (char c : ok ? line : QByteArrayView()) {
                 const int digit = std::isdigit(uchar(c))   ? c - '0'
                                   : (c >= 'a' && c <= 'f') ? c - 'a' + 10
                                   : (c >= 'A' && c <= 'F') ? c - 'A' + 10
