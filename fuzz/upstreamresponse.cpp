@@ -21,12 +21,15 @@ struct Seen final : ResponseSink {
     void responseHead(int s, const QList<QPair<QByteArray, QByteArray>> &headers) override {
         ++heads;
         status = s;
+        bool transferEncoding = false;
         for (const auto &[name, value] : headers) {
             if (name == "content-length")
                 contentLength = value.toLongLong();
-            if (name == "transfer-encoding")
-                contentLength = -1; // chunked or until close: the length does not frame it
+            transferEncoding |= name == "transfer-encoding";
         }
+        // Chunked or until the close: a Transfer-Encoding overrides the length (RFC 9112 6.3).
+        if (transferEncoding)
+            contentLength = -1;
     }
     void responseBody(const char *data, qsizetype size) override {
         bodyBeforeHead |= heads == 0;
