@@ -5,7 +5,8 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config
           qt6-base-dev libqt6sql6-sqlite libqt6sql6-psql
-          libyaml-cpp-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libsqlite3-dev)
+          libyaml-cpp-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libsqlite3-dev
+          libsimdjson-dev)
 for arg in "$@"; do
     case "$arg" in
         # qtkeychain-qt6-dev: the desktop app keeps PostgreSQL passwords in the OS keychain;

@@ -307,26 +307,18 @@ void CompletionExchange::relayEvents(const QList<SseEventSplitter::Event> &event
             out += event.raw;
             continue;
         }
-        const QJsonObject chunk = QJsonDocument::fromJson(event.data).object();
-        const QJsonArray choices = chunk.value(QStringLiteral("choices")).toArray();
-        if (const std::optional<UpstreamUsage> usage = reportedUsage(chunk)) {
+        const AnswerFacts chunk = readAnswer(event.data);
+        if (chunk.usage) {
             m_usageSeen = true;
-            m_promptTokens = usage->promptTokens;
-            m_completionTokens = usage->completionTokens;
+            m_promptTokens = chunk.usage->promptTokens;
+            m_completionTokens = chunk.usage->completionTokens;
             // The usage-only chunk we asked for on the client's behalf stays here.
-            if (choices.isEmpty() && !m_plan.clientWantsUsage)
+            if (!chunk.hasChoices && !m_plan.clientWantsUsage)
                 continue;
         }
-        if (!choices.isEmpty()) {
-            const QJsonValue content = choices.first()
-                                           .toObject()
-                                           .value(QStringLiteral("delta"))
-                                           .toObject()
-                                           .value(QStringLiteral("content"));
-            if (content.isString() && !content.toString().isEmpty()) {
-                m_context->markFirstToken();
-                m_relayedCharacters += content.toString().size();
-            }
+        if (chunk.firstDeltaContentLength > 0) {
+            m_context->markFirstToken();
+            m_relayedCharacters += chunk.firstDeltaContentLength;
         }
         out += event.raw;
     }
@@ -525,8 +517,8 @@ void CompletionExchange::failWith(const Failure &failure) {
 }
 
 void CompletionExchange::succeedNonStream() {
-    const QJsonDocument document = QJsonDocument::fromJson(m_upstreamBody);
-    if (!document.isObject()) {
+    const AnswerFacts answer = readAnswer(m_upstreamBody);
+    if (!answer.isObject) {
         Failure failure;
         failure.error = ApiError::badGateway(
             QStringLiteral("upstream_invalid_answer"),
@@ -538,7 +530,7 @@ void CompletionExchange::succeedNonStream() {
         failWith(failure);
         return;
     }
-    const UpstreamUsage usage = reportedUsage(document.object()).value_or(UpstreamUsage{});
+    const UpstreamUsage usage = answer.usage.value_or(UpstreamUsage{});
     m_promptTokens = usage.promptTokens;
     m_completionTokens = usage.completionTokens;
     m_context->markFirstToken();

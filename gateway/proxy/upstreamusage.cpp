@@ -1,5 +1,10 @@
 #include "proxy/upstreamusage.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <simdjson.h>
+
 #include <algorithm>
 
 namespace portico::proxy {
@@ -34,6 +39,118 @@ std::optional<UpstreamUsage> reportedUsage(const QJsonObject &answer) {
     reported.promptTokens = tokenCount(counts.value(QStringLiteral("prompt_tokens")));
     reported.completionTokens = tokenCount(counts.value(QStringLiteral("completion_tokens")));
     return reported;
+}
+
+namespace {
+
+// tokenCount() for a simdjson number: the same rules, case by case.
+qint64 tokenCount(simdjson::dom::element value) {
+    switch (value.type()) {
+    case simdjson::dom::element_type::INT64: {
+        const qint64 whole = qint64(value.get_int64().value_unsafe());
+        return whole < 0 ? 0 : std::min(whole, kMaxReportedTokens);
+    }
+    case simdjson::dom::element_type::UINT64:
+        return kMaxReportedTokens; // beyond qint64
+    case simdjson::dom::element_type::DOUBLE: {
+        const double number = value.get_double().value_unsafe();
+        if (!(number > 0))
+            return 0;
+        return number >= double(kMaxReportedTokens) ? kMaxReportedTokens : qint64(number);
+    }
+    default:
+        return 0;
+    }
+}
+
+// The last member called `name` (QJsonObject keeps the last of duplicates).
+std::optional<simdjson::dom::element> lastMember(simdjson::dom::object object,
+                                                 std::string_view name) {
+    std::optional<simdjson::dom::element> found;
+    for (const simdjson::dom::key_value_pair member : object) {
+        if (member.key == name)
+            found = member.value;
+    }
+    return found;
+}
+
+qsizetype utf16Length(std::string_view utf8) {
+    qsizetype units = 0;
+    for (const char c : utf8) {
+        const auto byte = static_cast<unsigned char>(c);
+        if ((byte & 0xC0) != 0x80)
+            units += byte >= 0xF0 ? 2 : 1; // a 4-byte sequence is a surrogate pair
+    }
+    return units;
+}
+
+AnswerFacts factsOf(const QJsonObject &object) {
+    AnswerFacts facts;
+    facts.isObject = true;
+    facts.usage = reportedUsage(object);
+    const QJsonArray choices = object.value(QStringLiteral("choices")).toArray();
+    facts.hasChoices = !choices.isEmpty();
+    if (facts.hasChoices) {
+        const QJsonValue content = choices.first()
+                                       .toObject()
+                                       .value(QStringLiteral("delta"))
+                                       .toObject()
+                                       .value(QStringLiteral("content"));
+        if (content.isString())
+            facts.firstDeltaContentLength = content.toString().size();
+    }
+    return facts;
+}
+
+// Answers up to this size are read with the thread's parser, which keeps its buffers for the
+// next one; a larger one gets a parser of its own, so that one big answer does not leave each
+// worker holding its size for good.
+constexpr size_t kKeptParserBytes = 1024 * 1024;
+
+} // namespace
+
+AnswerFacts readAnswer(const QByteArray &json) {
+    thread_local simdjson::dom::parser keptParser;
+    std::optional<simdjson::dom::parser> ownParser;
+    simdjson::dom::parser &parser =
+        size_t(json.size()) <= kKeptParserBytes ? keptParser : ownParser.emplace();
+    simdjson::dom::element root;
+    if (parser.parse(json.constData(), size_t(json.size()), true).get(root) != simdjson::SUCCESS) {
+        const QJsonDocument document = QJsonDocument::fromJson(json);
+        return document.isObject() ? factsOf(document.object()) : AnswerFacts{};
+    }
+    AnswerFacts facts;
+    simdjson::dom::object object;
+    if (root.get(object) != simdjson::SUCCESS)
+        return facts;
+    facts.isObject = true;
+    simdjson::dom::object usage;
+    if (const auto found = lastMember(object, "usage");
+        found && found->get(usage) == simdjson::SUCCESS) {
+        UpstreamUsage reported;
+        if (const auto prompt = lastMember(usage, "prompt_tokens"))
+            reported.promptTokens = tokenCount(*prompt);
+        if (const auto completion = lastMember(usage, "completion_tokens"))
+            reported.completionTokens = tokenCount(*completion);
+        facts.usage = reported;
+    }
+    simdjson::dom::array choices;
+    if (const auto found = lastMember(object, "choices");
+        found && found->get(choices) == simdjson::SUCCESS && choices.size() > 0) {
+        facts.hasChoices = true;
+        simdjson::dom::object first;
+        simdjson::dom::object delta;
+        std::string_view content;
+        if ((*choices.begin()).get(first) == simdjson::SUCCESS) {
+            if (const auto d = lastMember(first, "delta");
+                d && d->get(delta) == simdjson::SUCCESS) {
+                if (const auto c = lastMember(delta, "content");
+                    c && c->get(content) == simdjson::SUCCESS)
+                    facts.firstDeltaContentLength = utf16Length(content);
+            }
+        }
+    }
+    return facts;
 }
 
 } // namespace portico::proxy

@@ -21,4 +21,20 @@ inline constexpr qint64 kMaxReportedTokens = 1'000'000'000;
 // kMaxReportedTokens: an upstream's negative, fractional or huge count is not taken as is.
 std::optional<UpstreamUsage> reportedUsage(const QJsonObject &answer);
 
+// What the gateway reads of an upstream answer, or of one event of a stream.
+struct AnswerFacts {
+    bool isObject = false;              // a JSON object (else: not JSON, or not an object)
+    std::optional<UpstreamUsage> usage; // reportedUsage() of it
+    bool hasChoices = false;            // "choices" is a non-empty array
+    // The length (as QString::size(), in UTF-16 code units) of choices[0].delta.content when it
+    // is a string; 0 otherwise.
+    qsizetype firstDeltaContentLength = 0;
+};
+
+// The same facts QJsonDocument::fromJson(json).object() would give (the last of duplicate
+// names wins, as there), read without building a document: simdjson validates the text and
+// the few fields are read from its tape. Text simdjson refuses is read with QJsonDocument after
+// all, so the verdict on odd input (a lone surrogate escape, say) stays Qt's.
+AnswerFacts readAnswer(const QByteArray &json);
+
 } // namespace portico::proxy
