@@ -7,6 +7,7 @@
 #include "proxy/mockprovider.h"
 #include "proxy/ratelimiter.h"
 #include "proxy/requestcontext.h"
+#include "proxy/upstreambody.h"
 #include "proxy/upstreamusage.h"
 
 #include <QDateTime>
@@ -79,20 +80,8 @@ void CompletionExchange::recordModel() {
 }
 
 QByteArray CompletionExchange::upstreamBody() const {
-    QJsonObject body = m_plan.body;
-    body.insert(QStringLiteral("model"), model().model);
-    // The route's params are defaults: a value the client sent explicitly wins.
-    for (auto it = model().params.constBegin(); it != model().params.constEnd(); ++it) {
-        if (!body.contains(it.key()))
-            body.insert(it.key(), it.value());
-    }
-    if (m_plan.stream && m_plan.endpoint == Endpoint::ChatCompletions) {
-        // Usage of a stream only comes in its last chunk, and only when asked for.
-        QJsonObject options = body.value(QStringLiteral("stream_options")).toObject();
-        options.insert(QStringLiteral("include_usage"), true);
-        body.insert(QStringLiteral("stream_options"), options);
-    }
-    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+    return upstreamRequestBody(m_plan.rawBody, m_plan.body, model().model, model().params,
+                               m_plan.stream && m_plan.endpoint == Endpoint::ChatCompletions);
 }
 
 void CompletionExchange::startAttempt() {

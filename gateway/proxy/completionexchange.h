@@ -32,6 +32,7 @@ public:
         config::RouteConfig route;
         QList<config::ModelConfig> models; // the first, then its fallbacks
         QJsonObject body;                  // the client's request
+        QByteArray rawBody;                // ... as the client sent it (`body` was read from it)
         bool stream = false;
         bool clientWantsUsage = false; // stream_options.include_usage
         // The hold on the key's and groups' limits, settled with the real usage at the end.

@@ -479,6 +479,7 @@ void RequestRouter::handleCompletion(const std::shared_ptr<RequestContext> &cont
                                : CompletionExchange::Endpoint::ChatCompletions;
     plan.route = *route;
     plan.body = parsed.body;
+    plan.rawBody = request.body;
     plan.stream = parsed.stream;
     plan.clientWantsUsage = parsed.includeUsage;
     auto findModel = [&](const QString &id) {
