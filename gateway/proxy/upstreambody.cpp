@@ -15,8 +15,32 @@ QByteArray jsonText(const QJsonValue &value) {
     return text.sliced(1, text.size() - 2);
 }
 
+// A string as JSON text, written directly: the upstream's model name goes into every body, and a
+// QJsonDocument for it cost more than the rest of the body.
+QByteArray jsonString(const QString &text) {
+    const QByteArray utf8 = text.toUtf8();
+    QByteArray out;
+    out.reserve(utf8.size() + 2);
+    out += '"';
+    for (const char c : utf8) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (byte < 0x20) {
+            static constexpr char hex[] = "0123456789abcdef";
+            const char escaped[] = {'\\', 'u', '0', '0', hex[byte >> 4], hex[byte & 0xf]};
+            out.append(escaped, sizeof escaped);
+        } else {
+            out += c;
+        }
+    }
+    out += '"';
+    return out;
+}
+
 struct Member {
-    QString name;
+    QByteArray name; // UTF-8, escapes decoded
     qsizetype valueBegin = 0;
     qsizetype valueEnd = 0;
 };
@@ -82,9 +106,10 @@ std::vector<Member> membersOf(const QByteArray &text, qsizetype *closingBrace) {
             member.name = QJsonDocument::fromJson("[\"" + rawName.toByteArray() + "\"]")
                               .array()
                               .first()
-                              .toString();
+                              .toString()
+                              .toUtf8();
         } else {
-            member.name = QString::fromUtf8(rawName);
+            member.name = QByteArray::fromRawData(rawName.data(), rawName.size()); // no copy
         }
         at = skipSpace(text, skipSpace(text, nameEnd) + 1); // past ':'
         member.valueBegin = at;
@@ -107,6 +132,8 @@ QByteArray upstreamRequestBody(const QByteArray &clientBody, const QJsonObject &
     const std::vector<Member> members = membersOf(clientBody, &closingBrace);
     const QString modelName = QStringLiteral("model");
     const QString optionsName = QStringLiteral("stream_options");
+    const QByteArrayView modelKey("model");
+    const QByteArrayView optionsKey("stream_options");
     QByteArray streamOptions;
     if (askForUsage) {
         // Usage of a stream only comes in its last chunk, and only when asked for.
@@ -117,7 +144,7 @@ QByteArray upstreamRequestBody(const QByteArray &clientBody, const QJsonObject &
         options.insert(QStringLiteral("include_usage"), true);
         streamOptions = jsonText(options);
     }
-    const QByteArray model = jsonText(upstreamModel);
+    const QByteArray model = jsonString(upstreamModel);
 
     QByteArray body;
     body.reserve(clientBody.size() + model.size() + streamOptions.size() + 64);
@@ -126,10 +153,10 @@ QByteArray upstreamRequestBody(const QByteArray &clientBody, const QJsonObject &
     bool sawOptions = false;
     for (const Member &member : members) {
         const QByteArray *replacement = nullptr;
-        if (member.name == modelName) {
+        if (member.name == modelKey) {
             replacement = &model;
             sawModel = true;
-        } else if (askForUsage && member.name == optionsName) {
+        } else if (askForUsage && member.name == optionsKey) {
             replacement = &streamOptions;
             sawOptions = true;
         }
@@ -146,7 +173,7 @@ QByteArray upstreamRequestBody(const QByteArray &clientBody, const QJsonObject &
         if (!empty)
             body += ',';
         empty = false;
-        body += jsonText(name);
+        body += jsonString(name);
         body += ':';
         body += valueText;
     };
