@@ -161,4 +161,13 @@ bool CallState::isCancelled() const {
     return m_cancelled;
 }
 
+void TransferLoop::deliverPending() {
+    while (!m_deliveries.empty()) {
+        std::vector<std::shared_ptr<CallState>> deliveries;
+        deliveries.swap(m_deliveries);
+        for (const auto &state : deliveries)
+            state->deliver();
+    }
+}
+
 } // namespace portico::upstream::detail

@@ -95,7 +95,7 @@ void CurlMultiLoop::setPaused(const std::shared_ptr<CallState> &state, bool paus
     m_working = true;
     curl_easy_pause(found->second->easy(), paused ? CURLPAUSE_RECV : CURLPAUSE_CONT);
     m_working = false;
-    if (!m_deliveries.empty())
+    if (hasPendingDeliveries())
         QMetaObject::invokeMethod(
             this, [this] { collectFinished(); }, Qt::QueuedConnection);
 }
@@ -113,10 +113,6 @@ void CurlMultiLoop::shutDown() {
         release(easy);
         state->pushFinished(FailureKind::Cancelled, message);
     }
-}
-
-void CurlMultiLoop::deliverAfterwards(std::shared_ptr<CallState> state) {
-    m_deliveries.push_back(std::move(state));
 }
 
 int CurlMultiLoop::onSocket(CURL *, curl_socket_t socket, int what, void *self, void *) {
@@ -187,14 +183,8 @@ void CurlMultiLoop::collectFinished() {
         if (message->msg == CURLMSG_DONE)
             finish(message->easy_handle, message->data.result);
     }
-    // What libcurl's callbacks produced, handed to the calls now that libcurl has returned: a
-    // handler may cancel its call or start another one.
-    while (!m_deliveries.empty()) {
-        std::vector<std::shared_ptr<CallState>> deliveries;
-        deliveries.swap(m_deliveries);
-        for (const auto &state : deliveries)
-            state->deliver();
-    }
+    // What libcurl's callbacks produced, now that libcurl has returned.
+    deliverPending();
 }
 
 void CurlMultiLoop::finish(CURL *easy, CURLcode result) {

@@ -40,7 +40,6 @@ public:
     // True while libcurl is working inside this loop: its callbacks must not re-enter it, so
     // what they produce is delivered when it has returned (deliverAfterwards()).
     bool isWorking() const override { return m_working; }
-    void deliverAfterwards(std::shared_ptr<CallState> state) override;
 
 private:
     struct Watch {
@@ -62,7 +61,6 @@ private:
     bool m_shutDown = false;
     std::unordered_map<curl_socket_t, Watch> m_watches;
     std::unordered_map<CallState *, std::unique_ptr<Transfer>> m_transfers;
-    std::vector<std::shared_ptr<CallState>> m_deliveries;
     // Easy handles of finished transfers, reset and kept for the next ones.
     std::vector<CURL *> m_idleEasy;
 };

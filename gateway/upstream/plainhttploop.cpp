@@ -521,21 +521,6 @@ void PlainHttpLoop::setPaused(const std::shared_ptr<CallState> &state, bool paus
         exchange->connection->read->setEnabled(!paused);
 }
 
-void PlainHttpLoop::deliverAfterwards(std::shared_ptr<CallState> state) {
-    m_deliveries.push_back(std::move(state));
-}
-
-// What a transfer produced, handed to its call now that the loop's own work is done: a handler
-// may cancel its call or start another one.
-void PlainHttpLoop::deliverPending() {
-    while (!m_deliveries.empty()) {
-        std::vector<std::shared_ptr<CallState>> deliveries;
-        deliveries.swap(m_deliveries);
-        for (const auto &state : deliveries)
-            state->deliver();
-    }
-}
-
 void PlainHttpLoop::setDeadline(Exchange *exchange, qint64 dueMs) {
     clearDeadline(exchange);
     exchange->deadline = m_deadlines.emplace(dueMs, exchange);

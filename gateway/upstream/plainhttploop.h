@@ -57,7 +57,6 @@ public:
     void remove(const std::shared_ptr<CallState> &state) override;
     void setPaused(const std::shared_ptr<CallState> &state, bool paused) override;
     bool isWorking() const override { return m_working; }
-    void deliverAfterwards(std::shared_ptr<CallState> state) override;
     // Ends every call (finished(Cancelled)) and closes every connection; later add()s fail the
     // same way.
     void shutDown();
@@ -82,7 +81,6 @@ private:
     void setDeadline(Exchange *exchange, qint64 dueMs);
     void clearDeadline(Exchange *exchange);
     void onTimer();
-    void deliverPending();
 
     bool m_working = false;
     bool m_shutDown = false;
@@ -90,7 +88,6 @@ private:
     std::unordered_map<Connection *, std::unique_ptr<Connection>> m_connections;
     QHash<QByteArray, std::vector<Connection *>> m_idle; // by PlainTarget::poolKey, newest last
     int m_idleCount = 0;
-    std::vector<std::shared_ptr<CallState>> m_deliveries;
     // One timer for every call's deadline: armed for the earliest, and only re-armed when a
     // new deadline is earlier than that (deadlines of calls started later are mostly later).
     std::multimap<qint64, Exchange *> m_deadlines;
