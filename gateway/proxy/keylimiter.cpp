@@ -369,6 +369,25 @@ KeyLimiter::Decision KeyLimiter::admit(const AccessCache::Key &key, const QStrin
         return decision;
     };
 
+    // Counted here alone (SQLite, or PostgreSQL out of reach): the check and the reservation
+    // happen under one lock. Checked, unlocked and then reserved, two workers could both pass
+    // the check for the last room under a limit (a $70 budget answered 11 requests of $7).
+    const bool countHereAlone = !m_holdInStore || (m_storeReachable && !m_storeReachable());
+    QList<Ticket::Hold> holds;
+    const auto reserveHere = [&] {
+        for (const Limited &subject : std::as_const(limited)) {
+            State::Counts &counts = state.subjects[subject.subject];
+            state.count(subject.subject,
+                        state.current(subject.subject, counts.requests, requestsMeasure, minute),
+                        requestsMeasure, 1);
+            ++counts.parallel;
+            counts.reservedTokens += reservation.tokens;
+            counts.reservedUsd += reservation.costUsd;
+            holds.append({subject.subject, minute,
+                          windows::periodStart(subject.limits.budgetPeriod, nowMs), false, false});
+        }
+    };
+
     // First against what this gateway knows (its own counts, and the others' as last read):
     // most refusals need no store at all.
     {
@@ -421,24 +440,17 @@ KeyLimiter::Decision KeyLimiter::admit(const AccessCache::Key &key, const QStrin
                                           counts.reservedUsd, nowMs));
             }
         }
+        // The request's requests now, its tokens and cost reserved until it ends.
+        if (countHereAlone)
+            reserveHere();
     }
 
-    QList<Ticket::Hold> holds;
-    if (!holdInStore(limited, reservation, nowMs, decision, holds)) {
-        // Counted here alone: the request's requests now, its tokens and cost reserved until
-        // it ends.
+    if (countHereAlone) {
+        // Reserved above.
+    } else if (!holdInStore(limited, reservation, nowMs, decision, holds)) {
+        // The store could not take the holds after all: counted here alone.
         QMutexLocker locker(&state.mutex);
-        for (const Limited &subject : std::as_const(limited)) {
-            State::Counts &counts = state.subjects[subject.subject];
-            state.count(subject.subject,
-                        state.current(subject.subject, counts.requests, requestsMeasure, minute),
-                        requestsMeasure, 1);
-            ++counts.parallel;
-            counts.reservedTokens += reservation.tokens;
-            counts.reservedUsd += reservation.costUsd;
-            holds.append({subject.subject, minute,
-                          windows::periodStart(subject.limits.budgetPeriod, nowMs), false, false});
-        }
+        reserveHere();
     } else if (decision.refusal) {
         return refuse(*decision.refusal);
     }
