@@ -14,18 +14,24 @@ namespace {
 // A count as the gateway can bill it: a missing or non-numeric one is 0, a negative one is 0
 // (it would refund the key's token and budget limits and make the usage row's cost negative), a
 // fractional one is cut to whole tokens, and one beyond kMaxReportedTokens is that many (taken as
-// is, it would overflow the sums of usage rows and limits: undefined behaviour).
-qint64 tokenCount(const QJsonValue &value) {
-    if (!value.isDouble())
-        return 0;
-    // Qt keeps a JSON integer as a qint64 when it fits: exact up to the limit.
-    const qint64 whole = value.toInteger(-1);
-    if (whole >= 0)
-        return std::min(whole, kMaxReportedTokens);
-    const double number = value.toDouble();
+// is, it would overflow the sums of usage rows and limits: undefined behaviour). One rule for an
+// integer (exact up to the limit) and one for any other number, whichever parser read them.
+qint64 tokensFromInteger(qint64 whole) {
+    return whole < 0 ? 0 : std::min(whole, kMaxReportedTokens);
+}
+
+qint64 tokensFromNumber(double number) {
     if (!(number > 0))
         return 0;
     return number >= double(kMaxReportedTokens) ? kMaxReportedTokens : qint64(number);
+}
+
+qint64 tokenCount(const QJsonValue &value) {
+    if (!value.isDouble())
+        return 0;
+    // Qt keeps a JSON integer as a qint64 when it fits; -1 here means "not an integer".
+    const qint64 whole = value.toInteger(-1);
+    return whole >= 0 ? tokensFromInteger(whole) : tokensFromNumber(value.toDouble());
 }
 
 } // namespace
@@ -46,18 +52,12 @@ namespace {
 // tokenCount() for a simdjson number: the same rules, case by case.
 qint64 tokenCount(simdjson::dom::element value) {
     switch (value.type()) {
-    case simdjson::dom::element_type::INT64: {
-        const qint64 whole = qint64(value.get_int64().value_unsafe());
-        return whole < 0 ? 0 : std::min(whole, kMaxReportedTokens);
-    }
+    case simdjson::dom::element_type::INT64:
+        return tokensFromInteger(qint64(value.get_int64().value_unsafe()));
     case simdjson::dom::element_type::UINT64:
         return kMaxReportedTokens; // beyond qint64
-    case simdjson::dom::element_type::DOUBLE: {
-        const double number = value.get_double().value_unsafe();
-        if (!(number > 0))
-            return 0;
-        return number >= double(kMaxReportedTokens) ? kMaxReportedTokens : qint64(number);
-    }
+    case simdjson::dom::element_type::DOUBLE:
+        return tokensFromNumber(value.get_double().value_unsafe());
     default:
         return 0;
     }
