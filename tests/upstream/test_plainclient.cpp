@@ -42,6 +42,7 @@ public:
                                 length = head.mid(at + 16).split('\r').first().toInt();
                             if (buffer->size() < end + 4 + length)
                                 return;
+                            heads.append(buffer->left(end));
                             buffer->remove(0, end + 4 + length);
                             ++requests;
                             const QByteArray answer = m_script(connection, ++*served);
@@ -62,6 +63,7 @@ public:
     }
     int connections = 0;
     int requests = 0;
+    QList<QByteArray> heads; // of every request, as received
 
 private:
     QTcpServer m_server{this}; // a child: findChildren() reaches its connections
@@ -99,6 +101,18 @@ Outcome call(UpstreamClient &client, const QByteArray &url) {
                      });
     // An unfinished call shows as finished == false in the caller's checks.
     (void)QTest::qWaitFor([&] { return outcome.finished; }, kWaitMs);
+    return outcome;
+}
+
+// One call to a scripted upstream of its own; `requests` says how many requests it received.
+Outcome callOnce(ScriptedUpstream::Script script, int *requests = nullptr) {
+    ScriptedUpstream upstream(std::move(script));
+    if (!upstream.listen())
+        return {};
+    UpstreamClient client;
+    const Outcome outcome = call(client, upstream.url());
+    if (requests)
+        *requests = upstream.requests;
     return outcome;
 }
 
@@ -142,21 +156,17 @@ private Q_SLOTS:
     // On a new connection the same close is the upstream's failure: no retry here (the
     // exchange decides about retries and fallbacks).
     void closeOnANewConnectionIsNotRetried() {
-        ScriptedUpstream upstream([](int, int) { return QByteArray(); });
-        QVERIFY(upstream.listen());
-        UpstreamClient client;
-        const Outcome outcome = call(client, upstream.url());
+        int requests = 0;
+        const Outcome outcome = callOnce([](int, int) { return QByteArray(); }, &requests);
         QCOMPARE(outcome.failure, FailureKind::Connect);
         QVERIFY2(outcome.message.contains(QStringLiteral("without answering")),
                  qPrintable(outcome.message));
-        QCOMPARE(upstream.requests, 1);
+        QCOMPARE(requests, 1);
     }
 
     void unreadableAnswerFailsTheCall() {
-        ScriptedUpstream upstream([](int, int) { return QByteArray("SSH-2.0-OpenSSH_9\r\n\r\n"); });
-        QVERIFY(upstream.listen());
-        UpstreamClient client;
-        const Outcome outcome = call(client, upstream.url());
+        const Outcome outcome =
+            callOnce([](int, int) { return QByteArray("SSH-2.0-OpenSSH_9\r\n\r\n"); });
         QCOMPARE(outcome.failure, FailureKind::Connect);
         QVERIFY2(outcome.message.contains(QStringLiteral("cannot be read")),
                  qPrintable(outcome.message));
@@ -166,16 +176,34 @@ private Q_SLOTS:
 
     // A chunked answer whose framing breaks after its head: the call fails mid-answer.
     void brokenChunkFailsMidAnswer() {
-        ScriptedUpstream upstream([](int, int) {
+        const Outcome outcome = callOnce([](int, int) {
             return QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                               "3\r\nabc\r\nzz\r\n");
         });
-        QVERIFY(upstream.listen());
-        UpstreamClient client;
-        const Outcome outcome = call(client, upstream.url());
         QCOMPARE(outcome.failure, FailureKind::Other);
         QCOMPARE(outcome.status, 200);
         QCOMPARE(outcome.body, QByteArray("abc"));
+    }
+
+    // The switch the README names: PORTICO_UPSTREAM_CLIENT=curl sends a loopback call through
+    // libcurl, which adds its default "Accept: */*"; the plain client sends only the headers it
+    // is given. So the two requests tell which client made them.
+    void curlOnlySwitch() {
+        ScriptedUpstream upstream([](int, int) { return kOk; });
+        QVERIFY(upstream.listen());
+        {
+            UpstreamClient plain;
+            QCOMPARE(call(plain, upstream.url()).status, 200);
+        }
+        qputenv("PORTICO_UPSTREAM_CLIENT", "curl");
+        {
+            UpstreamClient curl;
+            QCOMPARE(call(curl, upstream.url()).status, 200);
+        }
+        qunsetenv("PORTICO_UPSTREAM_CLIENT");
+        QCOMPARE(upstream.heads.size(), 2);
+        QVERIFY2(!upstream.heads.at(0).contains("Accept:"), upstream.heads.at(0).constData());
+        QVERIFY2(upstream.heads.at(1).contains("Accept: */*"), upstream.heads.at(1).constData());
     }
 
     // An answer that ends with the connection (no length, no chunks) is whole at the close, and
