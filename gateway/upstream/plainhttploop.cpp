@@ -113,7 +113,6 @@ std::optional<PlainTarget> plainTarget(QByteArrayView url) {
     if (const qsizetype hash = path.indexOf('#'); hash >= 0)
         path = path.first(hash);
     target.path = path.startsWith('/') ? path.toByteArray() : '/' + path.toByteArray();
-    target.poolKey = target.label;
     return target;
 }
 
@@ -163,10 +162,6 @@ PlainHttpLoop::PlainHttpLoop() {
 
 PlainHttpLoop::~PlainHttpLoop() {
     shutDown();
-}
-
-int PlainHttpLoop::idleConnections() const {
-    return m_idleCount;
 }
 
 void PlainHttpLoop::add(const std::shared_ptr<CallState> &state, const UpstreamRequest &request,
@@ -222,7 +217,7 @@ void PlainHttpLoop::begin(Exchange *exchange, bool mayReuse) {
     exchange->written = 0;
     Connection *connection = nullptr;
     if (mayReuse) {
-        const auto found = m_idle.find(exchange->target.poolKey);
+        const auto found = m_idle.find(exchange->target.label);
         if (found != m_idle.end()) {
             std::vector<Connection *> &idle = found.value();
             const qint64 now = nowMs();
@@ -279,7 +274,7 @@ PlainHttpLoop::Connection *PlainHttpLoop::openConnection(Exchange *exchange) {
     auto owned = std::make_unique<Connection>();
     Connection *connection = owned.get();
     connection->fd = fd;
-    connection->poolKey = target.poolKey;
+    connection->poolKey = target.label;
     connection->connected = connected;
     connection->exchange = exchange;
     connection->read = new QSocketNotifier(fd, QSocketNotifier::Read, this);

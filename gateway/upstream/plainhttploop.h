@@ -36,8 +36,8 @@ struct PlainTarget {
     socklen_t addressLength = 0;
     QByteArray hostHeader; // the URL's authority: "127.0.0.1:8000"
     QByteArray path;       // "/v1/chat/completions?x=1"
-    QByteArray label;      // for messages: "127.0.0.1:8000", "[::1]:80"
-    QByteArray poolKey;    // connections to the same address are shared
+    // "127.0.0.1:8000", "[::1]:80": for messages, and the key of its kept-alive connections
+    QByteArray label;
     bool loopback = false;
 };
 
@@ -61,9 +61,6 @@ public:
     // same way.
     void shutDown();
 
-    // Kept-alive connections waiting for a next request (for tests).
-    int idleConnections() const;
-
 private:
     struct Connection;
     struct Exchange;
@@ -86,7 +83,7 @@ private:
     bool m_shutDown = false;
     std::unordered_map<CallState *, std::unique_ptr<Exchange>> m_exchanges;
     std::unordered_map<Connection *, std::unique_ptr<Connection>> m_connections;
-    QHash<QByteArray, std::vector<Connection *>> m_idle; // by PlainTarget::poolKey, newest last
+    QHash<QByteArray, std::vector<Connection *>> m_idle; // by PlainTarget::label, newest last
     int m_idleCount = 0;
     // One timer for every call's deadline: armed for the earliest, and only re-armed when a
     // new deadline is earlier than that (deadlines of calls started later are mostly later).
