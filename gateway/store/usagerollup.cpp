@@ -35,7 +35,27 @@ struct HourLine {
     qint64 ttftCount = 0;
     UsageRollup::Histogram histogram{};
     qint64 lastTime = 0;
+
+    // A null text and an empty one are the same line: both are written as ''.
+    bool sameLine(qint64 bucket, const UsageRecord &row) const {
+        return bucketStart == bucket && status == row.status && keyUuid == row.keyUuid &&
+               route == row.route && modelId == row.modelId;
+    }
 };
+
+// What tells the lines apart (the table's primary key).
+struct LineKey {
+    qint64 bucketStart = 0;
+    int status = 0;
+    QString keyUuid;
+    QString route;
+    QString modelId;
+    bool operator==(const LineKey &) const = default;
+};
+
+size_t qHash(const LineKey &key, size_t seed = 0) {
+    return qHashMulti(seed, key.bucketStart, key.status, key.keyUuid, key.route, key.modelId);
+}
 
 qint64 bucketStart(qint64 ms, qint64 bucketMs) {
     return ms - (((ms % bucketMs) + bucketMs) % bucketMs);
@@ -233,29 +253,34 @@ QString UsageRollup::dailyBackfillSql() {
 // turns thousands of upserts into a handful.
 Status UsageRollup::addTo(QSqlQuery &query, qint64 bucketMs, const QList<UsageRecord> &rows) {
     QList<HourLine> lines;
-    QHash<QString, qsizetype> lineIndex;
-    const QChar separator(0x1f);
+    QHash<LineKey, qsizetype> lineIndex;
+    qsizetype previous = -1;
     for (const UsageRecord &row : rows) {
         const qint64 time = row.time.isValid() ? row.time.toMSecsSinceEpoch() : nowMs();
         const qint64 bucket = bucketStart(time, bucketMs);
-        const QString id = QString::number(bucket) + separator + row.keyUuid + separator +
-                           row.route + separator + row.modelId + separator +
-                           QString::number(row.status);
-        auto found = lineIndex.constFind(id);
-        if (found == lineIndex.constEnd()) {
-            HourLine line;
-            line.bucketStart = bucket;
-            line.keyUuid = row.keyUuid;
-            line.route = row.route;
-            line.modelId = row.modelId;
-            line.status = row.status;
-            line.lastTime = time;
-            line.keyName = row.keyName;
-            line.provider = row.provider;
-            lines.append(line);
-            found = lineIndex.insert(id, lines.size() - 1);
+        // Consecutive rows mostly share their line (one key on one route): that is checked
+        // before the hash.
+        qsizetype index = previous;
+        if (index < 0 || !lines[index].sameLine(bucket, row)) {
+            const LineKey key{bucket, row.status, row.keyUuid, row.route, row.modelId};
+            auto found = lineIndex.constFind(key);
+            if (found == lineIndex.constEnd()) {
+                HourLine line;
+                line.bucketStart = bucket;
+                line.keyUuid = row.keyUuid;
+                line.route = row.route;
+                line.modelId = row.modelId;
+                line.status = row.status;
+                line.lastTime = time;
+                line.keyName = row.keyName;
+                line.provider = row.provider;
+                lines.append(line);
+                found = lineIndex.insert(key, lines.size() - 1);
+            }
+            index = *found;
         }
-        HourLine &line = lines[*found];
+        previous = index;
+        HourLine &line = lines[index];
         if (time >= line.lastTime) {
             line.lastTime = time;
             line.keyName = row.keyName;
