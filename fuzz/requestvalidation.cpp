@@ -1,13 +1,17 @@
 // The validation of chat-completion and embeddings request bodies
-// (gateway/proxy/requestvalidator.h) on arbitrary bytes. Properties: no crash; an accepted body
-// has what the gateway then relies on (a non-empty string model; messages, a non-empty array of
-// objects with a string role; input, a non-empty string or array); a refusal is a 400 that names
-// a code and says why.
+// (gateway/proxy/requestvalidator.h) on arbitrary bytes. Properties: no crash; a refusal is a 400
+// that names a code and says why; and the two readers agree: whatever the fast reader (simdjson)
+// accepts, the reference (QJsonDocument alone) accepts too, with the same model, stream flags,
+// stream options and prompt size. An accepted body is also checked against the object
+// QJsonDocument reads: a non-empty string model; messages, a non-empty array of objects with a
+// string role; input, a non-empty string or array.
 #include "fuzzsupport.h"
 
 #include "proxy/requestvalidator.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace {
 
@@ -20,9 +24,24 @@ void checkRefusal(const RequestValidator::Outcome &outcome) {
     PORTICO_FUZZ_CHECK(!outcome.error.body().isEmpty(), "a refusal has a body");
 }
 
-void checkCommon(const RequestValidator::Parsed &parsed) {
+// The fast reader alone against the reference: what it accepts, the reference accepts the same.
+void checkSame(const RequestValidator::Outcome &fast, const RequestValidator::Outcome &reference) {
+    PORTICO_FUZZ_CHECK(fast.error.code.isEmpty(), "the fast reader never words a refusal");
+    if (!fast.ok())
+        return; // declined: the reference decides
+    PORTICO_FUZZ_CHECK(reference.ok(), "what the fast reader accepts, the reference accepts");
+    const RequestValidator::Parsed &a = *fast.parsed;
+    const RequestValidator::Parsed &b = *reference.parsed;
+    PORTICO_FUZZ_CHECK(a.model == b.model, "the same model");
+    PORTICO_FUZZ_CHECK(a.stream == b.stream && a.includeUsage == b.includeUsage,
+                       "the same stream flags");
+    PORTICO_FUZZ_CHECK(a.streamOptions == b.streamOptions, "the same stream options");
+    PORTICO_FUZZ_CHECK(a.prompt == b.prompt, "the same prompt size");
+}
+
+void checkAccepted(const RequestValidator::Parsed &parsed, const QJsonObject &object) {
     PORTICO_FUZZ_CHECK(!parsed.model.trimmed().isEmpty(), "an accepted body names a model");
-    PORTICO_FUZZ_CHECK(parsed.body.value(QStringLiteral("model")).toString() == parsed.model,
+    PORTICO_FUZZ_CHECK(object.value(QStringLiteral("model")).toString() == parsed.model,
                        "the model is the body's");
 }
 
@@ -30,11 +49,19 @@ void checkCommon(const RequestValidator::Parsed &parsed) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const QByteArray body(reinterpret_cast<const char *>(data), qsizetype(size));
+    const QJsonObject object = QJsonDocument::fromJson(body).object();
 
     const RequestValidator::Outcome chat = RequestValidator::chatCompletion(body);
+    const RequestValidator::Outcome chatReference =
+        RequestValidator::chatCompletion(body, RequestValidator::Reader::QtOnly);
+    checkSame(RequestValidator::chatCompletion(body, RequestValidator::Reader::FastOnly),
+              chatReference);
+    PORTICO_FUZZ_CHECK(chat.ok() == chatReference.ok() &&
+                           chat.error.message == chatReference.error.message,
+                       "the validator's verdict is the reference's");
     if (chat.ok()) {
-        checkCommon(*chat.parsed);
-        const QJsonValue messages = chat.parsed->body.value(QStringLiteral("messages"));
+        checkAccepted(*chat.parsed, object);
+        const QJsonValue messages = object.value(QStringLiteral("messages"));
         PORTICO_FUZZ_CHECK(messages.isArray() && !messages.toArray().isEmpty(),
                            "accepted chat messages are a non-empty array");
         for (const QJsonValue &message : messages.toArray())
@@ -48,9 +75,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
 
     const RequestValidator::Outcome embeddings = RequestValidator::embeddings(body);
+    const RequestValidator::Outcome embeddingsReference =
+        RequestValidator::embeddings(body, RequestValidator::Reader::QtOnly);
+    checkSame(RequestValidator::embeddings(body, RequestValidator::Reader::FastOnly),
+              embeddingsReference);
+    PORTICO_FUZZ_CHECK(embeddings.ok() == embeddingsReference.ok() &&
+                           embeddings.error.message == embeddingsReference.error.message,
+                       "the validator's verdict is the reference's");
     if (embeddings.ok()) {
-        checkCommon(*embeddings.parsed);
-        const QJsonValue input = embeddings.parsed->body.value(QStringLiteral("input"));
+        checkAccepted(*embeddings.parsed, object);
+        const QJsonValue input = object.value(QStringLiteral("input"));
         PORTICO_FUZZ_CHECK((input.isString() && !input.toString().isEmpty()) ||
                                (input.isArray() && !input.toArray().isEmpty()),
                            "accepted embeddings input is a non-empty string or array");

@@ -80,7 +80,8 @@ void CompletionExchange::recordModel() {
 }
 
 QByteArray CompletionExchange::upstreamBody() const {
-    return upstreamRequestBody(m_plan.rawBody, m_plan.body, model().model, model().params,
+    return upstreamRequestBody(m_plan.rawBody, m_plan.clientStreamOptions, model().model,
+                               model().params,
                                m_plan.stream && m_plan.endpoint == Endpoint::ChatCompletions);
 }
 
@@ -130,13 +131,18 @@ void CompletionExchange::startAttempt() {
     connect(m_call, &upstream::UpstreamCall::finished, this, &CompletionExchange::onFinished);
 }
 
+// Only the demo model reads the whole request; a proxied one passes through unparsed.
+QJsonObject CompletionExchange::clientRequest() const {
+    return QJsonDocument::fromJson(m_plan.rawBody).object();
+}
+
 void CompletionExchange::answerFromMock() {
     http::Responder *responder = m_context->responder();
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const QString routeName = m_plan.route.name;
     if (m_plan.endpoint == Endpoint::Embeddings) {
         qint64 tokens = 0;
-        const QByteArray body = MockProvider::embeddings(m_plan.body, routeName, &tokens);
+        const QByteArray body = MockProvider::embeddings(clientRequest(), routeName, &tokens);
         m_promptTokens = tokens;
         m_completionTokens = 0;
         m_context->markFirstToken();
@@ -144,7 +150,7 @@ void CompletionExchange::answerFromMock() {
         finish(200, {});
         return;
     }
-    const MockProvider::Reply reply = MockProvider::chat(m_plan.body);
+    const MockProvider::Reply reply = MockProvider::chat(clientRequest());
     m_promptTokens = reply.promptTokens;
     m_completionTokens = reply.completionTokens;
     const QString id = QStringLiteral("chatcmpl-") + m_context->requestId().mid(4);

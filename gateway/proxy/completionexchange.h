@@ -31,8 +31,8 @@ public:
         Endpoint endpoint = Endpoint::ChatCompletions;
         config::RouteConfig route;
         QList<config::ModelConfig> models; // the first, then its fallbacks
-        QJsonObject body;                  // the client's request
-        QByteArray rawBody;                // ... as the client sent it (`body` was read from it)
+        QByteArray rawBody;                // the client's request, as it sent it
+        QJsonValue clientStreamOptions;    // its "stream_options" (undefined when absent)
         bool stream = false;
         bool clientWantsUsage = false; // stream_options.include_usage
         // The hold on the key's and groups' limits, settled with the real usage at the end.
@@ -57,6 +57,7 @@ private:
     void startAttempt();
     void answerFromMock();
     QByteArray upstreamBody() const;
+    QJsonObject clientRequest() const;
 
     void onResponseStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers);
     void onData(const QByteArray &data);

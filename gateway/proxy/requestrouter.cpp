@@ -140,39 +140,11 @@ bool authenticate(RequestContext &context, const http::Request &request,
 // What a request may use at most, known before it runs: its prompt (about 4 characters a
 // token) and the completion it allows (max_tokens or max_completion_tokens; 0 when unbounded),
 // priced at the dearest model it may reach.
-KeyLimiter::Reservation reservationFor(const QJsonObject &body, bool embeddings,
+KeyLimiter::Reservation reservationFor(const RequestValidator::PromptSize &size,
                                        const QList<config::ModelConfig> &models,
                                        qint64 *promptEstimate) {
-    qint64 characters = 0;
-    qint64 pieces = 0;
-    const auto addText = [&](const QJsonValue &value) {
-        if (value.isString()) {
-            characters += value.toString().size();
-            ++pieces;
-        } else if (value.isArray()) {
-            for (const QJsonValue &part : value.toArray()) {
-                if (part.isString())
-                    characters += part.toString().size();
-                else
-                    characters += part.toObject().value(QStringLiteral("text")).toString().size();
-                ++pieces;
-            }
-        }
-    };
-    if (embeddings) {
-        addText(body.value(QStringLiteral("input")));
-    } else {
-        for (const QJsonValue &message : body.value(QStringLiteral("messages")).toArray())
-            addText(message.toObject().value(QStringLiteral("content")));
-    }
-    const qint64 prompt = (characters + 3) / 4 + 4 * pieces;
-    qint64 completion = 0;
-    if (!embeddings) {
-        const QJsonValue cap = body.contains(QStringLiteral("max_completion_tokens"))
-                                   ? body.value(QStringLiteral("max_completion_tokens"))
-                                   : body.value(QStringLiteral("max_tokens"));
-        completion = std::max<qint64>(0, cap.toInteger());
-    }
+    const qint64 prompt = (size.characters + 3) / 4 + 4 * size.pieces;
+    const qint64 completion = size.completionCap;
     double cost = 0;
     for (const config::ModelConfig &model : models)
         cost = std::max(cost, prompt * model.inputCostPerMillionTokens / 1e6 +
@@ -478,8 +450,8 @@ void RequestRouter::handleCompletion(const std::shared_ptr<RequestContext> &cont
     plan.endpoint = embeddings ? CompletionExchange::Endpoint::Embeddings
                                : CompletionExchange::Endpoint::ChatCompletions;
     plan.route = *route;
-    plan.body = parsed.body;
     plan.rawBody = request.body;
+    plan.clientStreamOptions = parsed.streamOptions;
     plan.stream = parsed.stream;
     plan.clientWantsUsage = parsed.includeUsage;
     auto findModel = [&](const QString &id) {
@@ -506,9 +478,9 @@ void RequestRouter::handleCompletion(const std::shared_ptr<RequestContext> &cont
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (KeyLimiter *keyLimits = m_services.keyLimits) {
-        KeyLimiter::Decision limits = keyLimits->admit(
-            *key, route->name,
-            reservationFor(parsed.body, embeddings, plan.models, &plan.promptEstimate), now);
+        KeyLimiter::Decision limits =
+            keyLimits->admit(*key, route->name,
+                             reservationFor(parsed.prompt, plan.models, &plan.promptEstimate), now);
         if (limits.refusal) {
             context->sendError(*limits.refusal);
             return;

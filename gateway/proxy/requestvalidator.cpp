@@ -1,8 +1,14 @@
 #include "proxy/requestvalidator.h"
 
+#include "proxy/fastjson.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QJsonParseError>
+
+#include <algorithm>
+#include <cmath>
 
 namespace portico::proxy {
 
@@ -15,9 +21,34 @@ RequestValidator::Outcome refuse(const QString &code, const QString &message,
     return outcome;
 }
 
-} // namespace
+// The reader of reference, QJsonDocument.
 
-RequestValidator::Outcome RequestValidator::common(const QByteArray &body) {
+struct Read {
+    Read(RequestValidator::Outcome refusal = {}) // a refusal converts: `return refuse(...)`
+        : outcome(std::move(refusal)) {}
+    RequestValidator::Outcome outcome;
+    QJsonObject object; // the body, when the outcome is ok
+};
+
+// A message's "content" or the "input" of embeddings: a string, or an array of strings and of
+// parts with a "text".
+void addText(const QJsonValue &value, RequestValidator::PromptSize &size) {
+    if (value.isString()) {
+        size.characters += value.toString().size();
+        ++size.pieces;
+    } else if (value.isArray()) {
+        for (const QJsonValue &part : value.toArray()) {
+            if (part.isString())
+                size.characters += part.toString().size();
+            else
+                size.characters += part.toObject().value(QStringLiteral("text")).toString().size();
+            ++size.pieces;
+        }
+    }
+}
+
+// What both endpoints check, read with QJsonDocument: the reference.
+Read readCommon(const QByteArray &body) {
     if (body.trimmed().isEmpty()) {
         return refuse(QStringLiteral("invalid_json"),
                       QStringLiteral("The request body is empty: send a JSON object with at least "
@@ -61,21 +92,23 @@ RequestValidator::Outcome RequestValidator::common(const QByteArray &body) {
                                      "{\"include_usage\": true}."),
                       QStringLiteral("stream_options"));
     }
-    Parsed parsed;
-    parsed.body = object;
+    RequestValidator::Parsed parsed;
     parsed.model = model.toString();
     parsed.stream = stream.toBool(false);
     parsed.includeUsage = options.toObject().value(QStringLiteral("include_usage")).toBool(false);
-    Outcome outcome;
-    outcome.parsed = std::move(parsed);
-    return outcome;
+    parsed.streamOptions = options;
+    Read read;
+    read.outcome.parsed = std::move(parsed);
+    read.object = object;
+    return read;
 }
 
-RequestValidator::Outcome RequestValidator::chatCompletion(const QByteArray &body) {
-    Outcome outcome = common(body);
+RequestValidator::Outcome chatReference(const QByteArray &body) {
+    Read read = readCommon(body);
+    RequestValidator::Outcome &outcome = read.outcome;
     if (!outcome.ok())
         return outcome;
-    const QJsonValue messages = outcome.parsed->body.value(QStringLiteral("messages"));
+    const QJsonValue messages = read.object.value(QStringLiteral("messages"));
     if (messages.isUndefined() || messages.isNull()) {
         return refuse(QStringLiteral("missing_messages"),
                       QStringLiteral("The request has no \"messages\": send a non-empty array "
@@ -100,14 +133,22 @@ RequestValidator::Outcome RequestValidator::chatCompletion(const QByteArray &bod
     }
     if (!outcome.parsed->stream)
         outcome.parsed->includeUsage = false;
+    RequestValidator::PromptSize &prompt = outcome.parsed->prompt;
+    for (const QJsonValue &message : array)
+        addText(message.toObject().value(QStringLiteral("content")), prompt);
+    const QJsonValue cap = read.object.contains(QStringLiteral("max_completion_tokens"))
+                               ? read.object.value(QStringLiteral("max_completion_tokens"))
+                               : read.object.value(QStringLiteral("max_tokens"));
+    prompt.completionCap = std::max<qint64>(0, cap.toInteger());
     return outcome;
 }
 
-RequestValidator::Outcome RequestValidator::embeddings(const QByteArray &body) {
-    Outcome outcome = common(body);
+RequestValidator::Outcome embeddingsReference(const QByteArray &body) {
+    Read read = readCommon(body);
+    RequestValidator::Outcome &outcome = read.outcome;
     if (!outcome.ok())
         return outcome;
-    const QJsonValue input = outcome.parsed->body.value(QStringLiteral("input"));
+    const QJsonValue input = read.object.value(QStringLiteral("input"));
     if (input.isUndefined() || input.isNull()) {
         return refuse(QStringLiteral("missing_input"),
                       QStringLiteral("The request has no \"input\": send a string or an array of "
@@ -124,7 +165,168 @@ RequestValidator::Outcome RequestValidator::embeddings(const QByteArray &body) {
     // Embeddings are never streamed.
     outcome.parsed->stream = false;
     outcome.parsed->includeUsage = false;
+    addText(input, outcome.parsed->prompt);
     return outcome;
+}
+
+// The fast reader. It returns what the reference would for a body it accepts, and nothing for
+// any body it is not sure of: a refusal is always worded by the reference.
+
+enum class Endpoint { ChatCompletions, Embeddings };
+
+// QJsonValue::toInteger(0) of a number, or nothing when unsure (beyond 2^53, or beyond qint64).
+std::optional<qint64> integerOf(simdjson::dom::element value) {
+    switch (value.type()) {
+    case simdjson::dom::element_type::INT64:
+        return qint64(value.get_int64().value_unsafe());
+    case simdjson::dom::element_type::UINT64:
+        return std::nullopt;
+    case simdjson::dom::element_type::DOUBLE: {
+        const double number = value.get_double().value_unsafe();
+        if (!(std::abs(number) < 9007199254740992.0)) // 2^53
+            return std::nullopt;
+        return std::trunc(number) == number ? qint64(number) : 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+qsizetype textLength(simdjson::dom::element value) {
+    std::string_view text;
+    return value.get(text) == simdjson::SUCCESS ? fastjson::utf16Length(text) : 0;
+}
+
+// addText() of the reference.
+void addTextFast(simdjson::dom::element value, RequestValidator::PromptSize &size) {
+    simdjson::dom::array parts;
+    if (value.is_string()) {
+        size.characters += textLength(value);
+        ++size.pieces;
+    } else if (value.get(parts) == simdjson::SUCCESS) {
+        for (const simdjson::dom::element part : parts) {
+            simdjson::dom::object object;
+            if (part.is_string()) {
+                size.characters += textLength(part);
+            } else if (part.get(object) == simdjson::SUCCESS) {
+                if (const auto text = fastjson::lastMember(object, "text"))
+                    size.characters += textLength(*text);
+            }
+            ++size.pieces;
+        }
+    }
+}
+
+std::optional<RequestValidator::Parsed> readFast(const QByteArray &body, Endpoint endpoint) {
+    thread_local simdjson::dom::parser keptParser;
+    std::optional<simdjson::dom::parser> ownParser;
+    simdjson::dom::element root;
+    simdjson::dom::object object;
+    if (fastjson::parse(body, keptParser, ownParser, root) != simdjson::SUCCESS ||
+        root.get(object) != simdjson::SUCCESS)
+        return std::nullopt;
+
+    RequestValidator::Parsed parsed;
+    std::string_view model;
+    const auto modelValue = fastjson::lastMember(object, "model");
+    if (!modelValue || modelValue->get(model) != simdjson::SUCCESS)
+        return std::nullopt;
+    parsed.model = QString::fromUtf8(model.data(), qsizetype(model.size()));
+    if (parsed.model.trimmed().isEmpty())
+        return std::nullopt;
+
+    if (const auto stream = fastjson::lastMember(object, "stream"); stream && !stream->is_null()) {
+        bool on = false;
+        if (stream->get(on) != simdjson::SUCCESS)
+            return std::nullopt;
+        parsed.stream = on;
+    }
+    if (const auto options = fastjson::lastMember(object, "stream_options")) {
+        simdjson::dom::object members;
+        if (options->is_null()) {
+            parsed.streamOptions = QJsonValue(QJsonValue::Null);
+        } else if (options->get(members) == simdjson::SUCCESS) {
+            // Rare and small: the reference reads it, so that the object is Qt's own.
+            const std::string text = simdjson::minify(*options);
+            parsed.streamOptions =
+                QJsonDocument::fromJson(QByteArray(text.data(), qsizetype(text.size()))).object();
+            bool include = false;
+            if (const auto value = fastjson::lastMember(members, "include_usage");
+                value && value->get(include) == simdjson::SUCCESS)
+                parsed.includeUsage = include;
+        } else {
+            return std::nullopt;
+        }
+    }
+
+    if (endpoint == Endpoint::Embeddings) {
+        const auto input = fastjson::lastMember(object, "input");
+        simdjson::dom::array items;
+        std::string_view text;
+        const bool valid = input && ((input->get(text) == simdjson::SUCCESS && !text.empty()) ||
+                                     (input->get(items) == simdjson::SUCCESS && items.size() > 0));
+        if (!valid)
+            return std::nullopt;
+        parsed.stream = false;
+        parsed.includeUsage = false;
+        addTextFast(*input, parsed.prompt);
+        return parsed;
+    }
+
+    simdjson::dom::array messages;
+    const auto messagesValue = fastjson::lastMember(object, "messages");
+    if (!messagesValue || messagesValue->get(messages) != simdjson::SUCCESS || messages.size() == 0)
+        return std::nullopt;
+    for (const simdjson::dom::element message : messages) {
+        simdjson::dom::object members;
+        if (message.get(members) != simdjson::SUCCESS)
+            return std::nullopt;
+        const auto role = fastjson::lastMember(members, "role");
+        if (!role || !role->is_string())
+            return std::nullopt;
+        if (const auto content = fastjson::lastMember(members, "content"))
+            addTextFast(*content, parsed.prompt);
+    }
+    if (!parsed.stream)
+        parsed.includeUsage = false;
+    auto cap = fastjson::lastMember(object, "max_completion_tokens");
+    if (!cap)
+        cap = fastjson::lastMember(object, "max_tokens");
+    if (cap) {
+        const std::optional<qint64> value = integerOf(*cap);
+        if (!value)
+            return std::nullopt;
+        parsed.prompt.completionCap = std::max<qint64>(0, *value);
+    }
+    return parsed;
+}
+
+RequestValidator::Outcome accepted(RequestValidator::Parsed parsed) {
+    RequestValidator::Outcome outcome;
+    outcome.parsed = std::move(parsed);
+    return outcome;
+}
+
+} // namespace
+
+RequestValidator::Outcome RequestValidator::chatCompletion(const QByteArray &body, Reader reader) {
+    if (reader != Reader::QtOnly) {
+        if (auto parsed = readFast(body, Endpoint::ChatCompletions))
+            return accepted(std::move(*parsed));
+        if (reader == Reader::FastOnly)
+            return {};
+    }
+    return chatReference(body);
+}
+
+RequestValidator::Outcome RequestValidator::embeddings(const QByteArray &body, Reader reader) {
+    if (reader != Reader::QtOnly) {
+        if (auto parsed = readFast(body, Endpoint::Embeddings))
+            return accepted(std::move(*parsed));
+        if (reader == Reader::FastOnly)
+            return {};
+    }
+    return embeddingsReference(body);
 }
 
 } // namespace portico::proxy

@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
 #include <vector>
 
 namespace portico::proxy {
@@ -125,7 +126,7 @@ std::vector<Member> membersOf(const QByteArray &text, qsizetype *closingBrace) {
 
 } // namespace
 
-QByteArray upstreamRequestBody(const QByteArray &clientBody, const QJsonObject &parsed,
+QByteArray upstreamRequestBody(const QByteArray &clientBody, const QJsonValue &clientStreamOptions,
                                const QString &upstreamModel, const QJsonObject &params,
                                bool askForUsage) {
     qsizetype closingBrace = 0;
@@ -139,7 +140,7 @@ QByteArray upstreamRequestBody(const QByteArray &clientBody, const QJsonObject &
         // Usage of a stream only comes in its last chunk, and only when asked for.
         // The client's options, else the route's default ones.
         QJsonObject options =
-            (parsed.contains(optionsName) ? parsed.value(optionsName) : params.value(optionsName))
+            (clientStreamOptions.isUndefined() ? params.value(optionsName) : clientStreamOptions)
                 .toObject();
         options.insert(QStringLiteral("include_usage"), true);
         streamOptions = jsonText(options);
@@ -179,9 +180,14 @@ QByteArray upstreamRequestBody(const QByteArray &clientBody, const QJsonObject &
     };
     if (!sawModel)
         add(modelName, model);
+    const auto clientSent = [&members](const QString &name) {
+        const QByteArray utf8 = name.toUtf8();
+        return std::any_of(members.begin(), members.end(),
+                           [&utf8](const Member &member) { return member.name == utf8; });
+    };
     // The route's params are defaults: a value the client sent explicitly wins.
     for (auto it = params.constBegin(); it != params.constEnd(); ++it) {
-        if (!parsed.contains(it.key()) && it.key() != modelName &&
+        if (!clientSent(it.key()) && it.key() != modelName &&
             !(askForUsage && it.key() == optionsName))
             add(it.key(), jsonText(it.value()));
     }

@@ -1,13 +1,16 @@
 #include "proxy/upstreamusage.h"
 
+#include "proxy/fastjson.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
-
-#include <simdjson.h>
 
 #include <algorithm>
 
 namespace portico::proxy {
+
+using fastjson::lastMember;
+using fastjson::utf16Length;
 
 namespace {
 
@@ -63,27 +66,6 @@ qint64 tokenCount(simdjson::dom::element value) {
     }
 }
 
-// The last member called `name` (QJsonObject keeps the last of duplicates).
-std::optional<simdjson::dom::element> lastMember(simdjson::dom::object object,
-                                                 std::string_view name) {
-    std::optional<simdjson::dom::element> found;
-    for (const simdjson::dom::key_value_pair member : object) {
-        if (member.key == name)
-            found = member.value;
-    }
-    return found;
-}
-
-qsizetype utf16Length(std::string_view utf8) {
-    qsizetype units = 0;
-    for (const char c : utf8) {
-        const auto byte = static_cast<unsigned char>(c);
-        if ((byte & 0xC0) != 0x80)
-            units += byte >= 0xF0 ? 2 : 1; // a 4-byte sequence is a surrogate pair
-    }
-    return units;
-}
-
 AnswerFacts factsOf(const QJsonObject &object) {
     AnswerFacts facts;
     facts.isObject = true;
@@ -102,20 +84,13 @@ AnswerFacts factsOf(const QJsonObject &object) {
     return facts;
 }
 
-// Answers up to this size are read with the thread's parser, which keeps its buffers for the
-// next one; a larger one gets a parser of its own, so that one big answer does not leave each
-// worker holding its size for good.
-constexpr size_t kKeptParserBytes = 1024 * 1024;
-
 } // namespace
 
 AnswerFacts readAnswer(const QByteArray &json) {
     thread_local simdjson::dom::parser keptParser;
     std::optional<simdjson::dom::parser> ownParser;
-    simdjson::dom::parser &parser =
-        size_t(json.size()) <= kKeptParserBytes ? keptParser : ownParser.emplace();
     simdjson::dom::element root;
-    if (parser.parse(json.constData(), size_t(json.size()), true).get(root) != simdjson::SUCCESS) {
+    if (fastjson::parse(json, keptParser, ownParser, root) != simdjson::SUCCESS) {
         const QJsonDocument document = QJsonDocument::fromJson(json);
         return document.isObject() ? factsOf(document.object()) : AnswerFacts{};
     }
