@@ -23,6 +23,17 @@ const char kInsertSql[] =
     "INSERT INTO usage (time, request_id, key_uuid, key_name, route, model_id, provider, stream, "
     "status, error_code, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, "
     "old_secret, tokens_estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr int kColumns = 17;
+constexpr int kRowsPerInsert = 32;
+
+// kInsertSql with kRowsPerInsert rows of values.
+QByteArray insertManySql() {
+    QByteArray sql = kInsertSql;
+    const QByteArray values = sql.mid(sql.indexOf("(?"));
+    for (int row = 1; row < kRowsPerInsert; ++row)
+        sql += ", " + values;
+    return sql;
+}
 
 // A row's strings as UTF-8, side by side in one buffer that outlives the step, so SQLite reads
 // them where they are (SQLITE_STATIC). SQLite stores UTF-8: strings bound as UTF-16 were
@@ -80,6 +91,9 @@ void UsageWriter::release() {
     if (m_sqliteInsert)
         sqlite3_finalize(m_sqliteInsert);
     m_sqliteInsert = nullptr;
+    if (m_sqliteInsertMany)
+        sqlite3_finalize(m_sqliteInsertMany);
+    m_sqliteInsertMany = nullptr;
     // Qt closes a connection with sqlite3_close(), which cannot close it while our statement
     // lives, and forgets the handle all the same: had the connection been closed under this
     // writer, the handle (its memory and the file) would stay open for ever. Now that the
@@ -103,7 +117,10 @@ Status UsageWriter::prepareFor(const QSqlDatabase &connection) {
     if (sqlite3 *const handle = m_db.isPostgres() ? nullptr : driverHandle(connection)) {
         m_sqlite = handle;
         m_sqliteConnection = connection;
-        if (sqlite3_prepare_v2(m_sqlite, kInsertSql, -1, &m_sqliteInsert, nullptr) != SQLITE_OK) {
+        const QByteArray manySql = insertManySql();
+        if (sqlite3_prepare_v2(m_sqlite, kInsertSql, -1, &m_sqliteInsert, nullptr) != SQLITE_OK ||
+            sqlite3_prepare_v2(m_sqlite, manySql.constData(), int(manySql.size()),
+                               &m_sqliteInsertMany, nullptr) != SQLITE_OK) {
             const Error error = databaseError(
                 QSqlError(QString(), QString::fromUtf8(sqlite3_errmsg(m_sqlite)),
                           QSqlError::StatementError, QString::number(sqlite3_errcode(m_sqlite))),
@@ -136,35 +153,51 @@ Status UsageWriter::prepareFor(const QSqlDatabase &connection) {
 }
 
 Status UsageWriter::insertSqlite(const QList<UsageRecord> &rows) {
-    sqlite3_stmt *statement = m_sqliteInsert;
-    Utf8Row texts;
-    for (const UsageRecord &row : rows) {
-        texts.reset({&row.requestId, &row.keyUuid, &row.keyName, &row.route, &row.modelId,
-                     &row.provider, &row.errorCode});
-        sqlite3_bind_int64(statement, 1, row.time.toMSecsSinceEpoch());
-        for (int text = 0; text < 6; ++text)
-            texts.bind(statement, 2 + text, text);
-        sqlite3_bind_int(statement, 8, row.stream ? 1 : 0);
-        sqlite3_bind_int(statement, 9, row.status);
-        texts.bind(statement, 10, 6);
-        sqlite3_bind_int64(statement, 11, row.promptTokens);
-        sqlite3_bind_int64(statement, 12, row.completionTokens);
-        sqlite3_bind_double(statement, 13, row.costUsd);
-        sqlite3_bind_int64(statement, 14, row.latencyMs);
-        sqlite3_bind_int64(statement, 15, row.ttftMs);
-        sqlite3_bind_int(statement, 16, row.oldSecret ? 1 : 0);
-        sqlite3_bind_int(statement, 17, row.tokensEstimated ? 1 : 0);
+    std::array<Utf8Row, kRowsPerInsert> texts; // alive until the step: SQLite reads them there
+    const auto bindRow = [&texts](sqlite3_stmt *statement, int slot, const UsageRecord &row) {
+        Utf8Row &text = texts[size_t(slot)];
+        const int first = slot * kColumns;
+        text.reset({&row.requestId, &row.keyUuid, &row.keyName, &row.route, &row.modelId,
+                    &row.provider, &row.errorCode});
+        sqlite3_bind_int64(statement, first + 1, row.time.toMSecsSinceEpoch());
+        for (int column = 0; column < 6; ++column)
+            text.bind(statement, first + 2 + column, column);
+        sqlite3_bind_int(statement, first + 8, row.stream ? 1 : 0);
+        sqlite3_bind_int(statement, first + 9, row.status);
+        text.bind(statement, first + 10, 6);
+        sqlite3_bind_int64(statement, first + 11, row.promptTokens);
+        sqlite3_bind_int64(statement, first + 12, row.completionTokens);
+        sqlite3_bind_double(statement, first + 13, row.costUsd);
+        sqlite3_bind_int64(statement, first + 14, row.latencyMs);
+        sqlite3_bind_int64(statement, first + 15, row.ttftMs);
+        sqlite3_bind_int(statement, first + 16, row.oldSecret ? 1 : 0);
+        sqlite3_bind_int(statement, first + 17, row.tokensEstimated ? 1 : 0);
+    };
+    const auto step = [this](sqlite3_stmt *statement) -> Status {
         const int result = sqlite3_step(statement);
         // Read the error before reset(), which returns it again but may clear the message.
         const int code = result == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(m_sqlite);
         const QString message =
             result == SQLITE_DONE ? QString() : QString::fromUtf8(sqlite3_errmsg(m_sqlite));
         sqlite3_reset(statement);
-        sqlite3_clear_bindings(statement); // no pointer into this row's strings is kept
+        sqlite3_clear_bindings(statement); // no pointer into these rows' strings is kept
         if (result != SQLITE_DONE)
             return databaseError(
                 QSqlError(QString(), message, QSqlError::StatementError, QString::number(code)),
                 QStringLiteral("recording usage"));
+        return {};
+    };
+    qsizetype next = 0;
+    for (; rows.size() - next >= kRowsPerInsert; next += kRowsPerInsert) {
+        for (int slot = 0; slot < kRowsPerInsert; ++slot)
+            bindRow(m_sqliteInsertMany, slot, rows[next + slot]);
+        if (Status s = step(m_sqliteInsertMany); !s)
+            return s;
+    }
+    for (; next < rows.size(); ++next) {
+        bindRow(m_sqliteInsert, 0, rows[next]);
+        if (Status s = step(m_sqliteInsert); !s)
+            return s;
     }
     return {};
 }

@@ -23,7 +23,9 @@ class Database;
 // and a QHash per placeholder): on SQLite the raw rows are bound and stepped through the
 // connection's own sqlite3 handle instead (QSqlDriver::handle(), the same database connection
 // and transaction), which made metering cost a third of what it did (docs/PERFORMANCE.md, S8).
-// PostgreSQL goes through QSqlQuery, prepared for each batch (see insert()).
+// PostgreSQL goes through QSqlQuery, prepared for each batch (see insert()). On SQLite a batch's
+// rows go in by 32 per statement: each statement's execution opens a cursor on the table and on
+// each index and closes them again, which cost a row about as much as its B-tree inserts.
 //
 // Not thread-safe: one writer per thread, used and destroyed in the thread that made it (the
 // thread's connection must outlive it).
@@ -48,9 +50,10 @@ private:
     // connection may be closed and opened again, and then they are prepared again.
     quint64 m_openSerial = 0;
     sqlite3 *m_sqlite = nullptr;
-    QSqlDatabase m_sqliteConnection; // the connection m_sqlite belongs to (see release())
-    sqlite3_stmt *m_sqliteInsert = nullptr;
-    std::optional<QSqlQuery> m_insert; // PostgreSQL
+    QSqlDatabase m_sqliteConnection;        // the connection m_sqlite belongs to (see release())
+    sqlite3_stmt *m_sqliteInsert = nullptr; // one row
+    sqlite3_stmt *m_sqliteInsertMany = nullptr; // kRowsPerInsert rows (see insertSqlite())
+    std::optional<QSqlQuery> m_insert;          // PostgreSQL
     std::optional<QSqlQuery> m_hourly;
     std::optional<QSqlQuery> m_daily;
 };
