@@ -17,6 +17,15 @@ QByteArrayView trimmed(QByteArrayView text) {
 
 // Whether a comma-separated header value holds `token` (case-insensitive), as "Connection:
 // keep-alive, close" or "Transfer-Encoding: gzip, chunked" do.
+// An ASCII-lower-cased copy in one allocation (toByteArray().toLower() made two).
+QByteArray lowerCase(QByteArrayView text) {
+    QByteArray lower(text.size(), Qt::Uninitialized);
+    char *out = lower.data();
+    for (const char c : text)
+        *out++ = c >= 'A' && c <= 'Z' ? char(c + ('a' - 'A')) : c;
+    return lower;
+}
+
 bool hasToken(QByteArrayView value, QByteArrayView token) {
     for (qsizetype start = 0; start <= value.size();) {
         qsizetype comma = value.indexOf(',', start);
@@ -114,6 +123,7 @@ ResponseParser::State ResponseParser::feed(const char *data, qsizetype size, Res
 bool ResponseParser::parseHead(ResponseSink &sink) {
     QByteArrayView head(m_head);
     QList<QPair<QByteArray, QByteArray>> headers;
+    headers.reserve(12);
     int status = 0;
     bool http10 = false;
     bool first = true;
@@ -143,7 +153,7 @@ bool ResponseParser::parseHead(ResponseSink &sink) {
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             continue; // not a header: ignored, as libcurl does
-        headers.append({trimmed(line.first(colon)).toByteArray().toLower(),
+        headers.append({lowerCase(trimmed(line.first(colon))),
                         trimmed(line.sliced(colon + 1)).toByteArray()});
     }
     m_head.clear();
