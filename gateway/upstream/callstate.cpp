@@ -1,7 +1,6 @@
 #include "upstream/callstate.h"
 
 #include <QMetaObject>
-#include <QPointer>
 
 namespace portico::upstream::detail {
 
@@ -87,21 +86,26 @@ void CallState::deliver() {
         }
     }
 
-    // A slot may delete, cancel or pause the call; check before each further signal.
-    const QPointer<UpstreamCall> guard(target);
+    // A slot may delete, cancel or pause the call; check before each further signal. Deleting
+    // the call cancels it (~UpstreamCall), and the caller's reference keeps this state alive.
     const auto stillWanted = [&] {
-        if (!guard)
-            return false;
         std::lock_guard lock(m_mutex);
         return !m_cancelled;
     };
+    UpstreamCall::Receiver *const receiver = target->m_receiver;
     if (emitStarted) {
-        Q_EMIT target->responseStarted(status, headers);
+        if (receiver)
+            receiver->upstreamResponseStarted(status, headers);
+        else
+            Q_EMIT target->responseStarted(status, headers);
         if (!stillWanted())
             return;
     }
     if (!data.isEmpty()) {
-        Q_EMIT target->dataReceived(data);
+        if (receiver)
+            receiver->upstreamDataReceived(data);
+        else
+            Q_EMIT target->dataReceived(data);
         if (!stillWanted())
             return;
     }
@@ -115,7 +119,10 @@ void CallState::deliver() {
                 return;
             }
         }
-        Q_EMIT target->finished(failure, message);
+        if (receiver)
+            receiver->upstreamFinished(failure, message);
+        else
+            Q_EMIT target->finished(failure, message);
     }
 }
 
