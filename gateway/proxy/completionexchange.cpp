@@ -125,10 +125,7 @@ void CompletionExchange::startAttempt() {
     request.connectTimeoutMs = std::min(kConnectTimeoutMs, request.totalTimeoutMs);
 
     m_call = m_context->services().upstream->start(request, this);
-    connect(m_call, &upstream::UpstreamCall::responseStarted, this,
-            &CompletionExchange::onResponseStarted);
-    connect(m_call, &upstream::UpstreamCall::dataReceived, this, &CompletionExchange::onData);
-    connect(m_call, &upstream::UpstreamCall::finished, this, &CompletionExchange::onFinished);
+    m_call->setReceiver(this); // a child of this exchange: it cannot outlive it
 }
 
 // Only the demo model reads the whole request; a proxied one passes through unparsed.
@@ -178,8 +175,8 @@ void CompletionExchange::answerFromMock() {
     finish(200, {});
 }
 
-void CompletionExchange::onResponseStarted(int status,
-                                           const QList<QPair<QByteArray, QByteArray>> &headers) {
+void CompletionExchange::upstreamResponseStarted(
+    int status, const QList<QPair<QByteArray, QByteArray>> &headers) {
     if (m_done)
         return;
     m_upstreamStatus = status;
@@ -209,7 +206,7 @@ void CompletionExchange::onResponseStarted(int status,
         m_upstreamBody.reserve(length);
 }
 
-void CompletionExchange::onData(const QByteArray &data) {
+void CompletionExchange::upstreamDataReceived(const QByteArray &data) {
     if (m_done)
         return;
     if (m_streaming) {
@@ -340,7 +337,7 @@ void CompletionExchange::onDrained() {
     }
 }
 
-void CompletionExchange::onFinished(upstream::FailureKind failure, const QString &message) {
+void CompletionExchange::upstreamFinished(upstream::FailureKind failure, const QString &message) {
     if (m_done)
         return;
     if (m_clientGone) {

@@ -22,7 +22,7 @@ class RequestContext;
 // on connection errors and 5xx/429 answers while nothing has reached the client yet, answers
 // mock models in-process, relays streams event by event with back-pressure, and fills the usage
 // row. Lives in the worker thread of its connection and deletes itself when done.
-class CompletionExchange : public QObject {
+class CompletionExchange : public QObject, private upstream::UpstreamCall::Receiver {
     Q_OBJECT
 public:
     enum class Endpoint { ChatCompletions, Embeddings };
@@ -59,9 +59,11 @@ private:
     QByteArray upstreamBody() const;
     QJsonObject clientRequest() const;
 
-    void onResponseStarted(int status, const QList<QPair<QByteArray, QByteArray>> &headers);
-    void onData(const QByteArray &data);
-    void onFinished(upstream::FailureKind failure, const QString &message);
+    // UpstreamCall::Receiver: the upstream call's reports.
+    void upstreamResponseStarted(int status,
+                                 const QList<QPair<QByteArray, QByteArray>> &headers) override;
+    void upstreamDataReceived(const QByteArray &data) override;
+    void upstreamFinished(upstream::FailureKind failure, const QString &message) override;
     void onClientGone();
     void finishAfterClientGone();
     void onDrained();

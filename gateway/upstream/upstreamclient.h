@@ -26,12 +26,36 @@ struct UpstreamRequest {
 // Why a call ended without an HTTP answer.
 enum class FailureKind { None, Connect, Timeout, Cancelled, Other };
 
+namespace detail {
+class CallState;
+}
+
 // One upstream call. Its signals are delivered in the thread of the QObject it was created for
 // (the `context` passed to UpstreamClient::start), so a handler never needs locks.
 class UpstreamCall : public QObject {
     Q_OBJECT
 public:
+    // The same three reports as the signals, as plain calls: a receiver set with setReceiver()
+    // gets them instead of the signals. The gateway receives them so: three connections and
+    // three signal emissions per request cost it more than the rest of the call's delivery.
+    class Receiver {
+    public:
+        virtual void
+        upstreamResponseStarted(int status,
+                                const QList<QPair<QByteArray, QByteArray>> &headers) = 0;
+        virtual void upstreamDataReceived(const QByteArray &data) = 0;
+        virtual void upstreamFinished(FailureKind failure, const QString &message) = 0;
+
+    protected:
+        ~Receiver() = default;
+    };
+
     ~UpstreamCall() override;
+
+    // From now on the reports go to `receiver` and no signal is emitted. It must outlive the
+    // call (or delete the call first); the same rules as for slots apply (it may cancel, pause or
+    // delete the call from any report).
+    void setReceiver(Receiver *receiver) { m_receiver = receiver; }
 
     // Stops the transfer (for example because the client went away). No signal follows.
     void cancel();
@@ -49,9 +73,11 @@ Q_SIGNALS:
 
 private:
     friend class UpstreamClient;
+    friend class detail::CallState;
     struct State;
     explicit UpstreamCall(std::shared_ptr<State> state, QObject *parent);
     std::shared_ptr<State> m_state;
+    Receiver *m_receiver = nullptr;
 };
 
 // The shared client. Each thread that starts calls gets a libcurl multi handle of its own, with
