@@ -3,6 +3,8 @@
 #include "http/connection.h"
 #include "http/httpmessages.h"
 
+#include <cstdio>
+
 namespace portico::http {
 
 ConnectionResponder::ConnectionResponder(Connection *connection, bool keepAlive, bool http10,
@@ -18,12 +20,16 @@ void ConnectionResponder::send(int status, const QByteArray &contentType, const 
         qWarning("portico::http: send() on a responder that has already answered");
         return;
     }
-    QByteArray framing;
+    // "Content-Length: N\r\n", without a temporary string.
+    char framing[40];
+    qsizetype framingSize = 0;
     if (status >= 200 && status != 204 && status != 304)
-        framing = QByteArrayLiteral("Content-Length: ") + QByteArray::number(body.size()) +
-                  QByteArrayLiteral("\r\n");
-    QByteArray out = head(status, contentType, extraHeaders, framing);
-    if (statusHasBody(status) && !m_headRequest)
+        framingSize = std::snprintf(framing, sizeof framing, "Content-Length: %lld\r\n",
+                                    static_cast<long long>(body.size()));
+    const bool withBody = statusHasBody(status) && !m_headRequest;
+    QByteArray out = head(status, contentType, extraHeaders, QByteArrayView(framing, framingSize),
+                          withBody ? body.size() : 0);
+    if (withBody)
         out += body;
     write(out);
     finish();
@@ -116,7 +122,8 @@ void ConnectionResponder::checkDrained() {
 }
 
 QByteArray ConnectionResponder::head(int status, const QByteArray &contentType,
-                                     const QList<Header> &extraHeaders, const QByteArray &framing) {
+                                     const QList<Header> &extraHeaders, QByteArrayView framing,
+                                     qsizetype bodySize) {
     for (const Header &header : extraHeaders) {
         if (header.name.compare("Connection", Qt::CaseInsensitive) == 0 &&
             header.value.toLower().contains("close"))
@@ -126,7 +133,7 @@ QByteArray ConnectionResponder::head(int status, const QByteArray &contentType,
         m_keepAlive = false;
 
     QByteArray out;
-    out.reserve(256);
+    out.reserve(256 + bodySize);
     out += QByteArrayLiteral("HTTP/1.1 ") + QByteArray::number(status) + ' ' +
            reasonPhrase(status) + QByteArrayLiteral("\r\nDate: ") + httpDateNow() +
            QByteArrayLiteral("\r\n");

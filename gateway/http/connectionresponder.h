@@ -41,8 +41,9 @@ public:
 private:
     enum class State { Fresh, Streaming, Finished };
 
+    // The status line and headers; `bodySize` is room reserved for the body that follows.
     QByteArray head(int status, const QByteArray &contentType, const QList<Header> &extraHeaders,
-                    const QByteArray &framing);
+                    QByteArrayView framing, qsizetype bodySize = 0);
     void write(const QByteArray &data);
     void finish();
 
