@@ -66,7 +66,7 @@ void CompletionExchange::start() {
 }
 
 QString CompletionExchange::clientLabel() const {
-    return QStringLiteral("The upstream model of the route '%1'").arg(m_plan.route.name);
+    return QStringLiteral("The upstream model of the route '%1'").arg(m_plan.route->name);
 }
 
 QString CompletionExchange::modelLabel() const {
@@ -136,7 +136,7 @@ QJsonObject CompletionExchange::clientRequest() const {
 void CompletionExchange::answerFromMock() {
     http::Responder *responder = m_context->responder();
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const QString routeName = m_plan.route.name;
+    const QString routeName = m_plan.route->name;
     if (m_plan.endpoint == Endpoint::Embeddings) {
         qint64 tokens = 0;
         const QByteArray body = MockProvider::embeddings(clientRequest(), routeName, &tokens);
@@ -556,7 +556,7 @@ void CompletionExchange::finish(int status, const QString &errorCode) {
     usage.completionTokens = m_completionTokens;
     usage.costUsd = m_promptTokens * model().inputCostPerMillionTokens / 1e6 +
                     m_completionTokens * model().outputCostPerMillionTokens / 1e6;
-    m_context->services().limiter->recordConsumption(usage.keyUuid, m_plan.route, m_promptTokens,
+    m_context->services().limiter->recordConsumption(usage.keyUuid, *m_plan.route, m_promptTokens,
                                                      m_completionTokens, usage.costUsd,
                                                      QDateTime::currentMSecsSinceEpoch());
     if (m_plan.limits)

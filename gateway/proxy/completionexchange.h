@@ -29,10 +29,14 @@ public:
 
     struct Plan {
         Endpoint endpoint = Endpoint::ChatCompletions;
-        config::RouteConfig route;
-        QList<config::ModelConfig> models; // the first, then its fallbacks
-        QByteArray rawBody;                // the client's request, as it sent it
-        QJsonValue clientStreamOptions;    // its "stream_options" (undefined when absent)
+        // The config the request was routed with; `route` and `models` point into it, and it
+        // lives as long as the exchange (a reload makes a new one). Copying the route and the
+        // models cost more than the rest of setting up the exchange.
+        std::shared_ptr<const config::GatewayConfig> config;
+        const config::RouteConfig *route = nullptr;
+        QList<const config::ModelConfig *> models; // the first, then its fallbacks
+        QByteArray rawBody;                        // the client's request, as it sent it
+        QJsonValue clientStreamOptions;            // its "stream_options" (undefined when absent)
         bool stream = false;
         bool clientWantsUsage = false; // stream_options.include_usage
         // The hold on the key's and groups' limits, settled with the real usage at the end.
@@ -53,7 +57,7 @@ private:
         bool fallback = false;  // next model of the chain
     };
 
-    const config::ModelConfig &model() const { return m_plan.models.at(m_modelIndex); }
+    const config::ModelConfig &model() const { return *m_plan.models.at(m_modelIndex); }
     void startAttempt();
     void answerFromMock();
     QByteArray upstreamBody() const;

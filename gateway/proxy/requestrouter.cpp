@@ -141,14 +141,14 @@ bool authenticate(RequestContext &context, const http::Request &request,
 // token) and the completion it allows (max_tokens or max_completion_tokens; 0 when unbounded),
 // priced at the dearest model it may reach.
 KeyLimiter::Reservation reservationFor(const RequestValidator::PromptSize &size,
-                                       const QList<config::ModelConfig> &models,
+                                       const QList<const config::ModelConfig *> &models,
                                        qint64 *promptEstimate) {
     const qint64 prompt = (size.characters + 3) / 4 + 4 * size.pieces;
     const qint64 completion = size.completionCap;
     double cost = 0;
-    for (const config::ModelConfig &model : models)
-        cost = std::max(cost, prompt * model.inputCostPerMillionTokens / 1e6 +
-                                  completion * model.outputCostPerMillionTokens / 1e6);
+    for (const config::ModelConfig *model : models)
+        cost = std::max(cost, prompt * model->inputCostPerMillionTokens / 1e6 +
+                                  completion * model->outputCostPerMillionTokens / 1e6);
     *promptEstimate = prompt;
     return {double(prompt + completion), cost};
 }
@@ -449,7 +449,8 @@ void RequestRouter::handleCompletion(const std::shared_ptr<RequestContext> &cont
     CompletionExchange::Plan plan;
     plan.endpoint = embeddings ? CompletionExchange::Endpoint::Embeddings
                                : CompletionExchange::Endpoint::ChatCompletions;
-    plan.route = *route;
+    plan.config = config;
+    plan.route = route;
     plan.rawBody = request.body;
     plan.clientStreamOptions = parsed.streamOptions;
     plan.stream = parsed.stream;
@@ -464,7 +465,7 @@ void RequestRouter::handleCompletion(const std::shared_ptr<RequestContext> &cont
     }
     for (const auto &id : chain) {
         if (const config::ModelConfig *model = findModel(id))
-            plan.models.append(*model);
+            plan.models.append(model);
     }
     if (plan.models.isEmpty()) {
         ApiError error = ApiError::internal(
