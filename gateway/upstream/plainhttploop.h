@@ -78,6 +78,7 @@ private:
     void setDeadline(Exchange *exchange, qint64 dueMs);
     void clearDeadline(Exchange *exchange);
     void onTimer();
+    void sweepIdle();
 
     bool m_working = false;
     bool m_shutDown = false;
@@ -89,6 +90,7 @@ private:
     // new deadline is earlier than that (deadlines of calls started later are mostly later).
     std::multimap<qint64, Exchange *> m_deadlines;
     QTimer m_timer;
+    QTimer m_sweepTimer; // sweepIdle(), while the pool is not empty
     qint64 m_timerDueMs = 0;
 };
 

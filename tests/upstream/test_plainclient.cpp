@@ -2,6 +2,7 @@
 // against a scripted upstream on loopback that answers byte for byte as each test says.
 #include "upstream/upstreamclient.h"
 
+#include <QFile>
 #include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -61,6 +62,7 @@ public:
     QByteArray url() const {
         return "http://127.0.0.1:" + QByteArray::number(m_server.serverPort()) + "/v1/x";
     }
+    quint16 port() const { return m_server.serverPort(); }
     int connections = 0;
     int requests = 0;
     QList<QByteArray> heads; // of every request, as received
@@ -102,6 +104,22 @@ Outcome call(UpstreamClient &client, const QByteArray &url) {
     // An unfinished call shows as finished == false in the caller's checks.
     (void)QTest::qWaitFor([&] { return outcome.finished; }, kWaitMs);
     return outcome;
+}
+
+// Sockets of this process connected to `port` on 127.0.0.1 that the peer has closed and this
+// side has not (TCP state CLOSE_WAIT), from /proc/net/tcp.
+int closeWaitSocketsTo(quint16 port) {
+    QFile table(QStringLiteral("/proc/net/tcp"));
+    if (!table.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray remote = ":" + QByteArray::number(port, 16).toUpper().rightJustified(4, '0');
+    int count = 0;
+    for (const QByteArray &line : table.readAll().split('\n')) {
+        const QList<QByteArray> fields = line.simplified().split(' ');
+        if (fields.size() > 3 && fields.at(2).endsWith(remote) && fields.at(3) == "08")
+            ++count;
+    }
+    return count;
 }
 
 // One call to a scripted upstream of its own; `requests` says how many requests it received.
@@ -151,6 +169,26 @@ private Q_SLOTS:
         QCOMPARE(second.status, 200);
         QCOMPARE(upstream.connections, 2);
         QCOMPARE(upstream.requests, 3);
+    }
+
+    // Idle connections are not watched by the event loop (each watched one costs every pass of
+    // it), so one the upstream closes is closed here by the periodic sweep of the pool, and the
+    // next call opens a new one.
+    void idleConnectionClosedByTheUpstreamIsSwept() {
+        ScriptedUpstream upstream([](int, int) { return kOk; });
+        QVERIFY(upstream.listen());
+        UpstreamClient client;
+        QCOMPARE(call(client, upstream.url()).status, 200);
+        const QList<QTcpSocket *> served = upstream.findChildren<QTcpSocket *>();
+        QCOMPARE(served.size(), 1);
+        served.first()->disconnectFromHost();
+        QTRY_COMPARE_WITH_TIMEOUT(closeWaitSocketsTo(upstream.port()), 1, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(closeWaitSocketsTo(upstream.port()), 0, kWaitMs);
+        const Outcome second = call(client, upstream.url());
+        QCOMPARE(second.failure, FailureKind::None);
+        QCOMPARE(second.status, 200);
+        QCOMPARE(upstream.connections, 2);
+        QCOMPARE(upstream.requests, 2); // no request was sent on the closed connection
     }
 
     // On a new connection the same close is the upstream's failure: no retry here (the
