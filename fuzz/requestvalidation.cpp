@@ -39,6 +39,19 @@ void checkSame(const RequestValidator::Outcome &fast, const RequestValidator::Ou
     PORTICO_FUZZ_CHECK(a.prompt == b.prompt, "the same prompt size");
 }
 
+// One endpoint's validator with its three readers: the default one (fast, then the reference)
+// must give the reference's verdict, and the fast one alone must agree with it on what it takes.
+using Validate = RequestValidator::Outcome (*)(const QByteArray &, RequestValidator::Reader);
+RequestValidator::Outcome validateWithEveryReader(Validate validate, const QByteArray &body) {
+    const RequestValidator::Outcome outcome = validate(body, RequestValidator::Reader::Fast);
+    const RequestValidator::Outcome reference = validate(body, RequestValidator::Reader::QtOnly);
+    checkSame(validate(body, RequestValidator::Reader::FastOnly), reference);
+    PORTICO_FUZZ_CHECK(outcome.ok() == reference.ok() &&
+                           outcome.error.message == reference.error.message,
+                       "the validator's verdict is the reference's");
+    return outcome;
+}
+
 void checkAccepted(const RequestValidator::Parsed &parsed, const QJsonObject &object) {
     PORTICO_FUZZ_CHECK(!parsed.model.trimmed().isEmpty(), "an accepted body names a model");
     PORTICO_FUZZ_CHECK(object.value(QStringLiteral("model")).toString() == parsed.model,
@@ -51,14 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     const QByteArray body(reinterpret_cast<const char *>(data), qsizetype(size));
     const QJsonObject object = QJsonDocument::fromJson(body).object();
 
-    const RequestValidator::Outcome chat = RequestValidator::chatCompletion(body);
-    const RequestValidator::Outcome chatReference =
-        RequestValidator::chatCompletion(body, RequestValidator::Reader::QtOnly);
-    checkSame(RequestValidator::chatCompletion(body, RequestValidator::Reader::FastOnly),
-              chatReference);
-    PORTICO_FUZZ_CHECK(chat.ok() == chatReference.ok() &&
-                           chat.error.message == chatReference.error.message,
-                       "the validator's verdict is the reference's");
+    const RequestValidator::Outcome chat =
+        validateWithEveryReader(&RequestValidator::chatCompletion, body);
     if (chat.ok()) {
         checkAccepted(*chat.parsed, object);
         const QJsonValue messages = object.value(QStringLiteral("messages"));
@@ -74,14 +81,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         checkRefusal(chat);
     }
 
-    const RequestValidator::Outcome embeddings = RequestValidator::embeddings(body);
-    const RequestValidator::Outcome embeddingsReference =
-        RequestValidator::embeddings(body, RequestValidator::Reader::QtOnly);
-    checkSame(RequestValidator::embeddings(body, RequestValidator::Reader::FastOnly),
-              embeddingsReference);
-    PORTICO_FUZZ_CHECK(embeddings.ok() == embeddingsReference.ok() &&
-                           embeddings.error.message == embeddingsReference.error.message,
-                       "the validator's verdict is the reference's");
+    const RequestValidator::Outcome embeddings =
+        validateWithEveryReader(&RequestValidator::embeddings, body);
     if (embeddings.ok()) {
         checkAccepted(*embeddings.parsed, object);
         const QJsonValue input = object.value(QStringLiteral("input"));

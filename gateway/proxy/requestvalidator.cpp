@@ -301,32 +301,30 @@ std::optional<RequestValidator::Parsed> readFast(const QByteArray &body, Endpoin
     return parsed;
 }
 
-RequestValidator::Outcome accepted(RequestValidator::Parsed parsed) {
-    RequestValidator::Outcome outcome;
-    outcome.parsed = std::move(parsed);
-    return outcome;
+// The fast reader first (unless QtOnly), the reference when it declines (unless FastOnly).
+RequestValidator::Outcome validate(const QByteArray &body, Endpoint endpoint,
+                                   RequestValidator::Reader reader) {
+    using Reader = RequestValidator::Reader;
+    if (reader != Reader::QtOnly) {
+        if (auto parsed = readFast(body, endpoint)) {
+            RequestValidator::Outcome outcome;
+            outcome.parsed = std::move(*parsed);
+            return outcome;
+        }
+        if (reader == Reader::FastOnly)
+            return {};
+    }
+    return endpoint == Endpoint::ChatCompletions ? chatReference(body) : embeddingsReference(body);
 }
 
 } // namespace
 
 RequestValidator::Outcome RequestValidator::chatCompletion(const QByteArray &body, Reader reader) {
-    if (reader != Reader::QtOnly) {
-        if (auto parsed = readFast(body, Endpoint::ChatCompletions))
-            return accepted(std::move(*parsed));
-        if (reader == Reader::FastOnly)
-            return {};
-    }
-    return chatReference(body);
+    return validate(body, Endpoint::ChatCompletions, reader);
 }
 
 RequestValidator::Outcome RequestValidator::embeddings(const QByteArray &body, Reader reader) {
-    if (reader != Reader::QtOnly) {
-        if (auto parsed = readFast(body, Endpoint::Embeddings))
-            return accepted(std::move(*parsed));
-        if (reader == Reader::FastOnly)
-            return {};
-    }
-    return embeddingsReference(body);
+    return validate(body, Endpoint::Embeddings, reader);
 }
 
 } // namespace portico::proxy
