@@ -86,7 +86,7 @@ void CallState::deliver() {
         }
     }
 
-    // A slot may delete, cancel or pause the call; check before each further signal. Deleting
+    // A receiver may delete, cancel or pause the call; check before each further report. Deleting
     // the call cancels it (~UpstreamCall), and the caller's reference keeps this state alive.
     const auto stillWanted = [&] {
         std::lock_guard lock(m_mutex);
@@ -94,18 +94,12 @@ void CallState::deliver() {
     };
     UpstreamCall::Receiver *const receiver = target->m_receiver;
     if (emitStarted) {
-        if (receiver)
-            receiver->upstreamResponseStarted(status, headers);
-        else
-            Q_EMIT target->responseStarted(status, headers);
+        receiver->upstreamResponseStarted(status, headers);
         if (!stillWanted())
             return;
     }
     if (!data.isEmpty()) {
-        if (receiver)
-            receiver->upstreamDataReceived(data);
-        else
-            Q_EMIT target->dataReceived(data);
+        receiver->upstreamDataReceived(data);
         if (!stillWanted())
             return;
     }
@@ -119,10 +113,7 @@ void CallState::deliver() {
                 return;
             }
         }
-        if (receiver)
-            receiver->upstreamFinished(failure, message);
-        else
-            Q_EMIT target->finished(failure, message);
+        receiver->upstreamFinished(failure, message);
     }
 }
 

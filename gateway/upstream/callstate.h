@@ -11,7 +11,7 @@
 namespace portico::upstream::detail {
 
 // The transfer writes events in here from inside libcurl's callbacks, where the call's handlers
-// must not run; deliver() hands them over afterwards and emits the signals. Everything happens in
+// must not run; deliver() hands them over afterwards to the call's receiver. Everything happens in
 // the call's thread (that of its TransferLoop); the mutex, uncontended, guards everything from
 // `m_mutex` on all the same. `m_call` is cleared by the UpstreamCall destructor, so an event is
 // only ever delivered to a live object; Qt drops the events still queued for an object when it

@@ -30,32 +30,36 @@ namespace detail {
 class CallState;
 }
 
+// What an UpstreamCall reports, as plain calls (see UpstreamCall::setReceiver()).
+class UpstreamCallReceiver {
+public:
+    virtual void upstreamResponseStarted(int status,
+                                         const QList<QPair<QByteArray, QByteArray>> &headers) = 0;
+    virtual void upstreamDataReceived(const QByteArray &data) = 0;
+    virtual void upstreamFinished(FailureKind failure, const QString &message) = 0;
+
+protected:
+    ~UpstreamCallReceiver() = default;
+};
+
 // One upstream call. Its signals are delivered in the thread of the QObject it was created for
 // (the `context` passed to UpstreamClient::start), so a handler never needs locks.
-class UpstreamCall : public QObject {
+class UpstreamCall : public QObject, private UpstreamCallReceiver {
     Q_OBJECT
 public:
-    // The same three reports as the signals, as plain calls: a receiver set with setReceiver()
-    // gets them instead of the signals. The gateway receives them so: three connections and
-    // three signal emissions per request cost it more than the rest of the call's delivery.
-    class Receiver {
-    public:
-        virtual void
-        upstreamResponseStarted(int status,
-                                const QList<QPair<QByteArray, QByteArray>> &headers) = 0;
-        virtual void upstreamDataReceived(const QByteArray &data) = 0;
-        virtual void upstreamFinished(FailureKind failure, const QString &message) = 0;
+    // The same three reports as the signals, as plain calls. By default the call is its own
+    // receiver and emits the signals; a receiver set with setReceiver() gets the reports
+    // instead. The gateway receives them so: three connections and three signal emissions per
+    // request cost it more than the rest of the call's delivery.
+    using Receiver = UpstreamCallReceiver;
 
-    protected:
-        ~Receiver() = default;
-    };
-
+public:
     ~UpstreamCall() override;
 
-    // From now on the reports go to `receiver` and no signal is emitted. It must outlive the
-    // call (or delete the call first); the same rules as for slots apply (it may cancel, pause or
-    // delete the call from any report).
-    void setReceiver(Receiver *receiver) { m_receiver = receiver; }
+    // From now on the reports go to `receiver` and no signal is emitted (null: the signals
+    // again). It must outlive the call (or delete the call first); the same rules as for slots
+    // apply (it may cancel, pause or delete the call from any report).
+    void setReceiver(Receiver *receiver) { m_receiver = receiver ? receiver : this; }
 
     // Stops the transfer (for example because the client went away). No signal follows.
     void cancel();
@@ -77,7 +81,17 @@ private:
     struct State;
     explicit UpstreamCall(std::shared_ptr<State> state, QObject *parent);
     std::shared_ptr<State> m_state;
-    Receiver *m_receiver = nullptr;
+    // Receiver: emits the signals.
+    void upstreamResponseStarted(int status,
+                                 const QList<QPair<QByteArray, QByteArray>> &headers) override {
+        Q_EMIT responseStarted(status, headers);
+    }
+    void upstreamDataReceived(const QByteArray &data) override { Q_EMIT dataReceived(data); }
+    void upstreamFinished(FailureKind failure, const QString &message) override {
+        Q_EMIT finished(failure, message);
+    }
+
+    Receiver *m_receiver = this;
 };
 
 // The shared client. Each thread that starts calls gets a libcurl multi handle of its own, with
