@@ -6,10 +6,6 @@ namespace portico::proxy {
 
 namespace {
 
-bool isBase62(char c) {
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
 Authenticator::Outcome refuse(const QString &code, const QString &message) {
     Authenticator::Outcome outcome;
     outcome.error = ApiError::unauthorized(code, message);
@@ -47,11 +43,7 @@ Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizati
     const QByteArrayView keyBytes = header.sliced(space + 1).trimmed();
     const auto key = [keyBytes] { return QString::fromLatin1(keyBytes); };
 
-    bool wellFormed =
-        keyBytes.size() == store::apikey::kKeyLength && keyBytes.startsWith(store::apikey::kPrefix);
-    for (qsizetype i = 4; wellFormed && i < keyBytes.size(); ++i)
-        wellFormed = isBase62(keyBytes.at(i));
-    if (!wellFormed) {
+    if (!store::apikey::hasKeyShape(keyBytes)) {
         return refuse(QStringLiteral("invalid_api_key"),
                       QStringLiteral("The API key is malformed: Portico keys start with 'ptc_' "
                                      "and are %1 characters long. Check that the key was copied "

@@ -61,14 +61,42 @@ QString checksumFor(QStringView randomPart) {
     return digits;
 }
 
-bool hasValidFormat(QStringView key) {
-    if (key.size() != kKeyLength || !key.startsWith(QLatin1String(kPrefix)))
+namespace {
+
+char16_t unit(QChar c) {
+    return c.unicode();
+}
+
+char16_t unit(char c) {
+    return static_cast<unsigned char>(c);
+}
+
+// For a key as UTF-16 (typed, stored) or as the bytes of a header.
+template <typename View> bool shapeOf(View key) {
+    if (key.size() != kKeyLength)
         return false;
-    const QStringView body = key.mid(kPrefixLength);
-    for (QChar c : body) {
-        if (!isBase62(c))
+    for (qsizetype i = 0; i < key.size(); ++i) {
+        const char16_t c = unit(key[i]);
+        if (i < kPrefixLength ? c != char16_t(kPrefix[i]) : !isBase62(QChar(c)))
             return false;
     }
+    return true;
+}
+
+} // namespace
+
+bool hasKeyShape(QStringView key) {
+    return shapeOf(key);
+}
+
+bool hasKeyShape(QByteArrayView key) {
+    return shapeOf(key);
+}
+
+bool hasValidFormat(QStringView key) {
+    if (!hasKeyShape(key))
+        return false;
+    const QStringView body = key.mid(kPrefixLength);
     return body.mid(kRandomLength) == checksumFor(body.left(kRandomLength));
 }
 

@@ -17,7 +17,12 @@ inline constexpr int kKeyLength = 4 + kRandomLength + kChecksumLength; // 40
 // system's random source fails (never silently weak).
 QString generate();
 
-// True when `key` has the prefix, the length, only base62 characters and a matching checksum.
+// True when `key` has the prefix, the length and only base62 characters (its checksum unchecked:
+// the gateway tells a malformed key from a garbled one).
+bool hasKeyShape(QStringView key);
+bool hasKeyShape(QByteArrayView key);
+
+// True when `key` has the key's shape and a matching checksum.
 bool hasValidFormat(QStringView key);
 
 // The checksum part for a 30-character random part (exposed for tests).

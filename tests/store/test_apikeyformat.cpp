@@ -62,6 +62,8 @@ void TestApiKeyFormat::generatedKeysMatchTheFormat() {
         QVERIFY(format.match(key).hasMatch());
         QVERIFY(key.size() == apikey::kKeyLength);
         QVERIFY(apikey::hasValidFormat(key));
+        QVERIFY(apikey::hasKeyShape(key));
+        QVERIFY(apikey::hasKeyShape(QByteArrayView(key.toLatin1())));
         const QString random = key.mid(4, apikey::kRandomLength);
         const QString expected =
             referenceBase62(referenceCrc32(random.toLatin1()), apikey::kChecksumLength);
@@ -137,23 +139,31 @@ void TestApiKeyFormat::malformedKeysAreRejected_data() {
     const QString random(apikey::kRandomLength, u'0');
     const QString valid = QLatin1String(apikey::kPrefix) + random + apikey::checksumFor(random);
     QTest::addColumn<QString>("key");
-    QTest::newRow("empty") << QString();
-    QTest::newRow("prefix only") << QStringLiteral("ptc_");
-    QTest::newRow("wrong prefix") << QString(QStringLiteral("sk-_") + valid.mid(4));
-    QTest::newRow("upper prefix") << QString(QStringLiteral("PTC_") + valid.mid(4));
-    QTest::newRow("too short") << valid.left(39);
-    QTest::newRow("too long") << QString(valid + QLatin1Char('0'));
-    QTest::newRow("leading space") << QString(QLatin1Char(' ') + valid.left(39));
-    QTest::newRow("trailing newline") << QString(valid.left(39) + QLatin1Char('\n'));
-    QTest::newRow("non-ascii digit") << QString(valid.left(10) + QChar(0x0661) + valid.mid(11));
-    QTest::newRow("punctuation") << QString(valid.left(20) + QLatin1Char('-') + valid.mid(21));
-    QTest::newRow("checksum zeroed") << QString(valid.left(34) + QStringLiteral("000000"));
-    QTest::newRow("bearer") << QString(QStringLiteral("Bearer ") + valid);
+    QTest::addColumn<bool>("shaped"); // prefix, length and characters right: only the checksum
+                                      // wrong (the gateway's "not valid", not "malformed")
+    QTest::newRow("empty") << QString() << false;
+    QTest::newRow("prefix only") << QStringLiteral("ptc_") << false;
+    QTest::newRow("wrong prefix") << QString(QStringLiteral("sk-_") + valid.mid(4)) << false;
+    QTest::newRow("upper prefix") << QString(QStringLiteral("PTC_") + valid.mid(4)) << false;
+    QTest::newRow("too short") << valid.left(39) << false;
+    QTest::newRow("too long") << QString(valid + QLatin1Char('0')) << false;
+    QTest::newRow("leading space") << QString(QLatin1Char(' ') + valid.left(39)) << false;
+    QTest::newRow("trailing newline") << QString(valid.left(39) + QLatin1Char('\n')) << false;
+    QTest::newRow("non-ascii digit")
+        << QString(valid.left(10) + QChar(0x0661) + valid.mid(11)) << false;
+    QTest::newRow("punctuation") << QString(valid.left(20) + QLatin1Char('-') + valid.mid(21))
+                                 << false;
+    QTest::newRow("checksum zeroed") << QString(valid.left(34) + QStringLiteral("000000")) << true;
+    QTest::newRow("bearer") << QString(QStringLiteral("Bearer ") + valid) << false;
 }
 
 void TestApiKeyFormat::malformedKeysAreRejected() {
     QFETCH(QString, key);
+    QFETCH(bool, shaped);
     QVERIFY(!apikey::hasValidFormat(key));
+    QCOMPARE(apikey::hasKeyShape(key), shaped);
+    // The same, as the bytes of an Authorization header.
+    QCOMPARE(apikey::hasKeyShape(QByteArrayView(key.toUtf8())), shaped);
 }
 
 void TestApiKeyFormat::hashIsSha256Hex() {
