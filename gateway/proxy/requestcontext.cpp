@@ -43,12 +43,12 @@ QString RequestContext::newRequestId() {
     generator.fillRange(words);
     static constexpr char kHex[] = "0123456789abcdef";
     QString id(4 + 2 * sizeof words, Qt::Uninitialized);
-    char16_t *out = reinterpret_cast<char16_t *>(id.data());
+    QChar *out = id.data();
     for (const char c : {'r', 'e', 'q', '_'})
-        *out++ = char16_t(c);
+        *out++ = QLatin1Char(c);
     for (const auto byte : QByteArrayView(reinterpret_cast<const char *>(words), sizeof words)) {
-        *out++ = char16_t(kHex[static_cast<unsigned char>(byte) >> 4]);
-        *out++ = char16_t(kHex[static_cast<unsigned char>(byte) & 0xf]);
+        *out++ = QLatin1Char(kHex[static_cast<unsigned char>(byte) >> 4]);
+        *out++ = QLatin1Char(kHex[static_cast<unsigned char>(byte) & 0xf]);
     }
     return id;
 }

@@ -20,6 +20,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -909,6 +910,19 @@ void TestGateway::usageRows() {
         QVERIFY2(byId.contains(id), qPrintable(id));
     // Every request made a row: at least the 200 concurrent ones and the rest.
     QVERIFY(rows->size() >= 250);
+    // Request ids: "req_" and 32 hex digits, each its own (the 200 concurrent requests drew
+    // theirs on both workers' generators); rows of folded refusals have "folded:N".
+    static const QRegularExpression idShape(QStringLiteral("^(req_[0-9a-f]{32}|folded:\\d+)$"));
+    QSet<QString> ownIds;
+    qsizetype ownRows = 0;
+    for (const auto &row : rows.value()) {
+        QVERIFY2(idShape.match(row.requestId).hasMatch(), qPrintable(row.requestId));
+        if (row.requestId.startsWith(QLatin1String("req_"))) {
+            ownIds.insert(row.requestId);
+            ++ownRows;
+        }
+    }
+    QCOMPARE(ownIds.size(), ownRows);
 
     const store::UsageRecord mock =
         byId.value(m_namedIds.value(QStringLiteral("mock"))); // mockChat
