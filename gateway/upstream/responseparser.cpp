@@ -17,15 +17,6 @@ QByteArrayView trimmed(QByteArrayView text) {
 
 // Whether a comma-separated header value holds `token` (case-insensitive), as "Connection:
 // keep-alive, close" or "Transfer-Encoding: gzip, chunked" do.
-// An ASCII-lower-cased copy in one allocation (toByteArray().toLower() made two).
-QByteArray lowerCase(QByteArrayView text) {
-    QByteArray lower(text.size(), Qt::Uninitialized);
-    char *out = lower.data();
-    for (const char c : text)
-        *out++ = c >= 'A' && c <= 'Z' ? char(c + ('a' - 'A')) : c;
-    return lower;
-}
-
 bool hasToken(QByteArrayView value, QByteArrayView token) {
     for (qsizetype start = 0; start <= value.size();) {
         qsizetype comma = value.indexOf(',', start);
@@ -153,7 +144,7 @@ bool ResponseParser::parseHead(ResponseSink &sink) {
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             continue; // not a header: ignored, as libcurl does
-        headers.append({lowerCase(trimmed(line.first(colon))),
+        headers.append({trimmed(line.first(colon)).toByteArray().toLower(), // lowered in place
                         trimmed(line.sliced(colon + 1)).toByteArray()});
     }
     m_head.clear();
