@@ -369,7 +369,9 @@ void PlainHttpLoop::onReadable(Connection *connection) {
         return;
     }
     if (!exchange) {
-        // Idle: the upstream closed it (or sent what nobody asked for). Either way it is done.
+        // Idle connections are not watched (releaseConnection()): this is a readiness seen just
+        // before it went idle, so the upstream closed it or sent what nobody asked for. Either
+        // way it is done.
         closeConnection(connection);
         return;
     }
