@@ -7,8 +7,10 @@
 #include <QSqlDriver>
 #include <QStringEncoder>
 
+#include <algorithm>
 #include <array>
 #include <initializer_list>
+#include <iterator>
 #include <utility>
 
 #include <sqlite3.h>
@@ -23,7 +25,8 @@ const char kInsertSql[] =
     "INSERT INTO usage (time, request_id, key_uuid, key_name, route, model_id, provider, stream, "
     "status, error_code, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, "
     "old_secret, tokens_estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr int kColumns = 17;
+// The placeholders of one row (17): the statement's columns.
+constexpr int kColumns = int(std::count(std::begin(kInsertSql), std::end(kInsertSql), '?'));
 constexpr int kRowsPerInsert = 32;
 
 // kInsertSql with kRowsPerInsert rows of values.
