@@ -89,7 +89,9 @@ int serve(CliContext &context) {
     QString logFile = line.value(QStringLiteral("log-file"));
     if (logFile.isEmpty())
         logFile = QStringLiteral("-");
-    options.log = std::make_shared<metering::GatewayLog>();
+    // No ring of recent entries: nothing in a headless gateway reads it (the desktop's Logs page
+    // does), and keeping it cost every request a copy of its line.
+    options.log = std::make_shared<metering::GatewayLog>(0);
     QString logError;
     if (!options.log->setJsonOutput(logFile, &logError))
         return context.fail(QStringLiteral("log-file"), logError);

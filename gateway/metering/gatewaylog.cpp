@@ -7,9 +7,11 @@
 #include <QMutexLocker>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <limits>
 #include <mutex>
@@ -19,143 +21,164 @@ namespace portico::metering {
 
 namespace {
 
-// JSON string contents: quotes, backslashes and control characters escaped, the rest as UTF-8.
-void appendEscapedUtf8(QByteArray &out, const QString &text) {
-    const QByteArray utf8 = text.toUtf8();
-    out += '"';
-    // Runs of bytes that need no escape are appended whole: byte by byte, appending cost more
-    // than the rest of the line (docs/PERFORMANCE.md, S8).
-    const char *run = utf8.constData();
-    const char *const end = run + utf8.size();
-    for (const char *p = run; p != end; ++p) {
-        const auto byte = static_cast<unsigned char>(*p);
-        if (byte >= 0x20 && *p != '"' && *p != '\\')
-            continue;
-        out.append(run, p - run);
-        run = p + 1;
-        switch (*p) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default: {
-            static constexpr char hex[] = "0123456789abcdef";
-            const char escaped[] = {'\\', 'u', '0', '0', hex[byte >> 4], hex[byte & 0xf]};
-            out.append(escaped, sizeof escaped);
-        }
-        }
-    }
-    out.append(run, end - run);
-    out += '"';
-}
+// The line is written straight into one buffer sized for the worst case (every character
+// escaped as \u00XX): appending piece by piece to a QByteArray cost more than the rest of the
+// line (docs/PERFORMANCE.md, S8).
+class LineWriter {
+public:
+    explicit LineWriter(char *begin)
+        : m_p(begin) {}
+    char *end() const { return m_p; }
 
-// The fields of a line are nearly always ASCII (ids, key and route names, our own messages):
-// escaped straight from UTF-16 into the line, without a UTF-8 copy of each field first. Any
-// other text takes the UTF-8 path.
-void appendJsonString(QByteArray &out, const QString &text) {
-    const qsizetype start = out.size();
-    out.resize(start + 2 + 6 * text.size()); // the longest escape of a character is 6 bytes
-    char *p = out.data() + start;
-    *p++ = '"';
-    for (const QChar character : text) {
-        const char16_t c = character.unicode();
-        if (c >= 0x80) {
-            out.truncate(start);
-            appendEscapedUtf8(out, text);
+    template <qsizetype N> void literal(const char (&text)[N]) {
+        std::memcpy(m_p, text, N - 1);
+        m_p += N - 1;
+    }
+    void bytes(QByteArrayView text) {
+        std::memcpy(m_p, text.data(), size_t(text.size()));
+        m_p += text.size();
+    }
+    void number(qint64 value) { m_p = std::to_chars(m_p, m_p + 20, value).ptr; }
+    // 2026-12-04T05:21:46.123Z, as Qt::ISODateWithMs writes a UTC time. The part up to the
+    // seconds is formatted once per second and thread: QDateTime::toString() per line costs more
+    // than everything else in the line.
+    void isoTime(qint64 msecsSinceEpoch) {
+        thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
+        thread_local QByteArray cachedPrefix;
+        const qint64 second =
+            msecsSinceEpoch >= 0 ? msecsSinceEpoch / 1000 : (msecsSinceEpoch - 999) / 1000;
+        if (second != cachedSecond) {
+            cachedSecond = second;
+            cachedPrefix = QDateTime::fromSecsSinceEpoch(second, Qt::UTC)
+                               .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
+                               .toLatin1();
+        }
+        const int ms = int(msecsSinceEpoch - second * 1000);
+        bytes(cachedPrefix);
+        *m_p++ = '.';
+        *m_p++ = char('0' + ms / 100);
+        *m_p++ = char('0' + ms / 10 % 10);
+        *m_p++ = char('0' + ms % 10);
+        *m_p++ = 'Z';
+    }
+    // A JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
+    // The fields are nearly always ASCII (ids, key and route names, our own messages): those are
+    // escaped straight from UTF-16, without a UTF-8 copy first.
+    void string(const QString &text) {
+        char *const start = m_p;
+        *m_p++ = '"';
+        for (const QChar character : text) {
+            const char16_t c = character.unicode();
+            if (c >= 0x80) {
+                m_p = start;
+                utf8String(text.toUtf8());
+                return;
+            }
+            escaped(c);
+        }
+        *m_p++ = '"';
+    }
+
+    // The most bytes string() writes for a text of `length` UTF-16 units: 6 per unit (\u00XX;
+    // a unit is at most 3 bytes of UTF-8) and the quotes.
+    static qsizetype stringBound(const QString &text) { return 2 + 6 * text.size(); }
+
+private:
+    void utf8String(const QByteArray &utf8) {
+        *m_p++ = '"';
+        // Runs of bytes that need no escape are copied whole.
+        const char *run = utf8.constData();
+        const char *const end = run + utf8.size();
+        for (const char *p = run; p != end; ++p) {
+            const auto byte = static_cast<unsigned char>(*p);
+            if (byte >= 0x20 && *p != '"' && *p != '\\')
+                continue;
+            bytes(QByteArrayView(run, p - run));
+            run = p + 1;
+            escaped(byte);
+        }
+        bytes(QByteArrayView(run, end - run));
+        *m_p++ = '"';
+    }
+    // One character below 0x80 (or a byte of UTF-8), escaped as JSON needs.
+    void escaped(char16_t c) {
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            *m_p++ = char(c);
             return;
         }
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            *p++ = char(c);
-            continue;
-        }
-        *p++ = '\\';
+        *m_p++ = '\\';
         switch (c) {
         case '"':
-            *p++ = '"';
+            *m_p++ = '"';
             break;
         case '\\':
-            *p++ = '\\';
+            *m_p++ = '\\';
             break;
         case '\n':
-            *p++ = 'n';
+            *m_p++ = 'n';
             break;
         case '\r':
-            *p++ = 'r';
+            *m_p++ = 'r';
             break;
         case '\t':
-            *p++ = 't';
+            *m_p++ = 't';
             break;
         default: {
             static constexpr char hex[] = "0123456789abcdef";
-            *p++ = 'u';
-            *p++ = '0';
-            *p++ = '0';
-            *p++ = hex[c >> 4];
-            *p++ = hex[c & 0xf];
+            *m_p++ = 'u';
+            *m_p++ = '0';
+            *m_p++ = '0';
+            *m_p++ = hex[(c >> 4) & 0xf];
+            *m_p++ = hex[c & 0xf];
         }
         }
     }
-    *p++ = '"';
-    out.truncate(p - out.constData());
-}
 
-// 2026-12-04T05:21:46.123Z, as Qt::ISODateWithMs writes a UTC time. The part up to the seconds
-// is formatted once per second and thread; QDateTime::toString() per line costs more than
-// everything else in the line.
-void appendIsoTime(QByteArray &out, qint64 msecsSinceEpoch) {
-    thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
-    thread_local QByteArray cachedPrefix;
-    const qint64 second =
-        msecsSinceEpoch >= 0 ? msecsSinceEpoch / 1000 : (msecsSinceEpoch - 999) / 1000;
-    if (second != cachedSecond) {
-        cachedSecond = second;
-        cachedPrefix = QDateTime::fromSecsSinceEpoch(second, Qt::UTC)
-                           .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
-                           .toLatin1();
+    char *m_p;
+};
+
+QByteArrayView levelName(LogEntry::Level level) {
+    switch (level) {
+    case LogEntry::Level::Debug:
+        return "debug";
+    case LogEntry::Level::Info:
+        return "info";
+    case LogEntry::Level::Warning:
+        return "warning";
+    case LogEntry::Level::Error:
+        return "error";
     }
-    const int ms = int(msecsSinceEpoch - second * 1000);
-    out += cachedPrefix;
-    out += '.';
-    out += char('0' + ms / 100);
-    out += char('0' + ms / 10 % 10);
-    out += char('0' + ms % 10);
-    out += 'Z';
+    return "info";
 }
 
 // One JSON object per line, built by hand: the same object QJsonDocument would write, at a
 // fraction of the cost (one line per request).
 QByteArray jsonLine(const LogEntry &entry) {
-    QByteArray line;
-    line.reserve(160 + 6 * (entry.requestId.size() + entry.keyName.size() + entry.route.size() +
-                            entry.event.size() + entry.message.size()));
-    line += R"({"time":")";
-    appendIsoTime(line, entry.time.toMSecsSinceEpoch());
-    line += R"(","level":")";
-    line += toString(entry.level).toLatin1();
-    line += R"(","request_id":)";
-    appendJsonString(line, entry.requestId);
-    line += R"(,"key":)";
-    appendJsonString(line, entry.keyName);
-    line += R"(,"route":)";
-    appendJsonString(line, entry.route);
-    line += R"(,"status":)";
-    line += QByteArray::number(entry.status);
-    line += R"(,"event":)";
-    appendJsonString(line, entry.event);
-    line += R"(,"message":)";
-    appendJsonString(line, entry.message);
-    line += "}\n";
+    // The fixed text, the time (24), the level (7) and the status (11) take under 160 bytes.
+    const qsizetype bound =
+        160 + LineWriter::stringBound(entry.requestId) + LineWriter::stringBound(entry.keyName) +
+        LineWriter::stringBound(entry.route) + LineWriter::stringBound(entry.event) +
+        LineWriter::stringBound(entry.message);
+    QByteArray line(bound, Qt::Uninitialized);
+    LineWriter out(line.data());
+    out.literal(R"({"time":")");
+    out.isoTime(entry.time.toMSecsSinceEpoch());
+    out.literal(R"(","level":")");
+    out.bytes(levelName(entry.level));
+    out.literal(R"(","request_id":)");
+    out.string(entry.requestId);
+    out.literal(R"(,"key":)");
+    out.string(entry.keyName);
+    out.literal(R"(,"route":)");
+    out.string(entry.route);
+    out.literal(R"(,"status":)");
+    out.number(entry.status);
+    out.literal(R"(,"event":)");
+    out.string(entry.event);
+    out.literal(R"(,"message":)");
+    out.string(entry.message);
+    out.literal("}\n");
+    line.truncate(out.end() - line.constData());
     return line;
 }
 
@@ -170,17 +193,7 @@ constexpr qsizetype kWakeBytes = 256 * 1024;
 } // namespace
 
 QString toString(LogEntry::Level level) {
-    switch (level) {
-    case LogEntry::Level::Debug:
-        return QStringLiteral("debug");
-    case LogEntry::Level::Info:
-        return QStringLiteral("info");
-    case LogEntry::Level::Warning:
-        return QStringLiteral("warning");
-    case LogEntry::Level::Error:
-        return QStringLiteral("error");
-    }
-    return QStringLiteral("info");
+    return QString::fromLatin1(levelName(level));
 }
 
 // Lines are written by a thread of their own, in batches: a request thread only appends to
@@ -268,7 +281,7 @@ GatewayLog::GatewayLog(int capacity, QObject *parent)
     , d(std::make_unique<Private>()) {
     // Queued connections to the Logs page need the type registered before the first emit.
     qRegisterMetaType<LogEntry>();
-    d->capacity = std::max(1, capacity);
+    d->capacity = std::max(0, capacity);
 }
 
 GatewayLog::~GatewayLog() {
@@ -327,7 +340,7 @@ void GatewayLog::append(LogEntry entry) {
     }
     if (wakeWriter)
         d->wake.notify_one();
-    {
+    if (d->capacity > 0) {
         QMutexLocker locker(&d->mutex);
         d->ring.push_back(entry);
         while (d->ring.size() > size_t(d->capacity))

@@ -32,6 +32,7 @@ QString toString(LogEntry::Level level); // "debug" | "info" | "warning" | "erro
 class GatewayLog : public QObject {
     Q_OBJECT
 public:
+    // `capacity`: the entries kept for entries(); 0 keeps none (a process without a Logs page).
     explicit GatewayLog(int capacity = 10'000, QObject *parent = nullptr);
     ~GatewayLog() override;
 

@@ -8,6 +8,7 @@
 
 #include <QRandomGenerator>
 
+#include <charconv>
 #include <iterator>
 
 namespace portico::proxy {
@@ -125,9 +126,15 @@ void RequestContext::finish(int status, const QString &errorCode) {
         entry.route = m_usage.route;
         entry.status = status;
         entry.event = QStringLiteral("request");
-        QString message = m_method + QLatin1Char(' ') + m_path + QStringLiteral(" -> ") +
-                          QString::number(status) + QStringLiteral(" in ") +
-                          QString::number(m_usage.latencyMs) + QStringLiteral(" ms");
+        // The numbers are written on the stack: QString::number() allocated twice per request.
+        char statusText[24];
+        char latencyText[24];
+        const char *const statusEnd = std::to_chars(statusText, statusText + 24, status).ptr;
+        const char *const latencyEnd =
+            std::to_chars(latencyText, latencyText + 24, m_usage.latencyMs).ptr;
+        QString message = m_method + QLatin1Char(' ') + m_path + QLatin1String(" -> ") +
+                          QLatin1String(statusText, statusEnd) + QLatin1String(" in ") +
+                          QLatin1String(latencyText, latencyEnd) + QLatin1String(" ms");
         if (!errorCode.isEmpty())
             message += QStringLiteral(" (") + errorCode + QLatin1Char(')');
         if (!m_logMessage.isEmpty())

@@ -333,6 +333,22 @@ void TestGatewayLog::capacityIsBounded() {
     QString error;
     QVERIFY(!log.setJsonOutput(m_dir.filePath(QStringLiteral("no/such/dir/log")), &error));
     QVERIFY(!error.isEmpty());
+
+    // Capacity 0 (what `serve` uses): no entries kept, every line still written and announced.
+    const QString path = m_dir.filePath(QStringLiteral("no-ring.log"));
+    {
+        metering::GatewayLog unkept(0);
+        QSignalSpy announced(&unkept, &metering::GatewayLog::entryLogged);
+        QVERIFY2(unkept.setJsonOutput(path, &error), qPrintable(error));
+        for (int i = 0; i < 3; ++i) {
+            metering::LogEntry entry;
+            entry.event = QStringLiteral("test");
+            unkept.append(entry);
+        }
+        QVERIFY(unkept.entries().isEmpty());
+        QCOMPARE(announced.size(), 3);
+    }
+    QCOMPARE(readFile(path).count('\n'), 3);
 }
 
 void TestGatewayLog::entryLoggedIsQueuedAcrossThreads() {
@@ -413,6 +429,10 @@ void TestGatewayLog::serveWritesJsonLines() {
 void TestGatewayLog::oddTextStaysValidJson() {
     const QString path = m_dir.filePath(QStringLiteral("odd.log"));
     const QString odd = QStringLiteral("say \"hi\" \\ back\nslash\ttab\x01\x1f é ✓ 😀");
+    // Without the non-ASCII tail the text takes the other path (escaped straight from UTF-16).
+    const QString oddAscii = odd.left(odd.indexOf(QChar(u'é')));
+    // Every character escaped six bytes long: the most a field can take of the line.
+    const QString worst(1000, QChar(u'\x01'));
     constexpr int kLines = 2000;
     {
         metering::GatewayLog log;
@@ -423,8 +443,8 @@ void TestGatewayLog::oddTextStaysValidJson() {
             entry.event = QStringLiteral("request");
             entry.requestId = QString::number(i);
             entry.keyName = odd;
-            entry.route = odd;
-            entry.message = odd;
+            entry.route = oddAscii;
+            entry.message = i % 2 == 0 ? odd : worst;
             entry.status = 200;
             log.append(entry);
         }
@@ -436,8 +456,9 @@ void TestGatewayLog::oddTextStaysValidJson() {
         const QJsonObject object = QJsonDocument::fromJson(lines.at(i), &parseError).object();
         QVERIFY2(parseError.error == QJsonParseError::NoError, lines.at(i).constData());
         QCOMPARE(object.value(QStringLiteral("request_id")).toString(), QString::number(i));
-        QCOMPARE(object.value(QStringLiteral("message")).toString(), odd);
+        QCOMPARE(object.value(QStringLiteral("message")).toString(), i % 2 == 0 ? odd : worst);
         QCOMPARE(object.value(QStringLiteral("key")).toString(), odd);
+        QCOMPARE(object.value(QStringLiteral("route")).toString(), oddAscii);
         QCOMPARE(object.value(QStringLiteral("status")).toInt(), 200);
         QCOMPARE(object.value(QStringLiteral("level")).toString(), QStringLiteral("info"));
     }

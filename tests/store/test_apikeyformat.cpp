@@ -199,6 +199,12 @@ void TestApiKeyFormat::redactedHidesKeysAndLongPieces() {
     const QString harmless =
         apikey::hint(key) + QStringLiteral(" ptc_short ptc_ alone, café ☕ rooms");
     QCOMPARE(apikey::redacted(harmless), harmless);
+    // The prefix is looked for at both ends of the text, and texts shorter than it are left.
+    QVERIFY(!apikey::redacted(QStringLiteral("x") + key).contains(key.mid(4)));
+    QVERIFY(!apikey::redacted(key + QStringLiteral("x")).contains(key.mid(4)));
+    for (const QString &shortText :
+         {QString(), QStringLiteral("p"), QStringLiteral("ptc"), QStringLiteral("ptc_")})
+        QCOMPARE(apikey::redacted(shortText), shortText);
 }
 
 QTEST_GUILESS_MAIN(TestApiKeyFormat)
