@@ -23,19 +23,26 @@ QByteArray jsonString(const QString &text) {
     QByteArray out;
     out.reserve(utf8.size() + 2);
     out += '"';
-    for (const char c : utf8) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (byte < 0x20) {
+    // Runs of bytes that need no escape are appended whole (byte by byte, this function cost
+    // more than the rest of the body).
+    const char *run = utf8.constData();
+    const char *const end = run + utf8.size();
+    for (const char *p = run; p != end; ++p) {
+        const auto byte = static_cast<unsigned char>(*p);
+        if (byte >= 0x20 && *p != '"' && *p != '\\')
+            continue;
+        out.append(run, p - run);
+        run = p + 1;
+        if (byte >= 0x20) {
+            const char escaped[] = {'\\', *p};
+            out.append(escaped, sizeof escaped);
+        } else {
             static constexpr char hex[] = "0123456789abcdef";
             const char escaped[] = {'\\', 'u', '0', '0', hex[byte >> 4], hex[byte & 0xf]};
             out.append(escaped, sizeof escaped);
-        } else {
-            out += c;
         }
     }
+    out.append(run, end - run);
     out += '"';
     return out;
 }
