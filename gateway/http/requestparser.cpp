@@ -3,6 +3,7 @@
 #include "http/httpmessages.h"
 
 #include <cctype>
+#include <cstring>
 #include <limits>
 
 namespace portico::http {
@@ -46,14 +47,45 @@ bool isToken(QByteArrayView text) {
     return true;
 }
 
-QByteArray trimmedSpaces(QByteArrayView text) {
+// The header names clients nearly always send, in the spellings they send them (curl and wrk
+// capitalize, Node's fetch writes lower case), and a few common values: kept as static text
+// instead of a copy each, which cost an allocation and a free per header (docs/PERFORMANCE.md).
+QByteArray copyOrKnown(QByteArrayView text) {
+    static const QByteArray known[] = {
+        QByteArrayLiteral("Host"),
+        QByteArrayLiteral("host"),
+        QByteArrayLiteral("User-Agent"),
+        QByteArrayLiteral("user-agent"),
+        QByteArrayLiteral("Accept"),
+        QByteArrayLiteral("accept"),
+        QByteArrayLiteral("Content-Type"),
+        QByteArrayLiteral("content-type"),
+        QByteArrayLiteral("Content-Length"),
+        QByteArrayLiteral("content-length"),
+        QByteArrayLiteral("Authorization"),
+        QByteArrayLiteral("authorization"),
+        QByteArrayLiteral("Connection"),
+        QByteArrayLiteral("connection"),
+        QByteArrayLiteral("application/json"),
+        QByteArrayLiteral("keep-alive"),
+        QByteArrayLiteral("*/*"),
+    };
+    for (const QByteArray &candidate : known) {
+        if (candidate.size() == text.size() &&
+            std::memcmp(candidate.constData(), text.data(), size_t(text.size())) == 0)
+            return candidate;
+    }
+    return text.toByteArray();
+}
+
+QByteArrayView trimmedSpaces(QByteArrayView text) {
     qsizetype begin = 0;
     qsizetype end = text.size();
     while (begin < end && (text[begin] == ' ' || text[begin] == '\t'))
         ++begin;
     while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t'))
         --end;
-    return text.sliced(begin, end - begin).toByteArray();
+    return text.sliced(begin, end - begin);
 }
 
 // The comma-separated tokens of every header called `name`, lower-cased.
@@ -63,7 +95,7 @@ QList<QByteArray> headerTokens(const Request &request, QByteArrayView name) {
         if (headerName.compare(name, Qt::CaseInsensitive) != 0)
             continue;
         for (const QByteArray &part : value.split(',')) {
-            const QByteArray token = trimmedSpaces(part).toLower();
+            const QByteArray token = trimmedSpaces(part).toByteArray().toLower();
             if (!token.isEmpty())
                 tokens.append(token);
         }
@@ -311,7 +343,7 @@ RequestParser::Status RequestParser::parseHeadLines(const QByteArray &head) {
                                        "\"Name: value\".")
                             .arg(latin1(line)));
         }
-        const QByteArray value = trimmedSpaces(line.sliced(colon + 1));
+        const QByteArray value = copyOrKnown(trimmedSpaces(line.sliced(colon + 1)));
         for (char c : value) {
             if (c == '\0' || c == '\r')
                 return fail(400, "invalid_request",
@@ -332,7 +364,7 @@ RequestParser::Status RequestParser::parseHeadLines(const QByteArray &head) {
                 from = comma + 1;
             }
         }
-        m_request.headers.append({name.toByteArray(), value});
+        m_request.headers.append({copyOrKnown(name), value});
     }
     m_headRead = true;
     m_request.keepAlive = m_http10 ? connectionKeepAlive : !connectionClose;
@@ -436,7 +468,7 @@ RequestParser::Status RequestParser::parseChunked() {
             const qsizetype semicolon = line.indexOf(';');
             if (semicolon >= 0)
                 line.truncate(semicolon);
-            const QByteArray sizeText = trimmedSpaces(line);
+            const QByteArray sizeText = trimmedSpaces(line).toByteArray();
             bool ok = !sizeText.isEmpty() && sizeText.size() <= 15;
             const qint64 size = ok ? sizeText.toLongLong(&ok, 16) : 0;
             if (!ok || size < 0) {

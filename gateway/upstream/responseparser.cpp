@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <span>
 
 namespace portico::upstream::detail {
 
@@ -27,6 +28,38 @@ bool hasToken(QByteArrayView value, QByteArrayView token) {
         start = comma + 1;
     }
     return false;
+}
+
+// A header name lower-cased, or a value as sent; the names (and a few values) that nearly
+// every upstream answer carries are kept as static text instead of a copy each, which cost an
+// allocation and a free per header (docs/PERFORMANCE.md).
+QByteArray copyOrKnown(QByteArrayView text, bool lowerCase) {
+    static const QByteArray knownNames[] = {
+        QByteArrayLiteral("server"),        QByteArrayLiteral("date"),
+        QByteArrayLiteral("content-type"),  QByteArrayLiteral("content-length"),
+        QByteArrayLiteral("connection"),    QByteArrayLiteral("transfer-encoding"),
+        QByteArrayLiteral("cache-control"), QByteArrayLiteral("x-request-id"),
+    };
+    static const QByteArray knownValues[] = {
+        QByteArrayLiteral("application/json"),
+        QByteArrayLiteral("keep-alive"),
+        QByteArrayLiteral("chunked"),
+        QByteArrayLiteral("text/event-stream"),
+        QByteArrayLiteral("close"),
+    };
+    const auto sameText = [lowerCase, text](const QByteArray &candidate) {
+        return candidate.size() == text.size() &&
+               (lowerCase
+                    ? QByteArrayView(candidate).compare(text, Qt::CaseInsensitive) == 0
+                    : std::memcmp(candidate.constData(), text.data(), size_t(text.size())) == 0);
+    };
+    const std::span<const QByteArray> known = lowerCase ? std::span<const QByteArray>(knownNames)
+                                                        : std::span<const QByteArray>(knownValues);
+    for (const QByteArray &candidate : known) {
+        if (sameText(candidate))
+            return candidate;
+    }
+    return lowerCase ? text.toByteArray().toLower() : text.toByteArray();
 }
 
 QByteArrayView lastToken(QByteArrayView value) {
@@ -144,8 +177,8 @@ bool ResponseParser::parseHead(ResponseSink &sink) {
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             continue; // not a header: ignored, as libcurl does
-        headers.append({trimmed(line.first(colon)).toByteArray().toLower(), // lowered in place
-                        trimmed(line.sliced(colon + 1)).toByteArray()});
+        headers.append({copyOrKnown(trimmed(line.first(colon)), true),
+                        copyOrKnown(trimmed(line.sliced(colon + 1)), false)});
     }
     m_head.clear();
     if (status < 200) {

@@ -3,6 +3,7 @@
 #include "http/httpserver.h"
 
 #include <QDeadlineTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMutex>
@@ -197,7 +198,11 @@ struct Observed {
 Observed *observed = nullptr;
 
 QByteArray echoJson(const Request &request) {
+    QJsonArray headers;
+    for (const auto &[name, value] : request.headers)
+        headers.append(QString::fromLatin1(name + ": " + value));
     QJsonObject object{
+        {QStringLiteral("headers"), headers},
         {QStringLiteral("method"), QString::fromLatin1(request.method)},
         {QStringLiteral("target"), QString::fromLatin1(request.target)},
         {QStringLiteral("path"), QString::fromLatin1(request.path)},
@@ -411,6 +416,20 @@ private Q_SLOTS:
         QVERIFY(client.read(&response));
         QCOMPARE(response.json().value(QStringLiteral("x-test")).toString(),
                  QStringLiteral("mixed case"));
+
+        // Names and values reach the handler as sent, whether or not the parser knows their
+        // spelling (common ones are not copied: RequestParser's copyOrKnown).
+        client.send(getRequest("/echo", "HOST: a\r\nhost: b\r\ncontent-TYPE: Application/JSON\r\n"
+                                        "Accept:*/*\r\nuser-agent:  keep-alive \r\n"
+                                        "Content-Typ: application/jso\r\n"));
+        QVERIFY(client.read(&response));
+        const QJsonArray echoed = response.json().value(QStringLiteral("headers")).toArray();
+        QCOMPARE(
+            echoed,
+            (QJsonArray{QStringLiteral("Host: test"), QStringLiteral("HOST: a"),
+                        QStringLiteral("host: b"), QStringLiteral("content-TYPE: Application/JSON"),
+                        QStringLiteral("Accept: */*"), QStringLiteral("user-agent: keep-alive"),
+                        QStringLiteral("Content-Typ: application/jso")}));
     }
 
     void keepAliveServesSeveralRequests() {
