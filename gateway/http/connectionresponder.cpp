@@ -3,7 +3,8 @@
 #include "http/connection.h"
 #include "http/httpmessages.h"
 
-#include <cstdio>
+#include <charconv>
+#include <cstring>
 
 namespace portico::http {
 
@@ -21,11 +22,16 @@ void ConnectionResponder::send(int status, const QByteArray &contentType, const 
         return;
     }
     // "Content-Length: N\r\n", without a temporary string.
-    char framing[40];
+    static constexpr char kName[] = "Content-Length: ";
+    char framing[48];
     qsizetype framingSize = 0;
-    if (status >= 200 && status != 204 && status != 304)
-        framingSize = std::snprintf(framing, sizeof framing, "Content-Length: %lld\r\n",
-                                    static_cast<long long>(body.size()));
+    if (status >= 200 && status != 204 && status != 304) {
+        std::memcpy(framing, kName, sizeof kName - 1);
+        char *end = std::to_chars(framing + sizeof kName - 1, framing + 44, body.size()).ptr;
+        *end++ = '\r';
+        *end++ = '\n';
+        framingSize = end - framing;
+    }
     const bool withBody = statusHasBody(status) && !m_headRequest;
     QByteArray out = head(status, contentType, extraHeaders, QByteArrayView(framing, framingSize),
                           withBody ? body.size() : 0);

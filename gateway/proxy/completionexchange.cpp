@@ -105,7 +105,8 @@ void CompletionExchange::startAttempt() {
     }
 
     upstream::UpstreamRequest request;
-    request.method = "POST";
+    // Literals throughout: a QByteArray made from a plain string literal is allocated and copied.
+    request.method = QByteArrayLiteral("POST");
     QByteArray base = model().baseUrl.toUtf8();
     while (base.endsWith('/'))
         base.chop(1);
@@ -113,13 +114,16 @@ void CompletionExchange::startAttempt() {
                               ? QByteArrayLiteral("/chat/completions")
                               : QByteArrayLiteral("/embeddings"));
     using HeaderPair = QPair<QByteArray, QByteArray>;
-    request.headers.append(HeaderPair("Content-Type", "application/json"));
-    request.headers.append(HeaderPair("Accept", m_plan.stream
-                                                    ? QByteArrayLiteral("text/event-stream")
+    request.headers.reserve(3);
+    request.headers.append(
+        HeaderPair(QByteArrayLiteral("Content-Type"), QByteArrayLiteral("application/json")));
+    request.headers.append(HeaderPair(QByteArrayLiteral("Accept"),
+                                      m_plan.stream ? QByteArrayLiteral("text/event-stream")
                                                     : QByteArrayLiteral("application/json")));
     // The upstream's own key, never the client's Portico key.
     if (!model().apiKey.isEmpty())
-        request.headers.append(HeaderPair("Authorization", "Bearer " + model().apiKey.toUtf8()));
+        request.headers.append(
+            HeaderPair(QByteArrayLiteral("Authorization"), "Bearer " + model().apiKey.toUtf8()));
     request.body = upstreamBody();
     request.totalTimeoutMs = std::max(1, model().timeoutSeconds) * 1000;
     request.connectTimeoutMs = std::min(kConnectTimeoutMs, request.totalTimeoutMs);

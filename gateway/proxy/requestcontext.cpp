@@ -60,7 +60,7 @@ void RequestContext::markFirstToken() {
 }
 
 QList<http::Header> RequestContext::commonHeaders() const {
-    QList<http::Header> headers{{"x-request-id", m_requestId.toLatin1()}};
+    QList<http::Header> headers{{QByteArrayLiteral("x-request-id"), m_requestId.toLatin1()}};
     headers += m_extraHeaders;
     return headers;
 }
@@ -68,7 +68,8 @@ QList<http::Header> RequestContext::commonHeaders() const {
 void RequestContext::sendJson(int status, const QByteArray &json,
                               const QList<http::Header> &extra) {
     if (m_responder)
-        m_responder->send(status, "application/json", json, commonHeaders() + extra);
+        m_responder->send(status, QByteArrayLiteral("application/json"), json,
+                          extra.isEmpty() ? commonHeaders() : commonHeaders() + extra);
 }
 
 void RequestContext::setUnknownRoute(const QString &requested) {
