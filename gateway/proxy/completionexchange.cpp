@@ -494,10 +494,10 @@ void CompletionExchange::failWith(const Failure &failure) {
         return;
     m_done = true;
     countStreamClosed();
-    if (m_call) {
+    // The call is this exchange's child: it goes with the exchange's deleteLater() below, without
+    // a deferred deletion of its own.
+    if (m_call)
         m_call->cancel();
-        m_call->deleteLater();
-    }
     auto &usage = m_context->usage();
     usage.promptTokens = 0;
     usage.completionTokens = 0;
@@ -551,10 +551,10 @@ void CompletionExchange::finish(int status, const QString &errorCode) {
         return;
     m_done = true;
     countStreamClosed();
-    if (m_call) {
+    // The call is this exchange's child: it goes with the exchange's deleteLater() below, without
+    // a deferred deletion of its own.
+    if (m_call)
         m_call->cancel();
-        m_call->deleteLater();
-    }
     auto &usage = m_context->usage();
     usage.promptTokens = m_promptTokens;
     usage.completionTokens = m_completionTokens;
