@@ -43,13 +43,6 @@ Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizati
     const QByteArrayView keyBytes = header.sliced(space + 1).trimmed();
     const auto key = [keyBytes] { return QString::fromLatin1(keyBytes); };
 
-    if (!store::apikey::hasKeyShape(keyBytes)) {
-        return refuse(QStringLiteral("invalid_api_key"),
-                      QStringLiteral("The API key is malformed: Portico keys start with 'ptc_' "
-                                     "and are %1 characters long. Check that the key was copied "
-                                     "completely and that the header is 'Bearer YOUR_API_KEY'.")
-                          .arg(store::apikey::kKeyLength));
-    }
     // A request's key is checked twice: from its head (before the body is read) and again with
     // the body, when the key may have been revoked meanwhile. The second time finds the checksum
     // and the hash of the first one here: the header's bytes are shared with the request, not
@@ -60,7 +53,18 @@ Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizati
         QByteArray hash;
     };
     thread_local Checked lastChecked;
-    if (lastChecked.header.isNull() || lastChecked.header != authorizationHeader) {
+    const bool checkedBefore =
+        !lastChecked.header.isNull() && lastChecked.header == authorizationHeader;
+    // Only a header of the right shape is remembered: the second check skips the shape too.
+    if (!checkedBefore) {
+        if (!store::apikey::hasKeyShape(keyBytes)) {
+            return refuse(
+                QStringLiteral("invalid_api_key"),
+                QStringLiteral("The API key is malformed: Portico keys start with 'ptc_' "
+                               "and are %1 characters long. Check that the key was copied "
+                               "completely and that the header is 'Bearer YOUR_API_KEY'.")
+                    .arg(store::apikey::kKeyLength));
+        }
         const QString text = key();
         lastChecked.header = authorizationHeader;
         lastChecked.checksumOk = store::apikey::hasValidFormat(text);
