@@ -235,6 +235,16 @@ Status UsageWriter::insertRaw(const QList<UsageRecord> &rows) {
     return {};
 }
 
+namespace {
+
+// PRAGMA synchronous on one SQLite connection; false if it could not be set.
+bool setSynchronous(const QSqlDatabase &connection, QLatin1String level) {
+    QSqlQuery query(connection);
+    return query.exec(QLatin1String("PRAGMA synchronous = ") + level);
+}
+
+} // namespace
+
 Status UsageWriter::insert(const QList<UsageRecord> &rows) {
     if (rows.isEmpty())
         return {};
@@ -244,6 +254,11 @@ Status UsageWriter::insert(const QList<UsageRecord> &rows) {
         if (!row.time.isValid())
             row.time = QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC);
     }
+    // The batch commits without waiting for the disk (see the class comment). Set outside the
+    // transaction, as SQLite requires, and for this batch only: the thread's connection may make
+    // other writes, which keep Database's FULL.
+    QSqlDatabase connection = m_db.isPostgres() ? QSqlDatabase() : m_db.connection();
+    const bool relaxed = connection.isOpen() && setSynchronous(connection, QLatin1String("NORMAL"));
     Status status;
     {
         Transaction tx(m_db);
@@ -259,6 +274,8 @@ Status UsageWriter::insert(const QList<UsageRecord> &rows) {
     // may be gone. PostgreSQL's are freed after every batch: Qt frees a prepared statement with
     // DEALLOCATE, which fails on a session that was reconnected since (the statement went with
     // the old one) and, inside the next transaction, would abort it.
+    if (relaxed)
+        setSynchronous(connection, QLatin1String("FULL"));
     if (!status || m_db.isPostgres())
         release();
     return status;

@@ -27,6 +27,14 @@ class Database;
 // rows go in by 32 per statement: each statement's execution opens a cursor on the table and on
 // each index and closes them again, which cost a row about as much as its B-tree inserts.
 //
+// Usage rows are committed without waiting for the disk: each batch runs with SQLite's
+// synchronous=NORMAL (everything else keeps FULL). In WAL mode such a commit survives a crash of
+// the gateway; only a power loss or a crash of the machine can take back the last batches (the
+// store stays consistent; the next FULL commit of any connection, and every checkpoint, makes
+// them durable). Rows wait up to 200 ms in memory before they are written
+// anyway; waiting for the disk at each batch cost the writer thread, and the log writer beside
+// it, more CPU than the rows' SQL (docs/PERFORMANCE.md, S8).
+//
 // Not thread-safe: one writer per thread, used and destroyed in the thread that made it (the
 // thread's connection must outlive it).
 class UsageWriter {

@@ -167,6 +167,13 @@ void TestUsageStore::writerKeepsItsStatementsFromBatchToBatch() {
         }
         QVERIFY(writer.insert(rows).ok());
         written += rows;
+        // Each batch commits with synchronous=NORMAL, and the thread's connection, which other
+        // writes share, is left at Database's FULL.
+        if (!m_db->isPostgres()) {
+            QSqlQuery level(m_db->connection());
+            QVERIFY(level.exec(QStringLiteral("PRAGMA synchronous")) && level.next());
+            QCOMPARE(level.value(0).toInt(), 2);
+        }
     }
 
     UsageStore usage(*m_db);
