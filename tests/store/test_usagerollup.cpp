@@ -5,6 +5,7 @@
 #include "store/usageaggregates.h"
 #include "store/usagerollup.h"
 #include "store/usagestore.h"
+#include "store/usagewriter.h"
 #include "usagesums.h"
 
 #include <QElapsedTimer>
@@ -344,6 +345,7 @@ private Q_SLOTS:
     void rebuildMatchesIncrementalRollup();
     void pruningKeepsAggregates();
     void largeStoreAnswersQuickly();
+    void nullAndEmptyTextsAreOneLine();
 };
 
 void TestUsageRollup::latencyBuckets() {
@@ -722,6 +724,37 @@ void TestUsageRollup::largeStoreAnswersQuickly() {
     QVERIFY(measure("raw page of one key, offset 1000",
                     [&] { return usage.page(oneKey, 1000, 100)->size() == 100; }));
     QVERIFY(measure("raw count, 30 days", [&] { return *usage.count(month) == rowCount; }));
+}
+
+// A refusal without a key has a null uuid, a folded one an empty text: the roll-up stores both as
+// '' (NULLs never conflict in the upsert), so in one batch and across batches they are one line.
+void TestUsageRollup::nullAndEmptyTextsAreOneLine() {
+    QTemporaryDir dir;
+    auto db = Database::open(dir.filePath(QStringLiteral("usage.db")));
+    QVERIFY(db.ok());
+    const QDateTime hour = QDateTime::fromMSecsSinceEpoch(kStartMs, Qt::UTC);
+    const auto row = [&hour](const QString &text, int minute) {
+        UsageRecord record;
+        record.time = hour.addSecs(minute * 60);
+        record.keyUuid = text;
+        record.keyName = text;
+        record.route = QStringLiteral("r");
+        record.modelId = text;
+        record.provider = text;
+        record.status = 401;
+        return record;
+    };
+    const QString null;
+    const QString empty = QStringLiteral("");
+    QVERIFY(null.isNull() && !empty.isNull() && empty.isEmpty());
+    UsageWriter writer(**db);
+    QVERIFY(writer.insert({row(null, 1), row(empty, 2), row(null, 3)}).ok());
+    QVERIFY(writer.insert({row(empty, 4)}).ok());
+    QSqlQuery query((*db)->connection());
+    QVERIFY(query.exec(QStringLiteral("SELECT COUNT(*), SUM(requests) FROM usage_hourly")));
+    QVERIFY(query.next());
+    QCOMPARE(query.value(0).toInt(), 1);
+    QCOMPARE(query.value(1).toInt(), 4);
 }
 
 QTEST_GUILESS_MAIN(TestUsageRollup)
