@@ -1,5 +1,7 @@
 #include "metering/gatewaylog.h"
 
+#include "metering/jsontext.h"
+
 #include "store/apikeyformat.h"
 
 #include <QFile>
@@ -7,11 +9,9 @@
 #include <QMutexLocker>
 
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
-#include <cstring>
 #include <deque>
 #include <limits>
 #include <mutex>
@@ -21,121 +21,28 @@ namespace portico::metering {
 
 namespace {
 
-// The line is written straight into one buffer sized for the worst case (every character
-// escaped as \u00XX): appending piece by piece to a QByteArray cost more than the rest of the
-// line (docs/PERFORMANCE.md, S8).
-class LineWriter {
-public:
-    explicit LineWriter(char *begin)
-        : m_p(begin) {}
-    char *end() const { return m_p; }
-
-    template <qsizetype N> void literal(const char (&text)[N]) {
-        std::memcpy(m_p, text, N - 1);
-        m_p += N - 1;
+// 2026-12-04T05:21:46.123Z, as Qt::ISODateWithMs writes a UTC time. The part up to the seconds
+// is formatted once per second and thread: QDateTime::toString() per line costs more than
+// everything else in the line.
+void writeIsoTime(JsonTextWriter &out, qint64 msecsSinceEpoch) {
+    thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
+    thread_local QByteArray cachedPrefix;
+    const qint64 second =
+        msecsSinceEpoch >= 0 ? msecsSinceEpoch / 1000 : (msecsSinceEpoch - 999) / 1000;
+    if (second != cachedSecond) {
+        cachedSecond = second;
+        cachedPrefix = QDateTime::fromSecsSinceEpoch(second, Qt::UTC)
+                           .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
+                           .toLatin1();
     }
-    void bytes(QByteArrayView text) {
-        std::memcpy(m_p, text.data(), size_t(text.size()));
-        m_p += text.size();
-    }
-    void number(qint64 value) { m_p = std::to_chars(m_p, m_p + 20, value).ptr; }
-    // 2026-12-04T05:21:46.123Z, as Qt::ISODateWithMs writes a UTC time. The part up to the
-    // seconds is formatted once per second and thread: QDateTime::toString() per line costs more
-    // than everything else in the line.
-    void isoTime(qint64 msecsSinceEpoch) {
-        thread_local qint64 cachedSecond = std::numeric_limits<qint64>::min();
-        thread_local QByteArray cachedPrefix;
-        const qint64 second =
-            msecsSinceEpoch >= 0 ? msecsSinceEpoch / 1000 : (msecsSinceEpoch - 999) / 1000;
-        if (second != cachedSecond) {
-            cachedSecond = second;
-            cachedPrefix = QDateTime::fromSecsSinceEpoch(second, Qt::UTC)
-                               .toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss"))
-                               .toLatin1();
-        }
-        const int ms = int(msecsSinceEpoch - second * 1000);
-        bytes(cachedPrefix);
-        *m_p++ = '.';
-        *m_p++ = char('0' + ms / 100);
-        *m_p++ = char('0' + ms / 10 % 10);
-        *m_p++ = char('0' + ms % 10);
-        *m_p++ = 'Z';
-    }
-    // A JSON string: quotes, backslashes and control characters escaped, the rest as UTF-8.
-    // The fields are nearly always ASCII (ids, key and route names, our own messages): those are
-    // escaped straight from UTF-16, without a UTF-8 copy first.
-    void string(const QString &text) {
-        char *const start = m_p;
-        *m_p++ = '"';
-        for (const QChar character : text) {
-            const char16_t c = character.unicode();
-            if (c >= 0x80) {
-                m_p = start;
-                utf8String(text.toUtf8());
-                return;
-            }
-            escaped(c);
-        }
-        *m_p++ = '"';
-    }
-
-    // The most bytes string() writes for a text of `length` UTF-16 units: 6 per unit (\u00XX;
-    // a unit is at most 3 bytes of UTF-8) and the quotes.
-    static qsizetype stringBound(const QString &text) { return 2 + 6 * text.size(); }
-
-private:
-    void utf8String(const QByteArray &utf8) {
-        *m_p++ = '"';
-        // Runs of bytes that need no escape are copied whole.
-        const char *run = utf8.constData();
-        const char *const end = run + utf8.size();
-        for (const char *p = run; p != end; ++p) {
-            const auto byte = static_cast<unsigned char>(*p);
-            if (byte >= 0x20 && *p != '"' && *p != '\\')
-                continue;
-            bytes(QByteArrayView(run, p - run));
-            run = p + 1;
-            escaped(byte);
-        }
-        bytes(QByteArrayView(run, end - run));
-        *m_p++ = '"';
-    }
-    // One character below 0x80 (or a byte of UTF-8), escaped as JSON needs.
-    void escaped(char16_t c) {
-        if (c >= 0x20 && c != '"' && c != '\\') {
-            *m_p++ = char(c);
-            return;
-        }
-        *m_p++ = '\\';
-        switch (c) {
-        case '"':
-            *m_p++ = '"';
-            break;
-        case '\\':
-            *m_p++ = '\\';
-            break;
-        case '\n':
-            *m_p++ = 'n';
-            break;
-        case '\r':
-            *m_p++ = 'r';
-            break;
-        case '\t':
-            *m_p++ = 't';
-            break;
-        default: {
-            static constexpr char hex[] = "0123456789abcdef";
-            *m_p++ = 'u';
-            *m_p++ = '0';
-            *m_p++ = '0';
-            *m_p++ = hex[(c >> 4) & 0xf];
-            *m_p++ = hex[c & 0xf];
-        }
-        }
-    }
-
-    char *m_p;
-};
+    const int ms = int(msecsSinceEpoch - second * 1000);
+    out.bytes(cachedPrefix);
+    out.character('.');
+    out.character(char('0' + ms / 100));
+    out.character(char('0' + ms / 10 % 10));
+    out.character(char('0' + ms % 10));
+    out.character('Z');
+}
 
 QByteArrayView levelName(LogEntry::Level level) {
     switch (level) {
@@ -157,14 +64,14 @@ QByteArrayView levelName(LogEntry::Level level) {
 void appendJsonLine(QByteArray &out, const LogEntry &entry) {
     // The fixed text, the time (24), the level (7) and the status (11) take under 160 bytes.
     const qsizetype bound =
-        160 + LineWriter::stringBound(entry.requestId) + LineWriter::stringBound(entry.keyName) +
-        LineWriter::stringBound(entry.route) + LineWriter::stringBound(entry.event) +
-        LineWriter::stringBound(entry.message);
+        160 + JsonTextWriter::stringBound(entry.requestId) +
+        JsonTextWriter::stringBound(entry.keyName) + JsonTextWriter::stringBound(entry.route) +
+        JsonTextWriter::stringBound(entry.event) + JsonTextWriter::stringBound(entry.message);
     const qsizetype start = out.size();
     out.resize(start + bound);
-    LineWriter line(out.data() + start);
+    JsonTextWriter line(out.data() + start);
     line.literal(R"({"time":")");
-    line.isoTime(entry.time.toMSecsSinceEpoch());
+    writeIsoTime(line, entry.time.toMSecsSinceEpoch());
     line.literal(R"(","level":")");
     line.bytes(levelName(entry.level));
     line.literal(R"(","request_id":)");

@@ -1,5 +1,7 @@
 #include "proxy/upstreambody.h"
 
+#include "metering/jsontext.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -14,37 +16,6 @@ namespace {
 QByteArray jsonText(const QJsonValue &value) {
     QByteArray text = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
     return text.sliced(1, text.size() - 2);
-}
-
-// A string as JSON text, written directly: the upstream's model name goes into every body, and a
-// QJsonDocument for it cost more than the rest of the body.
-QByteArray jsonString(const QString &text) {
-    const QByteArray utf8 = text.toUtf8();
-    QByteArray out;
-    out.reserve(utf8.size() + 2);
-    out += '"';
-    // Runs of bytes that need no escape are appended whole (byte by byte, this function cost
-    // more than the rest of the body).
-    const char *run = utf8.constData();
-    const char *const end = run + utf8.size();
-    for (const char *p = run; p != end; ++p) {
-        const auto byte = static_cast<unsigned char>(*p);
-        if (byte >= 0x20 && *p != '"' && *p != '\\')
-            continue;
-        out.append(run, p - run);
-        run = p + 1;
-        if (byte >= 0x20) {
-            const char escaped[] = {'\\', *p};
-            out.append(escaped, sizeof escaped);
-        } else {
-            static constexpr char hex[] = "0123456789abcdef";
-            const char escaped[] = {'\\', 'u', '0', '0', hex[byte >> 4], hex[byte & 0xf]};
-            out.append(escaped, sizeof escaped);
-        }
-    }
-    out.append(run, end - run);
-    out += '"';
-    return out;
 }
 
 struct Member {
@@ -152,7 +123,10 @@ QByteArray upstreamRequestBody(const QByteArray &clientBody, const QJsonValue &c
         options.insert(QStringLiteral("include_usage"), true);
         streamOptions = jsonText(options);
     }
-    const QByteArray model = jsonString(upstreamModel);
+    // The upstream's model name goes into every body: written directly, as the log writes its
+    // strings (a QJsonDocument for it cost more than the rest of the body).
+    QByteArray model;
+    metering::appendJsonString(model, upstreamModel);
 
     QByteArray body;
     body.reserve(clientBody.size() + model.size() + streamOptions.size() + 64);
@@ -181,7 +155,7 @@ QByteArray upstreamRequestBody(const QByteArray &clientBody, const QJsonValue &c
         if (!empty)
             body += ',';
         empty = false;
-        body += jsonString(name);
+        metering::appendJsonString(body, name);
         body += ':';
         body += valueText;
     };
