@@ -21,7 +21,7 @@ using namespace detail;
 
 namespace {
 
-const char kInsertSql[] =
+constexpr char kInsertSql[] =
     "INSERT INTO usage (time, request_id, key_uuid, key_name, route, model_id, provider, stream, "
     "status, error_code, prompt_tokens, completion_tokens, cost_usd, latency_ms, ttft_ms, "
     "old_secret, tokens_estimated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
