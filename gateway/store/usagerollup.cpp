@@ -13,14 +13,30 @@ using namespace detail;
 
 namespace {
 
-// The sums of one line of usage_hourly or usage_daily, accumulated from a batch before it is
-// written.
-struct HourLine {
+// What tells the lines apart (the table's primary key). A null text and an empty one are the
+// same line (QString compares and hashes them alike): both are written as ''.
+struct LineKey {
     qint64 bucketStart = 0;
+    int status = 0;
     QString keyUuid;
     QString route;
     QString modelId;
-    int status = 0;
+    bool operator==(const LineKey &) const = default;
+    // The same as == LineKey{bucket, row...}, without copying the row's texts into a key.
+    bool isLineOf(qint64 bucket, const UsageRecord &row) const {
+        return bucketStart == bucket && status == row.status && keyUuid == row.keyUuid &&
+               route == row.route && modelId == row.modelId;
+    }
+};
+
+size_t qHash(const LineKey &key, size_t seed = 0) {
+    return qHashMulti(seed, key.bucketStart, key.status, key.keyUuid, key.route, key.modelId);
+}
+
+// The sums of one line of usage_hourly or usage_daily, accumulated from a batch before it is
+// written.
+struct HourLine {
+    LineKey key;
     QString keyName;
     QString provider;
     qint64 requests = 0;
@@ -35,27 +51,7 @@ struct HourLine {
     qint64 ttftCount = 0;
     UsageRollup::Histogram histogram{};
     qint64 lastTime = 0;
-
-    // A null text and an empty one are the same line: both are written as ''.
-    bool sameLine(qint64 bucket, const UsageRecord &row) const {
-        return bucketStart == bucket && status == row.status && keyUuid == row.keyUuid &&
-               route == row.route && modelId == row.modelId;
-    }
 };
-
-// What tells the lines apart (the table's primary key).
-struct LineKey {
-    qint64 bucketStart = 0;
-    int status = 0;
-    QString keyUuid;
-    QString route;
-    QString modelId;
-    bool operator==(const LineKey &) const = default;
-};
-
-size_t qHash(const LineKey &key, size_t seed = 0) {
-    return qHashMulti(seed, key.bucketStart, key.status, key.keyUuid, key.route, key.modelId);
-}
 
 qint64 bucketStart(qint64 ms, qint64 bucketMs) {
     return ms - (((ms % bucketMs) + bucketMs) % bucketMs);
@@ -261,20 +257,12 @@ Status UsageRollup::addTo(QSqlQuery &query, qint64 bucketMs, const QList<UsageRe
         // Consecutive rows mostly share their line (one key on one route): that is checked
         // before the hash.
         qsizetype index = previous;
-        if (index < 0 || !lines[index].sameLine(bucket, row)) {
+        if (index < 0 || !lines[index].key.isLineOf(bucket, row)) {
             const LineKey key{bucket, row.status, row.keyUuid, row.route, row.modelId};
             auto found = lineIndex.constFind(key);
             if (found == lineIndex.constEnd()) {
-                HourLine line;
-                line.bucketStart = bucket;
-                line.keyUuid = row.keyUuid;
-                line.route = row.route;
-                line.modelId = row.modelId;
-                line.status = row.status;
-                line.lastTime = time;
-                line.keyName = row.keyName;
-                line.provider = row.provider;
-                lines.append(line);
+                lines.append(HourLine{key, row.keyName, row.provider});
+                lines.last().lastTime = time;
                 found = lineIndex.insert(key, lines.size() - 1);
             }
             index = *found;
@@ -307,11 +295,12 @@ Status UsageRollup::addTo(QSqlQuery &query, qint64 bucketMs, const QList<UsageRe
     // "" rather than NULL: NULLs never conflict, so they would defeat the upsert.
     for (const HourLine &line : std::as_const(lines)) {
         int column = 0;
-        query.bindValue(column++, line.bucketStart);
-        query.bindValue(column++, line.keyUuid.isNull() ? QStringLiteral("") : line.keyUuid);
-        query.bindValue(column++, line.route.isNull() ? QStringLiteral("") : line.route);
-        query.bindValue(column++, line.modelId.isNull() ? QStringLiteral("") : line.modelId);
-        query.bindValue(column++, line.status);
+        const LineKey &key = line.key;
+        query.bindValue(column++, key.bucketStart);
+        query.bindValue(column++, key.keyUuid.isNull() ? QStringLiteral("") : key.keyUuid);
+        query.bindValue(column++, key.route.isNull() ? QStringLiteral("") : key.route);
+        query.bindValue(column++, key.modelId.isNull() ? QStringLiteral("") : key.modelId);
+        query.bindValue(column++, key.status);
         query.bindValue(column++, line.keyName.isNull() ? QStringLiteral("") : line.keyName);
         query.bindValue(column++, line.provider.isNull() ? QStringLiteral("") : line.provider);
         query.bindValue(column++, line.requests);
