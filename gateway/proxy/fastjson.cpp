@@ -4,9 +4,9 @@
 
 namespace portico::proxy::fastjson {
 
-simdjson::error_code parse(const QByteArray &json, simdjson::dom::parser &kept,
-                           std::optional<simdjson::dom::parser> &own,
+simdjson::error_code parse(const QByteArray &json, std::optional<simdjson::dom::parser> &own,
                            simdjson::dom::element &root) {
+    thread_local simdjson::dom::parser kept;
     const size_t size = size_t(json.size());
     simdjson::dom::parser &parser = size <= kKeptBytes ? kept : own.emplace(size);
     // The depth is set with the first buffers; later growth keeps it.

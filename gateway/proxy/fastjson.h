@@ -12,15 +12,17 @@
 
 namespace portico::proxy::fastjson {
 
-// Texts up to kKeptBytes are read with `kept`, a caller's thread_local parser that keeps its
-// buffers for the next text; a larger text gets a parser of its own in `own` (a local of the
-// caller), so that one big text does not leave every worker holding its size for good. The
-// depth limit, below QJsonDocument's, makes any text near Qt's limit fall back to Qt, whose
-// verdict stays the reference. `root` lives as long as the parser that read it.
+// Parses `json` into `root`. Texts up to kKeptBytes are read with the thread's parser, which
+// keeps its buffers for the next text (one per thread for both readers: the validator's fast
+// path and readAnswer() run one after the other, never nested); a larger text gets a parser of
+// its own in `own` (a local of the caller), so that one big text does not leave every worker
+// holding its size for good. `root` lives until that parser reads again: use it before the next
+// parse() on the thread. The depth limit, below QJsonDocument's, makes any text near Qt's limit
+// fall back to Qt, whose verdict stays the reference.
 constexpr size_t kKeptBytes = 1024 * 1024;
 constexpr size_t kMaxDepth = 256;
-simdjson::error_code parse(const QByteArray &json, simdjson::dom::parser &kept,
-                           std::optional<simdjson::dom::parser> &own, simdjson::dom::element &root);
+simdjson::error_code parse(const QByteArray &json, std::optional<simdjson::dom::parser> &own,
+                           simdjson::dom::element &root);
 
 // The last member called `name` (QJsonObject keeps the last of duplicates).
 std::optional<simdjson::dom::element> lastMember(simdjson::dom::object object,

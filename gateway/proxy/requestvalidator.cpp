@@ -218,11 +218,10 @@ void addTextFast(simdjson::dom::element value, RequestValidator::PromptSize &siz
 }
 
 std::optional<RequestValidator::Parsed> readFast(const QByteArray &body, Endpoint endpoint) {
-    thread_local simdjson::dom::parser keptParser;
     std::optional<simdjson::dom::parser> ownParser;
     simdjson::dom::element root;
     simdjson::dom::object object;
-    if (fastjson::parse(body, keptParser, ownParser, root) != simdjson::SUCCESS ||
+    if (fastjson::parse(body, ownParser, root) != simdjson::SUCCESS ||
         root.get(object) != simdjson::SUCCESS)
         return std::nullopt;
 

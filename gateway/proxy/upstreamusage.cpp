@@ -87,10 +87,9 @@ AnswerFacts factsOf(const QJsonObject &object) {
 } // namespace
 
 AnswerFacts readAnswer(const QByteArray &json) {
-    thread_local simdjson::dom::parser keptParser;
     std::optional<simdjson::dom::parser> ownParser;
     simdjson::dom::element root;
-    if (fastjson::parse(json, keptParser, ownParser, root) != simdjson::SUCCESS) {
+    if (fastjson::parse(json, ownParser, root) != simdjson::SUCCESS) {
         const QJsonDocument document = QJsonDocument::fromJson(json);
         return document.isObject() ? factsOf(document.object()) : AnswerFacts{};
     }
