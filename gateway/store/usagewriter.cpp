@@ -11,6 +11,7 @@
 #include <array>
 #include <initializer_list>
 #include <iterator>
+#include <optional>
 #include <utility>
 
 #include <sqlite3.h>
@@ -237,11 +238,20 @@ Status UsageWriter::insertRaw(const QList<UsageRecord> &rows) {
 
 namespace {
 
-// PRAGMA synchronous on one SQLite connection; false if it could not be set.
-bool setSynchronous(const QSqlDatabase &connection, QLatin1String level) {
+// PRAGMA synchronous of one SQLite connection: read (nothing if it cannot be) and set.
+std::optional<int> synchronousLevel(const QSqlDatabase &connection) {
     QSqlQuery query(connection);
-    return query.exec(QLatin1String("PRAGMA synchronous = ") + level);
+    if (!query.exec(QStringLiteral("PRAGMA synchronous")) || !query.next())
+        return std::nullopt;
+    return query.value(0).toInt();
 }
+
+bool setSynchronousLevel(const QSqlDatabase &connection, int level) {
+    QSqlQuery query(connection);
+    return query.exec(QStringLiteral("PRAGMA synchronous = %1").arg(level));
+}
+
+constexpr int kSynchronousNormal = 1;
 
 } // namespace
 
@@ -256,9 +266,12 @@ Status UsageWriter::insert(const QList<UsageRecord> &rows) {
     }
     // The batch commits without waiting for the disk (see the class comment). Set outside the
     // transaction, as SQLite requires, and for this batch only: the thread's connection may make
-    // other writes, which keep Database's FULL.
+    // other writes, which keep the level Database gave it.
     QSqlDatabase connection = m_db.isPostgres() ? QSqlDatabase() : m_db.connection();
-    const bool relaxed = connection.isOpen() && setSynchronous(connection, QLatin1String("NORMAL"));
+    const std::optional<int> level =
+        connection.isOpen() ? synchronousLevel(connection) : std::nullopt;
+    const bool relaxed =
+        level && *level > kSynchronousNormal && setSynchronousLevel(connection, kSynchronousNormal);
     Status status;
     {
         Transaction tx(m_db);
@@ -275,7 +288,7 @@ Status UsageWriter::insert(const QList<UsageRecord> &rows) {
     // DEALLOCATE, which fails on a session that was reconnected since (the statement went with
     // the old one) and, inside the next transaction, would abort it.
     if (relaxed)
-        setSynchronous(connection, QLatin1String("FULL"));
+        setSynchronousLevel(connection, *level);
     if (!status || m_db.isPostgres())
         release();
     return status;

@@ -31,9 +31,9 @@ class Database;
 // synchronous=NORMAL (everything else keeps FULL). In WAL mode such a commit survives a crash of
 // the gateway; only a power loss or a crash of the machine can take back the last batches (the
 // store stays consistent; the next FULL commit of any connection, and every checkpoint, makes
-// them durable). Rows wait up to 200 ms in memory before they are written
-// anyway; waiting for the disk at each batch cost the writer thread, and the log writer beside
-// it, more CPU than the rows' SQL (docs/PERFORMANCE.md, S8).
+// them durable). Rows wait up to 200 ms in memory before they are written anyway; waiting for
+// the disk at each batch cost the writer thread, and the log writer beside it, more CPU than the
+// rows' SQL (docs/PERFORMANCE.md, S8).
 //
 // Not thread-safe: one writer per thread, used and destroyed in the thread that made it (the
 // thread's connection must outlive it).
