@@ -129,9 +129,6 @@ class Process:
     def alive(self):
         return self.popen.poll() is None
 
-    def cpu_ticks(self):
-        return sum(self.cpu_split())
-
     def cpu_split(self):
         """(user, kernel) CPU ticks of all threads so far."""
         try:
@@ -594,8 +591,8 @@ http {{
             summary[f"{kind}_cpu_us_per_request"] = median(
                 r["cpu_pct"]["proxy"] * 1e4 / r["rps"] for r in runs
                 if r["kind"] == kind and r["rps"] and "proxy" in r["cpu_pct"])
-            # The part of it spent in the kernel (system calls, the loopback TCP stack): what
-            # no change to the proxy's own code can lower, short of fewer system calls.
+            # The part of it spent in the kernel (system calls, the loopback TCP stack, the
+            # scheduler, the proxy's disk writes), which its instruction count does not show.
             summary[f"{kind}_kernel_us_per_request"] = median(
                 r["proxy_kernel_pct"] * 1e4 / r["rps"] for r in runs
                 if r["kind"] == kind and r["rps"] and "proxy_kernel_pct" in r)

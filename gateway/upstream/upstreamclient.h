@@ -53,7 +53,6 @@ public:
     // request cost it more than the rest of the call's delivery.
     using Receiver = UpstreamCallReceiver;
 
-public:
     ~UpstreamCall() override;
 
     // From now on the reports go to `receiver` and no signal is emitted (null: the signals

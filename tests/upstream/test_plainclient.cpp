@@ -140,6 +140,55 @@ class TestPlainClient : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // A receiver set on the call gets the three reports as plain calls and no signal is emitted
+    // (the gateway's way); with the receiver taken back (null), the signals come again.
+    void receiverGetsTheReportsInsteadOfTheSignals() {
+        struct Recorder final : UpstreamCall::Receiver {
+            int status = 0;
+            QByteArray body;
+            bool finished = false;
+            void upstreamResponseStarted(int answered,
+                                         const QList<QPair<QByteArray, QByteArray>> &) override {
+                status = answered;
+            }
+            void upstreamDataReceived(const QByteArray &data) override { body += data; }
+            void upstreamFinished(FailureKind, const QString &) override { finished = true; }
+        };
+        ScriptedUpstream upstream([](int, int) { return kOk; });
+        QVERIFY(upstream.listen());
+        UpstreamClient client;
+        for (const bool withReceiver : {true, false}) {
+            QObject context;
+            UpstreamRequest request;
+            request.url = upstream.url();
+            UpstreamCall *running = client.start(request, &context);
+            Recorder recorder;
+            running->setReceiver(&recorder);
+            if (!withReceiver)
+                running->setReceiver(nullptr);
+            int emitted = 0;
+            bool signalledEnd = false;
+            QObject::connect(running, &UpstreamCall::responseStarted, &context,
+                             [&](int, const auto &) { ++emitted; });
+            QObject::connect(running, &UpstreamCall::dataReceived, &context,
+                             [&](const QByteArray &) { ++emitted; });
+            QObject::connect(running, &UpstreamCall::finished, &context,
+                             [&](FailureKind, const QString &) {
+                                 ++emitted;
+                                 signalledEnd = true;
+                             });
+            QVERIFY(QTest::qWaitFor([&] { return recorder.finished || signalledEnd; }, kWaitMs));
+            if (withReceiver) {
+                QCOMPARE(recorder.status, 200);
+                QCOMPARE(recorder.body, QByteArray(R"({"ok":true})"));
+                QCOMPARE(emitted, 0);
+            } else {
+                QVERIFY(!recorder.finished && recorder.status == 0);
+                QCOMPARE(emitted, 3);
+            }
+        }
+    }
+
     void keptAliveConnectionIsReused() {
         ScriptedUpstream upstream([](int, int) { return kOk; });
         QVERIFY(upstream.listen());
