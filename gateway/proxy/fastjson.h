@@ -18,7 +18,8 @@ namespace portico::proxy::fastjson {
 // its own in `own` (a local of the caller), so that one big text does not leave every worker
 // holding its size for good. `root` lives until that parser reads again: use it before the next
 // parse() on the thread. The depth limit, below QJsonDocument's, makes any text near Qt's limit
-// fall back to Qt, whose verdict stays the reference.
+// fall back to Qt, whose verdict stays the reference; so does a text with a floating-point zero
+// (simdjson reads a number that underflows a double as 0, where Qt refuses the text).
 constexpr size_t kKeptBytes = 1024 * 1024;
 constexpr size_t kMaxDepth = 256;
 simdjson::error_code parse(const QByteArray &json, std::optional<simdjson::dom::parser> &own,

@@ -144,6 +144,17 @@ private Q_SLOTS:
         QTest::newRow("cap beyond 2^53")
             << QByteArray(R"({"model":"m","messages":[{"role":"u"}],"max_tokens":1e300})") << false
             << "";
+        // A number that underflows a double: simdjson reads it as 0, QJsonDocument refuses the
+        // body. Every float that reads as zero goes to the reference, which accepts a real one.
+        QTest::newRow("underflowing exponent")
+            << QByteArray(R"({"model":"m","messages":[{"role":"u"}],"temperature":1.5e-400})")
+            << false << "invalid_json";
+        QTest::newRow("underflowing digits")
+            << QByteArray(R"({"model":"m","input":"x","x":[0.)") + QByteArray(400, '0') + "1]}"
+            << true << "invalid_json";
+        QTest::newRow("a float zero")
+            << QByteArray(R"({"model":"m","messages":[{"role":"u"}],"temperature":0.0})") << false
+            << "";
         QTest::newRow("cap beyond qint64")
             << QByteArray(
                    R"({"model":"m","messages":[{"role":"u"}],"max_tokens":18446744073709551615})")
