@@ -2,6 +2,7 @@
 
 #include "http/connection.h"
 #include "http/httpmessages.h"
+#include "text/asciicase.h"
 
 #include <charconv>
 #include <cstring>
@@ -131,7 +132,7 @@ QByteArray ConnectionResponder::head(int status, const QByteArray &contentType,
                                      const QList<Header> &extraHeaders, QByteArrayView framing,
                                      qsizetype bodySize) {
     for (const Header &header : extraHeaders) {
-        if (header.name.compare("Connection", Qt::CaseInsensitive) == 0 &&
+        if (text::equalsIgnoringAsciiCase(header.name, "Connection") &&
             header.value.toLower().contains("close"))
             m_keepAlive = false;
     }
@@ -151,7 +152,7 @@ QByteArray ConnectionResponder::head(int status, const QByteArray &contentType,
     else if (m_http10)
         out += QByteArrayLiteral("Connection: keep-alive\r\n");
     for (const Header &header : extraHeaders) {
-        if (header.name.compare("Connection", Qt::CaseInsensitive) == 0)
+        if (text::equalsIgnoringAsciiCase(header.name, "Connection"))
             continue;
         out += header.name + QByteArrayLiteral(": ") + header.value + QByteArrayLiteral("\r\n");
     }

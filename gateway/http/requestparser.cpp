@@ -1,6 +1,7 @@
 #include "http/requestparser.h"
 
 #include "http/httpmessages.h"
+#include "text/asciicase.h"
 
 #include <cctype>
 #include <cstring>
@@ -92,7 +93,7 @@ QByteArrayView trimmedSpaces(QByteArrayView text) {
 QList<QByteArray> headerTokens(const Request &request, QByteArrayView name) {
     QList<QByteArray> tokens;
     for (const auto &[headerName, value] : request.headers) {
-        if (headerName.compare(name, Qt::CaseInsensitive) != 0)
+        if (!text::equalsIgnoringAsciiCase(headerName, name))
             continue;
         for (const QByteArray &part : value.split(',')) {
             const QByteArray token = trimmedSpaces(part).toByteArray().toLower();
@@ -111,7 +112,7 @@ QString latin1(QByteArrayView text) {
 
 QByteArray Request::header(QByteArrayView name) const {
     for (const auto &[headerName, value] : headers) {
-        if (headerName.compare(name, Qt::CaseInsensitive) == 0)
+        if (text::equalsIgnoringAsciiCase(headerName, name))
             return value;
     }
     return {};
@@ -352,15 +353,15 @@ RequestParser::Status RequestParser::parseHeadLines(const QByteArray &head) {
                                 .arg(latin1(line.first(colon))));
         }
         const QByteArrayView name = line.first(colon);
-        if (name.compare("Connection", Qt::CaseInsensitive) == 0) {
+        if (text::equalsIgnoringAsciiCase(name, "Connection")) {
             for (qsizetype from = 0; from <= value.size();) {
                 qsizetype comma = value.indexOf(',', from);
                 if (comma < 0)
                     comma = value.size();
                 const QByteArrayView token =
                     QByteArrayView(value).sliced(from, comma - from).trimmed();
-                connectionClose |= token.compare("close", Qt::CaseInsensitive) == 0;
-                connectionKeepAlive |= token.compare("keep-alive", Qt::CaseInsensitive) == 0;
+                connectionClose |= text::equalsIgnoringAsciiCase(token, "close");
+                connectionKeepAlive |= text::equalsIgnoringAsciiCase(token, "keep-alive");
                 from = comma + 1;
             }
         }
@@ -373,7 +374,7 @@ RequestParser::Status RequestParser::parseHeadLines(const QByteArray &head) {
     bool hasContentLength = false;
     qint64 contentLength = 0;
     for (const auto &[name, value] : std::as_const(m_request.headers)) {
-        if (name.compare("Content-Length", Qt::CaseInsensitive) != 0)
+        if (!text::equalsIgnoringAsciiCase(name, "Content-Length"))
             continue;
         bool digits = !value.isEmpty();
         for (char c : value)

@@ -1,6 +1,7 @@
 #include "proxy/authenticator.h"
 
 #include "store/apikeyformat.h"
+#include "text/asciicase.h"
 
 namespace portico::proxy {
 
@@ -35,7 +36,7 @@ Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizati
                                      "'Authorization: Bearer YOUR_API_KEY'."));
     }
     const qsizetype space = header.indexOf(' ');
-    if (space < 0 || header.first(space).compare("Bearer", Qt::CaseInsensitive) != 0) {
+    if (space < 0 || !text::equalsIgnoringAsciiCase(header.first(space), "Bearer")) {
         return refuse(QStringLiteral("invalid_authorization_header"),
                       QStringLiteral("The Authorization header is not in the form 'Bearer "
                                      "YOUR_API_KEY'. Check the Authorization header format."));

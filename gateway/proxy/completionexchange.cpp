@@ -9,6 +9,7 @@
 #include "proxy/requestcontext.h"
 #include "proxy/upstreambody.h"
 #include "proxy/upstreamusage.h"
+#include "text/asciicase.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -38,7 +39,7 @@ QString upstreamMessage(const QByteArray &body) {
 
 QByteArray headerValue(const QList<QPair<QByteArray, QByteArray>> &headers, QByteArrayView name) {
     for (const auto &header : headers) {
-        if (header.first.compare(name, Qt::CaseInsensitive) == 0)
+        if (text::equalsIgnoringAsciiCase(header.first, name))
             return header.second;
     }
     return {};

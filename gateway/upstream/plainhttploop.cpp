@@ -1,5 +1,6 @@
 #include "upstream/plainhttploop.h"
 
+#include "text/asciicase.h"
 #include "upstream/callstate.h"
 #include "upstream/responseparser.h"
 
@@ -190,9 +191,9 @@ void PlainHttpLoop::add(const std::shared_ptr<CallState> &state, const UpstreamR
     head += method % ' ' % target.path % " HTTP/1.1\r\nHost: " % target.hostHeader % "\r\n";
     for (const auto &[name, value] : request.headers) {
         // The framing is this client's to write.
-        if (name.compare("host", Qt::CaseInsensitive) == 0 ||
-            name.compare("content-length", Qt::CaseInsensitive) == 0 ||
-            name.compare("transfer-encoding", Qt::CaseInsensitive) == 0)
+        if (text::equalsIgnoringAsciiCase(name, "host") ||
+            text::equalsIgnoringAsciiCase(name, "content-length") ||
+            text::equalsIgnoringAsciiCase(name, "transfer-encoding"))
             continue;
         head += name % ": " % value % "\r\n";
     }

@@ -1,5 +1,7 @@
 #include "upstream/responseparser.h"
 
+#include "text/asciicase.h"
+
 #include <cctype>
 #include <cstring>
 #include <span>
@@ -23,7 +25,7 @@ bool hasToken(QByteArrayView value, QByteArrayView token) {
         qsizetype comma = value.indexOf(',', start);
         if (comma < 0)
             comma = value.size();
-        if (trimmed(value.sliced(start, comma - start)).compare(token, Qt::CaseInsensitive) == 0)
+        if (text::equalsIgnoringAsciiCase(trimmed(value.sliced(start, comma - start)), token))
             return true;
         start = comma + 1;
     }
@@ -50,7 +52,7 @@ QByteArray copyOrKnown(QByteArrayView text, bool lowerCase) {
     const auto sameText = [lowerCase, text](const QByteArray &candidate) {
         return candidate.size() == text.size() &&
                (lowerCase
-                    ? QByteArrayView(candidate).compare(text, Qt::CaseInsensitive) == 0
+                    ? text::equalsIgnoringAsciiCase(candidate, text)
                     : std::memcmp(candidate.constData(), text.data(), size_t(text.size())) == 0);
     };
     const std::span<const QByteArray> known = lowerCase ? std::span<const QByteArray>(knownNames)
@@ -208,7 +210,7 @@ bool ResponseParser::parseHead(ResponseSink &sink) {
     if (m_headRequest || status == 204 || status == 304) {
         m_framing = Framing::None;
     } else if (!transferEncoding.isNull()) {
-        if (lastToken(transferEncoding).compare("chunked", Qt::CaseInsensitive) == 0) {
+        if (text::equalsIgnoringAsciiCase(lastToken(transferEncoding), "chunked")) {
             m_framing = Framing::Chunked;
             m_chunkStep = ChunkStep::Size;
         } else {
