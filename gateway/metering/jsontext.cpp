@@ -9,6 +9,12 @@ void JsonTextWriter::string(const QString &text) {
     *m_p++ = '"';
     for (const QChar character : text) {
         const char16_t c = character.unicode();
+        // Printable ASCII, nearly every character of a log line, written here: a call per
+        // character to escaped() was a tenth of the line's cost.
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            *m_p++ = char(c);
+            continue;
+        }
         if (c >= 0x80) {
             m_p = start;
             utf8String(text.toUtf8());
