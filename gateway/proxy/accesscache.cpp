@@ -80,8 +80,7 @@ bool AccessCache::isCurrent(const Entry &entry) const {
     return entry.generation == m_database->localGeneration() && entry.counter >= m_counter.load();
 }
 
-std::optional<AccessCache::Key> AccessCache::findByHash(const QByteArray &keyHash,
-                                                        bool mayAskStore) {
+AccessCache::KeyRef AccessCache::findByHash(const QByteArray &keyHash, bool mayAskStore) {
     std::optional<Entry> known;
     {
         QReadLocker locker(&m_lock);
@@ -99,10 +98,10 @@ std::optional<AccessCache::Key> AccessCache::findByHash(const QByteArray &keyHas
         m_secretsGeneration.load() != m_database->localGeneration())
         refreshSecrets(); // a key this process just made must pass at once, as on other paths
     if (!m_lastLoadOk.load() || (!mayAskStore && !isKnownSecret(keyHash)))
-        return known ? known->key : std::nullopt;
+        return known ? known->key : nullptr;
     std::optional<Entry> fresh = read(keyHash);
     if (!fresh)
-        return known ? known->key : std::nullopt;
+        return known ? known->key : nullptr;
     QWriteLocker locker(&m_lock);
     if (fresh->key)
         m_entries.insert(keyHash, *fresh);
@@ -144,7 +143,7 @@ std::optional<AccessCache::Entry> AccessCache::read(const QByteArray &keyHash) {
         if (!group.limits.isEmpty())
             key.limitedGroups.append({group.uuid, group.name, routes, group.limits});
     }
-    entry.key = std::move(key);
+    entry.key = std::make_shared<const Key>(std::move(key));
     return entry;
 }
 

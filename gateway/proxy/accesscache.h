@@ -65,6 +65,11 @@ public:
         bool isOldSecret() const { return secretValidUntil.isValid(); }
     };
 
+    // A key as looked up: shared with the cache, never copied. A request checks its key twice
+    // and the outcome names it twice; copying its strings, sets and lists each time cost more
+    // than the look-up (docs/PERFORMANCE.md, round 6).
+    using KeyRef = std::shared_ptr<const Key>;
+
     explicit AccessCache(std::shared_ptr<store::Database> database);
     ~AccessCache();
     AccessCache(const AccessCache &) = delete;
@@ -77,7 +82,7 @@ public:
     // The key whose stored hash is `keyHash`, as it is since the last change.
     // `mayAskStore` false: only what is in memory (an address under the failed-authentication
     // throttle must not make the gateway read the store).
-    std::optional<Key> findByHash(const QByteArray &keyHash, bool mayAskStore = true);
+    KeyRef findByHash(const QByteArray &keyHash, bool mayAskStore = true);
 
     // Checks at once whether another process changed the store (instead of waiting for the
     // poller); true when it did, and the next lookups read their keys again. For refusals: a key
@@ -90,7 +95,7 @@ public:
 
 private:
     struct Entry {
-        std::optional<Key> key;
+        KeyRef key;             // null: no such key
         quint64 generation = 0; // Database::localGeneration before it was read
         qint64 counter = -1;    // the store's change counter it was read at
     };

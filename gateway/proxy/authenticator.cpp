@@ -77,7 +77,7 @@ Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizati
                                      "Check that the key was copied completely."));
     }
 
-    const auto found = m_cache.findByHash(lastChecked.hash, mayAskStore);
+    const AccessCache::KeyRef found = m_cache.findByHash(lastChecked.hash, mayAskStore);
     if (!found) {
         return refuseWithLabel(
             store::apikey::hint(key()), QStringLiteral("invalid_api_key"),
@@ -115,7 +115,7 @@ Authenticator::Outcome Authenticator::authenticate(const QByteArray &authorizati
         return outcome;
     }
     Outcome outcome;
-    outcome.key = *found;
+    outcome.key = found;
     outcome.identified = found;
     outcome.keyLabel = found->name;
     return outcome;

@@ -6,8 +6,6 @@
 #include <QByteArray>
 #include <QDateTime>
 
-#include <optional>
-
 namespace portico::proxy {
 
 // Checks "Authorization: Bearer <key>" in the refusal order of docs/ARCHITECTURE.md: header
@@ -17,15 +15,15 @@ namespace portico::proxy {
 class Authenticator {
 public:
     struct Outcome {
-        std::optional<AccessCache::Key> key; // set when authenticated
-        ApiError error;                      // set otherwise
+        AccessCache::KeyRef key; // set when authenticated
+        ApiError error;          // set otherwise
         // The key the request named, also when it was refused for being disabled or expired:
         // its usage row belongs to that key, so the admin sees a stale client still trying.
-        std::optional<AccessCache::Key> identified;
+        AccessCache::KeyRef identified;
         // For the log: the key's name when it was found, its hint when well-formed but unknown,
         // empty when missing or malformed. Never the key.
         QString keyLabel;
-        bool ok() const { return key.has_value(); }
+        bool ok() const { return key != nullptr; }
     };
 
     explicit Authenticator(AccessCache &cache);

@@ -69,7 +69,7 @@ bool addressAllowed(const AccessCache::Key &key, const http::Request &request) {
 // Applies a key check to the request: on refusal sends the error (and feeds the throttle);
 // on success notes whose request it is.
 bool applyKeyCheck(RequestContext &context, const http::Request &request, KeyCheck check,
-                   qint64 now, std::optional<AccessCache::Key> *key) {
+                   qint64 now, AccessCache::KeyRef *key) {
     const GatewayServices &services = context.services();
     AuthThrottle *throttle = services.authThrottle;
     const bool throttled = check.throttled;
@@ -131,8 +131,7 @@ bool applyKeyCheck(RequestContext &context, const http::Request &request, KeyChe
     return true;
 }
 
-bool authenticate(RequestContext &context, const http::Request &request,
-                  std::optional<AccessCache::Key> *key) {
+bool authenticate(RequestContext &context, const http::Request &request, AccessCache::KeyRef *key) {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     return applyKeyCheck(context, request, checkKey(context.services(), request, now), now, key);
 }
@@ -346,7 +345,7 @@ bool RequestRouter::checkHead(const http::Request &head,
         return true;
 
     auto context = std::make_shared<RequestContext>(m_services, head, refuse());
-    std::optional<AccessCache::Key> key;
+    AccessCache::KeyRef key;
     if (!applyKeyCheck(*context, head, std::move(check), now, &key))
         return false;
     context->sendError(ApiError::forbidden(
@@ -375,7 +374,7 @@ void RequestRouter::handleRejection(const http::Request &partial, const http::Re
 
 void RequestRouter::handleModels(const std::shared_ptr<RequestContext> &context,
                                  const http::Request &request, const QString &route) {
-    std::optional<AccessCache::Key> key;
+    AccessCache::KeyRef key;
     if (!authenticate(*context, request, &key))
         return;
     if (route.isEmpty())
@@ -386,7 +385,7 @@ void RequestRouter::handleModels(const std::shared_ptr<RequestContext> &context,
 
 void RequestRouter::handleCompletion(const std::shared_ptr<RequestContext> &context,
                                      const http::Request &request, bool embeddings) {
-    std::optional<AccessCache::Key> key;
+    AccessCache::KeyRef key;
     if (!authenticate(*context, request, &key))
         return;
 
