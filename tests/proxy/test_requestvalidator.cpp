@@ -152,6 +152,10 @@ private Q_SLOTS:
         QTest::newRow("underflowing digits")
             << QByteArray(R"({"model":"m","input":"x","x":[0.)") + QByteArray(400, '0') + "1]}"
             << true << "invalid_json";
+        QTest::newRow("underflowing, capital E, deep inside")
+            << QByteArray(
+                   R"({"model":"m","messages":[{"role":"u"}],"x":{"y":[1,"a",{"z":2E-999}]}})")
+            << false << "invalid_json";
         QTest::newRow("a float zero")
             << QByteArray(R"({"model":"m","messages":[{"role":"u"}],"temperature":0.0})") << false
             << "";
