@@ -133,7 +133,7 @@ QByteArray ConnectionResponder::head(int status, const QByteArray &contentType,
                                      qsizetype bodySize) {
     for (const Header &header : extraHeaders) {
         if (text::equalsIgnoringAsciiCase(header.name, "Connection") &&
-            header.value.toLower().contains("close"))
+            text::holdsToken(header.value, "close"))
             m_keepAlive = false;
     }
     if (m_connection && m_connection->isClosing())

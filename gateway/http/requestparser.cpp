@@ -354,16 +354,8 @@ RequestParser::Status RequestParser::parseHeadLines(const QByteArray &head) {
         }
         const QByteArrayView name = line.first(colon);
         if (text::equalsIgnoringAsciiCase(name, "Connection")) {
-            for (qsizetype from = 0; from <= value.size();) {
-                qsizetype comma = value.indexOf(',', from);
-                if (comma < 0)
-                    comma = value.size();
-                const QByteArrayView token =
-                    QByteArrayView(value).sliced(from, comma - from).trimmed();
-                connectionClose |= text::equalsIgnoringAsciiCase(token, "close");
-                connectionKeepAlive |= text::equalsIgnoringAsciiCase(token, "keep-alive");
-                from = comma + 1;
-            }
+            connectionClose |= text::holdsToken(value, "close");
+            connectionKeepAlive |= text::holdsToken(value, "keep-alive");
         }
         m_request.headers.append({copyOrKnown(name), value});
     }

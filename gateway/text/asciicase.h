@@ -25,4 +25,19 @@ constexpr bool equalsIgnoringAsciiCase(QByteArrayView a, QByteArrayView b) noexc
     return true;
 }
 
+// Whether a comma-separated header value holds `token`, ignoring ASCII case and the white
+// space around each element, as "Connection: keep-alive, close" or "Transfer-Encoding: gzip,
+// chunked" carry them.
+inline bool holdsToken(QByteArrayView value, QByteArrayView token) noexcept {
+    for (qsizetype start = 0; start <= value.size();) {
+        qsizetype comma = value.indexOf(',', start);
+        if (comma < 0)
+            comma = value.size();
+        if (equalsIgnoringAsciiCase(value.sliced(start, comma - start).trimmed(), token))
+            return true;
+        start = comma + 1;
+    }
+    return false;
+}
+
 } // namespace portico::text

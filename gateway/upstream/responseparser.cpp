@@ -18,20 +18,6 @@ QByteArrayView trimmed(QByteArrayView text) {
     return text;
 }
 
-// Whether a comma-separated header value holds `token` (case-insensitive), as "Connection:
-// keep-alive, close" or "Transfer-Encoding: gzip, chunked" do.
-bool hasToken(QByteArrayView value, QByteArrayView token) {
-    for (qsizetype start = 0; start <= value.size();) {
-        qsizetype comma = value.indexOf(',', start);
-        if (comma < 0)
-            comma = value.size();
-        if (text::equalsIgnoringAsciiCase(trimmed(value.sliced(start, comma - start)), token))
-            return true;
-        start = comma + 1;
-    }
-    return false;
-}
-
 // A header name lower-cased, or a value as sent; the names (and a few values) that nearly
 // every upstream answer carries are kept as static text instead of a copy each, which cost an
 // allocation and a free per header (docs/PERFORMANCE.md).
@@ -50,10 +36,8 @@ QByteArray copyOrKnown(QByteArrayView text, bool lowerCase) {
         QByteArrayLiteral("close"),
     };
     const auto sameText = [lowerCase, text](const QByteArray &candidate) {
-        return candidate.size() == text.size() &&
-               (lowerCase
-                    ? text::equalsIgnoringAsciiCase(candidate, text)
-                    : std::memcmp(candidate.constData(), text.data(), size_t(text.size())) == 0);
+        return lowerCase ? text::equalsIgnoringAsciiCase(candidate, text)
+                         : QByteArrayView(candidate) == text;
     };
     const std::span<const QByteArray> known = lowerCase ? std::span<const QByteArray>(knownNames)
                                                         : std::span<const QByteArray>(knownValues);
@@ -197,7 +181,7 @@ bool ResponseParser::parseHead(ResponseSink &sink) {
     QByteArrayView transferEncoding;
     for (const auto &[name, value] : headers) {
         if (name == "connection") {
-            if (hasToken(value, "close"))
+            if (text::holdsToken(value, "close"))
                 m_keepAlive = false;
         } else if (name == "transfer-encoding") {
             transferEncoding = value;

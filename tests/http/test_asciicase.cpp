@@ -4,6 +4,7 @@
 #include <QTest>
 
 using portico::text::equalsIgnoringAsciiCase;
+using portico::text::holdsToken;
 
 class TestAsciiCase : public QObject {
     Q_OBJECT
@@ -53,6 +54,22 @@ private Q_SLOTS:
                     QFAIL(qPrintable(QStringLiteral("bytes %1 and %2").arg(x).arg(y)));
             }
         }
+    }
+    void findsTokensInLists_data() {
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<bool>("holdsClose");
+        QTest::newRow("alone") << QByteArray("close") << true;
+        QTest::newRow("any case, spaced") << QByteArray("keep-alive ,\tCLOSE ") << true;
+        QTest::newRow("first of two") << QByteArray("Close,upgrade") << true;
+        QTest::newRow("empty") << QByteArray() << false;
+        QTest::newRow("empty elements") << QByteArray(",, ,") << false;
+        QTest::newRow("longer token") << QByteArray("closed, keep-alive") << false;
+        QTest::newRow("inside a token") << QByteArray("x-close-y") << false;
+    }
+    void findsTokensInLists() {
+        QFETCH(QByteArray, value);
+        QFETCH(bool, holdsClose);
+        QCOMPARE(holdsToken(value, "close"), holdsClose);
     }
     void usableAtCompileTime() {
         static_assert(equalsIgnoringAsciiCase("Keep-Alive", "keep-alive"));
