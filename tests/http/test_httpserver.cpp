@@ -447,12 +447,20 @@ private Q_SLOTS:
         QCOMPARE(server.openConnections(), 1);
     }
 
+    void connectionCloseIsHonoured_data() {
+        QTest::addColumn<QByteArray>("header");
+        QTest::newRow("as usual") << QByteArray("Connection: close\r\n");
+        QTest::newRow("any case") << QByteArray("CONNECTION: Close\r\n");
+        QTest::newRow("in a list") << QByteArray("Connection: keep-alive , CLOSE\r\n");
+    }
+
     void connectionCloseIsHonoured() {
+        QFETCH(QByteArray, header);
         Server server(testHandler);
         QVERIFY(server.listen(QHostAddress::LocalHost, 0));
         Client client(server.port());
         // A second request after the closing one is never answered.
-        client.send(getRequest("/echo", "Connection: close\r\n") + getRequest("/echo"));
+        client.send(getRequest("/echo", header) + getRequest("/echo"));
         Response response;
         QVERIFY(client.read(&response));
         QCOMPARE(response.status, 200);

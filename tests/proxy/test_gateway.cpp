@@ -96,6 +96,7 @@ private Q_SLOTS:
     void upstreamTimeout();
     void upstreamErrorsRelayed();
     void mockChat();
+    void authorizationSchemeInAnyCase();
     void mockStream();
     void mockEmbeddings();
     void upstreamChat();
@@ -512,6 +513,24 @@ void TestGateway::mockChat() {
     QCOMPARE(usage.value(QStringLiteral("prompt_tokens")).toInt(), 1);
     QCOMPARE(usage.value(QStringLiteral("completion_tokens")).toInt(), 2);
     m_namedIds.insert(QStringLiteral("mock"), QString::fromLatin1(response.header("x-request-id")));
+}
+
+void TestGateway::authorizationSchemeInAnyCase() {
+    // RFC 9110: the scheme's name is case-insensitive; clients send "bearer" and "BEARER" too.
+    for (const QByteArray &scheme :
+         {QByteArray("bearer"), QByteArray("BEARER"), QByteArray("bEaReR")}) {
+        const Headers headers{{"AUTHORIZATION", scheme + ' ' + m_key.toLatin1()},
+                              {"content-TYPE", "application/json"}};
+        const auto response = HttpTestClient::fetch(
+            m_gateway->port(), "POST", "/v1/chat/completions", headers, chatBody("demo", "Hello!"));
+        QVERIFY2(response.status == 200, scheme.constData());
+    }
+    // A scheme that differs by more than case is still refused.
+    const Headers other{{"Authorization", "Bearer_ " + m_key.toLatin1()}};
+    QCOMPARE(HttpTestClient::fetch(m_gateway->port(), "POST", "/v1/chat/completions", other,
+                                   chatBody("demo"))
+                 .status,
+             401);
 }
 
 void TestGateway::mockStream() {

@@ -82,6 +82,15 @@ private Q_SLOTS:
             << QByteArray("HTTP/1.1 503 Busy\r\nConnection: keep-alive, close\r\n"
                           "Content-Length: 0\r\n\r\n")
             << false << 503 << QByteArray() << false;
+        // Names and tokens in any case, the coding last in a list.
+        QTest::newRow("chunked, any case")
+            << QByteArray("HTTP/1.1 200 OK\r\nTRANSFER-ENCODING: gzip, Chunked\r\n\r\n"
+                          "2\r\nok\r\n0\r\n\r\n")
+            << false << 200 << QByteArray("ok") << true;
+        QTest::newRow("connection close, any case")
+            << QByteArray("HTTP/1.1 200 OK\r\nconnection: Keep-Alive ,CLOSE\r\n"
+                          "content-length: 1\r\n\r\nx")
+            << false << 200 << QByteArray("x") << false;
         QTest::newRow("HTTP/1.0") << QByteArray("HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\nx")
                                   << false << 200 << QByteArray("x") << false;
         QTest::newRow("bare LF lines") << QByteArray("HTTP/1.1 200 OK\nContent-Length: 3\n\nabc")
