@@ -2,6 +2,7 @@
 
 #include "http/connectionresponder.h"
 #include "http/httpmessages.h"
+#include "http/looptail.h"
 
 #include <cerrno>
 #include <cstring>
@@ -318,7 +319,7 @@ void Connection::advance() {
         m_queue.pop_front();
         const bool keepAlive = done->keepsAlive();
         done->detach();
-        done->deleteLater();
+        looptail::deleteObject(done);
         if (!keepAlive) {
             beginClose();
             return;
@@ -340,7 +341,7 @@ void Connection::beginClose() {
     const std::deque<ConnectionResponder *> rest = std::exchange(m_queue, {});
     for (ConnectionResponder *responder : rest) {
         responder->detach();
-        responder->deleteLater();
+        looptail::deleteObject(responder);
     }
     shutdownWriteIfFlushed();
 }
@@ -395,7 +396,7 @@ void Connection::teardown() {
     const std::deque<ConnectionResponder *> pending = std::exchange(m_queue, {});
     for (ConnectionResponder *responder : pending) {
         responder->detach();
-        responder->deleteLater();
+        looptail::deleteObject(responder);
     }
     releaseSlot();
     if (m_socket && m_socket->isOpen())

@@ -1,5 +1,7 @@
 #include "http/rawsocket.h"
 
+#include "http/looptail.h"
+
 #include <QSocketNotifier>
 
 #include <cerrno>
@@ -108,20 +110,19 @@ void RawSocket::write(const QByteArray &data) {
         return;
     m_out.push_back(data);
     m_pending += data.size();
-    // Sent once the code that wrote it has returned to the event loop, before it polls again:
+    // Sent once the code that wrote it has returned to the event loop, before it polls again
+    // (looptail: no posted event, which would cost a wake-up of the loop per answer):
     // whatever that code does after writing (settling a key's limits, counting the request)
     // is done before the client can see the answer and send its next request, possibly to
     // another worker. Writes made meanwhile leave together, in one system call.
     if (!m_flushPosted && !m_writeNotifier->isEnabled()) {
         m_flushPosted = true;
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                m_flushPosted = false;
-                if (m_fd >= 0 && !m_lost)
-                    flushPending();
-            },
-            Qt::QueuedConnection);
+        looptail::run(this, [](QObject *owner) {
+            auto *socket = static_cast<RawSocket *>(owner);
+            socket->m_flushPosted = false;
+            if (socket->m_fd >= 0 && !socket->m_lost)
+                socket->flushPending();
+        });
     }
 }
 

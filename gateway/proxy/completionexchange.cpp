@@ -1,6 +1,7 @@
 #include "proxy/completionexchange.h"
 
 #include "http/httpmessages.h"
+#include "http/looptail.h"
 #include "metering/gatewaylog.h"
 #include "metering/metrics.h"
 #include "proxy/gatewayservices.h"
@@ -495,7 +496,7 @@ void CompletionExchange::failWith(const Failure &failure) {
         return;
     m_done = true;
     countStreamClosed();
-    // The call is this exchange's child: it goes with the exchange's deleteLater() below, without
+    // The call is this exchange's child: it goes with the exchange, deleted below, without
     // a deferred deletion of its own.
     if (m_call)
         m_call->cancel();
@@ -510,7 +511,7 @@ void CompletionExchange::failWith(const Failure &failure) {
     } else {
         m_context->sendError(failure.error);
     }
-    deleteLater();
+    http::looptail::deleteObject(this);
 }
 
 void CompletionExchange::succeedNonStream() {
@@ -552,7 +553,7 @@ void CompletionExchange::finish(int status, const QString &errorCode) {
         return;
     m_done = true;
     countStreamClosed();
-    // The call is this exchange's child: it goes with the exchange's deleteLater() below, without
+    // The call is this exchange's child: it goes with the exchange, deleted below, without
     // a deferred deletion of its own.
     if (m_call)
         m_call->cancel();
@@ -567,7 +568,7 @@ void CompletionExchange::finish(int status, const QString &errorCode) {
     if (m_plan.limits)
         m_plan.limits->settle(double(m_promptTokens + m_completionTokens), usage.costUsd);
     m_context->finish(status, errorCode);
-    deleteLater();
+    http::looptail::deleteObject(this);
 }
 
 void CompletionExchange::onClientGone() {
