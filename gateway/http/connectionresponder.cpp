@@ -117,14 +117,14 @@ void ConnectionResponder::detach() {
     m_holds.clear();
     if (m_state != State::Finished && !m_disconnectedEmitted) {
         m_disconnectedEmitted = true;
-        Q_EMIT disconnected();
+        reportDisconnected();
     }
 }
 
 void ConnectionResponder::checkDrained() {
     if (m_aboveHighWater && m_connection && pendingBytes() < m_connection->limits().lowWaterBytes) {
         m_aboveHighWater = false;
-        Q_EMIT drained();
+        reportDrained();
     }
 }
 

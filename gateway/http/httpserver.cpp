@@ -12,6 +12,18 @@
 
 namespace portico::http {
 
+void Responder::reportDisconnected() {
+    if (m_listener)
+        m_listener->responderDisconnected();
+    Q_EMIT disconnected();
+}
+
+void Responder::reportDrained() {
+    if (m_listener)
+        m_listener->responderDrained();
+    Q_EMIT drained();
+}
+
 namespace {
 
 QString hostPort(const QHostAddress &address, quint16 port) {

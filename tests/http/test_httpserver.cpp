@@ -184,6 +184,8 @@ struct Observed {
     std::atomic<int> inFlight{0};
     std::atomic<int> maxInFlight{0};
     std::atomic<int> disconnectedSignals{0};
+    std::atomic<int> listenerDisconnects{0}; // ResponderListener: the same reports as calls
+    std::atomic<int> listenerDrains{0};
     std::atomic<bool> responderBecameNull{false};
     std::atomic<bool> lateHandlerRan{false};
     std::atomic<bool> releaseStream{false};
@@ -242,7 +244,20 @@ void startProgressiveStream(Responder *responder) {
     poll->start(5);
 }
 
+// Counts a responder's reports as a ResponderListener; deleted with the responder, which never
+// reports while being deleted.
+class CountingListener : public QObject, public ResponderListener {
+public:
+    explicit CountingListener(Responder *responder)
+        : QObject(responder) {
+        responder->setListener(this);
+    }
+    void responderDisconnected() override { observed->listenerDisconnects.fetch_add(1); }
+    void responderDrained() override { observed->listenerDrains.fetch_add(1); }
+};
+
 void startEndlessStream(Responder *responder) {
+    new CountingListener(responder);
     responder->beginChunked(200, "text/event-stream");
     QObject::connect(responder, &Responder::disconnected, responder, [responder] {
         observed->disconnectedSignals.fetch_add(1);
@@ -266,6 +281,7 @@ void startEndlessStream(Responder *responder) {
 }
 
 void startBulkStream(Responder *responder, qint64 total, qint64 highWater) {
+    new CountingListener(responder);
     responder->beginChunked(200, "application/octet-stream");
     const QByteArray block(64 * 1024, 'z');
     auto pump = std::make_shared<std::function<void()>>();
@@ -932,6 +948,7 @@ private Q_SLOTS:
         // Proving that disconnected() comes only once needs time to pass, not a condition.
         QTest::qWait(100);
         QCOMPARE(observed->disconnectedSignals.load(), 1);
+        QCOMPARE(observed->listenerDisconnects.load(), 1);
         QVERIFY(waitUntil([&] { return server.openConnections() == 0; }));
         Client next(server.port());
         QCOMPARE(next.get("/echo").status, 200);
@@ -989,6 +1006,9 @@ private Q_SLOTS:
         QVERIFY(response.body.count('z') == bulkTotal);
         QVERIFY2(observed->maxPendingBytes.load() <= highWater + 64 * 1024 + 16,
                  qPrintable(QString::number(observed->maxPendingBytes.load())));
+        // The stream stalled and went on: drained was reported, to the listener as well.
+        QVERIFY(observed->listenerDrains.load() > 0);
+        QCOMPARE(observed->listenerDisconnects.load(), 0);
     }
 
     void manyConcurrentConnections() {
@@ -1044,6 +1064,7 @@ private Q_SLOTS:
         QVERIFY(!server->isListening());
         QCOMPARE(server->openConnections(), 0);
         QCOMPARE(observed->disconnectedSignals.load(), 1);
+        QCOMPARE(observed->listenerDisconnects.load(), 1);
         QVERIFY(streaming.waitClosed());
         QVERIFY(idle.waitClosed());
         QVERIFY(silent.waitClosed());
