@@ -39,7 +39,7 @@ void CallState::endActive() {
 // without ever holding data back. Produced while libcurl works in the loop (the usual case),
 // it runs as soon as libcurl has returned; otherwise from the event loop.
 void CallState::postLocked() {
-    if (m_deliveryPosted || m_cancelled || !m_call)
+    if (m_deliveryPosted || m_cancelled || !m_receiver)
         return;
     const bool deliverable =
         m_startedPending || (!m_paused && (!m_data.isEmpty() || m_finishedPending));
@@ -51,11 +51,11 @@ void CallState::postLocked() {
         return;
     }
     QMetaObject::invokeMethod(
-        m_call, [self = shared_from_this()] { self->deliver(); }, Qt::QueuedConnection);
+        m_context, [self = shared_from_this()] { self->deliver(); }, Qt::QueuedConnection);
 }
 
 void CallState::deliver() {
-    UpstreamCall *target = nullptr;
+    UpstreamCallReceiver *receiver = nullptr;
     bool emitStarted = false;
     int status = 0;
     QList<QPair<QByteArray, QByteArray>> headers;
@@ -66,9 +66,9 @@ void CallState::deliver() {
     {
         std::lock_guard lock(m_mutex);
         m_deliveryPosted = false;
-        if (m_cancelled || !m_call)
+        if (m_cancelled || !m_receiver)
             return;
-        target = m_call;
+        receiver = m_receiver;
         if (m_startedPending) {
             emitStarted = true;
             m_startedPending = false;
@@ -87,12 +87,11 @@ void CallState::deliver() {
     }
 
     // A receiver may delete, cancel or pause the call; check before each further report. Deleting
-    // the call cancels it (~UpstreamCall), and the caller's reference keeps this state alive.
+    // the call cancels it (detach()), and the caller's reference keeps this state alive.
     const auto stillWanted = [&] {
         std::lock_guard lock(m_mutex);
         return !m_cancelled;
     };
-    UpstreamCall::Receiver *const receiver = target->m_receiver;
     if (emitStarted) {
         receiver->upstreamResponseStarted(status, headers);
         if (!stillWanted())
@@ -117,15 +116,22 @@ void CallState::deliver() {
     }
 }
 
-void CallState::attach(UpstreamCall *call) {
+void CallState::attach(UpstreamCallReceiver *receiver, QObject *context) {
     std::lock_guard lock(m_mutex);
-    m_call = call;
+    m_receiver = receiver;
+    m_context = context;
+}
+
+void CallState::setReceiver(UpstreamCallReceiver *receiver) {
+    std::lock_guard lock(m_mutex);
+    if (m_receiver)
+        m_receiver = receiver;
 }
 
 void CallState::detach() {
     cancel();
     std::lock_guard lock(m_mutex);
-    m_call = nullptr;
+    m_receiver = nullptr;
 }
 
 void CallState::cancel() {

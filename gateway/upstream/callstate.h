@@ -13,9 +13,9 @@ namespace portico::upstream::detail {
 // The transfer writes events in here from inside libcurl's callbacks, where the call's handlers
 // must not run; deliver() hands them over afterwards to the call's receiver. Everything happens in
 // the call's thread (that of its TransferLoop); the mutex, uncontended, guards everything from
-// `m_mutex` on all the same. `m_call` is cleared by the UpstreamCall destructor, so an event is
-// only ever delivered to a live object; Qt drops the events still queued for an object when it
-// is destroyed.
+// `m_mutex` on all the same. `m_receiver` is cleared when the call's owner goes (the
+// UpstreamCall or UpstreamCallHandle destructor), so an event is only ever delivered to a live
+// receiver.
 class CallState : public std::enable_shared_from_this<CallState> {
 public:
     virtual ~CallState() = default;
@@ -26,9 +26,12 @@ public:
     void pushFinished(FailureKind failure, const QString &message);
 
     // the call
-    void attach(UpstreamCall *call);
+    // Reports go to `receiver`; those made outside the loop's work are queued to `context`, an
+    // object of the call's thread (Qt drops them if it is deleted first).
+    void attach(UpstreamCallReceiver *receiver, QObject *context);
+    void setReceiver(UpstreamCallReceiver *receiver); // a detached call stays detached
     void deliver();
-    void detach(); // the UpstreamCall is going away
+    void detach(); // the call's owner is going away
     void cancel(); // no signal after this; the loop drops the transfer
     void setPaused(bool paused);
 
@@ -46,7 +49,8 @@ private:
     std::atomic<bool> m_active{true};
 
     mutable std::mutex m_mutex;
-    UpstreamCall *m_call = nullptr;
+    UpstreamCallReceiver *m_receiver = nullptr;
+    QObject *m_context = nullptr;
     bool m_cancelled = false;
     bool m_paused = false;
     bool m_deliveryPosted = false;

@@ -13,14 +13,31 @@
 
 namespace portico::upstream {
 
-struct UpstreamCall::State : detail::CallState {};
-
-UpstreamCall::UpstreamCall(std::shared_ptr<State> state, QObject *parent)
+UpstreamCall::UpstreamCall(std::shared_ptr<detail::CallState> state, QObject *parent)
     : QObject(parent)
     , m_state(std::move(state)) {}
 
 UpstreamCall::~UpstreamCall() {
     m_state->detach();
+}
+
+void UpstreamCall::setReceiver(Receiver *receiver) {
+    m_state->setReceiver(receiver ? receiver : this);
+}
+
+void UpstreamCallHandle::cancel() {
+    if (m_state)
+        m_state->cancel();
+}
+
+void UpstreamCallHandle::setPaused(bool paused) {
+    if (m_state)
+        m_state->setPaused(paused);
+}
+
+void UpstreamCallHandle::reset() {
+    if (const auto state = std::exchange(m_state, nullptr))
+        state->detach();
 }
 
 void UpstreamCall::cancel() {
@@ -165,7 +182,27 @@ UpstreamClient::~UpstreamClient() {
 UpstreamCall *UpstreamClient::start(const UpstreamRequest &request, QObject *context) {
     // A child must be created in its parent's thread; signals are then delivered there.
     Q_ASSERT(!context || context->thread() == QThread::currentThread());
-    auto state = std::make_shared<UpstreamCall::State>();
+    auto state = std::make_shared<detail::CallState>();
+    auto *call = new UpstreamCall(state, context);
+    // The call receives (and emits) until setReceiver(); it is the context of queued reports.
+    state->attach(call, call);
+    // After attach(): a call that cannot start reports at once.
+    startTransfer(state, request);
+    return call;
+}
+
+UpstreamCallHandle UpstreamClient::start(const UpstreamRequest &request,
+                                         UpstreamCallReceiver *receiver, QObject *context) {
+    Q_ASSERT(context && context->thread() == QThread::currentThread());
+    UpstreamCallHandle handle;
+    handle.m_state = std::make_shared<detail::CallState>();
+    handle.m_state->attach(receiver, context);
+    startTransfer(handle.m_state, request);
+    return handle;
+}
+
+void UpstreamClient::startTransfer(const std::shared_ptr<detail::CallState> &state,
+                                   const UpstreamRequest &request) {
     const std::shared_ptr<ThreadLoops> loops = d->loopOfThisThread();
     const detail::PlainTarget *target = nullptr;
     if (!d->curlOnly) {
@@ -176,8 +213,6 @@ UpstreamCall *UpstreamClient::start(const UpstreamRequest &request, QObject *con
     }
     state->activeCounter = d->active;
     d->active->fetch_add(1);
-    auto *call = new UpstreamCall(state, context);
-    state->attach(call);
     if (target) {
         state->loop = loops->plain;
         loops->plain->add(state, request, *target);
@@ -185,7 +220,6 @@ UpstreamCall *UpstreamClient::start(const UpstreamRequest &request, QObject *con
         state->loop = loops->curl;
         loops->curl->add(state, request);
     }
-    return call;
 }
 
 int UpstreamClient::activeCalls() const {

@@ -58,7 +58,7 @@ public:
     // From now on the reports go to `receiver` and no signal is emitted (null: the signals
     // again). It must outlive the call (or delete the call first); the same rules as for slots
     // apply (it may cancel, pause or delete the call from any report).
-    void setReceiver(Receiver *receiver) { m_receiver = receiver ? receiver : this; }
+    void setReceiver(Receiver *receiver);
 
     // Stops the transfer (for example because the client went away). No signal follows.
     void cancel();
@@ -76,10 +76,8 @@ Q_SIGNALS:
 
 private:
     friend class UpstreamClient;
-    friend class detail::CallState;
-    struct State;
-    explicit UpstreamCall(std::shared_ptr<State> state, QObject *parent);
-    std::shared_ptr<State> m_state;
+    explicit UpstreamCall(std::shared_ptr<detail::CallState> state, QObject *parent);
+    std::shared_ptr<detail::CallState> m_state;
     // Receiver: emits the signals.
     void upstreamResponseStarted(int status,
                                  const QList<QPair<QByteArray, QByteArray>> &headers) override {
@@ -89,8 +87,37 @@ private:
     void upstreamFinished(FailureKind failure, const QString &message) override {
         Q_EMIT finished(failure, message);
     }
+};
 
-    Receiver *m_receiver = this;
+// One upstream call without a QObject of its own: the reports go to a Receiver as plain calls,
+// in the thread that started it. Destroying or resetting the handle cancels the call; no report
+// follows. The gateway's calls are made so: a QObject per request, with its construction, its
+// parent's bookkeeping and its deletion, cost about 2,000 instructions a request.
+class UpstreamCallHandle {
+public:
+    UpstreamCallHandle() = default;
+    ~UpstreamCallHandle() { reset(); }
+    UpstreamCallHandle(UpstreamCallHandle &&other) noexcept = default;
+    UpstreamCallHandle &operator=(UpstreamCallHandle &&other) noexcept {
+        if (this != &other) {
+            reset();
+            m_state = std::move(other.m_state);
+        }
+        return *this;
+    }
+    UpstreamCallHandle(const UpstreamCallHandle &) = delete;
+    UpstreamCallHandle &operator=(const UpstreamCallHandle &) = delete;
+
+    explicit operator bool() const { return bool(m_state); }
+    // As UpstreamCall::cancel() and setPaused().
+    void cancel();
+    void setPaused(bool paused);
+    // Cancels the call (if any) and lets it go.
+    void reset();
+
+private:
+    friend class UpstreamClient;
+    std::shared_ptr<detail::CallState> m_state;
 };
 
 // The shared client. Each thread that starts calls gets a libcurl multi handle of its own, with
@@ -109,10 +136,19 @@ public:
     // Starts a call. The returned object is a child of `context` and lives in its thread; its
     // signals arrive there. Delete it (or its parent) to cancel.
     UpstreamCall *start(const UpstreamRequest &request, QObject *context);
+    // Starts a call whose reports go to `receiver`, which must outlive the handle (the same
+    // rules as for UpstreamCall::setReceiver()). Reports made outside the transfer loop's own
+    // work are queued to `context`, an object of this thread: none arrives once it is deleted.
+    UpstreamCallHandle start(const UpstreamRequest &request, UpstreamCallReceiver *receiver,
+                             QObject *context);
 
     int activeCalls() const;
 
 private:
+    // Hands the call to this thread's plain or libcurl loop.
+    void startTransfer(const std::shared_ptr<detail::CallState> &state,
+                       const UpstreamRequest &request);
+
     class Private;
     std::unique_ptr<Private> d;
 };

@@ -8,6 +8,7 @@
 #include <QProcess>
 #include <QTest>
 
+#include <functional>
 #include <memory>
 
 using namespace portico::upstream;
@@ -68,6 +69,36 @@ std::shared_ptr<Record> record(UpstreamCall *call) {
     return r;
 }
 
+// The same record, for a call started with a receiver (UpstreamCallHandle): plain calls, no
+// signals. `onStarted` runs after the start is recorded (to reset the handle from inside).
+struct Receiver final : UpstreamCallReceiver {
+    std::shared_ptr<Record> r = std::make_shared<Record>();
+    std::function<void()> onStarted;
+    Receiver() { r->clock.start(); }
+    void upstreamResponseStarted(int status,
+                                 const QList<QPair<QByteArray, QByteArray>> &headers) override {
+        r->outOfOrder |= r->dataCount > 0 || r->finishedCount > 0;
+        ++r->startedCount;
+        r->status = status;
+        r->headers = headers;
+        if (onStarted)
+            onStarted();
+    }
+    void upstreamDataReceived(const QByteArray &data) override {
+        r->outOfOrder |= r->startedCount == 0 || r->finishedCount > 0;
+        if (r->dataCount++ == 0)
+            r->firstDataMs = r->clock.elapsed();
+        r->body += data;
+    }
+    void upstreamFinished(FailureKind failure, const QString &message) override {
+        r->outOfOrder |= r->finishedCount > 0;
+        ++r->finishedCount;
+        r->finishedMs = r->clock.elapsed();
+        r->failure = failure;
+        r->message = message;
+    }
+};
+
 // The fake's pause between stream events, or its wait before answering fake-slow.
 void setDelay(UpstreamRequest &request, int ms) {
     request.headers.append(qMakePair(QByteArray("x-fake-delay-ms"), QByteArray::number(ms)));
@@ -100,6 +131,9 @@ private Q_SLOTS:
     void pauseHoldsDataUntilResumed();
     void hugeStreamArrivesWholeAndInOrder();
     void destroyingTheClientCancelsItsCalls();
+    void aHandlesCallReportsToItsReceiver();
+    void resettingTheHandleCancelsTheCall();
+    void resettingTheHandleInsideAReportIsSafe();
 
 private:
     UpstreamRequest chat(const QByteArray &model, bool stream = false) const;
@@ -480,6 +514,59 @@ void TestUpstreamClient::destroyingTheClientCancelsItsCalls() {
     call->cancel();
     delete call;
     QTRY_COMPARE_WITH_TIMEOUT(stats().value(QStringLiteral("cancelled")).toInt(), 1, kWaitMs);
+}
+
+// The gateway's way: no QObject per call, the reports as plain calls to a receiver.
+void TestUpstreamClient::aHandlesCallReportsToItsReceiver() {
+    QObject context;
+    Receiver receiver;
+    UpstreamCallHandle call = m_client->start(chat("fake-chat", true), &receiver, &context);
+    QVERIFY(bool(call));
+    QCOMPARE(context.children().size(), 0); // no object made for the call
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.r->finishedCount, 1, kWaitMs);
+    QCOMPARE(receiver.r->failure, FailureKind::None);
+    QCOMPARE(receiver.r->startedCount, 1);
+    QCOMPARE(receiver.r->status, 200);
+    QVERIFY(!receiver.r->outOfOrder);
+    QVERIFY(receiver.r->body.startsWith("data: "));
+    QVERIFY(receiver.r->body.endsWith("data: [DONE]\n\n"));
+    QCOMPARE(m_client->activeCalls(), 0);
+}
+
+void TestUpstreamClient::resettingTheHandleCancelsTheCall() {
+    UpstreamRequest request = chat("fake-chat", true);
+    setDelay(request, 200);
+    QObject context;
+    Receiver receiver;
+    UpstreamCallHandle call = m_client->start(request, &receiver, &context);
+    QTRY_VERIFY_WITH_TIMEOUT(receiver.r->dataCount >= 1, kWaitMs);
+    call.reset();
+    QVERIFY(!call);
+    QCOMPARE(m_client->activeCalls(), 0);
+    call.cancel(); // an empty handle: nothing to do, no crash
+    call.setPaused(true);
+    const int reportsAtReset = receiver.r->signalCount();
+    QTRY_COMPARE_WITH_TIMEOUT(stats().value(QStringLiteral("cancelled")).toInt(), 1, kWaitMs);
+    // As in cancelMidStreamStopsEverything: only time passing shows that nothing comes.
+    QTest::qWait(1500);
+    QCOMPARE(receiver.r->signalCount(), reportsAtReset);
+    QCOMPARE(receiver.r->finishedCount, 0);
+}
+
+// A receiver may end its call from inside a report (the gateway does when it retries).
+void TestUpstreamClient::resettingTheHandleInsideAReportIsSafe() {
+    UpstreamRequest request = chat("fake-chat", true);
+    setDelay(request, 0); // everything arrives in few deliveries
+    QObject context;
+    Receiver receiver;
+    UpstreamCallHandle call;
+    receiver.onStarted = [&call] { call.reset(); };
+    call = m_client->start(request, &receiver, &context);
+    QTRY_COMPARE_WITH_TIMEOUT(receiver.r->startedCount, 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_client->activeCalls(), 0, kWaitMs);
+    QTest::qWait(300); // what the fake sends at once would have arrived by now
+    QCOMPARE(receiver.r->dataCount, 0);
+    QCOMPARE(receiver.r->finishedCount, 0);
 }
 
 QTEST_GUILESS_MAIN(TestUpstreamClient)
