@@ -53,6 +53,9 @@ CompletionExchange::CompletionExchange(std::shared_ptr<RequestContext> context, 
     , m_plan(std::move(plan)) {}
 
 CompletionExchange::~CompletionExchange() {
+    // The responder may outlive the exchange (it goes once the connection has sent it).
+    if (http::Responder *responder = m_context->responder())
+        responder->setListener(nullptr);
     countStreamClosed();
 }
 
@@ -62,8 +65,7 @@ void CompletionExchange::start() {
         onClientGone();
         return;
     }
-    connect(responder, &http::Responder::disconnected, this, &CompletionExchange::onClientGone);
-    connect(responder, &http::Responder::drained, this, &CompletionExchange::onDrained);
+    responder->setListener(this);
     startAttempt();
 }
 
@@ -90,9 +92,7 @@ QByteArray CompletionExchange::upstreamBody() const {
 void CompletionExchange::startAttempt() {
     if (m_done)
         return;
-    if (m_call)
-        m_call->deleteLater();
-    m_call = nullptr;
+    m_call.reset();
     m_upstreamStatus = 0;
     m_upstreamHeaders.clear();
     m_upstreamBody.clear();
@@ -130,8 +130,8 @@ void CompletionExchange::startAttempt() {
     request.totalTimeoutMs = std::max(1, model().timeoutSeconds) * 1000;
     request.connectTimeoutMs = std::min(kConnectTimeoutMs, request.totalTimeoutMs);
 
-    m_call = m_context->services().upstream->start(request, this);
-    m_call->setReceiver(this); // a child of this exchange: it cannot outlive it
+    // The handle is the exchange's: the call cannot outlive it.
+    m_call = m_context->services().upstream->start(request, this, this);
 }
 
 // Only the demo model reads the whole request; a proxied one passes through unparsed.
@@ -247,8 +247,7 @@ bool CompletionExchange::holdAnswerBytes(qint64 size) {
 }
 
 void CompletionExchange::failTooLarge() {
-    if (m_call)
-        m_call->cancel();
+    m_call.cancel();
     const qint64 limit = m_context->services().maxUpstreamAnswerBytes;
     Failure failure;
     failure.error = ApiError::badGateway(
@@ -267,8 +266,7 @@ void CompletionExchange::failTooLarge() {
 }
 
 void CompletionExchange::failOverBudget() {
-    if (m_call)
-        m_call->cancel();
+    m_call.cancel();
     m_upstreamBody.clear();
     m_bodyHold.reset();
     Failure failure;
@@ -332,14 +330,14 @@ void CompletionExchange::applyBackPressure() {
     if (!m_paused && m_call && responder &&
         responder->pendingBytes() > m_context->services().limits.highWaterBytes) {
         m_paused = true;
-        m_call->setPaused(true);
+        m_call.setPaused(true);
     }
 }
 
 void CompletionExchange::onDrained() {
     if (m_paused && m_call) {
         m_paused = false;
-        m_call->setPaused(false);
+        m_call.setPaused(false);
     }
 }
 
@@ -496,10 +494,8 @@ void CompletionExchange::failWith(const Failure &failure) {
         return;
     m_done = true;
     countStreamClosed();
-    // The call is this exchange's child: it goes with the exchange, deleted below, without
-    // a deferred deletion of its own.
-    if (m_call)
-        m_call->cancel();
+    // The call's handle goes with the exchange, deleted below.
+    m_call.cancel();
     auto &usage = m_context->usage();
     usage.promptTokens = 0;
     usage.completionTokens = 0;
@@ -553,10 +549,8 @@ void CompletionExchange::finish(int status, const QString &errorCode) {
         return;
     m_done = true;
     countStreamClosed();
-    // The call is this exchange's child: it goes with the exchange, deleted below, without
-    // a deferred deletion of its own.
-    if (m_call)
-        m_call->cancel();
+    // The call's handle goes with the exchange, deleted below.
+    m_call.cancel();
     auto &usage = m_context->usage();
     usage.promptTokens = m_promptTokens;
     usage.completionTokens = m_completionTokens;
@@ -588,7 +582,7 @@ void CompletionExchange::onClientGone() {
     if (m_streaming && m_call && !m_usageSeen && m_relayedCharacters > 0) {
         if (m_paused) {
             m_paused = false;
-            m_call->setPaused(false);
+            m_call.setPaused(false);
         }
         QTimer::singleShot(kUsageAfterHangUpMs, this, &CompletionExchange::finishAfterClientGone);
         return;
@@ -599,8 +593,7 @@ void CompletionExchange::onClientGone() {
 void CompletionExchange::finishAfterClientGone() {
     if (m_done)
         return;
-    if (m_call)
-        m_call->cancel();
+    m_call.cancel();
     if (m_streaming && !m_usageSeen && m_relayedCharacters > 0) {
         // No usage from the upstream: what was relayed, at about 4 characters a token.
         m_promptTokens = m_plan.promptEstimate;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/gatewayconfig.h"
+#include "http/httpserver.h"
 #include "proxy/answerbudget.h"
 #include "proxy/apierror.h"
 #include "proxy/keylimiter.h"
@@ -22,7 +23,9 @@ class RequestContext;
 // on connection errors and 5xx/429 answers while nothing has reached the client yet, answers
 // mock models in-process, relays streams event by event with back-pressure, and fills the usage
 // row. Lives in the worker thread of its connection and deletes itself when done.
-class CompletionExchange : public QObject, private upstream::UpstreamCall::Receiver {
+class CompletionExchange : public QObject,
+                           private upstream::UpstreamCall::Receiver,
+                           private http::ResponderListener {
     Q_OBJECT
 public:
     enum class Endpoint { ChatCompletions, Embeddings };
@@ -68,6 +71,9 @@ private:
                                  const QList<QPair<QByteArray, QByteArray>> &headers) override;
     void upstreamDataReceived(const QByteArray &data) override;
     void upstreamFinished(upstream::FailureKind failure, const QString &message) override;
+    // http::ResponderListener: the client's side.
+    void responderDisconnected() override { onClientGone(); }
+    void responderDrained() override { onDrained(); }
     void onClientGone();
     void finishAfterClientGone();
     void onDrained();
@@ -97,7 +103,7 @@ private:
     Plan m_plan;
     int m_modelIndex = 0;
     int m_attempt = 0;
-    QPointer<upstream::UpstreamCall> m_call;
+    upstream::UpstreamCallHandle m_call;
     int m_upstreamStatus = 0;
     QList<QPair<QByteArray, QByteArray>> m_upstreamHeaders;
     QByteArray m_upstreamBody;
