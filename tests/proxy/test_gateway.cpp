@@ -16,6 +16,7 @@
 #include "store/keystore.h"
 #include "store/usagestore.h"
 
+#include <QDeadlineTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -23,6 +24,7 @@
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -106,6 +108,7 @@ private Q_SLOTS:
     void streamUsageChunk();
     void streamInterrupted();
     void clientAbortCancelsUpstream();
+    void slowReaderGetsTheWholeStream();
     void retriesAndFallback();
     void revocationInProcess();
     void revocationFromOtherConnection();
@@ -172,6 +175,7 @@ void TestGateway::writeConfig() {
     yaml += openaiModel("err400", "fake-400");
     yaml += openaiModel("close", "fake-close");
     yaml += openaiModel("midclose", "fake-close-mid-stream");
+    yaml += openaiModel("huge", "fake-huge-stream");
     yaml += "  - model_id: deadport\n    model: openai/fake-chat\n"
             "    credentials: { base_url: \"http://127.0.0.1:" +
             QByteArray::number(m_deadPort) + "/v1\" }\n";
@@ -188,6 +192,7 @@ void TestGateway::writeConfig() {
             "  err400: { chat_models: [err400] }\n"
             "  close: { chat_models: [close] }\n"
             "  midclose: { chat_models: [midclose] }\n"
+            "  huge: { chat_models: [huge] }\n"
             "  deadport: { chat_models: [deadport] }\n"
             "  fallback:\n"
             "    chat_models: [err500, chat]\n"
@@ -215,7 +220,7 @@ void TestGateway::initTestCase() {
     for (const auto &problem : m_config->lastProblems())
         qWarning().noquote() << problem.toString();
     QVERIFY(!m_config->lastLoadFailed());
-    QCOMPARE(m_config->current()->routes.size(), 13);
+    QCOMPARE(m_config->current()->routes.size(), 14);
 
     auto opened = store::Database::open(test::testStorePath(m_dir.path()));
     QVERIFY2(opened.ok(), qPrintable(opened.error().message));
@@ -224,7 +229,7 @@ void TestGateway::initTestCase() {
     store::GroupStore groups(*m_db, QStringLiteral("test"));
     QVERIFY(groups.createGroup(QStringLiteral("all")).ok());
     for (const char *route : {"demo", "chat", "slow", "hang", "err500", "err429", "err400", "close",
-                              "midclose", "deadport", "fallback", "limited"})
+                              "midclose", "huge", "deadport", "fallback", "limited"})
         QVERIFY(groups.addRoute(QStringLiteral("all"), QString::fromLatin1(route)).ok());
     QVERIFY(groups.createGroup(QStringLiteral("demo-only")).ok());
     QVERIFY(groups.addRoute(QStringLiteral("demo-only"), QStringLiteral("demo")).ok());
@@ -263,7 +268,7 @@ void TestGateway::health() {
     QCOMPARE(body.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
     QCOMPARE(body.value(QStringLiteral("store")).toString(), QStringLiteral("ok"));
     const QJsonObject config = body.value(QStringLiteral("config")).toObject();
-    QCOMPARE(config.value(QStringLiteral("routes")).toInt(), 13);
+    QCOMPARE(config.value(QStringLiteral("routes")).toInt(), 14);
     QCOMPARE(config.value(QStringLiteral("last_load_failed")).toBool(true), false);
     QVERIFY(config.value(QStringLiteral("file")).toString().endsWith(QLatin1String("config.yaml")));
 }
@@ -619,7 +624,7 @@ void TestGateway::modelsList() {
     QCOMPARE(data.first().toObject().value(QStringLiteral("object")).toString(),
              QStringLiteral("model"));
     response = get("/v1/models", m_key);
-    QCOMPARE(response.json().value(QStringLiteral("data")).toArray().size(), 12);
+    QCOMPARE(response.json().value(QStringLiteral("data")).toArray().size(), 13);
 }
 
 void TestGateway::streamIsProgressive() {
@@ -689,6 +694,41 @@ void TestGateway::clientAbortCancelsUpstream() {
     QTRY_VERIFY_WITH_TIMEOUT(m_upstream.stats().value(QStringLiteral("cancelled")).toInt() >= 1,
                              10000);
     QCOMPARE(post("/v1/chat/completions", chatBody("chat"), m_key).status, 200);
+}
+
+// Back-pressure end to end: a client that stops reading a 20 MB stream makes the gateway pause
+// its upstream call (the responder's buffer passes its high-water mark); once the client reads
+// again the responder reports it drained and the call resumes. Without that report the stream
+// would stall here for good.
+void TestGateway::slowReaderGetsTheWholeStream() {
+    QTcpSocket socket;
+    socket.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 64 * 1024);
+    socket.setReadBufferSize(64 * 1024);
+    socket.connectToHost(QHostAddress::LocalHost, m_gateway->port());
+    QVERIFY(socket.waitForConnected(5000));
+    const QByteArray body = chatBody("huge", "x", ",\"stream\":true");
+    QByteArray request = "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n"
+                         "Content-Type: application/json\r\nConnection: close\r\n";
+    for (const auto &[name, value] : auth(m_key))
+        request += name + ": " + value + "\r\n";
+    request += "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    socket.write(request);
+    QVERIFY(socket.waitForBytesWritten(5000));
+    // Not reading: far less than the stream fits in the socket buffers and the gateway's
+    // high-water mark, so the gateway has to pause its upstream call.
+    QTest::qWait(1500);
+    QByteArray received;
+    QDeadlineTimer deadline(120'000);
+    while (!received.contains("data: [DONE]") && !deadline.hasExpired()) {
+        if (socket.bytesAvailable() == 0 && !socket.waitForReadyRead(1000) &&
+            socket.state() != QAbstractSocket::ConnectedState)
+            break;
+        received += socket.readAll();
+    }
+    QVERIFY2(received.startsWith("HTTP/1.1 200"), received.left(200).constData());
+    QVERIFY(received.contains("data: [DONE]"));
+    // role + 20000 fillers + stop + [DONE]
+    QCOMPARE(received.count("data: "), 20'003);
 }
 
 void TestGateway::retriesAndFallback() {
