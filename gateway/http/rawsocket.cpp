@@ -115,11 +115,11 @@ void RawSocket::write(const QByteArray &data) {
     // whatever that code does after writing (settling a key's limits, counting the request)
     // is done before the client can see the answer and send its next request, possibly to
     // another worker. Writes made meanwhile leave together, in one system call.
-    if (!m_flushPosted && !m_writeNotifier->isEnabled()) {
-        m_flushPosted = true;
+    if (!m_flushQueued && !m_writeNotifier->isEnabled()) {
+        m_flushQueued = true;
         looptail::run(this, [](QObject *owner) {
             auto *socket = static_cast<RawSocket *>(owner);
-            socket->m_flushPosted = false;
+            socket->m_flushQueued = false;
             if (socket->m_fd >= 0 && !socket->m_lost)
                 socket->flushPending();
         });

@@ -71,7 +71,7 @@ private:
     qsizetype m_outOffset = 0;
     qint64 m_pending = 0;
     bool m_lost = false;
-    bool m_flushPosted = false;
+    bool m_flushQueued = false;
 };
 
 } // namespace portico::http

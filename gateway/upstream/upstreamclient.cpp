@@ -13,16 +13,21 @@
 
 namespace portico::upstream {
 
-UpstreamCall::UpstreamCall(std::shared_ptr<detail::CallState> state, QObject *parent)
-    : QObject(parent)
-    , m_state(std::move(state)) {}
+UpstreamCall::UpstreamCall(QObject *parent)
+    : QObject(parent) {}
 
-UpstreamCall::~UpstreamCall() {
-    m_state->detach();
+UpstreamCall::~UpstreamCall() = default;
+
+void UpstreamCall::cancel() {
+    m_handle.cancel();
+}
+
+void UpstreamCall::setPaused(bool paused) {
+    m_handle.setPaused(paused);
 }
 
 void UpstreamCall::setReceiver(Receiver *receiver) {
-    m_state->setReceiver(receiver ? receiver : this);
+    m_handle.m_state->setReceiver(receiver ? receiver : this);
 }
 
 void UpstreamCallHandle::cancel() {
@@ -38,14 +43,6 @@ void UpstreamCallHandle::setPaused(bool paused) {
 void UpstreamCallHandle::reset() {
     if (const auto state = std::exchange(m_state, nullptr))
         state->detach();
-}
-
-void UpstreamCall::cancel() {
-    m_state->cancel();
-}
-
-void UpstreamCall::setPaused(bool paused) {
-    m_state->setPaused(paused);
 }
 
 namespace {
@@ -182,12 +179,9 @@ UpstreamClient::~UpstreamClient() {
 UpstreamCall *UpstreamClient::start(const UpstreamRequest &request, QObject *context) {
     // A child must be created in its parent's thread; signals are then delivered there.
     Q_ASSERT(!context || context->thread() == QThread::currentThread());
-    auto state = std::make_shared<detail::CallState>();
-    auto *call = new UpstreamCall(state, context);
+    auto *call = new UpstreamCall(context);
     // The call receives (and emits) until setReceiver(); it is the context of queued reports.
-    state->attach(call, call);
-    // After attach(): a call that cannot start reports at once.
-    startTransfer(state, request);
+    call->m_handle = start(request, call, call);
     return call;
 }
 

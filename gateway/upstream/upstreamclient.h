@@ -42,6 +42,38 @@ protected:
     ~UpstreamCallReceiver() = default;
 };
 
+// One upstream call without a QObject of its own: the reports go to a Receiver as plain calls,
+// in the thread that started it. Destroying or resetting the handle cancels the call; no report
+// follows. The gateway's calls are made so: a QObject per request, with its construction, its
+// parent's bookkeeping and its deletion, cost about 2,000 instructions a request.
+class UpstreamCallHandle {
+public:
+    UpstreamCallHandle() = default;
+    ~UpstreamCallHandle() { reset(); }
+    UpstreamCallHandle(UpstreamCallHandle &&other) noexcept = default;
+    UpstreamCallHandle &operator=(UpstreamCallHandle &&other) noexcept {
+        if (this != &other) {
+            reset();
+            m_state = std::move(other.m_state);
+        }
+        return *this;
+    }
+    UpstreamCallHandle(const UpstreamCallHandle &) = delete;
+    UpstreamCallHandle &operator=(const UpstreamCallHandle &) = delete;
+
+    explicit operator bool() const { return bool(m_state); }
+    // As UpstreamCall::cancel() and setPaused().
+    void cancel();
+    void setPaused(bool paused);
+    // Cancels the call (if any) and lets it go.
+    void reset();
+
+private:
+    friend class UpstreamClient;
+    friend class UpstreamCall;
+    std::shared_ptr<detail::CallState> m_state;
+};
+
 // One upstream call. Its signals are delivered in the thread of the QObject it was created for
 // (the `context` passed to UpstreamClient::start), so a handler never needs locks.
 class UpstreamCall : public QObject, private UpstreamCallReceiver {
@@ -76,8 +108,8 @@ Q_SIGNALS:
 
 private:
     friend class UpstreamClient;
-    explicit UpstreamCall(std::shared_ptr<detail::CallState> state, QObject *parent);
-    std::shared_ptr<detail::CallState> m_state;
+    explicit UpstreamCall(QObject *parent);
+    UpstreamCallHandle m_handle; // cancels the call when the object goes
     // Receiver: emits the signals.
     void upstreamResponseStarted(int status,
                                  const QList<QPair<QByteArray, QByteArray>> &headers) override {
@@ -87,37 +119,6 @@ private:
     void upstreamFinished(FailureKind failure, const QString &message) override {
         Q_EMIT finished(failure, message);
     }
-};
-
-// One upstream call without a QObject of its own: the reports go to a Receiver as plain calls,
-// in the thread that started it. Destroying or resetting the handle cancels the call; no report
-// follows. The gateway's calls are made so: a QObject per request, with its construction, its
-// parent's bookkeeping and its deletion, cost about 2,000 instructions a request.
-class UpstreamCallHandle {
-public:
-    UpstreamCallHandle() = default;
-    ~UpstreamCallHandle() { reset(); }
-    UpstreamCallHandle(UpstreamCallHandle &&other) noexcept = default;
-    UpstreamCallHandle &operator=(UpstreamCallHandle &&other) noexcept {
-        if (this != &other) {
-            reset();
-            m_state = std::move(other.m_state);
-        }
-        return *this;
-    }
-    UpstreamCallHandle(const UpstreamCallHandle &) = delete;
-    UpstreamCallHandle &operator=(const UpstreamCallHandle &) = delete;
-
-    explicit operator bool() const { return bool(m_state); }
-    // As UpstreamCall::cancel() and setPaused().
-    void cancel();
-    void setPaused(bool paused);
-    // Cancels the call (if any) and lets it go.
-    void reset();
-
-private:
-    friend class UpstreamClient;
-    std::shared_ptr<detail::CallState> m_state;
 };
 
 // The shared client. Each thread that starts calls gets a libcurl multi handle of its own, with
