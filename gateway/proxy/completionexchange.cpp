@@ -216,7 +216,7 @@ void CompletionExchange::upstreamDataReceived(const QByteArray &data) {
     if (m_done)
         return;
     if (m_streaming) {
-        relayEvents(m_splitter.feed(data));
+        relayEvents(data);
         // A relayed stream holds only its unfinished event: one that never ends must not grow
         // without bound either.
         if (!m_done && m_splitter.pendingBytes() > m_context->services().maxUpstreamAnswerBytes)
@@ -296,12 +296,14 @@ void CompletionExchange::sendHeldAnswer(int status, const QByteArray &body) {
     m_upstreamBody.clear();
 }
 
-void CompletionExchange::relayEvents(const QList<SseEventSplitter::Event> &events) {
+void CompletionExchange::relayEvents(const QByteArray &bytes) {
+    // Relayed events go out as they came, in one write; its room is taken once.
     QByteArray out;
-    for (const auto &event : events) {
+    out.reserve(m_splitter.pendingBytes() + bytes.size());
+    m_splitter.feed(bytes, [this, &out](const SseEventSplitter::EventView &event) {
         if (event.data.isEmpty() || event.data == "[DONE]") {
             out += event.raw;
-            continue;
+            return;
         }
         const AnswerFacts chunk = readAnswer(event.data);
         if (chunk.usage) {
@@ -310,14 +312,14 @@ void CompletionExchange::relayEvents(const QList<SseEventSplitter::Event> &event
             m_completionTokens = chunk.usage->completionTokens;
             // The usage-only chunk we asked for on the client's behalf stays here.
             if (!chunk.hasChoices && !m_plan.clientWantsUsage)
-                continue;
+                return;
         }
         if (chunk.firstDeltaContentLength > 0) {
             m_context->markFirstToken();
             m_relayedCharacters += chunk.firstDeltaContentLength;
         }
         out += event.raw;
-    }
+    });
     http::Responder *responder = m_context->responder();
     if (!out.isEmpty() && responder && !m_clientGone) {
         responder->writeChunk(out);
@@ -351,10 +353,8 @@ void CompletionExchange::upstreamFinished(upstream::FailureKind failure, const Q
     if (m_streaming) {
         if (failure == upstream::FailureKind::None) {
             const QByteArray rest = m_splitter.takeRest();
-            if (!rest.trimmed().isEmpty()) {
-                auto events = m_splitter.feed(rest + "\n\n");
-                relayEvents(events);
-            }
+            if (!rest.trimmed().isEmpty())
+                relayEvents(rest + "\n\n");
             endStream(200, {}, nullptr);
         } else {
             const Failure broken = failureFromTransport(failure, message);

@@ -78,7 +78,8 @@ private:
     void finishAfterClientGone();
     void onDrained();
 
-    void relayEvents(const QList<SseEventSplitter::Event> &events);
+    // Relays the whole events `bytes` completes (the rest waits for more).
+    void relayEvents(const QByteArray &bytes);
     void applyBackPressure();
     Failure failureFromStatus() const;
     Failure failureFromTransport(upstream::FailureKind failure, const QString &message) const;

@@ -44,7 +44,7 @@ bool holdsFloatZero(const simdjson::dom::document &document) {
 
 } // namespace
 
-simdjson::error_code parse(const QByteArray &json, std::optional<simdjson::dom::parser> &own,
+simdjson::error_code parse(QByteArrayView json, std::optional<simdjson::dom::parser> &own,
                            simdjson::dom::element &root) {
     thread_local simdjson::dom::parser kept;
     const size_t size = size_t(json.size());

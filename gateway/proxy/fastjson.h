@@ -4,6 +4,7 @@
 // simdjson stays private to this library: only its .cpp files include this header.
 
 #include <QByteArray>
+#include <QByteArrayView>
 
 #include <simdjson.h>
 
@@ -22,7 +23,7 @@ namespace portico::proxy::fastjson {
 // (simdjson reads a number that underflows a double as 0, where Qt refuses the text).
 constexpr size_t kKeptBytes = 1024 * 1024;
 constexpr size_t kMaxDepth = 256;
-simdjson::error_code parse(const QByteArray &json, std::optional<simdjson::dom::parser> &own,
+simdjson::error_code parse(QByteArrayView json, std::optional<simdjson::dom::parser> &own,
                            simdjson::dom::element &root);
 
 // The last member called `name` (QJsonObject keeps the last of duplicates).

@@ -86,11 +86,11 @@ AnswerFacts factsOf(const QJsonObject &object) {
 
 } // namespace
 
-AnswerFacts readAnswer(const QByteArray &json) {
+AnswerFacts readAnswer(QByteArrayView json) {
     std::optional<simdjson::dom::parser> ownParser;
     simdjson::dom::element root;
     if (fastjson::parse(json, ownParser, root) != simdjson::SUCCESS) {
-        const QJsonDocument document = QJsonDocument::fromJson(json);
+        const QJsonDocument document = QJsonDocument::fromJson(json.toByteArray());
         return document.isObject() ? factsOf(document.object()) : AnswerFacts{};
     }
     AnswerFacts facts;

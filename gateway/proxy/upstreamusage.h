@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArrayView>
 #include <QJsonObject>
 
 #include <optional>
@@ -35,6 +36,6 @@ struct AnswerFacts {
 // names wins, as there), read without building a document: simdjson validates the text and
 // the few fields are read from its tape. Text simdjson refuses is read with QJsonDocument after
 // all, so the verdict on odd input (a lone surrogate escape, say) stays Qt's.
-AnswerFacts readAnswer(const QByteArray &json);
+AnswerFacts readAnswer(QByteArrayView json);
 
 } // namespace portico::proxy

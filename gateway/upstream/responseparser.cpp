@@ -245,7 +245,8 @@ qsizetype ResponseParser::feedBody(const char *data, qsizetype size, ResponseSin
     return size;
 }
 
-bool ResponseParser::takeLine(const char *data, qsizetype size, qsizetype *used) {
+bool ResponseParser::takeLine(const char *data, qsizetype size, qsizetype *used,
+                              QByteArrayView *line) {
     const char *newline = static_cast<const char *>(std::memchr(data, '\n', size_t(size)));
     const qsizetype part = newline ? newline - data + 1 : size;
     // Checked on the whole line, however it arrived: a chunk line cannot grow without bound.
@@ -255,13 +256,21 @@ bool ResponseParser::takeLine(const char *data, qsizetype size, qsizetype *used)
         *used = size;
         return false;
     }
-    m_line.append(data, part);
     *used = part;
-    if (!newline)
+    if (!newline) {
+        m_line.append(data, part);
         return false;
-    m_line.chop(1);
-    if (m_line.endsWith('\r'))
-        m_line.chop(1);
+    }
+    // A line that arrived whole (the usual case) is read where it is, without a copy.
+    if (m_line.isEmpty()) {
+        *line = QByteArrayView(data, part);
+    } else {
+        m_line.append(data, part);
+        *line = m_line;
+    }
+    line->chop(1);
+    if (line->endsWith('\r'))
+        line->chop(1);
     return true;
 }
 
@@ -280,13 +289,13 @@ qsizetype ResponseParser::feedChunked(const char *data, qsizetype size, Response
             continue;
         }
         qsizetype used = 0;
-        const bool complete = takeLine(at, left, &used);
+        QByteArrayView line;
+        const bool complete = takeLine(at, left, &used, &line);
         consumed += used;
         if (m_state == State::Failed)
             return consumed;
         if (!complete)
             continue;
-        QByteArrayView line(m_line);
         switch (m_chunkStep) {
         case ChunkStep::Size: {
             if (const qsizetype semicolon = line.indexOf(';'); semicolon >= 0)

@@ -58,8 +58,10 @@ private:
     bool parseHead(ResponseSink &sink); // false: failed or an interim answer was skipped
     qsizetype feedBody(const char *data, qsizetype size, ResponseSink &sink);
     qsizetype feedChunked(const char *data, qsizetype size, ResponseSink &sink);
-    // Collects one CRLF-terminated line of chunked framing into m_line; true once complete.
-    bool takeLine(const char *data, qsizetype size, qsizetype *used);
+    // Takes one CRLF-terminated line of chunked framing (collected in m_line when it comes in
+    // pieces); true once complete, with *line the line without its end, valid until m_line is
+    // cleared.
+    bool takeLine(const char *data, qsizetype size, qsizetype *used, QByteArrayView *line);
     State fail(const QString &why);
 
     bool m_headRequest;
