@@ -117,11 +117,16 @@ QByteArray upstreamRequestBody(const QByteArray &clientBody, const QJsonValue &c
     if (askForUsage) {
         // Usage of a stream only comes in its last chunk, and only when asked for.
         // The client's options, else the route's default ones.
-        QJsonObject options =
-            (clientStreamOptions.isUndefined() ? params.value(optionsName) : clientStreamOptions)
-                .toObject();
-        options.insert(QStringLiteral("include_usage"), true);
-        streamOptions = jsonText(options);
+        const QJsonValue given =
+            clientStreamOptions.isUndefined() ? params.value(optionsName) : clientStreamOptions;
+        if (!given.isObject() || given.toObject().isEmpty()) {
+            // The usual case, written as is: serializing it cost more than the rest of the body.
+            streamOptions = QByteArrayLiteral(R"({"include_usage":true})");
+        } else {
+            QJsonObject options = given.toObject();
+            options.insert(QStringLiteral("include_usage"), true);
+            streamOptions = jsonText(options);
+        }
     }
     // The upstream's model name goes into every body: written directly, as the log writes its
     // strings (a QJsonDocument for it cost more than the rest of the body).
