@@ -55,7 +55,10 @@ simdjson::error_code parse(QByteArrayView json, std::optional<simdjson::dom::par
                 parser.allocate(std::max<size_t>(size, 4096), kMaxDepth))
             return error;
     }
-    if (const simdjson::error_code error = parser.parse(json.constData(), size, true).get(root))
+    // A view of a null byte array has no data at all, where QByteArray::constData() gave "":
+    // simdjson copies from it, and a copy from null is undefined even for no bytes.
+    const char *const text = json.isNull() ? "" : json.constData();
+    if (const simdjson::error_code error = parser.parse(text, size, true).get(root))
         return error;
     return holdsFloatZero(parser.doc) ? simdjson::NUMBER_ERROR : simdjson::SUCCESS;
 }
