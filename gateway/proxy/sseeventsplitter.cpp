@@ -51,7 +51,7 @@ qsizetype SseEventSplitter::EventEnds::after(qsizetype from) {
 
 QByteArrayView SseEventSplitter::dataOf(QByteArrayView raw) {
     // Lines are cut at LF only, each without one trailing CR: a CR alone does not end a line here
-    // (as the relay has always read it; eventEnd() accepts it to find the event's end).
+    // (as the relay has always read it; EventEnds accepts it to find the event's end).
     QByteArrayView first;
     int lines = 0;
     for (qsizetype at = 0; at <= raw.size();) {

@@ -4,8 +4,6 @@
 #include <QByteArrayView>
 #include <QList>
 
-#include <utility>
-
 namespace portico::proxy {
 
 // Cuts a server-sent-events byte stream into whole events (each with its blank-line terminator,
