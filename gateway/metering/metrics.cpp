@@ -4,10 +4,13 @@
 
 #include <cmath>
 #include <limits>
+#include <thread>
 
 namespace portico::metering {
 
 namespace {
+
+std::atomic<quint64> g_nextRegistrySerial{1};
 
 QByteArray number(double value) {
     if (std::isnan(value))
@@ -29,7 +32,8 @@ QByteArray label(const char *name, const QString &value) {
 } // namespace
 
 MetricsRegistry::MetricsRegistry(QString version)
-    : m_version(std::move(version)) {}
+    : m_version(std::move(version))
+    , m_serial(g_nextRegistrySerial.fetch_add(1)) {}
 
 QByteArray MetricsRegistry::escapeLabelValue(const QString &value) {
     const QByteArray utf8 = value.toUtf8();
@@ -57,25 +61,89 @@ void MetricsRegistry::Histogram::observe(double value) {
     ++count;
 }
 
+// One thread's counters. Its mutex is taken by that thread, once a request, and by render().
+struct MetricsRegistry::Shard {
+    std::thread::id thread;
+    QMutex mutex;
+    RequestCounts requests;
+    ConsumptionCounts consumption;
+    HistogramsByRoute duration;
+    HistogramsByRoute ttft;
+
+    // The cells of the last request's route and key: under load most requests repeat them, and
+    // find their cells without a look-up by three strings in a map (std::map's iterators stay
+    // valid as it grows). end() means "not looked up yet".
+    QString lastRoute;
+    QString lastKey;
+    int lastStatus = 0;
+    RequestCounts::iterator requestCell = requests.end();
+    ConsumptionCounts::iterator consumptionCell = consumption.end();
+    HistogramsByRoute::iterator durationCell = duration.end();
+    HistogramsByRoute::iterator ttftCell = ttft.end();
+};
+
+namespace {
+
+// The shard this thread used last, and the registry it belongs to. In the gateway there is one
+// registry, so after its first request a thread never looks further.
+struct LastShard {
+    quint64 registrySerial = 0;
+    void *shard = nullptr;
+};
+thread_local LastShard t_lastShard;
+
+} // namespace
+
+MetricsRegistry::~MetricsRegistry() = default;
+
+MetricsRegistry::Shard &MetricsRegistry::threadShard() {
+    if (t_lastShard.registrySerial == m_serial)
+        return *static_cast<Shard *>(t_lastShard.shard);
+    // A thread that recorded before keeps its shard (a thread id is reused only once its thread
+    // has ended, and the new one may well go on with the old one's counts).
+    const std::thread::id self = std::this_thread::get_id();
+    QMutexLocker locker(&m_shardsMutex);
+    Shard *shard = nullptr;
+    for (const auto &candidate : m_shards) {
+        if (candidate->thread == self) {
+            shard = candidate.get();
+            break;
+        }
+    }
+    if (!shard) {
+        shard = m_shards.emplace_back(std::make_unique<Shard>()).get();
+        shard->thread = self;
+    }
+    t_lastShard = {m_serial, shard};
+    return *shard;
+}
+
 void MetricsRegistry::recordRequest(const store::UsageRecord &row) {
-    {
-        QMutexLocker locker(&m_requestsMutex);
-        ++m_requests[{row.route, row.keyName, row.status}];
+    Shard &shard = threadShard();
+    QMutexLocker locker(&shard.mutex);
+    if (shard.durationCell == shard.duration.end() || shard.lastRoute != row.route ||
+        shard.lastKey != row.keyName) {
+        shard.lastRoute = row.route;
+        shard.lastKey = row.keyName;
+        shard.requestCell = shard.requests.end();
+        shard.consumptionCell = shard.consumption.try_emplace({row.keyName, row.route}).first;
+        shard.durationCell = shard.duration.try_emplace(row.route).first;
+        shard.ttftCell = shard.ttft.end();
     }
-    {
-        QMutexLocker locker(&m_consumptionMutex);
-        Consumption &consumption = m_consumption[{row.keyName, row.route}];
-        consumption.promptTokens += row.promptTokens;
-        consumption.completionTokens += row.completionTokens;
-        consumption.costUsd += row.costUsd;
+    if (shard.requestCell == shard.requests.end() || shard.lastStatus != row.status) {
+        shard.requestCell = shard.requests.try_emplace({row.route, row.keyName, row.status}).first;
+        shard.lastStatus = row.status;
     }
-    {
-        QMutexLocker locker(&m_durationMutex);
-        m_duration[row.route].observe(static_cast<double>(row.latencyMs) / 1000.0);
-    }
+    ++shard.requestCell->second;
+    Consumption &consumption = shard.consumptionCell->second;
+    consumption.promptTokens += row.promptTokens;
+    consumption.completionTokens += row.completionTokens;
+    consumption.costUsd += row.costUsd;
+    shard.durationCell->second.observe(static_cast<double>(row.latencyMs) / 1000.0);
     if (row.ttftMs >= 0) {
-        QMutexLocker locker(&m_ttftMutex);
-        m_ttft[row.route].observe(static_cast<double>(row.ttftMs) / 1000.0);
+        if (shard.ttftCell == shard.ttft.end())
+            shard.ttftCell = shard.ttft.try_emplace(row.route).first;
+        shard.ttftCell->second.observe(static_cast<double>(row.ttftMs) / 1000.0);
     }
 }
 
@@ -93,7 +161,7 @@ void MetricsRegistry::recordUpstreamError(const QString &modelId, const QString 
 }
 
 void MetricsRegistry::renderHistogram(QByteArray &out, const char *name, const char *help,
-                                      const std::map<QString, Histogram> &byRoute) {
+                                      const HistogramsByRoute &byRoute) {
     header(out, name, "histogram", help);
     for (const auto &[route, histogram] : byRoute) {
         const QByteArray routeLabel = label("route", route);
@@ -122,59 +190,64 @@ QByteArray MetricsRegistry::render() const {
     header(out, "portico_build_info", "gauge", "The gateway's version, as a label.");
     out += "portico_build_info{" + label("version", m_version) + "} 1\n";
 
+    // The shards' sums, each shard locked in turn (a request waits for at most one of them).
+    RequestCounts requests;
+    ConsumptionCounts consumption;
+    HistogramsByRoute duration;
+    HistogramsByRoute ttft;
+    const auto addHistograms = [](HistogramsByRoute &into, const HistogramsByRoute &from) {
+        for (const auto &[route, histogram] : from) {
+            Histogram &total = into[route];
+            for (std::size_t i = 0; i < histogram.buckets.size(); ++i)
+                total.buckets[i] += histogram.buckets[i];
+            total.sum += histogram.sum;
+            total.count += histogram.count;
+        }
+    };
+    {
+        QMutexLocker shardsLocker(&m_shardsMutex);
+        for (const auto &shard : m_shards) {
+            QMutexLocker locker(&shard->mutex);
+            for (const auto &[labels, count] : shard->requests)
+                requests[labels] += count;
+            for (const auto &[labels, counts] : shard->consumption) {
+                Consumption &total = consumption[labels];
+                total.promptTokens += counts.promptTokens;
+                total.completionTokens += counts.completionTokens;
+                total.costUsd += counts.costUsd;
+            }
+            addHistograms(duration, shard->duration);
+            addHistograms(ttft, shard->ttft);
+        }
+    }
+
     header(out, "portico_requests_total", "counter",
            "Requests answered, by route, key name and HTTP status (refused ones too).");
-    {
-        QMutexLocker locker(&m_requestsMutex);
-        for (const auto &[labels, count] : m_requests) {
-            const auto &[route, key, status] = labels;
-            out += "portico_requests_total{" + label("route", route) + ',' + label("key", key) +
-                   ",status=\"" + QByteArray::number(status) + "\"} " + QByteArray::number(count) +
-                   '\n';
-        }
+    for (const auto &[labels, count] : requests) {
+        const auto &[route, key, status] = labels;
+        out += "portico_requests_total{" + label("route", route) + ',' + label("key", key) +
+               ",status=\"" + QByteArray::number(status) + "\"} " + QByteArray::number(count) +
+               '\n';
     }
 
-    {
-        std::map<std::pair<QString, QString>, Consumption> consumption;
-        {
-            QMutexLocker locker(&m_consumptionMutex);
-            consumption = m_consumption;
+    const auto family = [&](const char *name, const char *help, auto value) {
+        header(out, name, "counter", help);
+        for (const auto &[labels, counts] : consumption) {
+            out += name + QByteArrayLiteral("{") + label("key", labels.first) + ',' +
+                   label("route", labels.second) + QByteArrayLiteral("} ") + value(counts) + '\n';
         }
-        auto family = [&](const char *name, const char *help, auto value) {
-            header(out, name, "counter", help);
-            for (const auto &[labels, counts] : consumption) {
-                out += name + QByteArrayLiteral("{") + label("key", labels.first) + ',' +
-                       label("route", labels.second) + QByteArrayLiteral("} ") + value(counts) +
-                       '\n';
-            }
-        };
-        family("portico_prompt_tokens_total", "Prompt tokens consumed, by key name and route.",
-               [](const Consumption &c) { return QByteArray::number(c.promptTokens); });
-        family("portico_completion_tokens_total",
-               "Completion tokens produced, by key name and route.",
-               [](const Consumption &c) { return QByteArray::number(c.completionTokens); });
-        family("portico_cost_usd_total", "Cost in US dollars, by key name and route.",
-               [](const Consumption &c) { return number(c.costUsd); });
-    }
+    };
+    family("portico_prompt_tokens_total", "Prompt tokens consumed, by key name and route.",
+           [](const Consumption &c) { return QByteArray::number(c.promptTokens); });
+    family("portico_completion_tokens_total", "Completion tokens produced, by key name and route.",
+           [](const Consumption &c) { return QByteArray::number(c.completionTokens); });
+    family("portico_cost_usd_total", "Cost in US dollars, by key name and route.",
+           [](const Consumption &c) { return number(c.costUsd); });
 
-    {
-        std::map<QString, Histogram> duration;
-        {
-            QMutexLocker locker(&m_durationMutex);
-            duration = m_duration;
-        }
-        renderHistogram(out, "portico_request_duration_seconds",
-                        "Time from a request's arrival to its last byte, by route.", duration);
-    }
-    {
-        std::map<QString, Histogram> ttft;
-        {
-            QMutexLocker locker(&m_ttftMutex);
-            ttft = m_ttft;
-        }
-        renderHistogram(out, "portico_time_to_first_token_seconds",
-                        "Time from a request's arrival to its first token, by route.", ttft);
-    }
+    renderHistogram(out, "portico_request_duration_seconds",
+                    "Time from a request's arrival to its last byte, by route.", duration);
+    renderHistogram(out, "portico_time_to_first_token_seconds",
+                    "Time from a request's arrival to its first token, by route.", ttft);
 
     header(out, "portico_active_streams", "gauge", "Streamed answers being sent right now.");
     out += "portico_active_streams " + QByteArray::number(m_activeStreams.load()) + '\n';

@@ -9,13 +9,18 @@
 #include <array>
 #include <atomic>
 #include <map>
+#include <memory>
 #include <tuple>
+#include <vector>
 
 namespace portico::metering {
 
 // The gateway's Prometheus metrics, kept in memory since the gateway started and rendered in the
-// text exposition format 0.0.4. Request threads update it as they answer, so each family has a
-// mutex of its own and rendering holds one lock at a time. Thread-safe.
+// text exposition format 0.0.4. Thread-safe.
+//
+// Every request adds to the counters of the thread that answered it (its shard): one lock a
+// request, which only render() ever contends for. Four process-wide locks a request, taken by
+// every worker in turn, were a cost that grew with the workers. render() sums the shards.
 class MetricsRegistry {
 public:
     // Upper bounds in seconds, without +Inf.
@@ -24,6 +29,7 @@ public:
     static constexpr char kContentType[] = "text/plain; version=0.0.4; charset=utf-8";
 
     explicit MetricsRegistry(QString version);
+    ~MetricsRegistry();
     MetricsRegistry(const MetricsRegistry &) = delete;
     MetricsRegistry &operator=(const MetricsRegistry &) = delete;
 
@@ -59,22 +65,23 @@ private:
         double costUsd = 0;
     };
 
+    using RequestCounts =
+        std::map<std::tuple<QString, QString, int>, quint64>; // route, key, status
+    using ConsumptionCounts = std::map<std::pair<QString, QString>, Consumption>; // key, route
+    using HistogramsByRoute = std::map<QString, Histogram>;
+    struct Shard;
+
     static void renderHistogram(QByteArray &out, const char *name, const char *help,
-                                const std::map<QString, Histogram> &byRoute);
+                                const HistogramsByRoute &byRoute);
+    Shard &threadShard();
 
     const QString m_version;
+    // Tells this registry's shards from those of a registry since destroyed at the same address
+    // in the threads' caches: never reused.
+    const quint64 m_serial;
 
-    mutable QMutex m_requestsMutex;
-    std::map<std::tuple<QString, QString, int>, quint64> m_requests; // route, key, status
-
-    mutable QMutex m_consumptionMutex;
-    std::map<std::pair<QString, QString>, Consumption> m_consumption; // key, route
-
-    mutable QMutex m_durationMutex;
-    std::map<QString, Histogram> m_duration; // by route
-
-    mutable QMutex m_ttftMutex;
-    std::map<QString, Histogram> m_ttft; // by route
+    mutable QMutex m_shardsMutex;
+    std::vector<std::unique_ptr<Shard>> m_shards; // one per thread that recorded a request
 
     mutable QMutex m_upstreamMutex;
     std::map<std::pair<QString, QString>, quint64> m_upstreamErrors; // model_id, kind

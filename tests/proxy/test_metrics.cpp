@@ -19,9 +19,13 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
+#include <atomic>
 #include <cmath>
 #include <limits>
+#include <thread>
+#include <vector>
 
 using namespace portico;
 using Headers = QList<QPair<QByteArray, QByteArray>>;
@@ -304,6 +308,7 @@ private Q_SLOTS:
     void activeStreamWhileStreaming();
     void upstreamErrors();
     void escapedLabelsFromRequests();
+    void countsFromManyThreads();
 
 private:
     Exposition scrape();
@@ -606,6 +611,96 @@ void TestMetrics::escapedLabelsFromRequests() {
                            {QStringLiteral("key"), kOddName},
                            {QStringLiteral("status"), QStringLiteral("404")}}),
              1.0);
+}
+
+// Each thread adds to counters of its own, which /metrics sums: the sums must be exact however the
+// requests were spread over threads and registries, also while a scrape runs beside them.
+void TestMetrics::countsFromManyThreads() {
+    metering::MetricsRegistry first(QStringLiteral("test"));
+    metering::MetricsRegistry second(QStringLiteral("test"));
+    constexpr int kThreads = 4;
+    constexpr int kRows = 3000;
+    const QStringList routes{QStringLiteral("alpha"), QStringLiteral("beta"), QString()};
+    const QStringList keys{QStringLiteral("k1"), QStringLiteral("k2 \"odd\"")};
+    const auto rowFor = [&](int thread, int i) {
+        store::UsageRecord row;
+        // Runs of the same cells, and changes of route, key and status alone.
+        row.route = routes[(i / 7 + thread) % routes.size()];
+        row.keyName = keys[(i / 3) % keys.size()];
+        row.status = i % 5 == 0 ? 429 : 200;
+        row.promptTokens = 1 + i % 4;
+        row.completionTokens = 2;
+        row.latencyMs = i % 2000;
+        row.ttftMs = i % 3 == 0 ? -1 : 5;
+        return row;
+    };
+    std::atomic<int> finished{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kRows; ++i)
+                (i % 4 == 3 ? second : first).recordRequest(rowFor(t, i));
+            ++finished;
+        });
+    }
+    // Scrapes meanwhile see well-formed, growing totals. (Checked after the join: a failed
+    // QVERIFY returns, which must not leave the threads running.)
+    QString scrapeProblem;
+    double lastCount = 0;
+    while (finished.load() < kThreads && scrapeProblem.isEmpty()) {
+        const Exposition seen = parseExposition(first.render());
+        const double count = seen.sum(QStringLiteral("portico_requests_total"));
+        if (!seen.errors.isEmpty())
+            scrapeProblem = seen.errors.join(QLatin1Char('\n'));
+        else if (count < lastCount)
+            scrapeProblem =
+                QStringLiteral("requests_total went from %1 to %2").arg(lastCount).arg(count);
+        lastCount = count;
+        QThread::msleep(1);
+    }
+    for (auto &thread : threads)
+        thread.join();
+    QVERIFY2(scrapeProblem.isEmpty(), qPrintable(scrapeProblem));
+
+    for (metering::MetricsRegistry *registry : {&first, &second}) {
+        const bool isFirst = registry == &first;
+        QHash<QString, double> requests;
+        QHash<QString, double> prompt;
+        double durationCount = 0;
+        double ttftCount = 0;
+        for (int t = 0; t < kThreads; ++t) {
+            for (int i = 0; i < kRows; ++i) {
+                if ((i % 4 == 3) == isFirst)
+                    continue;
+                const store::UsageRecord row = rowFor(t, i);
+                requests[row.route + u'|' + row.keyName + u'|' + QString::number(row.status)] += 1;
+                prompt[row.keyName + u'|' + row.route] += double(row.promptTokens);
+                durationCount += 1;
+                ttftCount += row.ttftMs >= 0 ? 1 : 0;
+            }
+        }
+        const Exposition result = parseExposition(registry->render());
+        QVERIFY2(result.errors.isEmpty(), qPrintable(result.errors.join(QLatin1Char('\n'))));
+        for (auto it = requests.cbegin(); it != requests.cend(); ++it) {
+            const QStringList parts = it.key().split(u'|');
+            const Labels labels{{QStringLiteral("route"), parts[0]},
+                                {QStringLiteral("key"), parts[1]},
+                                {QStringLiteral("status"), parts[2]}};
+            QCOMPARE(result.value(QStringLiteral("portico_requests_total"), labels), it.value());
+        }
+        QCOMPARE(result.sum(QStringLiteral("portico_requests_total")), durationCount);
+        for (auto it = prompt.cbegin(); it != prompt.cend(); ++it) {
+            const QStringList parts = it.key().split(u'|');
+            const Labels labels{{QStringLiteral("key"), parts[0]},
+                                {QStringLiteral("route"), parts[1]}};
+            QCOMPARE(result.value(QStringLiteral("portico_prompt_tokens_total"), labels),
+                     it.value());
+        }
+        QCOMPARE(result.sum(QStringLiteral("portico_request_duration_seconds_count")),
+                 durationCount);
+        QCOMPARE(result.sum(QStringLiteral("portico_time_to_first_token_seconds_count")),
+                 ttftCount);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestMetrics)
