@@ -152,6 +152,10 @@ public:
     }
     void writeLoop() {
         std::unique_lock lock(outputMutex);
+        // The lines go out of this buffer, which then comes back as the next one to fill, with
+        // its room: a buffer that grew from nothing each time made the request threads
+        // reallocate it at each doubling, up to a large allocation a batch.
+        QByteArray batch;
         for (;;) {
             // Idle: asleep until a line comes. Then the lines of the next few milliseconds join
             // it, so that a busy gateway writes (and wakes this thread) about 100 times a second
@@ -159,7 +163,6 @@ public:
             wake.wait(lock, [this] { return stopping || !pending.isEmpty(); });
             wake.wait_for(lock, std::chrono::milliseconds(kWriteIntervalMs),
                           [this] { return stopping || pending.size() >= kWakeBytes; });
-            QByteArray batch;
             batch.swap(pending);
             if (droppedLines > 0) {
                 batch += QByteArrayLiteral(R"({"time":")") +
@@ -177,6 +180,12 @@ public:
                 std::lock_guard device(deviceMutex);
                 writeOut(batch);
             }
+            // Kept for the next batch unless a burst made it big (a stalled disk lets pending
+            // reach kMaxPendingBytes). truncate(), unlike clear(), keeps the room.
+            if (batch.capacity() > 4 * kWakeBytes)
+                batch = QByteArray();
+            else
+                batch.truncate(0);
             lock.lock();
             if (last && pending.isEmpty())
                 return;

@@ -194,6 +194,10 @@ void UsageRecorder::run() {
     m_threadWriter = &writer;
     const auto forget = qScopeGuard([this] { m_threadWriter = nullptr; });
     QMutexLocker locker(&m_mutex);
+    // Empty between batches. Its storage becomes the next queue's: the request threads append to
+    // a list that already has room, where one that grew from nothing made them reallocate and
+    // copy the rows at each doubling, a large allocation a batch (docs/PERFORMANCE.md, round 9).
+    QList<store::UsageRecord> batch;
     for (;;) {
         if (m_queue.isEmpty() && m_stopping)
             break;
@@ -205,24 +209,29 @@ void UsageRecorder::run() {
             m_progress.wakeAll();
             continue;
         }
-        QList<store::UsageRecord> batch;
         if (m_queue.size() <= kBatchRows) {
-            batch = std::move(m_queue);
-            m_queue.clear();
+            batch.swap(m_queue);
         } else {
             batch = m_queue.mid(0, kBatchRows);
             m_queue.remove(0, kBatchRows);
         }
+        const qsizetype rows = batch.size();
         // Behind rows still held, new ones wait their turn: the order of the rows stays.
         bool written = false;
         if (m_held.isEmpty()) {
             locker.unlock();
             written = writeBatch(batch);
+            // Emptied outside the lock; the room of a backlog's big batch is given back.
+            if (written && batch.capacity() > 4 * kBatchRows)
+                batch = {};
+            else if (written)
+                batch.clear();
             locker.relock();
         }
-        const qsizetype rows = batch.size();
-        if (!written)
+        if (!written) {
             hold(std::move(batch));
+            batch = {};
+        }
         m_done += rows;
         m_progress.wakeAll();
     }
