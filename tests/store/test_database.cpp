@@ -1,5 +1,6 @@
 // Database: failed and no-op changes write nothing, the change counter and changed() signal, two
-// Database objects on one file, and use from several threads.
+// Database objects on one file, use from several threads, and SQLite without its allocation
+// statistics.
 #include "storetestcase.h"
 
 #include "store/auditlog.h"
@@ -15,6 +16,8 @@
 #include <functional>
 #include <thread>
 
+#include <sqlite3.h>
+
 using namespace portico::store;
 using namespace portico::test;
 
@@ -26,6 +29,7 @@ private Q_SLOTS:
     void twoDatabaseObjectsSeeEachOther();
     void threadsWorkConcurrently();
     void databaseDestroyedBeforeThreadEnds();
+    void sqliteKeepsNoAllocationStatistics();
 };
 
 void TestDatabase::failingCallsChangeNothing() {
@@ -226,6 +230,16 @@ void TestDatabase::databaseDestroyedBeforeThreadEnds() {
     thread.join();
     QVERIFY(worked.load());
     QVERIFY(m_keys->key(QStringLiteral("from thread")).ok());
+}
+
+// Database turns SQLite's allocation statistics off before SQLite's first use: they cost the usage
+// writer a process-wide mutex around every allocation (docs/PERFORMANCE.md, round 10). With them
+// off, SQLite counts nothing, so the memory it reports in use stays 0 however much it holds.
+void TestDatabase::sqliteKeepsNoAllocationStatistics() {
+    QVERIFY(m_groups->createGroup(QStringLiteral("g")).ok());
+    QVERIFY(m_keys->createKey(QStringLiteral("k"), {QStringLiteral("g")}).ok());
+    QVERIFY(m_keys->key(QStringLiteral("k")).ok());
+    QCOMPARE(sqlite3_memory_used(), sqlite3_int64(0));
 }
 
 QTEST_GUILESS_MAIN(TestDatabase)
