@@ -16,9 +16,12 @@
 #include "store/keystore.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <QScopeGuard>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -106,6 +109,7 @@ private Q_SLOTS:
     void entryLoggedIsQueuedAcrossThreads();
     void serveWritesJsonLines();
     void oddTextStaysValidJson();
+    void linesOfManyBatchesAreWrittenOnce();
 
 private:
     const metering::LogEntry *findByRequestId(const QList<metering::LogEntry> &entries,
@@ -462,6 +466,54 @@ void TestGatewayLog::oddTextStaysValidJson() {
         QCOMPARE(object.value(QStringLiteral("status")).toInt(), 200);
         QCOMPARE(object.value(QStringLiteral("level")).toString(), QStringLiteral("info"));
     }
+}
+
+// The log's writer hands each batch's emptied buffer back as the next one to fill: the lines of
+// many batches must each be written once, none repeated from a batch before.
+void TestGatewayLog::linesOfManyBatchesAreWrittenOnce() {
+    const QString path = m_dir.filePath(QStringLiteral("batches.log"));
+    metering::GatewayLog log(0);
+    QString error;
+    QVERIFY2(log.setJsonOutput(path, &error), qPrintable(error));
+    // Runs before the log's destructor: a writer stuck on the same lines would keep that waiting
+    // for ever while the file filled the disk.
+    const auto stopIfStuck = qScopeGuard([&path] {
+        if (!QTest::currentTestFailed())
+            return;
+        QFile::remove(path);
+        qFatal("The log writer kept writing lines again; stopped before it fills the disk.");
+    });
+    constexpr int kLines = 3000;
+    for (int i = 0; i < kLines; ++i) {
+        metering::LogEntry entry;
+        entry.event = QStringLiteral("request");
+        entry.requestId = QString::number(i);
+        log.append(std::move(entry));
+        if (i % 500 == 499)
+            QThread::msleep(30); // the writer takes what came so far: several batches
+    }
+    QSet<QString> seen;
+    const auto linesWritten = [&] {
+        // A buffer written again and again grows the file without end: far too big is an answer,
+        // read from its size before reading it.
+        if (QFileInfo(path).size() > 4 * 1024 * 1024)
+            return -1;
+        const QByteArray text = readFile(path);
+        seen.clear();
+        int lines = 0;
+        for (const QByteArray &line : text.split('\n')) {
+            if (line.isEmpty())
+                continue;
+            ++lines;
+            seen.insert(QJsonDocument::fromJson(line)
+                            .object()
+                            .value(QStringLiteral("request_id"))
+                            .toString());
+        }
+        return lines;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(linesWritten(), kLines, 10000);
+    QCOMPARE(seen.size(), kLines);
 }
 
 QTEST_GUILESS_MAIN(TestGatewayLog)

@@ -8,12 +8,9 @@
 #include "store/database.h"
 #include "store/usagestore.h"
 
-#include <QFile>
-#include <QSet>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QThread>
 
 using namespace portico;
 
@@ -60,9 +57,8 @@ private Q_SLOTS:
         QCOMPARE(oldest.value(0).toLongLong(), qint64(kExtra));
     }
 
-    // The writer hands each batch's emptied list back as the next queue, and the log writer its
-    // emptied buffer: rows and lines of many batches must each be written once, none repeated
-    // from a batch before.
+    // The writer hands each batch's emptied list back as the next queue: the rows of many batches
+    // must each be written once, none repeated from a batch before.
     void batchesAfterBatchesAreWrittenOnce() {
         QTemporaryDir dir;
         auto database = store::Database::open(dir.filePath(QStringLiteral("portico.db")));
@@ -92,38 +88,6 @@ private Q_SLOTS:
         QVERIFY(distinct.next());
         QCOMPARE(distinct.value(0).toLongLong(), submitted);
         QCOMPARE(distinct.value(1).toLongLong(), submitted - 1);
-
-        metering::GatewayLog log(0);
-        const QString path = dir.filePath(QStringLiteral("gateway.jsonl"));
-        QVERIFY(log.setJsonOutput(path));
-        constexpr int kLines = 3000;
-        for (int i = 0; i < kLines; ++i) {
-            metering::LogEntry entry;
-            entry.event = QStringLiteral("request");
-            entry.requestId = QStringLiteral("line-%1").arg(i);
-            log.append(std::move(entry));
-            if (i % 500 == 499)
-                QThread::msleep(30); // the writer takes what came so far: several batches
-        }
-        QSet<QByteArray> seen;
-        const auto readLines = [&] {
-            QFile file(path);
-            // Lines written again would grow it without end: far too big is an answer too.
-            if (!file.open(QIODevice::ReadOnly) || file.size() > 4 * 1024 * 1024)
-                return qsizetype(-1);
-            const QList<QByteArray> lines = file.readAll().split('\n');
-            seen.clear();
-            qsizetype count = 0;
-            for (const QByteArray &line : lines) {
-                if (line.isEmpty())
-                    continue;
-                ++count;
-                seen.insert(line.mid(line.indexOf("\"request_id\":")).left(30));
-            }
-            return count;
-        };
-        QTRY_COMPARE_WITH_TIMEOUT(readLines(), qsizetype(kLines), 10000);
-        QCOMPARE(seen.size(), qsizetype(kLines));
     }
 };
 
