@@ -4,13 +4,10 @@
 
 #include <cmath>
 #include <limits>
-#include <thread>
 
 namespace portico::metering {
 
 namespace {
-
-std::atomic<quint64> g_nextRegistrySerial{1};
 
 QByteArray number(double value) {
     if (std::isnan(value))
@@ -32,8 +29,7 @@ QByteArray label(const char *name, const QString &value) {
 } // namespace
 
 MetricsRegistry::MetricsRegistry(QString version)
-    : m_version(std::move(version))
-    , m_serial(g_nextRegistrySerial.fetch_add(1)) {}
+    : m_version(std::move(version)) {}
 
 QByteArray MetricsRegistry::escapeLabelValue(const QString &value) {
     const QByteArray utf8 = value.toUtf8();
@@ -63,7 +59,6 @@ void MetricsRegistry::Histogram::observe(double value) {
 
 // One thread's counters. Its mutex is taken by that thread, once a request, and by render().
 struct MetricsRegistry::Shard {
-    std::thread::id thread;
     QMutex mutex;
     RequestCounts requests;
     ConsumptionCounts consumption;
@@ -82,44 +77,10 @@ struct MetricsRegistry::Shard {
     HistogramsByRoute::iterator ttftCell = ttft.end();
 };
 
-namespace {
-
-// The shard this thread used last, and the registry it belongs to. In the gateway there is one
-// registry, so after its first request a thread never looks further.
-struct LastShard {
-    quint64 registrySerial = 0;
-    void *shard = nullptr;
-};
-thread_local LastShard t_lastShard;
-
-} // namespace
-
 MetricsRegistry::~MetricsRegistry() = default;
 
-MetricsRegistry::Shard &MetricsRegistry::threadShard() {
-    if (t_lastShard.registrySerial == m_serial)
-        return *static_cast<Shard *>(t_lastShard.shard);
-    // A thread that recorded before keeps its shard (a thread id is reused only once its thread
-    // has ended, and the new one may well go on with the old one's counts).
-    const std::thread::id self = std::this_thread::get_id();
-    QMutexLocker locker(&m_shardsMutex);
-    Shard *shard = nullptr;
-    for (const auto &candidate : m_shards) {
-        if (candidate->thread == self) {
-            shard = candidate.get();
-            break;
-        }
-    }
-    if (!shard) {
-        shard = m_shards.emplace_back(std::make_unique<Shard>()).get();
-        shard->thread = self;
-    }
-    t_lastShard = {m_serial, shard};
-    return *shard;
-}
-
 void MetricsRegistry::recordRequest(const store::UsageRecord &row) {
-    Shard &shard = threadShard();
+    Shard &shard = m_shards.local();
     QMutexLocker locker(&shard.mutex);
     if (shard.durationCell == shard.duration.end() || shard.lastRoute != row.route ||
         shard.lastKey != row.keyName) {
@@ -205,20 +166,19 @@ QByteArray MetricsRegistry::render() const {
         }
     };
     {
-        QMutexLocker shardsLocker(&m_shardsMutex);
-        for (const auto &shard : m_shards) {
-            QMutexLocker locker(&shard->mutex);
-            for (const auto &[labels, count] : shard->requests)
+        m_shards.forEach([&](Shard &shard) {
+            QMutexLocker locker(&shard.mutex);
+            for (const auto &[labels, count] : shard.requests)
                 requests[labels] += count;
-            for (const auto &[labels, counts] : shard->consumption) {
+            for (const auto &[labels, counts] : shard.consumption) {
                 Consumption &total = consumption[labels];
                 total.promptTokens += counts.promptTokens;
                 total.completionTokens += counts.completionTokens;
                 total.costUsd += counts.costUsd;
             }
-            addHistograms(duration, shard->duration);
-            addHistograms(ttft, shard->ttft);
-        }
+            addHistograms(duration, shard.duration);
+            addHistograms(ttft, shard.ttft);
+        });
     }
 
     header(out, "portico_requests_total", "counter",

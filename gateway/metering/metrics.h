@@ -1,5 +1,6 @@
 #pragma once
 
+#include "metering/threadshards.h"
 #include "store/records.h"
 
 #include <QByteArray>
@@ -73,15 +74,9 @@ private:
 
     static void renderHistogram(QByteArray &out, const char *name, const char *help,
                                 const HistogramsByRoute &byRoute);
-    Shard &threadShard();
 
     const QString m_version;
-    // Tells this registry's shards from those of a registry since destroyed at the same address
-    // in the threads' caches: never reused.
-    const quint64 m_serial;
-
-    mutable QMutex m_shardsMutex;
-    std::vector<std::unique_ptr<Shard>> m_shards; // one per thread that recorded a request
+    ThreadShards<Shard> m_shards; // one per thread that recorded a request
 
     mutable QMutex m_upstreamMutex;
     std::map<std::pair<QString, QString>, quint64> m_upstreamErrors; // model_id, kind
