@@ -96,7 +96,6 @@ private Q_SLOTS:
         QCOMPARE(distinct.value(1).toLongLong(), submitted - 1);
     }
 
-
     // Every field of a row, odd texts included, as the store gives it back.
     void everyFieldComesOutAsItWentIn() {
         QTemporaryDir dir;
