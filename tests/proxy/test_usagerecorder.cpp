@@ -20,17 +20,32 @@
 
 using namespace portico;
 
+namespace {
+
+// A store of its own, in a temporary folder that goes with it; null when it cannot be opened.
+struct TemporaryStore {
+    QTemporaryDir dir;
+    std::shared_ptr<store::Database> database;
+
+    TemporaryStore() {
+        auto opened = store::Database::open(dir.filePath(QStringLiteral("portico.db")));
+        if (opened.ok())
+            database = *opened;
+    }
+};
+
+} // namespace
+
 class TestUsageRecorder : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
     void fullQueueDropsTheOldestAndCountsThem() {
-        QTemporaryDir dir;
-        auto database = store::Database::open(dir.filePath(QStringLiteral("portico.db")));
-        QVERIFY(database.ok());
+        TemporaryStore fresh;
+        QVERIFY(fresh.database);
         metering::GatewayLog log;
         metering::MetricsRegistry metrics(QStringLiteral("test"));
-        metering::UsageRecorder recorder(*database);
+        metering::UsageRecorder recorder(fresh.database);
         recorder.setReporting(&log, &metrics);
         // Not started yet: nothing takes the rows, as with a store far slower than the traffic.
         constexpr qsizetype kExtra = 7;
@@ -54,10 +69,10 @@ private Q_SLOTS:
         recorder.start();
         recorder.stop();
         store::UsageQuery query;
-        QCOMPARE(store::UsageStore(**database).count(query).value(),
+        QCOMPARE(store::UsageStore(*fresh.database).count(query).value(),
                  qint64(metering::UsageRecorder::kMaxHeldRows));
         // The oldest went: the first row kept is the one submitted after them.
-        QSqlQuery oldest((*database)->connection());
+        QSqlQuery oldest(fresh.database->connection());
         QVERIFY(oldest.exec(QStringLiteral("SELECT MIN(CAST(request_id AS INTEGER)) FROM usage")));
         QVERIFY(oldest.next());
         QCOMPARE(oldest.value(0).toLongLong(), qint64(kExtra));
@@ -66,10 +81,9 @@ private Q_SLOTS:
     // The writer hands each batch's emptied list back as the next queue: the rows of many batches
     // must each be written once, none repeated from a batch before.
     void batchesAfterBatchesAreWrittenOnce() {
-        QTemporaryDir dir;
-        auto database = store::Database::open(dir.filePath(QStringLiteral("portico.db")));
-        QVERIFY(database.ok());
-        metering::UsageRecorder recorder(*database);
+        TemporaryStore fresh;
+        QVERIFY(fresh.database);
+        metering::UsageRecorder recorder(fresh.database);
         recorder.start();
         const QDateTime time = QDateTime::currentDateTimeUtc();
         qint64 submitted = 0;
@@ -85,10 +99,11 @@ private Q_SLOTS:
                 recorder.submit(row);
             }
             recorder.flush();
-            QCOMPARE(store::UsageStore(**database).count(store::UsageQuery()).value(), submitted);
+            QCOMPARE(store::UsageStore(*fresh.database).count(store::UsageQuery()).value(),
+                     submitted);
         }
         recorder.stop();
-        QSqlQuery distinct((*database)->connection());
+        QSqlQuery distinct(fresh.database->connection());
         QVERIFY(distinct.exec(QStringLiteral("SELECT COUNT(DISTINCT request_id), "
                                              "MAX(CAST(request_id AS INTEGER)) FROM usage")));
         QVERIFY(distinct.next());
@@ -98,10 +113,9 @@ private Q_SLOTS:
 
     // Every field of a row, odd texts included, as the store gives it back.
     void everyFieldComesOutAsItWentIn() {
-        QTemporaryDir dir;
-        auto database = store::Database::open(dir.filePath(QStringLiteral("portico.db")));
-        QVERIFY(database.ok());
-        metering::UsageRecorder recorder(*database);
+        TemporaryStore fresh;
+        QVERIFY(fresh.database);
+        metering::UsageRecorder recorder(fresh.database);
         recorder.start();
         store::UsageRecord full;
         full.time = QDateTime::fromMSecsSinceEpoch(1'700'000'000'123, Qt::UTC);
@@ -128,7 +142,7 @@ private Q_SLOTS:
         const QDateTime before = QDateTime::currentDateTimeUtc().addMSecs(-1);
         recorder.submit(bare);
         recorder.flush();
-        const auto rows = store::UsageStore(**database).rows(store::UsageQuery{});
+        const auto rows = store::UsageStore(*fresh.database).rows(store::UsageQuery{});
         QVERIFY(rows.ok());
         QCOMPARE(rows->size(), 2);
         const store::UsageRecord &a = rows->at(0);
@@ -160,10 +174,9 @@ private Q_SLOTS:
 
     // Many threads at once, each more than a batch: every row once, each thread's in its order.
     void rowsOfManyThreadsAreEachWrittenOnce() {
-        QTemporaryDir dir;
-        auto database = store::Database::open(dir.filePath(QStringLiteral("portico.db")));
-        QVERIFY(database.ok());
-        metering::UsageRecorder recorder(*database);
+        TemporaryStore fresh;
+        QVERIFY(fresh.database);
+        metering::UsageRecorder recorder(fresh.database);
         recorder.start();
         constexpr int kThreads = 4;
         const int perThread = metering::UsageRecorder::kBatchRows * 3 / 2 + 7;
@@ -188,7 +201,7 @@ private Q_SLOTS:
         for (const auto &thread : threads)
             QVERIFY(thread->wait(60'000));
         recorder.flush();
-        QSqlQuery query((*database)->connection());
+        QSqlQuery query(fresh.database->connection());
         QVERIFY(query.exec(QStringLiteral(
             "SELECT request_id, key_name, route, completion_tokens FROM usage ORDER BY id")));
         std::vector<int> next(kThreads, 0);
@@ -212,10 +225,9 @@ private Q_SLOTS:
 
     // A row queued after another thread's is written after it, across the writer's rounds.
     void rowsQueuedOneAfterAnotherAcrossThreadsKeepTheirOrder() {
-        QTemporaryDir dir;
-        auto database = store::Database::open(dir.filePath(QStringLiteral("portico.db")));
-        QVERIFY(database.ok());
-        metering::UsageRecorder recorder(*database);
+        TemporaryStore fresh;
+        QVERIFY(fresh.database);
+        metering::UsageRecorder recorder(fresh.database);
         recorder.start();
         constexpr int kRows = 3000;
         QSemaphore turns[2];
@@ -239,7 +251,7 @@ private Q_SLOTS:
         QVERIFY(even->wait(60'000));
         QVERIFY(odd->wait(60'000));
         recorder.flush();
-        QSqlQuery query((*database)->connection());
+        QSqlQuery query(fresh.database->connection());
         QVERIFY(query.exec(QStringLiteral("SELECT request_id FROM usage ORDER BY id")));
         int expected = 0;
         while (query.next())
