@@ -172,6 +172,35 @@ private Q_SLOTS:
         QCOMPARE(b.stream || b.oldSecret || b.tokensEstimated, false);
     }
 
+    // Without a writer thread (never started, or stopped), flush() writes the queued rows itself.
+    void flushWithoutAWriterThreadWritesTheRows() {
+        TemporaryStore fresh;
+        QVERIFY(fresh.database);
+        metering::UsageRecorder recorder(fresh.database);
+        const QDateTime time = QDateTime::currentDateTimeUtc();
+        const auto submit = [&recorder, &time](int from, int rows) {
+            for (int i = from; i < from + rows; ++i) {
+                store::UsageRecord row;
+                row.time = time;
+                row.requestId = QString::number(i);
+                row.status = 200;
+                recorder.submit(row);
+            }
+        };
+        const auto count = [&fresh] {
+            return store::UsageStore(*fresh.database).count(store::UsageQuery()).value();
+        };
+        submit(0, metering::UsageRecorder::kBatchRows + 3); // more than a batch
+        recorder.flush();
+        QCOMPARE(count(), qint64(metering::UsageRecorder::kBatchRows + 3));
+        recorder.start();
+        recorder.stop();
+        submit(metering::UsageRecorder::kBatchRows + 3, 5); // after the writer ended
+        recorder.flush();
+        QCOMPARE(count(), qint64(metering::UsageRecorder::kBatchRows + 8));
+        QCOMPARE(recorder.writtenRows(), qint64(metering::UsageRecorder::kBatchRows + 8));
+    }
+
     // Many threads at once, each more than a batch: every row once, each thread's in its order.
     void rowsOfManyThreadsAreEachWrittenOnce() {
         TemporaryStore fresh;
