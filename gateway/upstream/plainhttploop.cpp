@@ -33,6 +33,12 @@ constexpr int kMaxIdleConnections = 1024;
 // How often idle connections are checked for having been closed by the upstream, or for being
 // older than kMaxIdleMs (the timer runs only while some are idle).
 constexpr int kSweepIntervalMs = 5'000;
+// Idle connections a thread keeps past a burst. Those beyond it that a whole sweep interval
+// did not reuse are closed, the longest idle first: after S4's 500 streams (bench/run.sh) the
+// gateway held 500 idle connections for 50 s, each a descriptor and buffers here and a
+// connection at the upstream, and its requests cost more CPU time meanwhile (docs/PERFORMANCE.md,
+// round 12). A burst that comes again within the interval still finds its connections.
+constexpr qsizetype kKeptIdleConnections = 64;
 constexpr qsizetype kReadBytes = 64 * 1024;
 
 qint64 nowMs() {
@@ -481,6 +487,7 @@ void PlainHttpLoop::releaseConnection(Connection *connection, bool keep) {
 void PlainHttpLoop::sweepIdle() {
     const qint64 now = nowMs();
     std::vector<Connection *> done;
+    std::vector<Connection *> unused; // usable, but idle for a whole sweep interval
     for (const std::vector<Connection *> &idle : std::as_const(m_idle)) {
         for (Connection *connection : idle) {
             char byte = 0;
@@ -490,7 +497,18 @@ void PlainHttpLoop::sweepIdle() {
             const bool usable = peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
             if (!usable || now - connection->idleSinceMs > kMaxIdleMs)
                 done.push_back(connection);
+            else if (now - connection->idleSinceMs >= kSweepIntervalMs)
+                unused.push_back(connection);
         }
+    }
+    const qsizetype surplus = m_idleCount - qsizetype(done.size()) - kKeptIdleConnections;
+    if (surplus > 0 && !unused.empty()) {
+        const auto end = unused.begin() + std::min(surplus, qsizetype(unused.size()));
+        std::partial_sort(unused.begin(), end, unused.end(),
+                          [](const Connection *a, const Connection *b) {
+                              return a->idleSinceMs < b->idleSinceMs;
+                          });
+        done.insert(done.end(), unused.begin(), end);
     }
     for (Connection *connection : done)
         closeConnection(connection);

@@ -106,9 +106,9 @@ Outcome call(UpstreamClient &client, const QByteArray &url) {
     return outcome;
 }
 
-// Sockets of this process connected to `port` on 127.0.0.1 that the peer has closed and this
-// side has not (TCP state CLOSE_WAIT), from /proc/net/tcp.
-int closeWaitSocketsTo(quint16 port) {
+// Sockets of this process connected to `port` on 127.0.0.1 in TCP state `state` (as
+// /proc/net/tcp writes it), from /proc/net/tcp.
+int socketsTo(quint16 port, const QByteArray &state) {
     QFile table(QStringLiteral("/proc/net/tcp"));
     if (!table.open(QIODevice::ReadOnly))
         return -1;
@@ -116,10 +116,20 @@ int closeWaitSocketsTo(quint16 port) {
     int count = 0;
     for (const QByteArray &line : table.readAll().split('\n')) {
         const QList<QByteArray> fields = line.simplified().split(' ');
-        if (fields.size() > 3 && fields.at(2).endsWith(remote) && fields.at(3) == "08")
+        if (fields.size() > 3 && fields.at(2).endsWith(remote) && fields.at(3) == state)
             ++count;
     }
     return count;
+}
+
+// Closed by the peer, not yet by this side (CLOSE_WAIT).
+int closeWaitSocketsTo(quint16 port) {
+    return socketsTo(port, "08");
+}
+
+// Open both ways (ESTABLISHED).
+int establishedSocketsTo(quint16 port) {
+    return socketsTo(port, "01");
 }
 
 // One call to a scripted upstream of its own; `requests` says how many requests it received.
@@ -238,6 +248,41 @@ private Q_SLOTS:
         QCOMPARE(second.status, 200);
         QCOMPARE(upstream.connections, 2);
         QCOMPARE(upstream.requests, 2); // no request was sent on the closed connection
+    }
+
+    // A burst of concurrent calls leaves a connection each in the pool. The sweep closes those
+    // beyond the 64 a thread keeps that were not reused for a whole interval, so that a gateway
+    // does not carry a past burst's connections for the next 50 s; the kept ones still serve.
+    void connectionsOfABurstBeyondTheKeptOnesAreClosed() {
+        ScriptedUpstream upstream([](int, int) { return kOk; });
+        QVERIFY(upstream.listen());
+        UpstreamClient client;
+        constexpr int kBurst = 80;
+        QObject context;
+        int finished = 0;
+        int answered = 0;
+        UpstreamRequest request;
+        request.url = upstream.url();
+        request.body = R"({"model":"m"})";
+        request.headers = {{"Content-Type", "application/json"}};
+        // All started before the event loop runs: none finds an idle connection to reuse.
+        for (int i = 0; i < kBurst; ++i) {
+            UpstreamCall *running = client.start(request, &context);
+            QObject::connect(running, &UpstreamCall::responseStarted, &context,
+                             [&](int status, const auto &) { answered += status == 200; });
+            QObject::connect(running, &UpstreamCall::finished, &context,
+                             [&](FailureKind, const QString &) { ++finished; });
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(finished, kBurst, kWaitMs);
+        QCOMPARE(answered, kBurst);
+        QCOMPARE(upstream.connections, kBurst);
+        QCOMPARE(establishedSocketsTo(upstream.port()), kBurst);
+        // Within two sweep intervals (5 s each) the pool is down to the kept ones.
+        QTRY_COMPARE_WITH_TIMEOUT(establishedSocketsTo(upstream.port()), 64, kWaitMs);
+        QCOMPARE(closeWaitSocketsTo(upstream.port()), 0);
+        const Outcome next = call(client, upstream.url());
+        QCOMPARE(next.status, 200);
+        QCOMPARE(upstream.connections, kBurst); // a kept connection served it
     }
 
     // On a new connection the same close is the upstream's failure: no retry here (the
