@@ -3,6 +3,7 @@
 #include "config/configmanager.h"
 #include "http/httpserver.h"
 #include "metering/gatewaylog.h"
+#include "metering/heaptrimmer.h"
 #include "metering/metrics.h"
 #include "metering/usagerecorder.h"
 #include "metering/usageretention.h"
@@ -71,6 +72,7 @@ public:
     std::unique_ptr<AccessCache> access;
     std::unique_ptr<metering::UsageRecorder> usage;
     std::unique_ptr<metering::UsageRetention> retention;
+    std::unique_ptr<metering::HeapTrimmer> heapTrimmer;
     std::unique_ptr<RateLimiter> limiter;
     std::unique_ptr<KeyLimiter> keyLimits;
     std::unique_ptr<AuthThrottle> authThrottle;
@@ -218,6 +220,8 @@ bool Gateway::start() {
             d->database, d->config, d->options.log.get(), d->options.fallbackRawRetentionDays);
         d->retention->start();
     }
+    d->heapTrimmer = std::make_unique<metering::HeapTrimmer>(d->options.log.get());
+    d->heapTrimmer->start();
     logEvent(d->options.log.get(), metering::LogEntry::Level::Info, QStringLiteral("started"),
              QStringLiteral("The gateway listens on %1.").arg(listenAddress()));
     if (d->config && d->config->current())
@@ -251,6 +255,7 @@ void Gateway::stop() {
     // After the server: requests that ended with it have given back what they held.
     d->keyLimits->stop();
     d->retention.reset();
+    d->heapTrimmer.reset();
     d->router.reset();
     logEvent(d->options.log.get(), metering::LogEntry::Level::Info, QStringLiteral("stopped"),
              QStringLiteral("The gateway stopped."));
