@@ -106,20 +106,6 @@ QByteArray errorJson(const QString &message, const QByteArray &code, const QByte
         .toJson(QJsonDocument::Compact);
 }
 
-QString humanBytes(qint64 bytes) {
-    constexpr qint64 kib = 1024;
-    constexpr qint64 mib = 1024 * kib;
-    // Rounded to the nearest unit without adding half a unit first: a client's Content-Length
-    // may be as large as a qint64 holds, and the sum would overflow.
-    if (bytes >= mib)
-        return QString::number(bytes / mib + (bytes % mib >= mib / 2 ? 1 : 0)) +
-               QStringLiteral(" MB");
-    if (bytes >= kib)
-        return QString::number(bytes / kib + (bytes % kib >= kib / 2 ? 1 : 0)) +
-               QStringLiteral(" KB");
-    return QString::number(bytes) + QStringLiteral(" bytes");
-}
-
 QByteArray httpDateNow() {
     // Formatted once a second per thread: every answer carries it, and QLocale's formatting costs
     // more than the rest of the head.

@@ -3,6 +3,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include "text/humanbytes.h"
+
 // Small pieces of HTTP text shared by the parser, the connection and the responder.
 namespace portico::http {
 
@@ -14,7 +16,7 @@ bool statusHasBody(int status);
 QByteArray errorJson(const QString &message, const QByteArray &code,
                      const QByteArray &type = QByteArrayLiteral("invalid_request_error"));
 // "12 MB", "32 KB", "500 bytes": sizes as a person reads them in an error message.
-QString humanBytes(qint64 bytes);
+using text::humanBytes;
 // The current time as an HTTP Date header value (IMF-fixdate).
 QByteArray httpDateNow();
 

@@ -270,4 +270,16 @@ QList<LogEntry> GatewayLog::entries() const {
     return QList<LogEntry>(d->ring.begin(), d->ring.end());
 }
 
+void logEvent(GatewayLog *log, LogEntry::Level level, const QString &event,
+              const QString &message) {
+    if (!log)
+        return;
+    LogEntry entry;
+    entry.time = QDateTime::currentDateTimeUtc();
+    entry.level = level;
+    entry.event = event;
+    entry.message = message;
+    log->append(std::move(entry));
+}
+
 } // namespace portico::metering

@@ -51,6 +51,10 @@ private:
     std::unique_ptr<Private> d;
 };
 
+// Appends one event of the gateway itself (no request) to `log`, stamped now; nothing when `log`
+// is null.
+void logEvent(GatewayLog *log, LogEntry::Level level, const QString &event, const QString &message);
+
 } // namespace portico::metering
 
 Q_DECLARE_METATYPE(portico::metering::LogEntry)

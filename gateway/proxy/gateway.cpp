@@ -25,17 +25,9 @@
 namespace portico::proxy {
 
 namespace {
-constexpr int kStopGraceMs = 3000;
+using metering::logEvent;
 
-void logEvent(metering::GatewayLog *log, metering::LogEntry::Level level, const QString &event,
-              const QString &message) {
-    metering::LogEntry entry;
-    entry.time = QDateTime::currentDateTimeUtc();
-    entry.level = level;
-    entry.event = event;
-    entry.message = message;
-    log->append(std::move(entry));
-}
+constexpr int kStopGraceMs = 3000;
 
 // The folded refusals' rows and lines (RefusalFolder).
 void writeFolded(metering::UsageRecorder *usage, metering::GatewayLog *log, bool metering,
