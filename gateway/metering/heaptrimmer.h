@@ -1,13 +1,12 @@
 #pragma once
 
-#include <QtGlobal>
+#include "metering/periodicworker.h"
 
-#include <memory>
+#include <QtGlobal>
 
 namespace portico::metering {
 
 class GatewayLog;
-class PeriodicWorker;
 
 // Hands the heap's free memory back to the system when it has grown by a few megabytes since
 // the last trim, checked every few seconds on a thread of its own.
@@ -29,11 +28,10 @@ public:
 
     // Each trim is a line in `log` (when given): what it gave back, and how long it took.
     explicit HeapTrimmer(GatewayLog *log = nullptr);
-    ~HeapTrimmer(); // stop()
     HeapTrimmer(const HeapTrimmer &) = delete;
     HeapTrimmer &operator=(const HeapTrimmer &) = delete;
 
-    // Checks every kIntervalMs on a thread of its own, until stop().
+    // Checks every kIntervalMs on a thread of its own, until stop() (or the destructor).
     void start();
     void stop();
 
@@ -47,8 +45,8 @@ public:
 
 private:
     GatewayLog *const m_log;
-    std::unique_ptr<PeriodicWorker> m_worker;
     qint64 m_baselineBytes = 0;
+    PeriodicWorker m_worker; // last: stopped before the members its work uses go
 };
 
 } // namespace portico::metering

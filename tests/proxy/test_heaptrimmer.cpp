@@ -1,12 +1,15 @@
 // The heap trimmer (gateway/metering/heaptrimmer.h): a heap left in pieces by a burst is
 // trimmed once, and not again until its free memory grows again.
+#include "gatewayfixture.h"
 #include "metering/gatewaylog.h"
 #include "metering/heaptrimmer.h"
+#include "proxy/gateway.h"
 
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTest>
 
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
@@ -130,6 +133,30 @@ private Q_SLOTS:
         trimmer.check();
         heap.freeEveryOther(); // 1.6 MB free: under the growth worth a trim
         QVERIFY(!trimmer.check());
+    }
+
+    // A running gateway trims: the heap is the process's, so a burst's holes made here are the
+    // gateway's too, and its log says so within a check or two.
+    void aRunningGatewayTrims() {
+        portico::test::GatewayFixture fixture;
+        QString error;
+        QVERIFY2(fixture.open("chat_models:\n  - model_id: demo\n    model: mock/echo\n"
+                              "routes:\n  demo: { chat_models: [demo] }\n",
+                              {QStringLiteral("demo")}, &error),
+                 qPrintable(error));
+        portico::proxy::GatewayOptions options;
+        options.log = std::make_shared<GatewayLog>();
+        const auto gateway = fixture.startGateway(options, &error);
+        QVERIFY2(gateway, qPrintable(error));
+        FragmentedHeap heap(2000);
+        heap.freeEveryOther(); // 16 MB free in 1,000 holes
+        const auto trimmed = [&options] {
+            const QList<portico::metering::LogEntry> entries = options.log->entries();
+            return std::any_of(entries.cbegin(), entries.cend(), [](const auto &entry) {
+                return entry.event == QStringLiteral("heap_trimmed");
+            });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(trimmed(), 3 * HeapTrimmer::kIntervalMs);
     }
 
     // Started and stopped with the gateway: stop() returns promptly and start() twice is one
