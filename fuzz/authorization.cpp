@@ -16,6 +16,9 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
+#include <cstdlib>
+#include <utility>
+
 namespace {
 
 namespace apikey = portico::store::apikey;
@@ -52,6 +55,9 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv) {
     // Kept for the whole run: libFuzzer calls LLVMFuzzerTestOneInput until the process ends.
     static QCoreApplication app(*argc, *argv);
     fixture = new Fixture;
+    // Its folder and store go when the run ends (a replay in ctest returns from main(); a
+    // fuzzing run exits), before the application does: registered after it, run before it.
+    std::atexit([] { delete std::exchange(fixture, nullptr); });
     if (!fixture->dir.isValid())
         std::abort();
     auto opened = portico::store::Database::open(fixture->dir.filePath(QStringLiteral("fuzz.db")));

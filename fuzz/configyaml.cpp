@@ -9,6 +9,9 @@
 #include <QFile>
 #include <QTemporaryDir>
 
+#include <cstdlib>
+#include <utility>
+
 #include <yaml-cpp/yaml.h>
 
 namespace {
@@ -41,7 +44,8 @@ QList<QByteArray> distinctiveSecrets(const QByteArray &config, const QByteArray 
 } // namespace
 
 extern "C" int LLVMFuzzerInitialize(int *, char ***) {
-    folder = new QTemporaryDir; // for the whole run
+    folder = new QTemporaryDir; // for the whole run, and removed when it ends
+    std::atexit([] { delete std::exchange(folder, nullptr); });
     if (!folder->isValid())
         std::abort();
     return 0;
