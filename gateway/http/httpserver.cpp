@@ -4,6 +4,9 @@
 #include "http/serverstate.h"
 #include "http/worker.h"
 
+#include "eventloop/epolldispatcher.h"
+
+#include <QAbstractEventDispatcher>
 #include <QThread>
 
 #include <vector>
@@ -56,6 +59,10 @@ void Server::Private::startWorkers() {
     for (int i = 0; i < count; ++i) {
         auto *thread = new QThread;
         thread->setObjectName(QStringLiteral("portico-http-%1").arg(i));
+        // Its loop on epoll where there is one (eventloop/epolldispatcher.h says why); the
+        // thread owns the dispatcher.
+        if (QAbstractEventDispatcher *dispatcher = eventloop::createServingDispatcher())
+            thread->setEventDispatcher(dispatcher);
         auto *worker = new Worker(state);
         worker->moveToThread(thread);
         // Deferred deletes still pending when the loop ends are run by QThread on exit.

@@ -1,5 +1,6 @@
 #include "upstream/plainhttploop.h"
 
+#include "eventloop/epolldispatcher.h"
 #include "text/asciicase.h"
 #include "upstream/callstate.h"
 #include "upstream/responseparser.h"
@@ -166,7 +167,8 @@ struct PlainHttpLoop::Exchange final : ResponseSink {
     std::multimap<qint64, Exchange *>::iterator deadline;
 };
 
-PlainHttpLoop::PlainHttpLoop() {
+PlainHttpLoop::PlainHttpLoop()
+    : m_idleWatched(eventloop::watchingIdleIsFree()) {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &PlainHttpLoop::onTimer);
     m_sweepTimer.setInterval(kSweepIntervalMs);
@@ -371,9 +373,8 @@ void PlainHttpLoop::onReadable(Connection *connection) {
         return;
     }
     if (!exchange) {
-        // Idle connections are not watched (releaseConnection()): this is a readiness seen just
-        // before it went idle, so the upstream closed it or sent what nobody asked for. Either
-        // way it is done.
+        // An idle connection (releaseConnection()) that became readable: the upstream closed it
+        // or sent what nobody asked for. Either way it is done.
         closeConnection(connection);
         return;
     }
@@ -472,12 +473,16 @@ void PlainHttpLoop::releaseConnection(Connection *connection, bool keep) {
     connection->carriedAnswer = true;
     connection->idleSinceMs = nowMs();
     connection->write->setEnabled(false);
-    // Not watched while idle: Qt's event loop polls every enabled notifier on each pass, so
-    // after a burst of hundreds of concurrent calls each pass cost as much as the idle pool was
-    // large (S8 after S3 and S4 in bench/run.sh: a third of the throughput). An upstream that
-    // closes an idle connection is noticed by the sweep, or on reuse, where the request is
-    // retried on a fresh connection (see connectionLost()).
-    connection->read->setEnabled(false);
+    // Watched while idle only where that is free: on epoll (the gateway's workers), an
+    // upstream that closes an idle connection is then noticed at once (onReadable()), and the
+    // notifier is not switched off and on again for every request. Qt's own event loop polls
+    // every enabled notifier on each pass, so there, after a burst of hundreds of concurrent
+    // calls, each pass cost as much as the idle pool was large (S8 after S3 and S4 in
+    // bench/run.sh: a third of the throughput); an upstream that closes an idle connection is
+    // then noticed by the sweep, or on reuse, where the request is retried on a fresh
+    // connection (see connectionLost()).
+    if (!m_idleWatched)
+        connection->read->setEnabled(false);
     m_idle[connection->poolKey].push_back(connection);
     ++m_idleCount;
     if (!m_sweepTimer.isActive())

@@ -82,6 +82,9 @@ private:
 
     bool m_working = false;
     bool m_shutDown = false;
+    // Whether idle connections stay watched: where this thread's loop makes that free
+    // (releaseConnection()). The loop is made in the thread it serves.
+    bool m_idleWatched = false;
     std::unordered_map<CallState *, std::unique_ptr<Exchange>> m_exchanges;
     std::unordered_map<Connection *, std::unique_ptr<Connection>> m_connections;
     QHash<QByteArray, std::vector<Connection *>> m_idle; // by PlainTarget::label, newest last

@@ -1,6 +1,10 @@
 // What only the plain HTTP client of http:// upstreams does (gateway/upstream/plainhttploop.h),
 // against a scripted upstream on loopback that answers byte for byte as each test says.
+#include "eventloop/epolldispatcher.h"
 #include "upstream/upstreamclient.h"
+
+#include <QAbstractEventDispatcher>
+#include <QCoreApplication>
 
 #include <QFile>
 #include <QPointer>
@@ -9,6 +13,7 @@
 #include <QTest>
 #include <QTimer>
 
+#include <cstdio>
 #include <functional>
 
 using namespace portico::upstream;
@@ -230,9 +235,10 @@ private Q_SLOTS:
         QCOMPARE(upstream.requests, 3);
     }
 
-    // Idle connections are not watched by the event loop (each watched one costs every pass of
-    // it), so one the upstream closes is closed here by the periodic sweep of the pool, and the
-    // next call opens a new one.
+    // One the upstream closes is closed here too, and the next call opens a new one. On Qt's
+    // own event loop idle connections are not watched (each watched one costs every pass of
+    // it), so the periodic sweep of the pool closes it; on the gateway workers' epoll loop
+    // (test_plainclient_epoll) it is watched, and closed as soon as the close arrives.
     void idleConnectionClosedByTheUpstreamIsSwept() {
         ScriptedUpstream upstream([](int, int) { return kOk; });
         QVERIFY(upstream.listen());
@@ -357,5 +363,20 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestPlainClient)
+// PORTICO_TEST_EVENT_LOOP=epoll (test_plainclient_epoll): the whole test on the event loop of
+// the gateway's workers (gateway/eventloop/epolldispatcher.h), where idle connections stay
+// watched; otherwise on Qt's own.
+int main(int argc, char **argv) {
+    if (qEnvironmentVariable("PORTICO_TEST_EVENT_LOOP") == QLatin1String("epoll")) {
+        QAbstractEventDispatcher *dispatcher = portico::eventloop::createServingDispatcher();
+        if (!dispatcher) {
+            std::fprintf(stderr, "PORTICO_TEST_EVENT_LOOP=epoll: no epoll here\n");
+            return 1;
+        }
+        QCoreApplication::setEventDispatcher(dispatcher);
+    }
+    QCoreApplication app(argc, argv);
+    TestPlainClient test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "test_plainclient.moc"
