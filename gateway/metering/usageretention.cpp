@@ -65,27 +65,19 @@ void UsageRetention::prune(int days, const QString &source) {
     store::UsageStore usage(*m_database);
     const auto deleted =
         usage.pruneRawUsage(cutoff, [this](qint64) { return !m_worker->isStopping(); });
-    if (!m_log)
-        return;
-    LogEntry entry;
-    entry.time = QDateTime::currentDateTimeUtc();
     const QString age = days == 1 ? QStringLiteral("1 day") : QStringLiteral("%1 days").arg(days);
     if (!deleted.ok()) {
-        entry.level = LogEntry::Level::Error;
-        entry.event = QStringLiteral("usage_prune_failed");
-        entry.message = QStringLiteral("Could not delete usage rows older than %1 (%2): %3")
-                            .arg(age, source, deleted.error().message);
+        logEvent(m_log, LogEntry::Level::Error, QStringLiteral("usage_prune_failed"),
+                 QStringLiteral("Could not delete usage rows older than %1 (%2): %3")
+                     .arg(age, source, deleted.error().message));
     } else if (*deleted > 0) {
-        entry.level = LogEntry::Level::Info;
-        entry.event = QStringLiteral("usage_pruned");
-        entry.message = QStringLiteral("Deleted %1 usage rows older than %2 (%3); the hourly "
-                                       "and daily totals are kept.")
-                            .arg(*deleted)
-                            .arg(age, source);
-    } else {
-        return; // nothing to say every hour
+        logEvent(m_log, LogEntry::Level::Info, QStringLiteral("usage_pruned"),
+                 QStringLiteral("Deleted %1 usage rows older than %2 (%3); the hourly and daily "
+                                "totals are kept.")
+                     .arg(*deleted)
+                     .arg(age, source));
     }
-    m_log->append(std::move(entry));
+    // Nothing is said when nothing was deleted: not every hour.
 }
 
 } // namespace portico::metering
