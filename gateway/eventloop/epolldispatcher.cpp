@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <climits>
+#include <deque>
 #include <set>
 #include <unordered_map>
 #include <utility>
@@ -56,9 +57,12 @@ struct EpollDispatcher::Private {
     };
     std::vector<Watch> watches; // by descriptor
     std::array<epoll_event, kEventsPerWait> ready{};
-    // The notifiers this pass activates, taken before any of them runs: one that is disabled
-    // or deleted meanwhile is nulled here (unregisterSocketNotifier()) and skipped.
-    std::vector<QSocketNotifier *> pending;
+    // The notifiers each pass activates, taken before any of them runs: one that is disabled
+    // or deleted meanwhile is nulled here (unregisterSocketNotifier()) and skipped. One list
+    // per depth of nested loops (a slot may run a QEventLoop of its own), kept between passes;
+    // a deque, so that an outer pass's list stays where it is while an inner one is added.
+    std::deque<std::vector<QSocketNotifier *>> pending;
+    size_t depth = 0; // processEvents() calls running on this thread's stack
 
     struct Timer {
         QObject *object = nullptr;
@@ -204,7 +208,10 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags) {
 
     int activated = 0;
     const bool withNotifiers = !flags.testFlag(QEventLoop::ExcludeSocketNotifiers);
-    d->pending.clear();
+    if (d->pending.size() <= d->depth)
+        d->pending.emplace_back();
+    std::vector<QSocketNotifier *> &pending = d->pending[d->depth];
+    pending.clear();
     for (int i = 0; i < count; ++i) {
         const epoll_event &event = d->ready[size_t(i)];
         const int fd = event.data.fd;
@@ -220,19 +227,21 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags) {
         const Private::Watch &watch = d->watches[size_t(fd)];
         for (size_t type = 0; type < 3; ++type) {
             if (watch.notifiers[type] && (event.events & kActivating[type]))
-                d->pending.push_back(watch.notifiers[type]);
+                pending.push_back(watch.notifiers[type]);
         }
     }
     // Sent one by one, from a list that unregisterSocketNotifier() keeps current.
-    for (size_t i = 0; i < d->pending.size(); ++i) {
-        if (QSocketNotifier *notifier = d->pending[i]) {
-            d->pending[i] = nullptr;
+    ++d->depth;
+    for (size_t i = 0; i < pending.size(); ++i) {
+        if (QSocketNotifier *notifier = pending[i]) {
+            pending[i] = nullptr;
             QEvent event(QEvent::SockAct);
             QCoreApplication::sendEvent(notifier, &event);
             ++activated;
         }
     }
-    d->pending.clear();
+    --d->depth;
+    pending.clear();
     if (withTimers)
         activated += d->activateTimers();
     return activated > 0;
@@ -274,9 +283,11 @@ void EpollDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier) {
         return;
     slot = nullptr;
     d->sync(fd);
-    for (QSocketNotifier *&pending : d->pending) {
-        if (pending == notifier)
-            pending = nullptr;
+    for (size_t level = 0; level < d->depth; ++level) {
+        for (QSocketNotifier *&pending : d->pending[level]) {
+            if (pending == notifier)
+                pending = nullptr;
+        }
     }
 }
 

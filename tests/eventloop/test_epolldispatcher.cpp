@@ -174,6 +174,52 @@ private Q_SLOTS:
         delete otherAlive.data();
     }
 
+    // A slot that runs an event loop of its own (a nested QEventLoop) on the same pass: the
+    // inner loop serves other notifiers, and what the outer pass had still to activate is
+    // activated once the slot returns, unless the inner loop disabled it.
+    void aNestedLoopInASlotLeavesTheOuterPassWhole() {
+        SocketPair first;
+        SocketPair second;
+        SocketPair third;
+        QSocketNotifier one(first.a, QSocketNotifier::Write);
+        QSocketNotifier other(second.a, QSocketNotifier::Write);
+        QSocketNotifier inner(third.a, QSocketNotifier::Read);
+        int oneCount = 0;
+        int otherCount = 0;
+        bool innerRan = false;
+        bool nested = false;
+        const auto nestOnce = [&] {
+            if (nested)
+                return;
+            nested = true;
+            QCOMPARE(::write(third.b, "x", 1), 1);
+            QEventLoop loop;
+            connect(&inner, &QSocketNotifier::activated, &loop, [&] {
+                innerRan = true;
+                inner.setEnabled(false);
+                loop.quit();
+            });
+            QTimer::singleShot(10000, &loop, &QEventLoop::quit); // rather than hang
+            loop.exec();
+        };
+        // Both writable on the same pass; whichever goes first nests a loop.
+        connect(&one, &QSocketNotifier::activated, this, [&] {
+            ++oneCount;
+            one.setEnabled(false);
+            nestOnce();
+        });
+        connect(&other, &QSocketNotifier::activated, this, [&] {
+            ++otherCount;
+            other.setEnabled(false);
+            nestOnce();
+        });
+        QTRY_VERIFY(oneCount == 1 && otherCount == 1);
+        QVERIFY(innerRan);
+        QTest::qWait(20);
+        QCOMPARE(oneCount, 1);
+        QCOMPARE(otherCount, 1);
+    }
+
     // A descriptor number that comes back after a close is watched afresh, whether the old
     // notifier was disabled before the close (as the gateway does) or not.
     void aReusedDescriptorNumberIsWatched() {
