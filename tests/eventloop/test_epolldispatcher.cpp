@@ -2,6 +2,7 @@
 // contract. The whole test runs on it: main() installs it before the application exists, so
 // QTest::qWait, QSignalSpy::wait and every QTimer here go through it too.
 #include "eventloop/epolldispatcher.h"
+#include "servingeventloop.h"
 
 #include <QAbstractEventDispatcher>
 #include <QCoreApplication>
@@ -398,12 +399,8 @@ private Q_SLOTS:
 
 int main(int argc, char **argv) {
     // Before the application exists: the main thread's loop is the one under test.
-    QAbstractEventDispatcher *dispatcher = portico::eventloop::createServingDispatcher();
-    if (!dispatcher) {
-        std::fprintf(stderr, "no epoll here: nothing to test\n");
+    if (!portico::testsupport::useServingEventLoop())
         return 1;
-    }
-    QCoreApplication::setEventDispatcher(dispatcher);
     QCoreApplication app(argc, argv);
     TestEpollDispatcher test;
     return QTest::qExec(&test, argc, argv);

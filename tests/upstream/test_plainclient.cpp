@@ -1,11 +1,9 @@
 // What only the plain HTTP client of http:// upstreams does (gateway/upstream/plainhttploop.h),
 // against a scripted upstream on loopback that answers byte for byte as each test says.
-#include "eventloop/epolldispatcher.h"
+#include "servingeventloop.h"
 #include "upstream/upstreamclient.h"
 
-#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
-
 #include <QFile>
 #include <QPointer>
 #include <QTcpServer>
@@ -13,7 +11,6 @@
 #include <QTest>
 #include <QTimer>
 
-#include <cstdio>
 #include <functional>
 
 using namespace portico::upstream;
@@ -367,14 +364,9 @@ private Q_SLOTS:
 // the gateway's workers (gateway/eventloop/epolldispatcher.h), where idle connections stay
 // watched; otherwise on Qt's own.
 int main(int argc, char **argv) {
-    if (qEnvironmentVariable("PORTICO_TEST_EVENT_LOOP") == QLatin1String("epoll")) {
-        QAbstractEventDispatcher *dispatcher = portico::eventloop::createServingDispatcher();
-        if (!dispatcher) {
-            std::fprintf(stderr, "PORTICO_TEST_EVENT_LOOP=epoll: no epoll here\n");
-            return 1;
-        }
-        QCoreApplication::setEventDispatcher(dispatcher);
-    }
+    if (qEnvironmentVariable("PORTICO_TEST_EVENT_LOOP") == QLatin1String("epoll") &&
+        !portico::testsupport::useServingEventLoop())
+        return 1;
     QCoreApplication app(argc, argv);
     TestPlainClient test;
     return QTest::qExec(&test, argc, argv);
