@@ -489,18 +489,26 @@ void PlainHttpLoop::releaseConnection(Connection *connection, bool keep) {
         m_sweepTimer.start();
 }
 
+bool PlainHttpLoop::stillUsable(const Connection *connection) const {
+    // A watched idle connection that became readable was closed at once (onReadable()): the
+    // ones in the pool are usable, and asking the kernel again would be a system call for
+    // nothing.
+    if (m_idleWatched)
+        return true;
+    char byte = 0;
+    const ssize_t peeked = ::recv(connection->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    // Closed by the upstream (0), broken (an error), or holding bytes nobody asked for: none of
+    // them can carry a request.
+    return peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
 void PlainHttpLoop::sweepIdle() {
     const qint64 now = nowMs();
     std::vector<Connection *> done;
     std::vector<Connection *> unused; // usable, but idle for a whole sweep interval
     for (const std::vector<Connection *> &idle : std::as_const(m_idle)) {
         for (Connection *connection : idle) {
-            char byte = 0;
-            const ssize_t peeked = ::recv(connection->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-            // Closed by the upstream (0), broken (an error), or holding bytes nobody asked for:
-            // none of them can carry a request.
-            const bool usable = peeked < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
-            if (!usable || now - connection->idleSinceMs > kMaxIdleMs)
+            if (now - connection->idleSinceMs > kMaxIdleMs || !stillUsable(connection))
                 done.push_back(connection);
             else if (now - connection->idleSinceMs >= kSweepIntervalMs)
                 unused.push_back(connection);

@@ -78,6 +78,7 @@ private:
     void setDeadline(Exchange *exchange, qint64 dueMs);
     void clearDeadline(Exchange *exchange);
     void onTimer();
+    bool stillUsable(const Connection *connection) const;
     void sweepIdle();
 
     bool m_working = false;

@@ -234,8 +234,10 @@ private Q_SLOTS:
 
     // One the upstream closes is closed here too, and the next call opens a new one. On Qt's
     // own event loop idle connections are not watched (each watched one costs every pass of
-    // it), so the periodic sweep of the pool closes it; on the gateway workers' epoll loop
-    // (test_plainclient_epoll) it is watched, and closed as soon as the close arrives.
+    // it), so the periodic sweep of the pool finds it closed; on the gateway workers' epoll loop
+    // (test_plainclient_epoll) it is watched, closed as soon as the close arrives, and the sweep
+    // does not look: there only the watch can close it within the test's wait (the sweep
+    // otherwise closes a connection after 50 s idle).
     void idleConnectionClosedByTheUpstreamIsSwept() {
         ScriptedUpstream upstream([](int, int) { return kOk; });
         QVERIFY(upstream.listen());
