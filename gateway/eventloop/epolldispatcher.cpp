@@ -62,7 +62,7 @@ struct EpollDispatcher::Private {
     // per depth of nested loops (a slot may run a QEventLoop of its own), kept between passes;
     // a deque, so that an outer pass's list stays where it is while an inner one is added.
     std::deque<std::vector<QSocketNotifier *>> pending;
-    size_t depth = 0; // processEvents() calls running on this thread's stack
+    size_t depth = 0; // passes activating notifiers on this thread's stack (nested loops)
 
     struct Timer {
         QObject *object = nullptr;
@@ -259,15 +259,13 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier) {
     Private::Watch &watch = d->watches[size_t(fd)];
     QSocketNotifier *&slot = watch.notifiers[size_t(notifier->type())];
     if (slot && slot != notifier) {
-        // As in Qt, the newer one wins. The descriptor may be a new one with an old number: it
-        // is given to epoll afresh.
+        // As in Qt, the newer one wins. The descriptor may be a new one with an old number (the
+        // old one closed while its notifier was enabled): epoll forgets what it had, and sync()
+        // adds the descriptor afresh.
         qWarning("EpollDispatcher: multiple socket notifiers for socket %d and type %d", fd,
                  int(notifier->type()));
-        slot = nullptr;
-        const std::array<QSocketNotifier *, 3> kept = watch.notifiers;
-        watch.notifiers = {};
-        d->sync(fd);
-        watch.notifiers = kept;
+        ::epoll_ctl(d->epollFd, EPOLL_CTL_DEL, fd, nullptr); // gone with the close, or now
+        watch.registered = 0;
     }
     slot = notifier;
     d->sync(fd);

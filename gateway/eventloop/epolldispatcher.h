@@ -12,10 +12,10 @@ namespace portico::eventloop {
 //
 // Why not Qt's own (QEventDispatcherUNIX): on every pass of the loop it walks its hash of socket
 // notifiers to build a poll() list, and the kernel then takes and drops a reference on every
-// descriptor in it. Both cost what is watched, not what is ready. At one connection that was
-// about 4 µs of a request's 60 (docs/PERFORMANCE.md, round 13), and the hash keeps the size a
-// burst of connections gave it. epoll keeps the watched set in the kernel, so a pass costs what
-// is ready.
+// descriptor in it. Both cost what is watched, not what is ready, and a hash grown by a burst of
+// connections keeps its size. epoll keeps the watched set in the kernel, so a pass costs what is
+// ready: about 3,500 instructions fewer a request (docs/PERFORMANCE.md, round 13), and idle
+// connections may stay watched.
 //
 // What it keeps of Qt's contract:
 // - socket notifiers are level-triggered, as with poll(): a notifier is activated on every pass
