@@ -95,6 +95,14 @@ def median(values):
     return statistics.median(values) if values else None
 
 
+def us_per_request(runs, kind, percent):
+    """The median over the runs of `kind` of `percent(run)` (a share of one core, in %) spread
+    over the run's requests: microseconds of one core a request, whatever share of the machine
+    the process got. None when no run of that kind has the figure."""
+    return median(percent(r) * 1e4 / r["rps"] for r in runs
+                  if r["kind"] == kind and r["rps"] and percent(r) is not None)
+
+
 def ratio(a, b):
     return a / b if a is not None and b not in (None, 0) else None
 
@@ -588,14 +596,12 @@ http {{
         # costs whatever share of the machine the proxy got (nginx has 1 worker, so at most one
         # core; the gateway as many as its workers).
         for kind in ("nginx", "gateway"):
-            summary[f"{kind}_cpu_us_per_request"] = median(
-                r["cpu_pct"]["proxy"] * 1e4 / r["rps"] for r in runs
-                if r["kind"] == kind and r["rps"] and "proxy" in r["cpu_pct"])
+            summary[f"{kind}_cpu_us_per_request"] = us_per_request(
+                runs, kind, lambda r: r["cpu_pct"].get("proxy"))
             # The part of it spent in the kernel (system calls, the loopback TCP stack, the
             # scheduler, the proxy's disk writes), which its instruction count does not show.
-            summary[f"{kind}_kernel_us_per_request"] = median(
-                r["proxy_kernel_pct"] * 1e4 / r["rps"] for r in runs
-                if r["kind"] == kind and r["rps"] and "proxy_kernel_pct" in r)
+            summary[f"{kind}_kernel_us_per_request"] = us_per_request(
+                runs, kind, lambda r: r.get("proxy_kernel_pct"))
         self.target("S1", "throughput, x nginx reverse proxy", summary["gateway_over_nginx"],
                     ">=", TARGETS["s1_ratio"], "x")
         return {"connections": c, "runs": runs, "summary": summary}
@@ -887,22 +893,21 @@ http {{
             return costs
 
         def cpu_us(kind):
-            # CPU per request, in microseconds of one core: a cost that does not depend on
-            # whether the gateway had the CPU to itself.
-            values = [r["cpu_pct"]["proxy"] * 1e4 / r["rps"] for r in runs
-                      if r["kind"] == kind and r["rps"]]
-            return round(median(values), 1) if values else None
+            # CPU per request: a cost that does not depend on whether the gateway had the CPU
+            # to itself.
+            value = us_per_request(runs, kind, lambda r: r["cpu_pct"].get("proxy"))
+            return round(value, 1) if value is not None else None
 
         # The cost of each round's pair, and their median: the verdict.
         costs = round_costs("metering on", "metering off")
-        cost = median(costs) if costs else None
+        cost = median(costs)
         age_costs = round_costs("first gateway", "metering on")
         summary = {"on_rps": rps("metering on"), "off_rps": rps("metering off"), "cost": cost,
                    "round_costs": [round(c, 4) for c in costs],
                    "on_cpu_us_per_request": cpu_us("metering on"),
                    "off_cpu_us_per_request": cpu_us("metering off"),
                    "first_rps": rps("first gateway"),
-                   "first_cost": median(age_costs) if age_costs else None,
+                   "first_cost": median(age_costs),
                    "first_round_costs": [round(c, 4) for c in age_costs],
                    "first_cpu_us_per_request": cpu_us("first gateway")}
         self.target("S8", "metering cost, share of S1 req/s", cost, "<=", TARGETS["s8_cost"], "")
