@@ -9,6 +9,8 @@
 
 #include <algorithm>
 
+#include <unistd.h>
+
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
 #include <malloc.h>
 #define PORTICO_HEAP_TRIM 1 // mallinfo2() (glibc 2.33) and malloc_trim()
@@ -24,7 +26,8 @@ qint64 residentBytes() {
     if (!statm.open(QIODevice::ReadOnly))
         return -1;
     const QList<QByteArray> fields = statm.readAll().split(' ');
-    return fields.size() > 1 ? fields.at(1).toLongLong() * 4096 : -1;
+    static const qint64 pageBytes = ::sysconf(_SC_PAGESIZE); // 4 KiB here, not everywhere
+    return fields.size() > 1 ? fields.at(1).toLongLong() * pageBytes : -1;
 }
 
 } // namespace
@@ -61,17 +64,20 @@ bool HeapTrimmer::check() {
         m_baselineBytes = std::min(m_baselineBytes, free);
         return false;
     }
+    // Resident memory is read for the log line only.
     const qint64 residentBefore = m_log ? residentBytes() : -1;
     QElapsedTimer clock;
     clock.start();
     malloc_trim(0);
     const qint64 tookUs = clock.nsecsElapsed() / 1000;
-    logEvent(m_log, LogEntry::Level::Info, QStringLiteral("heap_trimmed"),
-             QStringLiteral("Gave the heap's free memory back after it grew by %1: %2 less "
-                            "resident, in %3 ms.")
-                 .arg(text::humanBytes(free - m_baselineBytes),
-                      text::humanBytes(std::max<qint64>(residentBefore - residentBytes(), 0)))
-                 .arg(double(tookUs) / 1000, 0, 'f', 1));
+    if (m_log) {
+        logEvent(m_log, LogEntry::Level::Info, QStringLiteral("heap_trimmed"),
+                 QStringLiteral("Gave the heap's free memory back after it grew by %1: %2 less "
+                                "resident, in %3 ms.")
+                     .arg(text::humanBytes(free - m_baselineBytes),
+                          text::humanBytes(std::max<qint64>(residentBefore - residentBytes(), 0)))
+                     .arg(double(tookUs) / 1000, 0, 'f', 1));
+    }
     m_baselineBytes = freeBytes();
     return true;
 #else
