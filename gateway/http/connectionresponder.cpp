@@ -3,6 +3,7 @@
 #include "http/connection.h"
 #include "http/httpmessages.h"
 #include "text/asciicase.h"
+#include "text/bytewriter.h"
 
 #include <charconv>
 #include <cstring>
@@ -70,8 +71,12 @@ void ConnectionResponder::writeChunk(const QByteArray &data) {
         write(data);
         return;
     }
-    write(QByteArray::number(data.size(), 16) + QByteArrayLiteral("\r\n") + data +
-          QByteArrayLiteral("\r\n"));
+    QByteArray chunk;
+    {
+        text::ByteWriter out(chunk, data.size() + 24);
+        out.number(data.size(), 16) << "\r\n" << data << "\r\n";
+    }
+    write(chunk);
 }
 
 void ConnectionResponder::endChunked() {
@@ -139,24 +144,31 @@ QByteArray ConnectionResponder::head(int status, const QByteArray &contentType,
     if (m_connection && m_connection->isClosing())
         m_keepAlive = false;
 
+    const QByteArray reason = reasonPhrase(status);
+    const QByteArray date = httpDateNow();
+    qsizetype room = 96 + reason.size() + date.size() + contentType.size() + framing.size();
+    for (const Header &header : extraHeaders)
+        room += header.name.size() + header.value.size() + 4;
     QByteArray out;
-    out.reserve(256 + bodySize);
-    out += QByteArrayLiteral("HTTP/1.1 ") + QByteArray::number(status) + ' ' +
-           reasonPhrase(status) + QByteArrayLiteral("\r\nDate: ") + httpDateNow() +
-           QByteArrayLiteral("\r\n");
-    if (!contentType.isEmpty() && statusHasBody(status))
-        out += QByteArrayLiteral("Content-Type: ") + contentType + QByteArrayLiteral("\r\n");
-    out += framing;
-    if (!m_keepAlive)
-        out += QByteArrayLiteral("Connection: close\r\n");
-    else if (m_http10)
-        out += QByteArrayLiteral("Connection: keep-alive\r\n");
-    for (const Header &header : extraHeaders) {
-        if (text::equalsIgnoringAsciiCase(header.name, "Connection"))
-            continue;
-        out += header.name + QByteArrayLiteral(": ") + header.value + QByteArrayLiteral("\r\n");
+    out.reserve(room + bodySize);
+    {
+        text::ByteWriter head(out, room);
+        head << "HTTP/1.1 ";
+        head.number(status) << ' ' << reason << "\r\nDate: " << date << "\r\n";
+        if (!contentType.isEmpty() && statusHasBody(status))
+            head << "Content-Type: " << contentType << "\r\n";
+        head << framing;
+        if (!m_keepAlive)
+            head << "Connection: close\r\n";
+        else if (m_http10)
+            head << "Connection: keep-alive\r\n";
+        for (const Header &header : extraHeaders) {
+            if (text::equalsIgnoringAsciiCase(header.name, "Connection"))
+                continue;
+            head << header.name << ": " << header.value << "\r\n";
+        }
+        head << "\r\n";
     }
-    out += QByteArrayLiteral("\r\n");
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "eventloop/epolldispatcher.h"
 #include "text/asciicase.h"
+#include "text/bytewriter.h"
 #include "upstream/callstate.h"
 #include "upstream/responseparser.h"
 
@@ -193,25 +194,27 @@ void PlainHttpLoop::add(const std::shared_ptr<CallState> &state, const UpstreamR
     exchange->body = request.body;
     exchange->connectTimeoutMs = request.connectTimeoutMs;
 
-    QByteArray &head = exchange->head;
-    head.reserve(128 + target.path.size() + request.headers.size() * 48);
-    // Each line in one append (QStringBuilder): appending piece by piece cost a call per piece.
-    head += method % ' ' % target.path % " HTTP/1.1\r\nHost: " % target.hostHeader % "\r\n";
-    for (const auto &[name, value] : request.headers) {
-        // The framing is this client's to write.
-        if (text::equalsIgnoringAsciiCase(name, "host") ||
-            text::equalsIgnoringAsciiCase(name, "content-length") ||
-            text::equalsIgnoringAsciiCase(name, "transfer-encoding"))
-            continue;
-        head += name % ": " % value % "\r\n";
+    qsizetype room = 128 + method.size() + target.path.size() + target.hostHeader.size();
+    for (const auto &[name, value] : request.headers)
+        room += name.size() + value.size() + 4;
+    {
+        text::ByteWriter head(exchange->head, room);
+        head << method << ' ' << target.path << " HTTP/1.1\r\nHost: " << target.hostHeader
+             << "\r\n";
+        for (const auto &[name, value] : request.headers) {
+            // The framing is this client's to write.
+            if (text::equalsIgnoringAsciiCase(name, "host") ||
+                text::equalsIgnoringAsciiCase(name, "content-length") ||
+                text::equalsIgnoringAsciiCase(name, "transfer-encoding"))
+                continue;
+            head << name << ": " << value << "\r\n";
+        }
+        if (!request.body.isEmpty() || method == "POST" || method == "PUT" || method == "PATCH") {
+            head << "Content-Length: ";
+            head.number(request.body.size()) << "\r\n";
+        }
+        head << "\r\n";
     }
-    if (!request.body.isEmpty() || method == "POST" || method == "PUT" || method == "PATCH") {
-        char length[24];
-        const char *const lengthEnd =
-            std::to_chars(length, length + sizeof length, request.body.size()).ptr;
-        head += "Content-Length: " % QByteArrayView(length, lengthEnd - length) % "\r\n";
-    }
-    head += "\r\n";
 
     m_exchanges.emplace(state.get(), std::move(owned));
     if (request.totalTimeoutMs > 0) {
