@@ -104,6 +104,13 @@ QList<QByteArray> headerTokens(const Request &request, QByteArrayView name) {
     return tokens;
 }
 
+// A Request{} allocates (its QHostAddress does); a copy of this one shares it instead. Per thread,
+// so the count it shares is not one that both workers write.
+const Request &emptyRequest() {
+    thread_local const Request empty;
+    return empty;
+}
+
 QString latin1(QByteArrayView text) {
     return QString::fromLatin1(text.first(std::min<qsizetype>(text.size(), 64)));
 }
@@ -168,7 +175,7 @@ RequestParser::Status RequestParser::parse() {
 
 Request RequestParser::takeRequest() {
     Request request = std::move(m_request);
-    m_request = Request{};
+    m_request = emptyRequest();
     m_headRead = false;
     m_state = State::Head;
     m_expectContinue = false;
@@ -246,13 +253,14 @@ RequestParser::Status RequestParser::parseHead() {
         return Status::NeedMore;
     }
 
-    const QByteArray head = m_buffer.mid(m_pos, headEnd - m_pos);
+    // Read in place: the buffer does not change while its head is parsed.
+    const QByteArrayView head(m_buffer.constData() + m_pos, headEnd - m_pos);
     m_pos = headEnd;
     m_headScanned = 0;
     return parseHeadLines(head);
 }
 
-RequestParser::Status RequestParser::parseHeadLines(const QByteArray &head) {
+RequestParser::Status RequestParser::parseHeadLines(QByteArrayView head) {
     // Read as views into `head`: only the request's own fields are copied out (this runs for
     // every request the gateway serves).
     QByteArrayView rest(head);
@@ -306,7 +314,7 @@ RequestParser::Status RequestParser::parseHeadLines(const QByteArray &head) {
     }
     m_http10 = version[7] == '0';
 
-    m_request = Request{};
+    m_request = emptyRequest();
     m_headRead = false;
     m_request.method = method.toByteArray();
     m_request.target = target.toByteArray();

@@ -53,7 +53,7 @@ private:
 
     Status fail(int status, const char *code, const QString &message);
     Status parseHead();
-    Status parseHeadLines(const QByteArray &head);
+    Status parseHeadLines(QByteArrayView head);
     Status parseBody();
     Status parseChunked();
     qsizetype findLineEnd(qsizetype from) const;
