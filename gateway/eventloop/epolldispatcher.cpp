@@ -49,19 +49,28 @@ struct EpollDispatcher::Private {
     int wakeFd = -1;
     std::atomic<bool> wakeQueued{false}; // an eventfd write not yet read: one is enough
     std::atomic<bool> interrupted{false};
+    PassHook passHook = nullptr;
+    void *passHookContext = nullptr;
 
-    // What is watched on one descriptor: a notifier of each type at most, as in Qt.
+    // Who watches one type of readiness on a descriptor: a QSocketNotifier or a SocketWatch.
+    struct Watcher {
+        QSocketNotifier *notifier = nullptr;
+        SocketWatch *direct = nullptr;
+        explicit operator bool() const { return notifier || direct; }
+        bool operator==(const Watcher &) const = default;
+    };
+    // What is watched on one descriptor: a watcher of each type at most, as in Qt.
     struct Watch {
-        std::array<QSocketNotifier *, 3> notifiers{};
+        std::array<Watcher, 3> watchers{};
         uint32_t registered = 0; // the events epoll has for it; 0: not in the epoll set
     };
     std::vector<Watch> watches; // by descriptor
     std::array<epoll_event, kEventsPerWait> ready{};
-    // The notifiers each pass activates, taken before any of them runs: one that is disabled
-    // or deleted meanwhile is nulled here (unregisterSocketNotifier()) and skipped. One list
-    // per depth of nested loops (a slot may run a QEventLoop of its own), kept between passes;
-    // a deque, so that an outer pass's list stays where it is while an inner one is added.
-    std::deque<std::vector<QSocketNotifier *>> pending;
+    // The watchers each pass activates, taken before any of them runs: one that is disabled
+    // or deleted meanwhile is cleared here (forget()) and skipped. One list per depth of nested
+    // loops (a slot may run a QEventLoop of its own), kept between passes; a deque, so that an
+    // outer pass's list stays where it is while an inner one is added.
+    std::deque<std::vector<Watcher>> pending;
     size_t depth = 0; // passes activating notifiers on this thread's stack (nested loops)
 
     struct Timer {
@@ -83,10 +92,55 @@ struct EpollDispatcher::Private {
     static uint32_t asked(const Watch &watch) {
         uint32_t events = 0;
         for (int type = 0; type < 3; ++type) {
-            if (watch.notifiers[size_t(type)])
+            if (watch.watchers[size_t(type)])
                 events |= kAsked[size_t(type)];
         }
         return events;
+    }
+
+    // Puts `watcher` in the descriptor's slot for `type`, or empties the slot (an empty
+    // watcher), and tells epoll. Returns false for a descriptor that cannot be watched.
+    bool place(qintptr socket, size_t type, Watcher watcher) {
+        if (socket < 0 || socket > INT_MAX) {
+            qWarning("EpollDispatcher: cannot watch socket %lld", qlonglong(socket));
+            return false;
+        }
+        const int fd = int(socket);
+        if (size_t(fd) >= watches.size())
+            watches.resize(size_t(fd) + 1);
+        Watch &watch = watches[size_t(fd)];
+        Watcher &slot = watch.watchers[type];
+        if (slot && watcher && !(slot == watcher)) {
+            // As in Qt, the newer one wins. The descriptor may be a new one with an old number
+            // (the old one closed while its watcher was enabled): epoll forgets what it had,
+            // and sync() adds the descriptor afresh.
+            qWarning("EpollDispatcher: multiple socket notifiers for socket %d and type %d", fd,
+                     int(type));
+            ::epoll_ctl(epollFd, EPOLL_CTL_DEL, fd, nullptr); // gone with the close, or now
+            watch.registered = 0;
+        }
+        slot = watcher;
+        sync(fd);
+        return true;
+    }
+
+    // Empties the slot `watcher` holds, if it still holds it, and takes it off the lists of
+    // the passes running: it is not activated any more.
+    void forget(qintptr socket, size_t type, Watcher watcher) {
+        if (socket < 0 || size_t(socket) >= watches.size())
+            return;
+        const int fd = int(socket);
+        Watcher &slot = watches[size_t(fd)].watchers[type];
+        if (!(slot == watcher))
+            return;
+        slot = Watcher{};
+        sync(fd);
+        for (size_t level = 0; level < depth; ++level) {
+            for (Watcher &waiting : pending[level]) {
+                if (waiting == watcher)
+                    waiting = Watcher{};
+            }
+        }
     }
 
     // Tells epoll what the descriptor's notifiers ask for now.
@@ -184,14 +238,19 @@ EpollDispatcher::~EpollDispatcher() = default;
 
 bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags) {
     d->interrupted.store(false, std::memory_order_relaxed);
+    if (d->passHook)
+        d->passHook(d->passHookContext);
     Q_EMIT awake();
     QCoreApplication::sendPostedEvents();
 
     // Events posted meanwhile (by the events just sent, or by another thread) have written the
     // eventfd: epoll returns at once for them.
     const bool mayWait = flags.testFlag(QEventLoop::WaitForMoreEvents) && !d->interrupted.load();
-    if (mayWait)
+    if (mayWait) {
+        if (d->passHook)
+            d->passHook(d->passHookContext);
         Q_EMIT aboutToBlock();
+    }
     if (d->interrupted.load())
         return false;
 
@@ -210,7 +269,7 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags) {
     const bool withNotifiers = !flags.testFlag(QEventLoop::ExcludeSocketNotifiers);
     if (d->pending.size() <= d->depth)
         d->pending.emplace_back();
-    std::vector<QSocketNotifier *> &pending = d->pending[d->depth];
+    std::vector<Private::Watcher> &pending = d->pending[d->depth];
     pending.clear();
     for (int i = 0; i < count; ++i) {
         const epoll_event &event = d->ready[size_t(i)];
@@ -226,17 +285,23 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags) {
             continue;
         const Private::Watch &watch = d->watches[size_t(fd)];
         for (size_t type = 0; type < 3; ++type) {
-            if (watch.notifiers[type] && (event.events & kActivating[type]))
-                pending.push_back(watch.notifiers[type]);
+            if (watch.watchers[type] && (event.events & kActivating[type]))
+                pending.push_back(watch.watchers[type]);
         }
     }
-    // Sent one by one, from a list that unregisterSocketNotifier() keeps current.
+    // Activated one by one, from a list that forget() keeps current.
     ++d->depth;
     for (size_t i = 0; i < pending.size(); ++i) {
-        if (QSocketNotifier *notifier = pending[i]) {
-            pending[i] = nullptr;
+        const Private::Watcher watcher = std::exchange(pending[i], Private::Watcher{});
+        if (watcher.direct) {
+            // Taken before the call: the callback may delete its watch.
+            const SocketWatch::Callback callback = watcher.direct->m_callback;
+            void *const context = watcher.direct->m_context;
+            callback(context);
+            ++activated;
+        } else if (watcher.notifier) {
             QEvent event(QEvent::SockAct);
-            QCoreApplication::sendEvent(notifier, &event);
+            QCoreApplication::sendEvent(watcher.notifier, &event);
             ++activated;
         }
     }
@@ -248,45 +313,24 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags) {
 }
 
 void EpollDispatcher::registerSocketNotifier(QSocketNotifier *notifier) {
-    const qintptr socket = notifier->socket();
-    if (socket < 0 || socket > INT_MAX) {
-        qWarning("EpollDispatcher: cannot watch socket %lld", qlonglong(socket));
-        return;
-    }
-    const int fd = int(socket);
-    if (size_t(fd) >= d->watches.size())
-        d->watches.resize(size_t(fd) + 1);
-    Private::Watch &watch = d->watches[size_t(fd)];
-    QSocketNotifier *&slot = watch.notifiers[size_t(notifier->type())];
-    if (slot && slot != notifier) {
-        // As in Qt, the newer one wins. The descriptor may be a new one with an old number (the
-        // old one closed while its notifier was enabled): epoll forgets what it had, and sync()
-        // adds the descriptor afresh.
-        qWarning("EpollDispatcher: multiple socket notifiers for socket %d and type %d", fd,
-                 int(notifier->type()));
-        ::epoll_ctl(d->epollFd, EPOLL_CTL_DEL, fd, nullptr); // gone with the close, or now
-        watch.registered = 0;
-    }
-    slot = notifier;
-    d->sync(fd);
+    d->place(notifier->socket(), size_t(notifier->type()), Private::Watcher{notifier, nullptr});
 }
 
 void EpollDispatcher::unregisterSocketNotifier(QSocketNotifier *notifier) {
-    const qintptr socket = notifier->socket();
-    if (socket < 0 || size_t(socket) >= d->watches.size())
-        return;
-    const int fd = int(socket);
-    QSocketNotifier *&slot = d->watches[size_t(fd)].notifiers[size_t(notifier->type())];
-    if (slot != notifier)
-        return;
-    slot = nullptr;
-    d->sync(fd);
-    for (size_t level = 0; level < d->depth; ++level) {
-        for (QSocketNotifier *&pending : d->pending[level]) {
-            if (pending == notifier)
-                pending = nullptr;
-        }
-    }
+    d->forget(notifier->socket(), size_t(notifier->type()), Private::Watcher{notifier, nullptr});
+}
+
+void EpollDispatcher::registerWatch(SocketWatch *watch) {
+    d->place(watch->m_socket, size_t(watch->m_type), Private::Watcher{nullptr, watch});
+}
+
+void EpollDispatcher::unregisterWatch(SocketWatch *watch) {
+    d->forget(watch->m_socket, size_t(watch->m_type), Private::Watcher{nullptr, watch});
+}
+
+void EpollDispatcher::setPassHook(PassHook hook, void *context) {
+    d->passHook = hook;
+    d->passHookContext = context;
 }
 
 void EpollDispatcher::registerTimer(int timerId, qint64 interval, Qt::TimerType timerType,
@@ -362,7 +406,53 @@ bool watchingIdleIsFree() {
     return dynamic_cast<EpollDispatcher *>(QAbstractEventDispatcher::instance()) != nullptr;
 }
 
-#else // not Linux: Qt's own dispatcher serves
+#endif
+
+SocketWatch::SocketWatch(qintptr socket, Type type, Callback callback, void *context)
+    : m_socket(socket)
+    , m_type(type)
+    , m_callback(callback)
+    , m_context(context) {
+#if defined(Q_OS_LINUX)
+    m_dispatcher = dynamic_cast<EpollDispatcher *>(QAbstractEventDispatcher::instance());
+#endif
+    if (!m_dispatcher) {
+        m_notifier = std::make_unique<QSocketNotifier>(
+            socket, type == Type::Read ? QSocketNotifier::Read : QSocketNotifier::Write);
+        m_notifier->setEnabled(false);
+        QObject::connect(m_notifier.get(), &QSocketNotifier::activated,
+                         [this] { m_callback(m_context); });
+    }
+    setEnabled(true);
+}
+
+SocketWatch::~SocketWatch() {
+    setEnabled(false);
+    if (m_notifier) {
+        // Possibly from inside the notifier's own signal: disconnected now (the callback's
+        // context may be going too), deleted by the event loop.
+        m_notifier->disconnect();
+        m_notifier.release()->deleteLater();
+    }
+}
+
+void SocketWatch::setEnabled(bool enabled) {
+    if (enabled == m_enabled)
+        return;
+    m_enabled = enabled;
+    if (m_notifier) {
+        m_notifier->setEnabled(enabled);
+        return;
+    }
+#if defined(Q_OS_LINUX)
+    if (enabled)
+        m_dispatcher->registerWatch(this);
+    else
+        m_dispatcher->unregisterWatch(this);
+#endif
+}
+
+#if !defined(Q_OS_LINUX) // Qt's own dispatcher serves
 
 QAbstractEventDispatcher *createServingDispatcher() {
     return nullptr;

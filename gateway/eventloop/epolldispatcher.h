@@ -4,9 +4,13 @@
 
 #include <memory>
 
+class QSocketNotifier;
+
 // The event loop of the threads that serve connections: the HTTP workers, whose upstream
 // clients run on the same threads.
 namespace portico::eventloop {
+
+class SocketWatch;
 
 // A Qt event dispatcher on Linux's epoll.
 //
@@ -55,10 +59,60 @@ public:
     void wakeUp() override;
     void interrupt() override;
 
+    // Called directly where awake() and aboutToBlock() are emitted, just before each: for the
+    // HTTP server's loop tail (http/looptail.h), which runs on every pass. Through the signals
+    // it cost two QMetaObject::activate() a pass. Null: none. One hook at a time.
+    using PassHook = void (*)(void *context);
+    void setPassHook(PassHook hook, void *context);
+
 private:
+    friend class SocketWatch;
     struct Private;
     explicit EpollDispatcher(std::unique_ptr<Private> state);
+    void registerWatch(SocketWatch *watch);
+    void unregisterWatch(SocketWatch *watch);
     std::unique_ptr<Private> d;
+};
+
+// One descriptor watched for one kind of readiness, with a plain callback: what the serving
+// threads' sockets (the HTTP server's connections, the upstream client's) use instead of a
+// QSocketNotifier.
+//
+// Why: on an EpollDispatcher the callback is called straight from the pass. A QSocketNotifier's
+// activation goes through QCoreApplication::sendEvent(), QSocketNotifier::event() (which
+// allocates and frees a QPointer's guard each time) and a signal: about 700 instructions, twice
+// a proxied request (docs/PERFORMANCE.md, round 14). On any other dispatcher (Qt's own: the
+// tests' main threads, systems without epoll) it is a QSocketNotifier underneath, and behaves
+// the same.
+//
+// Like a QSocketNotifier: enabled when made, level-triggered, a read watch also sees hang-ups
+// and errors, a write watch errors. A callback may disable or delete any watch, its own
+// included; one deleted or disabled before its turn in a pass is not called. Made, used and
+// deleted on one thread, whose event loop must not change meanwhile.
+class SocketWatch {
+public:
+    enum class Type { Read, Write };
+    using Callback = void (*)(void *context);
+
+    SocketWatch(qintptr socket, Type type, Callback callback, void *context);
+    ~SocketWatch();
+    SocketWatch(const SocketWatch &) = delete;
+    SocketWatch &operator=(const SocketWatch &) = delete;
+
+    void setEnabled(bool enabled);
+    bool isEnabled() const { return m_enabled; }
+    qintptr socket() const { return m_socket; }
+    Type type() const { return m_type; }
+
+private:
+    friend class EpollDispatcher;
+    qintptr m_socket;
+    Type m_type;
+    Callback m_callback;
+    void *m_context;
+    bool m_enabled = false;
+    EpollDispatcher *m_dispatcher = nullptr;     // the thread's loop is an EpollDispatcher
+    std::unique_ptr<QSocketNotifier> m_notifier; // otherwise
 };
 
 // The dispatcher for a new serving thread: an EpollDispatcher where the system has epoll, null

@@ -15,6 +15,8 @@
 #include <QtTest>
 
 #include <atomic>
+#include <functional>
+#include <memory>
 #include <thread>
 
 #include <fcntl.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 using portico::eventloop::EpollDispatcher;
+using portico::eventloop::SocketWatch;
 
 namespace {
 
@@ -54,6 +57,54 @@ public:
 protected:
     void timerEvent(QTimerEvent *event) override { ++fired[event->timerId()]; }
 };
+
+// A SocketWatch whose callback counts, and runs an optional action.
+struct CountingWatch {
+    int calls = 0;
+    std::function<void()> action;
+    std::unique_ptr<SocketWatch> watch;
+    CountingWatch(int fd, SocketWatch::Type type)
+        : watch(std::make_unique<SocketWatch>(
+              fd, type,
+              [](void *self) {
+                  auto *counting = static_cast<CountingWatch *>(self);
+                  ++counting->calls;
+                  if (counting->action)
+                      counting->action();
+              },
+              this)) {}
+};
+
+// What the SocketWatch tests check, on whichever dispatcher the calling thread has.
+void checkSocketWatchContract() {
+    SocketPair pair;
+    QVERIFY(pair.a >= 0);
+    CountingWatch reader(pair.a, SocketWatch::Type::Read);
+    QVERIFY(reader.watch->isEnabled());
+    QTest::qWait(20);
+    QCOMPARE(reader.calls, 0);
+    QCOMPARE(::write(pair.b, "x", 1), 1);
+    QTRY_VERIFY(reader.calls >= 3); // level-triggered: not read, still ready
+    reader.watch->setEnabled(false);
+    const int whileDisabled = reader.calls;
+    QTest::qWait(20);
+    QCOMPARE(reader.calls, whileDisabled);
+    reader.watch->setEnabled(true);
+    QTRY_VERIFY(reader.calls > whileDisabled);
+
+    // A write watch on the same descriptor, each with its own calls.
+    CountingWatch writer(pair.a, SocketWatch::Type::Write);
+    QTRY_VERIFY(writer.calls > 0);
+    writer.watch->setEnabled(false);
+
+    // The callback deletes its own watch: called once, never again.
+    reader.action = [&reader] { reader.watch.reset(); };
+    const int beforeDelete = reader.calls;
+    QTRY_COMPARE(reader.calls, beforeDelete + 1);
+    QTest::qWait(20);
+    QCOMPARE(reader.calls, beforeDelete + 1);
+    QVERIFY(!reader.watch);
+}
 
 } // namespace
 
@@ -257,6 +308,81 @@ private Q_SLOTS:
         spy.clear();
         QVERIFY(spy.wait(5000)); // still unread, still watched
         delete stale;
+    }
+
+    // SocketWatch, the notifier the serving threads' sockets use: called straight from the
+    // pass here, and the same contract on Qt's own dispatcher (through a QSocketNotifier).
+    void aSocketWatchKeepsTheNotifierContract() { checkSocketWatchContract(); }
+
+    void aSocketWatchKeepsTheContractOnQtsOwnDispatcher() {
+        bool ranOnQt = false;
+        bool passed = false;
+        QThread *thread = QThread::create([&] {
+            ranOnQt = !portico::eventloop::watchingIdleIsFree();
+            checkSocketWatchContract();
+            passed = !QTest::currentTestFailed();
+        });
+        thread->start();
+        QVERIFY(thread->wait(30000));
+        delete thread;
+        QVERIFY(ranOnQt);
+        QVERIFY(passed);
+    }
+
+    // As with notifiers: one deleted by another one's callback in the same pass is not called.
+    void aSocketWatchDeletedInTheSamePassIsNotCalled() {
+        SocketPair first;
+        SocketPair second;
+        CountingWatch one(first.a, SocketWatch::Type::Write);
+        CountingWatch other(second.a, SocketWatch::Type::Write);
+        // Both writable in the same pass: whichever goes first deletes the other.
+        one.action = [&] {
+            other.watch.reset();
+            one.watch->setEnabled(false);
+        };
+        other.action = [&] {
+            one.watch.reset();
+            other.watch->setEnabled(false);
+        };
+        QTRY_COMPARE(one.calls + other.calls, 1);
+        QTest::qWait(20);
+        QCOMPARE(one.calls + other.calls, 1);
+        QCOMPARE(int(bool(one.watch)) + int(bool(other.watch)), 1);
+    }
+
+    // A watch and a QSocketNotifier on one descriptor, one kind each.
+    void aSocketWatchAndANotifierShareADescriptor() {
+        SocketPair pair;
+        CountingWatch reader(pair.a, SocketWatch::Type::Read);
+        QSocketNotifier writer(pair.a, QSocketNotifier::Write);
+        QSignalSpy writes(&writer, &QSocketNotifier::activated);
+        QVERIFY(writes.wait(5000));
+        QCOMPARE(reader.calls, 0);
+        writer.setEnabled(false);
+        QCOMPARE(::write(pair.b, "x", 1), 1);
+        QTRY_VERIFY(reader.calls > 0);
+        writes.clear();
+        QTest::qWait(20);
+        QCOMPARE(writes.count(), 0);
+    }
+
+    // The pass hook (the HTTP server's loop tail) runs where awake() and aboutToBlock() are
+    // emitted: at least once on every pass.
+    void thePassHookRunsOnEveryPass() {
+        auto *dispatcher = dynamic_cast<EpollDispatcher *>(QAbstractEventDispatcher::instance());
+        QVERIFY(dispatcher);
+        int hooked = 0;
+        dispatcher->setPassHook([](void *count) { ++*static_cast<int *>(count); }, &hooked);
+        QSignalSpy awake(dispatcher, &QAbstractEventDispatcher::awake);
+        QEventLoop loop;
+        QTimer::singleShot(20, &loop, &QEventLoop::quit);
+        loop.exec();
+        dispatcher->setPassHook(nullptr, nullptr);
+        QVERIFY(awake.count() > 0);
+        QVERIFY(hooked >= awake.count());
+        const int after = hooked;
+        QTest::qWait(10);
+        QCOMPARE(hooked, after); // unhooked
     }
 
     void timersFireInOrderOfDueTime() {
