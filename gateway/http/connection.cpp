@@ -43,7 +43,7 @@ Connection::~Connection() {
 
 bool Connection::start(qintptr descriptor, bool counted, bool reject) {
     m_counted = counted;
-    auto *socket = new RawSocket(this);
+    auto *socket = new RawSocket(this, this);
     if (!socket->adopt(descriptor)) {
         qWarning("portico::http: cannot adopt an accepted connection: %s", strerror(errno));
         delete socket;
@@ -55,8 +55,6 @@ bool Connection::start(qintptr descriptor, bool counted, bool reject) {
     // A bounded read buffer lets a paused connection (requests in progress) push back on the
     // client.
     socket->setReadBufferSize(readChunkBytes);
-    connect(socket, &RawSocket::readyRead, this, &Connection::onReadyRead);
-    connect(socket, &RawSocket::bytesWritten, this, &Connection::onBytesWritten);
     connect(socket, &RawSocket::disconnected, this, &Connection::teardown);
 
     if (reject) {
@@ -142,7 +140,7 @@ void Connection::responderFinished(ConnectionResponder *responder) {
         advance();
 }
 
-void Connection::onReadyRead() {
+void Connection::socketReadable() {
     if (m_gone || !m_socket)
         return;
     if (m_lingering) {
@@ -152,7 +150,7 @@ void Connection::onReadyRead() {
     processInput();
 }
 
-void Connection::onBytesWritten(qint64 bytes) {
+void Connection::socketWritten(qint64 bytes) {
     if (m_gone)
         return;
     m_drainedInWindow += bytes;

@@ -20,7 +20,7 @@ class ConnectionResponder;
 // One client connection, living in a worker thread: reads requests, hands them to the handler
 // and writes the answers in request order. Closes itself (idle, errors, "Connection: close",
 // client gone) and then emits closed() and deletes itself later.
-class Connection : public QObject {
+class Connection : public QObject, private RawSocket::Reader {
     Q_OBJECT
 public:
     Connection(std::shared_ptr<ServerState> state, QObject *parent);
@@ -48,8 +48,8 @@ Q_SIGNALS:
 private:
     enum class TimerMode { None, Idle, Head, Body };
 
-    void onReadyRead();
-    void onBytesWritten(qint64 bytes);
+    void socketReadable() override;
+    void socketWritten(qint64 bytes) override;
     void onTimeout();
     void onDrainTimeout();
     void processInput();

@@ -1,5 +1,7 @@
 #include "http/looptail.h"
 
+#include "eventloop/epolldispatcher.h"
+
 #include <QAbstractEventDispatcher>
 #include <QPointer>
 #include <QThread>
@@ -19,8 +21,7 @@ struct Entry {
 class Tail {
 public:
     ~Tail() {
-        QObject::disconnect(m_onAboutToBlock);
-        QObject::disconnect(m_onAwake);
+        unhook();
         // The thread is ending: its loop will not come round again. Tasks are moot then, but
         // what was left for deletion is deleted, as Qt does with deferred deletes.
         for (Entry &entry : m_entries) {
@@ -60,10 +61,15 @@ private:
         if (!dispatcher)
             return false;
         // A dispatcher the tail has not seen (the first call in this thread, or a new
-        // dispatcher): connected once, for the life of the dispatcher.
-        QObject::disconnect(m_onAboutToBlock);
-        QObject::disconnect(m_onAwake);
+        // dispatcher): hooked once, for the life of the dispatcher. The serving threads' own
+        // dispatcher calls the tail directly; any other, through its signals.
+        unhook();
         m_hooked = dispatcher;
+        if (auto *epoll = dynamic_cast<eventloop::EpollDispatcher *>(dispatcher)) {
+            epoll->setPassHook([](void *tail) { static_cast<Tail *>(tail)->runAll(); }, this);
+            m_direct = true;
+            return true;
+        }
         const auto runTail = [this] { runAll(); };
         m_onAboutToBlock = QObject::connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock,
                                             dispatcher, runTail, Qt::DirectConnection);
@@ -72,7 +78,18 @@ private:
         return true;
     }
 
+    void unhook() {
+        if (m_direct && m_hooked) {
+            if (auto *epoll = dynamic_cast<eventloop::EpollDispatcher *>(m_hooked.data()))
+                epoll->setPassHook(nullptr, nullptr);
+        }
+        m_direct = false;
+        QObject::disconnect(m_onAboutToBlock);
+        QObject::disconnect(m_onAwake);
+    }
+
     QPointer<QAbstractEventDispatcher> m_hooked;
+    bool m_direct = false; // hooked with EpollDispatcher::setPassHook()
     QMetaObject::Connection m_onAboutToBlock;
     QMetaObject::Connection m_onAwake;
     std::vector<Entry> m_entries;

@@ -1,8 +1,7 @@
 #include "http/rawsocket.h"
 
+#include "eventloop/epolldispatcher.h"
 #include "http/looptail.h"
-
-#include <QSocketNotifier>
 
 #include <cerrno>
 #include <fcntl.h>
@@ -20,8 +19,9 @@ constexpr qsizetype kReadBytes = 64 * 1024;
 
 } // namespace
 
-RawSocket::RawSocket(QObject *parent)
-    : QObject(parent) {}
+RawSocket::RawSocket(Reader *reader, QObject *parent)
+    : QObject(parent)
+    , m_reader(reader) {}
 
 RawSocket::~RawSocket() {
     abort();
@@ -43,11 +43,14 @@ bool RawSocket::adopt(qintptr descriptor) {
                      ? ntohs(reinterpret_cast<const sockaddr_in6 *>(&peer)->sin6_port)
                      : ntohs(reinterpret_cast<const sockaddr_in *>(&peer)->sin_port);
     m_fd = fd;
-    m_readNotifier = new QSocketNotifier(descriptor, QSocketNotifier::Read, this);
-    connect(m_readNotifier, &QSocketNotifier::activated, this, &RawSocket::onReadable);
-    m_writeNotifier = new QSocketNotifier(descriptor, QSocketNotifier::Write, this);
-    m_writeNotifier->setEnabled(false);
-    connect(m_writeNotifier, &QSocketNotifier::activated, this, &RawSocket::onWritable);
+    using eventloop::SocketWatch;
+    m_readWatch = std::make_unique<SocketWatch>(
+        descriptor, SocketWatch::Type::Read,
+        [](void *socket) { static_cast<RawSocket *>(socket)->onReadable(); }, this);
+    m_writeWatch = std::make_unique<SocketWatch>(
+        descriptor, SocketWatch::Type::Write,
+        [](void *socket) { static_cast<RawSocket *>(socket)->onWritable(); }, this);
+    m_writeWatch->setEnabled(false);
     return true;
 }
 
@@ -60,9 +63,9 @@ QByteArray RawSocket::read(qint64 maxBytes) {
         m_in.remove(0, maxBytes);
     }
     // Room again: read what waits in the kernel.
-    if (m_readNotifier && !m_lost && !m_readNotifier->isEnabled() &&
+    if (m_readWatch && !m_lost && !m_readWatch->isEnabled() &&
         (m_readLimit <= 0 || m_in.size() < m_readLimit))
-        m_readNotifier->setEnabled(true);
+        m_readWatch->setEnabled(true);
     return taken;
 }
 
@@ -73,7 +76,7 @@ void RawSocket::onReadable() {
     if (m_readLimit > 0)
         room = std::min<qsizetype>(room, qsizetype(m_readLimit - m_in.size()));
     if (room <= 0) {
-        m_readNotifier->setEnabled(false);
+        m_readWatch->setEnabled(false);
         return;
     }
     // Read into a buffer of the thread, and only what arrived is kept: a 64 KiB allocation per
@@ -97,12 +100,12 @@ void RawSocket::onReadable() {
         // ends (as QTcpSocket does).
         lose();
         if (m_in.size() > before)
-            Q_EMIT readyRead();
+            m_reader->socketReadable();
         return;
     }
     if (m_readLimit > 0 && m_in.size() >= m_readLimit)
-        m_readNotifier->setEnabled(false);
-    Q_EMIT readyRead();
+        m_readWatch->setEnabled(false);
+    m_reader->socketReadable();
 }
 
 void RawSocket::write(const QByteArray &data) {
@@ -115,7 +118,7 @@ void RawSocket::write(const QByteArray &data) {
     // whatever that code does after writing (settling a key's limits, counting the request)
     // is done before the client can see the answer and send its next request, possibly to
     // another worker. Writes made meanwhile leave together, in one system call.
-    if (!m_flushQueued && !m_writeNotifier->isEnabled()) {
+    if (!m_flushQueued && !m_writeWatch->isEnabled()) {
         m_flushQueued = true;
         looptail::run(this, [](QObject *owner) {
             auto *socket = static_cast<RawSocket *>(owner);
@@ -169,19 +172,19 @@ void RawSocket::flushPending() {
             }
         }
     }
-    m_writeNotifier->setEnabled(!m_out.empty());
+    m_writeWatch->setEnabled(!m_out.empty());
     // Also when nothing could be sent: the owner then starts timing the client's reading.
-    Q_EMIT bytesWritten(written);
+    m_reader->socketWritten(written);
 }
 
 void RawSocket::lose() {
     if (m_lost)
         return;
     m_lost = true;
-    if (m_readNotifier)
-        m_readNotifier->setEnabled(false);
-    if (m_writeNotifier)
-        m_writeNotifier->setEnabled(false);
+    if (m_readWatch)
+        m_readWatch->setEnabled(false);
+    if (m_writeWatch)
+        m_writeWatch->setEnabled(false);
     // Never from inside write() or a read: the owner may be in the middle of its own work.
     QMetaObject::invokeMethod(
         this, [this] { Q_EMIT disconnected(); }, Qt::QueuedConnection);
@@ -190,16 +193,10 @@ void RawSocket::lose() {
 void RawSocket::abort() {
     if (m_fd < 0)
         return;
-    // Possibly inside a notifier's own signal: the event loop deletes them. Disabled first, so
-    // that the descriptor, once closed and reused, is not watched twice.
-    for (QSocketNotifier *notifier : {m_readNotifier, m_writeNotifier}) {
-        if (notifier) {
-            notifier->setEnabled(false);
-            notifier->deleteLater();
-        }
-    }
-    m_readNotifier = nullptr;
-    m_writeNotifier = nullptr;
+    // Before the close, so that the descriptor, once closed and reused, is not watched twice.
+    // Possibly from inside a watch's own callback, which a SocketWatch allows.
+    m_readWatch.reset();
+    m_writeWatch.reset();
     ::close(m_fd);
     m_fd = -1;
     m_lost = true;

@@ -5,8 +5,11 @@
 #include <QObject>
 
 #include <deque>
+#include <memory>
 
-class QSocketNotifier;
+namespace portico::eventloop {
+class SocketWatch;
+}
 
 // Private to portico_http: an accepted TCP connection read and written with plain system calls,
 // watched by the thread's event loop. It offers the part of QTcpSocket that Connection uses.
@@ -20,7 +23,21 @@ namespace portico::http {
 class RawSocket : public QObject {
     Q_OBJECT
 public:
-    explicit RawSocket(QObject *parent = nullptr);
+    // What the owner hears of the socket twice a request, called directly: a signal cost a
+    // QMetaObject::activate() each (docs/PERFORMANCE.md, round 14).
+    class Reader {
+    public:
+        // Bytes arrived (bytesAvailable()).
+        virtual void socketReadable() = 0;
+        // After each attempt to send what waits (bytesToWrite()): how much left, possibly 0.
+        virtual void socketWritten(qint64 bytes) = 0;
+
+    protected:
+        ~Reader() = default;
+    };
+
+    // `reader` outlives the socket (it owns it).
+    explicit RawSocket(Reader *reader, QObject *parent = nullptr);
     ~RawSocket() override; // closes the descriptor
 
     // Takes an accepted, connected descriptor (made non-blocking here). False if it is not a
@@ -48,9 +65,6 @@ public:
     void abort();
 
 Q_SIGNALS:
-    void readyRead();
-    // After each attempt to send what waits (bytesToWrite()): how much left, possibly 0.
-    void bytesWritten(qint64 bytes);
     // The client closed the connection or it failed. Emitted once, from the event loop.
     void disconnected();
 
@@ -60,9 +74,10 @@ private:
     void flushPending();
     void lose(); // the connection failed or ended: disconnected() from the event loop
 
+    Reader *m_reader;
     int m_fd = -1;
-    QSocketNotifier *m_readNotifier = nullptr;
-    QSocketNotifier *m_writeNotifier = nullptr;
+    std::unique_ptr<eventloop::SocketWatch> m_readWatch;
+    std::unique_ptr<eventloop::SocketWatch> m_writeWatch;
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
     qint64 m_readLimit = 0; // 0: no limit

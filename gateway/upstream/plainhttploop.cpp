@@ -6,8 +6,6 @@
 #include "upstream/callstate.h"
 #include "upstream/responseparser.h"
 
-#include <QSocketNotifier>
-
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -132,8 +130,9 @@ std::optional<PlainTarget> plainTarget(QByteArrayView url) {
 struct PlainHttpLoop::Connection {
     int fd = -1;
     QByteArray poolKey;
-    QSocketNotifier *read = nullptr;
-    QSocketNotifier *write = nullptr;
+    PlainHttpLoop *loop = nullptr;
+    std::unique_ptr<eventloop::SocketWatch> read;
+    std::unique_ptr<eventloop::SocketWatch> write;
     Exchange *exchange = nullptr; // none while idle in the pool
     qint64 idleSinceMs = 0;
     bool connected = false;
@@ -289,13 +288,23 @@ PlainHttpLoop::Connection *PlainHttpLoop::openConnection(Exchange *exchange) {
     connection->poolKey = target.label;
     connection->connected = connected;
     connection->exchange = exchange;
-    connection->read = new QSocketNotifier(fd, QSocketNotifier::Read, this);
-    connect(connection->read, &QSocketNotifier::activated, this,
-            [this, connection] { onReadable(connection); });
+    connection->loop = this;
+    using eventloop::SocketWatch;
+    connection->read = std::make_unique<SocketWatch>(
+        fd, SocketWatch::Type::Read,
+        [](void *context) {
+            auto *watched = static_cast<Connection *>(context);
+            watched->loop->onReadable(watched);
+        },
+        connection);
     connection->read->setEnabled(!exchange->paused);
-    connection->write = new QSocketNotifier(fd, QSocketNotifier::Write, this);
-    connect(connection->write, &QSocketNotifier::activated, this,
-            [this, connection] { onWritable(connection); });
+    connection->write = std::make_unique<SocketWatch>(
+        fd, SocketWatch::Type::Write,
+        [](void *context) {
+            auto *watched = static_cast<Connection *>(context);
+            watched->loop->onWritable(watched);
+        },
+        connection);
     connection->write->setEnabled(!connected);
     m_connections.emplace(connection, std::move(owned));
     if (!connected) {
@@ -545,12 +554,10 @@ void PlainHttpLoop::closeConnection(Connection *connection) {
             }
         }
     }
-    // Possibly inside the notifier's own signal: the event loop deletes it later. Disabled
-    // first, so that the descriptor, once closed and reused, is not watched twice.
-    for (QSocketNotifier *notifier : {connection->read, connection->write}) {
-        notifier->setEnabled(false);
-        notifier->deleteLater();
-    }
+    // Before the close, so that the descriptor, once closed and reused, is not watched twice.
+    // Possibly from inside a watch's own callback, which a SocketWatch allows.
+    connection->read.reset();
+    connection->write.reset();
     ::close(connection->fd);
     m_connections.erase(connection);
 }
