@@ -5,6 +5,7 @@
 #include "store/apikeyformat.h"
 
 #include <QFile>
+#include <QMetaMethod>
 #include <QMutex>
 #include <QMutexLocker>
 
@@ -16,6 +17,8 @@
 #include <limits>
 #include <mutex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 namespace portico::metering {
 
@@ -61,12 +64,16 @@ QByteArrayView levelName(LogEntry::Level level) {
 // One JSON object per line, built by hand: the same object QJsonDocument would write, at a
 // fraction of the cost (one line per request). Appended to `out` in place: a line of its own
 // first cost an allocation, a copy and a free per request.
-void appendJsonLine(QByteArray &out, const LogEntry &entry) {
+// The most bytes appendJsonLine() writes for `entry`.
+qsizetype jsonLineBound(const LogEntry &entry) {
     // The fixed text, the time (24), the level (7) and the status (11) take under 160 bytes.
-    const qsizetype bound =
-        160 + JsonTextWriter::stringBound(entry.requestId) +
-        JsonTextWriter::stringBound(entry.keyName) + JsonTextWriter::stringBound(entry.route) +
-        JsonTextWriter::stringBound(entry.event) + JsonTextWriter::stringBound(entry.message);
+    return 160 + JsonTextWriter::stringBound(entry.requestId) +
+           JsonTextWriter::stringBound(entry.keyName) + JsonTextWriter::stringBound(entry.route) +
+           JsonTextWriter::stringBound(entry.event) + JsonTextWriter::stringBound(entry.message);
+}
+
+void appendJsonLine(QByteArray &out, const LogEntry &entry) {
+    const qsizetype bound = jsonLineBound(entry);
     const qsizetype start = out.size();
     out.resize(start + bound);
     JsonTextWriter line(out.data() + start);
@@ -90,6 +97,23 @@ void appendJsonLine(QByteArray &out, const LogEntry &entry) {
     out.truncate(line.end() - out.constData());
 }
 
+// The net under every writer, which already logs names and hints only: text that echoes what a
+// client sent (a malformed header line, a path with a key pasted into it) loses anything shaped
+// like a key.
+void redact(LogEntry &entry) {
+    entry.message = store::apikey::redacted(entry.message);
+    entry.keyName = store::apikey::redacted(entry.keyName);
+    entry.route = store::apikey::redacted(entry.route);
+}
+
+// The JSON lines of `entries`, redacted, appended to `out`.
+void appendJsonLines(QByteArray &out, std::vector<LogEntry> &entries) {
+    for (LogEntry &entry : entries) {
+        redact(entry);
+        appendJsonLine(out, entry);
+    }
+}
+
 // Lines waiting for the writer beyond this are dropped (and the drop written when it can be):
 // a disk that stalls must not make the gateway's memory grow without bound.
 constexpr qsizetype kMaxPendingBytes = 16 * 1024 * 1024;
@@ -104,8 +128,9 @@ QString toString(LogEntry::Level level) {
     return QString::fromLatin1(levelName(level));
 }
 
-// Lines are written by a thread of their own, in batches: a request thread only appends to
-// `pending` (no system call, no wait for the disk), and under load one write carries many lines.
+// Lines are written by a thread of their own, in batches: a request thread only appends its
+// entry to `pending` (no system call, no wait for the disk, and no formatting: the writer turns
+// the entries into lines, off the request's path), and under load one write carries many lines.
 class GatewayLog::Private {
 public:
     int capacity = 0;
@@ -114,7 +139,8 @@ public:
 
     std::mutex outputMutex; // everything below but `output`
     std::condition_variable wake;
-    QByteArray pending;
+    std::vector<LogEntry> pending;
+    qsizetype pendingBytes = 0; // the most their lines take
     qint64 droppedLines = 0;
     std::atomic<bool> writing{false}; // output configured: the writer thread runs
     bool stopping = false;
@@ -152,42 +178,48 @@ public:
     }
     void writeLoop() {
         std::unique_lock lock(outputMutex);
-        // The lines go out of this buffer, which then comes back as the next one to fill, with
-        // its room: a buffer that grew from nothing each time made the request threads
-        // reallocate it at each doubling, up to a large allocation a batch.
+        // The entries and the lines go out of these, which then come back as the next ones to
+        // fill, with their room: a buffer that grew from nothing each time cost a reallocation
+        // at each doubling, up to a large allocation a batch.
+        std::vector<LogEntry> entries;
         QByteArray batch;
         for (;;) {
-            // Idle: asleep until a line comes. Then the lines of the next few milliseconds join
-            // it, so that a busy gateway writes (and wakes this thread) about 100 times a second
-            // rather than once per request.
-            wake.wait(lock, [this] { return stopping || !pending.isEmpty(); });
+            // Idle: asleep until an entry comes. Then the entries of the next few milliseconds
+            // join it, so that a busy gateway writes (and wakes this thread) about 100 times a
+            // second rather than once per request.
+            wake.wait(lock, [this] { return stopping || !pending.empty(); });
             wake.wait_for(lock, std::chrono::milliseconds(kWriteIntervalMs),
-                          [this] { return stopping || pending.size() >= kWakeBytes; });
-            batch.swap(pending);
-            if (droppedLines > 0) {
+                          [this] { return stopping || pendingBytes >= kWakeBytes; });
+            entries.swap(pending);
+            pendingBytes = 0;
+            const qint64 dropped = std::exchange(droppedLines, 0);
+            const bool last = stopping;
+            // Request threads go on appending while the lines are made and the disk works.
+            lock.unlock();
+            appendJsonLines(batch, entries);
+            entries.clear();
+            if (dropped > 0) {
                 batch += QByteArrayLiteral(R"({"time":")") +
                          QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toLatin1() +
                          R"(","level":"warning","request_id":"","key":"","route":"","status":0,)"
                          R"("event":"log_lines_dropped","message":")" +
-                         QByteArray::number(droppedLines) +
+                         QByteArray::number(dropped) +
                          R"( log lines were dropped: the log output could not keep up."})" + '\n';
-                droppedLines = 0;
             }
-            const bool last = stopping;
-            // Request threads go on appending while the disk works.
-            lock.unlock();
             {
                 std::lock_guard device(deviceMutex);
                 writeOut(batch);
             }
-            // Kept for the next batch unless a burst made it big (a stalled disk lets pending
+            // Kept for the next batch unless a burst made them big (a stalled disk lets pending
             // reach kMaxPendingBytes). truncate(), unlike clear(), keeps the room.
             if (batch.capacity() > 4 * kWakeBytes)
                 batch = QByteArray();
             else
                 batch.truncate(0);
+            if (entries.capacity() > 4096)
+                entries = std::vector<LogEntry>();
             lock.lock();
-            if (last && pending.isEmpty())
+            if (last && pending.empty())
                 return;
         }
     }
@@ -224,9 +256,13 @@ bool GatewayLog::setJsonOutput(const QString &path, QString *error) {
         std::lock_guard lock(d->outputMutex);
         std::lock_guard device(d->deviceMutex);
         // Lines already waiting go to the old output.
-        if (d->writing)
-            d->writeOut(d->pending);
+        if (d->writing) {
+            QByteArray waiting;
+            appendJsonLines(waiting, d->pending);
+            d->writeOut(waiting);
+        }
         d->pending.clear();
+        d->pendingBytes = 0;
         d->output = std::move(file);
         d->writing = true;
     }
@@ -237,25 +273,33 @@ bool GatewayLog::setJsonOutput(const QString &path, QString *error) {
 void GatewayLog::append(LogEntry entry) {
     if (!entry.time.isValid())
         entry.time = QDateTime::currentDateTimeUtc();
-    // Every writer already logs names and hints only; this is the net under them, for text that
-    // echoes what a client sent (a malformed header line, a path with a key pasted into it).
-    entry.message = store::apikey::redacted(entry.message);
-    entry.keyName = store::apikey::redacted(entry.keyName);
-    entry.route = store::apikey::redacted(entry.route);
+    // The ring and entryLogged's receivers get the entry as it is; the JSON line is redacted and
+    // made by the writer. A receiver that connects meanwhile gets the next entry.
+    static const QMetaMethod entryLoggedSignal = QMetaMethod::fromSignal(&GatewayLog::entryLogged);
+    const bool shown = d->capacity > 0 || isSignalConnected(entryLoggedSignal);
+    if (shown)
+        redact(entry);
     bool wakeWriter = false;
     if (d->writing.load(std::memory_order_acquire)) {
+        const qsizetype bound = jsonLineBound(entry);
         std::lock_guard lock(d->outputMutex);
-        const qsizetype before = d->pending.size();
+        const qsizetype before = d->pendingBytes;
         if (before >= kMaxPendingBytes) {
             ++d->droppedLines;
         } else {
-            appendJsonLine(d->pending, entry);
-            // The first line wakes the writer, and a full batch does not wait for the interval.
-            wakeWriter = before == 0 || (before < kWakeBytes && d->pending.size() >= kWakeBytes);
+            if (shown)
+                d->pending.push_back(entry);
+            else
+                d->pending.push_back(std::move(entry));
+            d->pendingBytes += bound;
+            // The first entry wakes the writer, and a full batch does not wait for the interval.
+            wakeWriter = before == 0 || (before < kWakeBytes && d->pendingBytes >= kWakeBytes);
         }
     }
     if (wakeWriter)
         d->wake.notify_one();
+    if (!shown)
+        return;
     if (d->capacity > 0) {
         QMutexLocker locker(&d->mutex);
         d->ring.push_back(entry);

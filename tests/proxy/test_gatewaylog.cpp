@@ -110,6 +110,7 @@ private Q_SLOTS:
     void serveWritesJsonLines();
     void oddTextStaysValidJson();
     void linesOfManyBatchesAreWrittenOnce();
+    void keyShapedTextIsRedactedEverywhere();
 
 private:
     const metering::LogEntry *findByRequestId(const QList<metering::LogEntry> &entries,
@@ -514,6 +515,55 @@ void TestGatewayLog::linesOfManyBatchesAreWrittenOnce() {
     };
     QTRY_COMPARE_WITH_TIMEOUT(linesWritten(), kLines, 10000);
     QCOMPARE(seen.size(), kLines);
+}
+
+// Text shaped like a key never reaches a line, the ring or a receiver, whichever of them the log
+// has: with no ring and no receiver the writer redacts it (it makes the lines off the request's
+// path), with a ring or a receiver the append does.
+void TestGatewayLog::keyShapedTextIsRedactedEverywhere() {
+    const QString key = QStringLiteral("ptc_") + QString(32, QChar(u'A'));
+    const auto entryWithKey = [&key] {
+        metering::LogEntry entry;
+        entry.event = QStringLiteral("request");
+        entry.message = QStringLiteral("GET /v1/models?k=") + key + QStringLiteral(" -> 401");
+        entry.keyName = key;
+        entry.route = QStringLiteral("r") + key;
+        entry.status = 401;
+        return entry;
+    };
+    const auto checkLine = [&key](const QString &path) {
+        QTRY_VERIFY_WITH_TIMEOUT(readFile(path).contains("\n"), 10000);
+        const QByteArray text = readFile(path);
+        // Not printed on failure: the text would hold the key-shaped string.
+        QVERIFY(!text.contains(key.toLatin1()));
+        QVERIFY(!text.contains("ptc_AAAA"));
+        QVERIFY(text.contains("(an API key, not shown)"));
+    };
+    for (const int capacity : {0, 5}) {
+        for (const bool withReceiver : {false, true}) {
+            const QString path = m_dir.filePath(
+                QStringLiteral("redacted-%1-%2.log").arg(capacity).arg(withReceiver));
+            QList<metering::LogEntry> received;
+            {
+                metering::GatewayLog log(capacity);
+                QString error;
+                QVERIFY2(log.setJsonOutput(path, &error), qPrintable(error));
+                if (withReceiver) {
+                    connect(
+                        &log, &metering::GatewayLog::entryLogged, this,
+                        [&received](const metering::LogEntry &entry) { received.append(entry); });
+                }
+                log.append(entryWithKey());
+                for (const metering::LogEntry &entry : log.entries() + received) {
+                    for (const QString &field : {entry.message, entry.keyName, entry.route})
+                        QVERIFY(!field.contains(key));
+                }
+                QCOMPARE(log.entries().size(), capacity > 0 ? 1 : 0);
+                QCOMPARE(received.size(), withReceiver ? 1 : 0);
+            }
+            checkLine(path);
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestGatewayLog)
