@@ -2,7 +2,9 @@
 
 #include "text/asciicase.h"
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstring>
 #include <span>
 
@@ -131,16 +133,24 @@ ResponseParser::State ResponseParser::feed(const char *data, qsizetype size, Res
 }
 
 bool ResponseParser::parseHead(ResponseSink &sink) {
+    // Read as views into m_head, which is emptied only at the end: the framing headers are
+    // judged as they are read, and only the list handed to the sink is copied out.
     QByteArrayView head(m_head);
     QList<QPair<QByteArray, QByteArray>> headers;
     headers.reserve(12);
     int status = 0;
     bool http10 = false;
     bool first = true;
+    bool closeAsked = false;
+    bool hasTransferEncoding = false;
+    QByteArrayView transferEncoding;
+    bool hasLength = false;
+    bool lengthConflict = false;
+    QByteArrayView contentLength;
     while (!head.isEmpty()) {
-        qsizetype newline = head.indexOf('\n');
-        if (newline < 0)
-            newline = head.size();
+        const char *const newlineAt =
+            static_cast<const char *>(std::memchr(head.data(), '\n', size_t(head.size())));
+        const qsizetype newline = newlineAt ? newlineAt - head.data() : head.size();
         QByteArrayView line = head.first(newline);
         head = head.sliced(std::min(newline + 1, head.size()));
         if (line.endsWith('\r'))
@@ -163,11 +173,23 @@ bool ResponseParser::parseHead(ResponseSink &sink) {
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             continue; // not a header: ignored, as libcurl does
-        headers.append({copyOrKnown(trimmed(line.first(colon)), true),
-                        copyOrKnown(trimmed(line.sliced(colon + 1)), false)});
+        const QByteArrayView name = trimmed(line.first(colon));
+        const QByteArrayView value = trimmed(line.sliced(colon + 1));
+        if (text::equalsIgnoringAsciiCase(name, "connection")) {
+            closeAsked = closeAsked || text::holdsToken(value, "close");
+        } else if (text::equalsIgnoringAsciiCase(name, "transfer-encoding")) {
+            hasTransferEncoding = true;
+            transferEncoding = value;
+        } else if (text::equalsIgnoringAsciiCase(name, "content-length")) {
+            if (hasLength && contentLength != value)
+                lengthConflict = true;
+            hasLength = true;
+            contentLength = value;
+        }
+        headers.append({copyOrKnown(name, true), copyOrKnown(value, false)});
     }
-    m_head.clear();
     if (status < 200) {
+        m_head.clear();
         if (status == 101) {
             fail(QStringLiteral("it switched protocols, which was not asked for"));
             return false;
@@ -175,25 +197,10 @@ bool ResponseParser::parseHead(ResponseSink &sink) {
         return false; // 1xx: skipped
     }
 
-    m_keepAlive = !http10;
-    QByteArray contentLength;
-    bool lengthConflict = false;
-    QByteArrayView transferEncoding;
-    for (const auto &[name, value] : headers) {
-        if (name == "connection") {
-            if (text::holdsToken(value, "close"))
-                m_keepAlive = false;
-        } else if (name == "transfer-encoding") {
-            transferEncoding = value;
-        } else if (name == "content-length") {
-            if (!contentLength.isNull() && contentLength != value)
-                lengthConflict = true;
-            contentLength = value;
-        }
-    }
+    m_keepAlive = !http10 && !closeAsked;
     if (m_headRequest || status == 204 || status == 304) {
         m_framing = Framing::None;
-    } else if (!transferEncoding.isNull()) {
+    } else if (hasTransferEncoding) {
         if (text::equalsIgnoringAsciiCase(lastToken(transferEncoding), "chunked")) {
             m_framing = Framing::Chunked;
             m_chunkStep = ChunkStep::Size;
@@ -201,20 +208,25 @@ bool ResponseParser::parseHead(ResponseSink &sink) {
             m_framing = Framing::UntilClose;
             m_keepAlive = false;
         }
-    } else if (!contentLength.isNull()) {
-        bool ok = !contentLength.isEmpty() && !lengthConflict && contentLength.size() <= 18;
-        for (char c : contentLength)
-            ok = ok && std::isdigit(uchar(c));
+    } else if (hasLength) {
+        qint64 length = 0;
+        const char *const digitsEnd = contentLength.data() + contentLength.size();
+        const bool ok = !contentLength.isEmpty() && !lengthConflict && contentLength.size() <= 18 &&
+                        std::all_of(contentLength.begin(), contentLength.end(),
+                                    [](char c) { return std::isdigit(uchar(c)); }) &&
+                        std::from_chars(contentLength.data(), digitsEnd, length).ptr == digitsEnd;
         if (!ok) {
+            m_head.clear();
             fail(QStringLiteral("its answer has an invalid Content-Length"));
             return false;
         }
         m_framing = Framing::Length;
-        m_remaining = contentLength.toLongLong();
+        m_remaining = length;
     } else {
         m_framing = Framing::UntilClose;
         m_keepAlive = false;
     }
+    m_head.clear();
     m_state = State::Body;
     m_headDone = true;
     sink.responseHead(status, headers);

@@ -98,6 +98,18 @@ private Q_SLOTS:
         QTest::newRow("204 has no body")
             << QByteArray("HTTP/1.1 204 No Content\r\nContent-Length: 10\r\n\r\n") << false << 204
             << QByteArray() << true;
+        // The same length twice is one length; a coding other than chunked last reads until
+        // the close; an empty Transfer-Encoding is still one (not chunked).
+        QTest::newRow("same length twice")
+            << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length:  2 \r\n\r\nok")
+            << false << 200 << QByteArray("ok") << true;
+        QTest::newRow("other coding reads until close")
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 2\r\n"
+                          "\r\nokay")
+            << true << 200 << QByteArray("okay") << false;
+        QTest::newRow("empty transfer-encoding")
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding:\r\nContent-Length: 2\r\n\r\nokay")
+            << true << 200 << QByteArray("okay") << false;
         QTest::newRow("status line without reason")
             << QByteArray("HTTP/1.1 404\r\nContent-Length: 2\r\n\r\nno") << false << 404
             << QByteArray("no") << true;
