@@ -4,13 +4,22 @@
 #include "http/httpmessages.h"
 #include "http/looptail.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <limits>
 #include <sys/socket.h>
 
 namespace portico::http {
 
 namespace {
+
+qint64 steadyNowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
 
 // How long a closing connection keeps reading (and dropping) what the client still sends, so
 // that the kernel does not reset the connection before the client has read our last answer.
@@ -178,8 +187,14 @@ void Connection::socketWritten(qint64 bytes) {
 }
 
 void Connection::onTimeout() {
-    if (m_gone || m_closing)
+    if (m_gone || m_closing || m_timerMode == TimerMode::None)
         return;
+    // Fired for an earlier deadline (see updateTimer()), or early (a coarse timer may): the
+    // rest of the time is waited for.
+    if (const qint64 now = steadyNowMs(); now < m_dueMs) {
+        armTimer(m_dueMs - now);
+        return;
+    }
     switch (m_timerMode) {
     case TimerMode::Idle:
         m_stopParsing = true;
@@ -371,16 +386,26 @@ void Connection::updateTimer() {
     else if (m_parser.isReadingHead())
         mode = TimerMode::Head;
 
-    if (mode == TimerMode::None) {
-        m_timer.stop();
-    } else if (mode != m_timerMode) {
+    if (mode != TimerMode::None && mode != m_timerMode) {
         // The head timeout runs from the first byte of the head and the body timeout from the
         // end of the head: a slow drip of bytes must not keep extending either.
-        m_timer.start(mode == TimerMode::Head   ? m_state->limits.headerTimeoutMs
-                      : mode == TimerMode::Body ? m_state->limits.bodyTimeoutMs
-                                                : m_state->limits.idleTimeoutMs);
+        const int timeoutMs = mode == TimerMode::Head   ? m_state->limits.headerTimeoutMs
+                              : mode == TimerMode::Body ? m_state->limits.bodyTimeoutMs
+                                                        : m_state->limits.idleTimeoutMs;
+        m_dueMs = steadyNowMs() + timeoutMs;
+        // A timer already set to fire no later serves: onTimeout() sets it again for what is
+        // left. Stopping and starting it on every request (idle, busy, idle again) cost a
+        // timer's unregistration and registration, twice a request.
+        if (!m_timer.isActive() || m_timerFiresAtMs > m_dueMs)
+            armTimer(timeoutMs);
     }
+    // Busy (None): the timer may run on; it finds nothing to time when it fires.
     m_timerMode = mode;
+}
+
+void Connection::armTimer(qint64 delayMs) {
+    m_timerFiresAtMs = steadyNowMs() + delayMs;
+    m_timer.start(int(std::clamp<qint64>(delayMs, 0, std::numeric_limits<int>::max())));
 }
 
 void Connection::teardown() {

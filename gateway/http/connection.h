@@ -51,6 +51,7 @@ private:
     void socketReadable() override;
     void socketWritten(qint64 bytes) override;
     void onTimeout();
+    void armTimer(qint64 delayMs);
     void onDrainTimeout();
     void processInput();
     bool admitHead();
@@ -80,6 +81,8 @@ private:
     std::vector<std::shared_ptr<void>> m_flushHolds; // Responder::keepUntilSent
     bool m_outputBlocked = false;                    // too much unsent: no further request is read
     TimerMode m_timerMode = TimerMode::None;
+    qint64 m_dueMs = 0;          // when the current mode's timeout ends (steady clock)
+    qint64 m_timerFiresAtMs = 0; // when m_timer, if active, fires
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
     bool m_counted = false;
