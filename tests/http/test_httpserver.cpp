@@ -3,6 +3,8 @@
 #include "http/httpserver.h"
 
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -856,6 +858,28 @@ private Q_SLOTS:
         Client silent(server.port());
         QVERIFY(silent.waitClosed());
         QVERIFY(silent.buffer.isEmpty());
+    }
+
+    // The idle timeout counts from the last answer: a connection busy past the deadline of its
+    // first idle spell stays open (its timer, set for that deadline, is set again), and closes
+    // once it has been idle for the whole timeout.
+    void idleTimeoutCountsFromTheLastAnswer() {
+        Limits limits;
+        limits.idleTimeoutMs = 500;
+        Server server(testHandler, limits);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        Client client(server.port());
+        QElapsedTimer clock;
+        clock.start();
+        QCOMPARE(client.get("/echo").status, 200);
+        // Requests 100 ms apart, to twice the timeout: each one on the same connection.
+        while (clock.elapsed() < 2 * limits.idleTimeoutMs) {
+            QTest::qWait(100);
+            QVERIFY(!client.isClosed());
+            QCOMPARE(client.get("/echo").status, 200);
+        }
+        QVERIFY(client.waitClosed());
+        QVERIFY(waitUntil([&] { return server.openConnections() == 0; }));
     }
 
     void slowHeadersTimeOut() {
