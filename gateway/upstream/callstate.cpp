@@ -166,11 +166,22 @@ bool CallState::isCancelled() const {
 }
 
 void TransferLoop::deliverPending() {
+    // Nested (a delivery's receiver ran an event loop that delivered): the outer call is
+    // working through m_delivering, so this one takes its own.
+    if (!m_delivering.empty()) {
+        while (!m_deliveries.empty()) {
+            std::vector<std::shared_ptr<CallState>> deliveries;
+            deliveries.swap(m_deliveries);
+            for (const auto &state : deliveries)
+                state->deliver();
+        }
+        return;
+    }
     while (!m_deliveries.empty()) {
-        std::vector<std::shared_ptr<CallState>> deliveries;
-        deliveries.swap(m_deliveries);
-        for (const auto &state : deliveries)
+        m_delivering.swap(m_deliveries);
+        for (const auto &state : m_delivering)
             state->deliver();
+        m_delivering.clear();
     }
 }
 

@@ -31,6 +31,9 @@ protected:
 
 private:
     std::vector<std::shared_ptr<CallState>> m_deliveries;
+    // What deliverPending() works through, kept between calls with its room: swapping in a new
+    // vector each time cost an allocation a request.
+    std::vector<std::shared_ptr<CallState>> m_delivering;
 };
 
 } // namespace portico::upstream::detail
