@@ -98,19 +98,35 @@ AnswerFacts readAnswer(QByteArrayView json) {
     if (root.get(object) != simdjson::SUCCESS)
         return facts;
     facts.isObject = true;
+    // One walk over the members for both that are read (the last of a name wins, as in
+    // QJsonDocument): a walk per name cost twice as much on every answer.
+    std::optional<simdjson::dom::element> usageFound;
+    std::optional<simdjson::dom::element> choicesFound;
+    for (const simdjson::dom::key_value_pair member : object) {
+        if (member.key == "usage")
+            usageFound = member.value;
+        else if (member.key == "choices")
+            choicesFound = member.value;
+    }
     simdjson::dom::object usage;
-    if (const auto found = lastMember(object, "usage");
-        found && found->get(usage) == simdjson::SUCCESS) {
+    if (usageFound && usageFound->get(usage) == simdjson::SUCCESS) {
         UpstreamUsage reported;
-        if (const auto prompt = lastMember(usage, "prompt_tokens"))
+        std::optional<simdjson::dom::element> prompt;
+        std::optional<simdjson::dom::element> completion;
+        for (const simdjson::dom::key_value_pair member : usage) {
+            if (member.key == "prompt_tokens")
+                prompt = member.value;
+            else if (member.key == "completion_tokens")
+                completion = member.value;
+        }
+        if (prompt)
             reported.promptTokens = tokenCount(*prompt);
-        if (const auto completion = lastMember(usage, "completion_tokens"))
+        if (completion)
             reported.completionTokens = tokenCount(*completion);
         facts.usage = reported;
     }
     simdjson::dom::array choices;
-    if (const auto found = lastMember(object, "choices");
-        found && found->get(choices) == simdjson::SUCCESS && choices.size() > 0) {
+    if (choicesFound && choicesFound->get(choices) == simdjson::SUCCESS && choices.size() > 0) {
         facts.hasChoices = true;
         simdjson::dom::object first;
         simdjson::dom::object delta;
