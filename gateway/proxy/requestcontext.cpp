@@ -13,14 +13,36 @@
 
 namespace portico::proxy {
 
+namespace {
+
+// The method and path as the log line shows them. The usual ones are static text: converting
+// them cost an allocation each, on every request.
+QString methodText(const QByteArray &method) {
+    if (method == "POST")
+        return QStringLiteral("POST");
+    if (method == "GET")
+        return QStringLiteral("GET");
+    return QString::fromLatin1(method.left(16));
+}
+
+QString pathText(const QByteArray &path) {
+    if (path == "/v1/chat/completions")
+        return QStringLiteral("/v1/chat/completions");
+    if (path == "/v1/models")
+        return QStringLiteral("/v1/models");
+    return boundedUtf8(path);
+}
+
+} // namespace
+
 RequestContext::RequestContext(GatewayServices &services, const http::Request &request,
                                http::Responder *responder)
     : m_services(services)
     , m_requestId(newRequestId())
     , m_responder(responder)
     , m_peer(request.peerAddress)
-    , m_method(QString::fromLatin1(request.method.left(16)))
-    , m_path(boundedUtf8(request.path)) {
+    , m_method(methodText(request.method))
+    , m_path(pathText(request.path)) {
     m_clock.start();
     m_usage.time = QDateTime::currentDateTimeUtc();
     m_usage.requestId = m_requestId;
