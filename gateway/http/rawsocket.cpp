@@ -44,12 +44,10 @@ bool RawSocket::adopt(qintptr descriptor) {
                      : ntohs(reinterpret_cast<const sockaddr_in *>(&peer)->sin_port);
     m_fd = fd;
     using eventloop::SocketWatch;
-    m_readWatch = std::make_unique<SocketWatch>(
-        descriptor, SocketWatch::Type::Read,
-        [](void *socket) { static_cast<RawSocket *>(socket)->onReadable(); }, this);
-    m_writeWatch = std::make_unique<SocketWatch>(
-        descriptor, SocketWatch::Type::Write,
-        [](void *socket) { static_cast<RawSocket *>(socket)->onWritable(); }, this);
+    m_readWatch = std::make_unique<SocketWatch>(descriptor, SocketWatch::Type::Read,
+                                                &call<&RawSocket::onReadable>, this);
+    m_writeWatch = std::make_unique<SocketWatch>(descriptor, SocketWatch::Type::Write,
+                                                 &call<&RawSocket::onWritable>, this);
     m_writeWatch->setEnabled(false);
     return true;
 }

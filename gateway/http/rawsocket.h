@@ -71,6 +71,10 @@ Q_SIGNALS:
 private:
     void onReadable();
     void onWritable();
+    // The watches' callback: `handler` of the socket.
+    template <void (RawSocket::*handler)()> static void call(void *socket) {
+        (static_cast<RawSocket *>(socket)->*handler)();
+    }
     void flushPending();
     void lose(); // the connection failed or ended: disconnected() from the event loop
 

@@ -8,6 +8,7 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <optional>
 #include <string_view>
 
@@ -29,6 +30,23 @@ simdjson::error_code parse(QByteArrayView json, std::optional<simdjson::dom::par
 // The last member called `name` (QJsonObject keeps the last of duplicates).
 std::optional<simdjson::dom::element> lastMember(simdjson::dom::object object,
                                                  std::string_view name);
+
+// The last member of each of `names`, in one walk over the object (a walk per name cost that
+// many times as much).
+template <size_t N>
+std::array<std::optional<simdjson::dom::element>, N>
+lastMembers(simdjson::dom::object object, const std::array<std::string_view, N> &names) {
+    std::array<std::optional<simdjson::dom::element>, N> found;
+    for (const simdjson::dom::key_value_pair member : object) {
+        for (size_t i = 0; i < N; ++i) {
+            if (member.key == names[i]) {
+                found[i] = member.value;
+                break;
+            }
+        }
+    }
+    return found;
+}
 
 // The length in UTF-16 code units (QString::size()) of valid UTF-8.
 qsizetype utf16Length(std::string_view utf8);

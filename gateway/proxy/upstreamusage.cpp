@@ -10,6 +10,7 @@
 namespace portico::proxy {
 
 using fastjson::lastMember;
+using fastjson::lastMembers;
 using fastjson::utf16Length;
 
 namespace {
@@ -98,27 +99,14 @@ AnswerFacts readAnswer(QByteArrayView json) {
     if (root.get(object) != simdjson::SUCCESS)
         return facts;
     facts.isObject = true;
-    // One walk over the members for both that are read (the last of a name wins, as in
-    // QJsonDocument): a walk per name cost twice as much on every answer.
-    std::optional<simdjson::dom::element> usageFound;
-    std::optional<simdjson::dom::element> choicesFound;
-    for (const simdjson::dom::key_value_pair member : object) {
-        if (member.key == "usage")
-            usageFound = member.value;
-        else if (member.key == "choices")
-            choicesFound = member.value;
-    }
+    // The last of a name wins, as in QJsonDocument.
+    const auto [usageFound, choicesFound] =
+        lastMembers(object, std::array<std::string_view, 2>{"usage", "choices"});
     simdjson::dom::object usage;
     if (usageFound && usageFound->get(usage) == simdjson::SUCCESS) {
         UpstreamUsage reported;
-        std::optional<simdjson::dom::element> prompt;
-        std::optional<simdjson::dom::element> completion;
-        for (const simdjson::dom::key_value_pair member : usage) {
-            if (member.key == "prompt_tokens")
-                prompt = member.value;
-            else if (member.key == "completion_tokens")
-                completion = member.value;
-        }
+        const auto [prompt, completion] = lastMembers(
+            usage, std::array<std::string_view, 2>{"prompt_tokens", "completion_tokens"});
         if (prompt)
             reported.promptTokens = tokenCount(*prompt);
         if (completion)

@@ -132,6 +132,11 @@ struct PlainHttpLoop::Connection {
     QByteArray poolKey;
     PlainHttpLoop *loop = nullptr;
     std::unique_ptr<eventloop::SocketWatch> read;
+    // The watches' callback: `handler` of the loop, for this connection.
+    template <void (PlainHttpLoop::*handler)(Connection *)> static void call(void *context) {
+        auto *connection = static_cast<Connection *>(context);
+        (connection->loop->*handler)(connection);
+    }
     std::unique_ptr<eventloop::SocketWatch> write;
     Exchange *exchange = nullptr; // none while idle in the pool
     qint64 idleSinceMs = 0;
@@ -291,20 +296,10 @@ PlainHttpLoop::Connection *PlainHttpLoop::openConnection(Exchange *exchange) {
     connection->loop = this;
     using eventloop::SocketWatch;
     connection->read = std::make_unique<SocketWatch>(
-        fd, SocketWatch::Type::Read,
-        [](void *context) {
-            auto *watched = static_cast<Connection *>(context);
-            watched->loop->onReadable(watched);
-        },
-        connection);
+        fd, SocketWatch::Type::Read, &Connection::call<&PlainHttpLoop::onReadable>, connection);
     connection->read->setEnabled(!exchange->paused);
     connection->write = std::make_unique<SocketWatch>(
-        fd, SocketWatch::Type::Write,
-        [](void *context) {
-            auto *watched = static_cast<Connection *>(context);
-            watched->loop->onWritable(watched);
-        },
-        connection);
+        fd, SocketWatch::Type::Write, &Connection::call<&PlainHttpLoop::onWritable>, connection);
     connection->write->setEnabled(!connected);
     m_connections.emplace(connection, std::move(owned));
     if (!connected) {
