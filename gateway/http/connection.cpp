@@ -4,22 +4,13 @@
 #include "http/httpmessages.h"
 #include "http/looptail.h"
 
-#include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
-#include <limits>
 #include <sys/socket.h>
 
 namespace portico::http {
 
 namespace {
-
-qint64 steadyNowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-}
 
 // How long a closing connection keeps reading (and dropping) what the client still sends, so
 // that the kernel does not reset the connection before the client has read our last answer.
@@ -191,8 +182,8 @@ void Connection::onTimeout() {
         return;
     // Fired for an earlier deadline (see updateTimer()), or early (a coarse timer may): the
     // rest of the time is waited for.
-    if (const qint64 now = steadyNowMs(); now < m_dueMs) {
-        armTimer(m_dueMs - now);
+    if (!m_due.hasExpired()) {
+        m_timer.start(int(m_due.remainingTime()));
         return;
     }
     switch (m_timerMode) {
@@ -392,20 +383,15 @@ void Connection::updateTimer() {
         const int timeoutMs = mode == TimerMode::Head   ? m_state->limits.headerTimeoutMs
                               : mode == TimerMode::Body ? m_state->limits.bodyTimeoutMs
                                                         : m_state->limits.idleTimeoutMs;
-        m_dueMs = steadyNowMs() + timeoutMs;
+        m_due.setRemainingTime(timeoutMs);
         // A timer already set to fire no later serves: onTimeout() sets it again for what is
         // left. Stopping and starting it on every request (idle, busy, idle again) cost a
         // timer's unregistration and registration, twice a request.
-        if (!m_timer.isActive() || m_timerFiresAtMs > m_dueMs)
-            armTimer(timeoutMs);
+        if (!m_timer.isActive() || m_timer.remainingTime() > timeoutMs)
+            m_timer.start(timeoutMs);
     }
     // Busy (None): the timer may run on; it finds nothing to time when it fires.
     m_timerMode = mode;
-}
-
-void Connection::armTimer(qint64 delayMs) {
-    m_timerFiresAtMs = steadyNowMs() + delayMs;
-    m_timer.start(int(std::clamp<qint64>(delayMs, 0, std::numeric_limits<int>::max())));
 }
 
 void Connection::teardown() {

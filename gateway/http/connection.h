@@ -4,6 +4,7 @@
 #include "http/requestparser.h"
 #include "http/serverstate.h"
 
+#include <QDeadlineTimer>
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
@@ -51,7 +52,6 @@ private:
     void socketReadable() override;
     void socketWritten(qint64 bytes) override;
     void onTimeout();
-    void armTimer(qint64 delayMs);
     void onDrainTimeout();
     void processInput();
     bool admitHead();
@@ -81,8 +81,7 @@ private:
     std::vector<std::shared_ptr<void>> m_flushHolds; // Responder::keepUntilSent
     bool m_outputBlocked = false;                    // too much unsent: no further request is read
     TimerMode m_timerMode = TimerMode::None;
-    qint64 m_dueMs = 0;          // when the current mode's timeout ends (steady clock)
-    qint64 m_timerFiresAtMs = 0; // when m_timer, if active, fires
+    QDeadlineTimer m_due; // when the current mode's timeout ends (m_timer may fire before)
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
     bool m_counted = false;
