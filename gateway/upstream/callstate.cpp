@@ -166,22 +166,16 @@ bool CallState::isCancelled() const {
 }
 
 void TransferLoop::deliverPending() {
-    // Nested (a delivery's receiver ran an event loop that delivered): the outer call is
-    // working through m_delivering, so this one takes its own.
-    if (!m_delivering.empty()) {
-        while (!m_deliveries.empty()) {
-            std::vector<std::shared_ptr<CallState>> deliveries;
-            deliveries.swap(m_deliveries);
-            for (const auto &state : deliveries)
-                state->deliver();
-        }
-        return;
-    }
+    // The list kept between calls keeps its room. A delivery's receiver may run an event loop
+    // that delivers again (nested): the outer call is still working through that list, so the
+    // nested one takes a list of its own.
+    std::vector<std::shared_ptr<CallState>> nested;
+    std::vector<std::shared_ptr<CallState>> &batch = m_delivering.empty() ? m_delivering : nested;
     while (!m_deliveries.empty()) {
-        m_delivering.swap(m_deliveries);
-        for (const auto &state : m_delivering)
+        batch.swap(m_deliveries);
+        for (const auto &state : batch)
             state->deliver();
-        m_delivering.clear();
+        batch.clear();
     }
 }
 
