@@ -98,12 +98,11 @@ struct EpollDispatcher::Private {
         return events;
     }
 
-    // Puts `watcher` in the descriptor's slot for `type`, or empties the slot (an empty
-    // watcher), and tells epoll. Returns false for a descriptor that cannot be watched.
-    bool place(qintptr socket, size_t type, Watcher watcher) {
+    // Puts `watcher` in the descriptor's slot for `type`, and tells epoll.
+    void place(qintptr socket, size_t type, Watcher watcher) {
         if (socket < 0 || socket > INT_MAX) {
             qWarning("EpollDispatcher: cannot watch socket %lld", qlonglong(socket));
-            return false;
+            return;
         }
         const int fd = int(socket);
         if (size_t(fd) >= watches.size())
@@ -121,7 +120,6 @@ struct EpollDispatcher::Private {
         }
         slot = watcher;
         sync(fd);
-        return true;
     }
 
     // Empties the slot `watcher` holds, if it still holds it, and takes it off the lists of

@@ -132,16 +132,17 @@ struct PlainHttpLoop::Connection {
     QByteArray poolKey;
     PlainHttpLoop *loop = nullptr;
     std::unique_ptr<eventloop::SocketWatch> read;
-    // The watches' callback: `handler` of the loop, for this connection.
-    template <void (PlainHttpLoop::*handler)(Connection *)> static void call(void *context) {
-        auto *connection = static_cast<Connection *>(context);
-        (connection->loop->*handler)(connection);
-    }
     std::unique_ptr<eventloop::SocketWatch> write;
     Exchange *exchange = nullptr; // none while idle in the pool
     qint64 idleSinceMs = 0;
     bool connected = false;
     bool carriedAnswer = false; // reused: an upstream may have closed it meanwhile
+
+    // The watches' callback: `handler` of the loop, for this connection.
+    template <void (PlainHttpLoop::*handler)(Connection *)> static void call(void *context) {
+        auto *connection = static_cast<Connection *>(context);
+        (connection->loop->*handler)(connection);
+    }
 };
 
 struct PlainHttpLoop::Exchange final : ResponseSink {

@@ -2,6 +2,8 @@
 
 #include "text/asciicase.h"
 
+#include <QScopeGuard>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -133,8 +135,9 @@ ResponseParser::State ResponseParser::feed(const char *data, qsizetype size, Res
 }
 
 bool ResponseParser::parseHead(ResponseSink &sink) {
-    // Read as views into m_head, which is emptied only at the end: the framing headers are
+    // Read as views into m_head, which is emptied when this returns: the framing headers are
     // judged as they are read, and only the list handed to the sink is copied out.
+    const auto emptyHead = qScopeGuard([this] { m_head.clear(); });
     QByteArrayView head(m_head);
     QList<QPair<QByteArray, QByteArray>> headers;
     headers.reserve(12);
@@ -189,7 +192,6 @@ bool ResponseParser::parseHead(ResponseSink &sink) {
         headers.append({copyOrKnown(name, true), copyOrKnown(value, false)});
     }
     if (status < 200) {
-        m_head.clear();
         if (status == 101) {
             fail(QStringLiteral("it switched protocols, which was not asked for"));
             return false;
@@ -216,7 +218,6 @@ bool ResponseParser::parseHead(ResponseSink &sink) {
                                     [](char c) { return std::isdigit(uchar(c)); }) &&
                         std::from_chars(contentLength.data(), digitsEnd, length).ptr == digitsEnd;
         if (!ok) {
-            m_head.clear();
             fail(QStringLiteral("its answer has an invalid Content-Length"));
             return false;
         }
@@ -226,7 +227,6 @@ bool ResponseParser::parseHead(ResponseSink &sink) {
         m_framing = Framing::UntilClose;
         m_keepAlive = false;
     }
-    m_head.clear();
     m_state = State::Body;
     m_headDone = true;
     sink.responseHead(status, headers);
